@@ -29,6 +29,8 @@ export interface SyslogMessage {
   msgId?: string;
   /** SD-ID -> PARAM-NAME -> value; a repeated PARAM-NAME becomes an array. Null-prototype objects. */
   structuredData?: Record<string, Record<string, string | string[]>>;
+  /** True when SD-ELEMENTs or SD-PARAMs beyond the parser's bounds were dropped (hostile input). */
+  structuredDataTruncated?: boolean;
   /** The MSG part (RFC 5424) or CONTENT after `tag:` (RFC 3164); BOM removed, trailing CR/LF removed. */
   message: string;
   parseError?: string;
