@@ -176,6 +176,8 @@ export interface EcsEvent {
     syslog?: EcsSyslog;
     file?: { path?: string };
     logger?: string;
+    /** The sender the message came from (`ip:port`), as Beats name it. */
+    source?: { address?: string };
   };
   host?: { hostname?: string; name?: string };
   process?: EcsProcess;

@@ -1,0 +1,154 @@
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { Collector, type CollectorConfig } from '../../pipeline/collector.js';
+import { ERROR_CODES, SiemadError } from '../../pipeline/errors.js';
+import {
+  parseBoolean,
+  parseChoice,
+  parseCidrList,
+  parseDuration,
+  parseList,
+  parsePort,
+  parsePositiveInt,
+  parseSize,
+  parseTimeZone,
+} from '../../pipeline/config-values.js';
+import { createLogger, LOG_LEVELS, type LogLevel } from '../../pipeline/logger.js';
+import { NdjsonSink } from '../../pipeline/sinks/ndjson.js';
+import type { EventSink } from '../../pipeline/sinks/sink.js';
+import { envOption } from '../options.js';
+
+interface ServeOptions {
+  bind: string[];
+  udpPort: number | null;
+  tcpPort: number | null;
+  tlsPort: number | null;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCa?: string;
+  tlsRequireClientCert: boolean;
+  maxMessageBytes: number;
+  idleTimeout: number;
+  maxConnections: number;
+  allow: string[];
+  queueCapacity: number;
+  queueBytes: number;
+  batchSize: number;
+  metricsHost: string;
+  metricsPort: number | null;
+  timeZone: string;
+  dataDir: string;
+  sink?: string;
+  ndjsonRotate: number;
+  ndjsonKeep: number;
+  logLevel: LogLevel;
+}
+
+/** `--sink ndjson:PATH`: PATH is the directory for events.ndjson and anomalies.ndjson. */
+function parseSink(value: string): string {
+  if (!/^ndjson:.+/.test(value)) throw new InvalidArgumentError('expected ndjson:DIRECTORY');
+  return value;
+}
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('Receive syslog over UDP, TCP and TLS, decode, score and deliver events to the configured sink')
+    .addOption(envOption('--bind <addresses>', 'SIEMAD_BIND', 'comma-separated listen addresses (IPv4 and/or IPv6)', parseList, ['0.0.0.0'], '0.0.0.0'))
+    .addOption(envOption('--udp-port <port>', 'SIEMAD_UDP_PORT', 'UDP syslog port, or "off"', parsePort, 5514))
+    .addOption(envOption('--tcp-port <port>', 'SIEMAD_TCP_PORT', 'TCP syslog port (octet-counted and LF framing), or "off"', parsePort, 5514))
+    .addOption(envOption('--tls-port <port>', 'SIEMAD_TLS_PORT', 'TLS syslog port (RFC 5425), used when --tls-cert is set, or "off"', parsePort, 6514))
+    .addOption(envOption('--tls-cert <file>', 'SIEMAD_TLS_CERT', 'PEM certificate (chain) for the TLS listener'))
+    .addOption(envOption('--tls-key <file>', 'SIEMAD_TLS_KEY', 'PEM private key for the TLS listener'))
+    .addOption(envOption('--tls-ca <file>', 'SIEMAD_TLS_CA', 'PEM CA bundle to verify client certificates'))
+    .addOption(envOption('--tls-require-client-cert [bool]', 'SIEMAD_TLS_REQUIRE_CLIENT_CERT', 'require and verify client certificates (mTLS)', parseBoolean, false))
+    .addOption(envOption('--max-message-bytes <size>', 'SIEMAD_MAX_MESSAGE_BYTES', 'longest message kept; longer ones are truncated and tagged', parseSize, 64 * 1024, '64KiB'))
+    .addOption(envOption('--idle-timeout <duration>', 'SIEMAD_IDLE_TIMEOUT', 'close a TCP/TLS connection idle this long (0 = never)', parseDuration, 600_000, '10m'))
+    .addOption(envOption('--max-connections <n>', 'SIEMAD_MAX_CONNECTIONS', 'open TCP/TLS connections per listener', parsePositiveInt, 1024))
+    .addOption(envOption('--allow <cidrs>', 'SIEMAD_ALLOW', 'comma-separated sender networks allowed (default: everyone)', parseCidrList, [], 'everyone'))
+    .addOption(envOption('--queue-capacity <n>', 'SIEMAD_QUEUE_CAPACITY', 'messages held between receivers and pipeline', parsePositiveInt, 50_000))
+    .addOption(envOption('--queue-bytes <size>', 'SIEMAD_QUEUE_BYTES', 'memory held by queued messages', parseSize, 128 * 1024 * 1024, '128MiB'))
+    .addOption(envOption('--batch-size <n>', 'SIEMAD_BATCH_SIZE', 'events per pipeline batch', parsePositiveInt, 512))
+    .addOption(envOption('--metrics-host <address>', 'SIEMAD_METRICS_HOST', 'address of the /metrics and /healthz endpoint', undefined, '0.0.0.0'))
+    .addOption(envOption('--metrics-port <port>', 'SIEMAD_METRICS_PORT', 'port of the /metrics and /healthz endpoint, or "off"', parsePort, 9464))
+    .addOption(envOption('--time-zone <zone>', 'SIEMAD_TIME_ZONE', 'time zone of RFC 3164 timestamps (which carry none)', parseTimeZone, 'UTC'))
+    .addOption(envOption('--data-dir <dir>', 'SIEMAD_DATA_DIR', 'directory for NDJSON output, disk buffer and dead letters', undefined, './data'))
+    .addOption(envOption('--sink <spec>', 'SIEMAD_SINK', 'where events go: ndjson:DIR', parseSink, undefined, 'ndjson:<data-dir>'))
+    .addOption(envOption('--ndjson-rotate <size>', 'SIEMAD_NDJSON_ROTATE', 'rotate NDJSON files at this size', parseSize, 256 * 1024 * 1024, '256MiB'))
+    .addOption(envOption('--ndjson-keep <n>', 'SIEMAD_NDJSON_KEEP', 'rotated NDJSON files kept per stream', parsePositiveInt, 5))
+    .addOption(envOption('--log-level <level>', 'SIEMAD_LOG_LEVEL', 'pino log level', parseChoice(LOG_LEVELS), 'info'))
+    .action(async (options: ServeOptions) => {
+      await serve(options);
+    });
+}
+
+async function serve(options: ServeOptions): Promise<void> {
+  const logger = createLogger(options.logLevel, 1);
+  const config = collectorConfig(options);
+  const sink = createSink(options);
+  const collector = new Collector(config, sink, [], logger);
+  const listening = await collector.start();
+  logger.info({ listening, sink: sink.name }, 'siemad serving');
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const shutdown = (signal: string): void => {
+      if (stopping) {
+        logger.warn({ signal }, 'second signal: exiting without draining');
+        process.exit(1);
+      }
+      stopping = true;
+      logger.info({ signal }, 'shutting down: draining queue and flushing sinks');
+      collector.stop().then(
+        () => {
+          logger.info('stopped');
+          resolve();
+        },
+        (err: unknown) => {
+          logger.error({ err }, 'error during shutdown');
+          process.exitCode = 1;
+          resolve();
+        },
+      );
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+}
+
+function collectorConfig(options: ServeOptions): CollectorConfig {
+  const tlsWanted = options.tlsCert !== undefined || options.tlsKey !== undefined;
+  if (tlsWanted && (options.tlsCert === undefined || options.tlsKey === undefined)) {
+    throw new SiemadError(ERROR_CODES.CONFIG_INVALID, '--tls-cert and --tls-key go together', '--tls-key');
+  }
+  return {
+    bind: options.bind,
+    udpPort: options.udpPort,
+    tcpPort: options.tcpPort,
+    tlsPort: tlsWanted ? options.tlsPort : null,
+    ...(tlsWanted
+      ? {
+          tls: {
+            certFile: options.tlsCert!,
+            keyFile: options.tlsKey!,
+            ...(options.tlsCa !== undefined ? { caFile: options.tlsCa } : {}),
+            requireClientCert: options.tlsRequireClientCert,
+          },
+        }
+      : {}),
+    maxMessageBytes: options.maxMessageBytes,
+    idleTimeoutMs: options.idleTimeout,
+    maxConnections: options.maxConnections,
+    allow: options.allow,
+    queueCapacity: options.queueCapacity,
+    queueBytes: options.queueBytes,
+    batchSize: options.batchSize,
+    metricsHost: options.metricsHost,
+    metricsPort: options.metricsPort,
+    timeZone: options.timeZone,
+  };
+}
+
+function createSink(options: ServeOptions): EventSink {
+  const directory = options.sink !== undefined ? options.sink.slice('ndjson:'.length) : options.dataDir;
+  return new NdjsonSink({ directory: path.resolve(directory), rotateBytes: options.ndjsonRotate, keepFiles: options.ndjsonKeep });
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { formatFatal } from '../pipeline/errors.js';
+import { VERSION } from '../pipeline/version.js';
+import { analyzeCommand } from './commands/analyze.js';
+import { sendCommand } from './commands/send.js';
+import { serveCommand } from './commands/serve.js';
+
+const program = new Command('siemad')
+  .description('Security syslog collector: receive, decode to ECS, score anomalies, index into OpenSearch')
+  .version(VERSION)
+  .showSuggestionAfterError(true)
+  .exitOverride()
+  .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error:') ? `siemad: ${text}` : text) });
+
+program.addCommand(serveCommand());
+program.addCommand(analyzeCommand());
+program.addCommand(sendCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // Commander has printed its one line already (or help/version, which exit 0).
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else {
+    process.stderr.write(formatFatal(err) + '\n');
+    process.exitCode = 2;
+  }
+}

@@ -1,0 +1,151 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Transport } from '../collector/raw-message.js';
+
+/**
+ * The collector's own Prometheus metrics (README lists each). Label values come from closed sets
+ * (transports, drop reasons, decoder datasets/actions), so cardinality stays bounded. Hot paths hold
+ * on to labelled children instead of resolving labels per message.
+ */
+export type DropReason = 'queue_full' | 'not_allowed' | 'too_many_connections' | 'buffer_full' | 'shutdown';
+
+export class CollectorMetrics {
+  readonly registry: Registry;
+  readonly messagesReceived: Counter<'transport'>;
+  readonly bytesReceived: Counter<'transport'>;
+  readonly framesTruncated: Counter<'transport'>;
+  readonly framingErrors: Counter<'transport'>;
+  readonly parseErrors: Counter;
+  readonly events: Counter<'dataset' | 'action'>;
+  readonly dropped: Counter<'reason'>;
+  readonly queueDepth: Gauge;
+  readonly queueBytes: Gauge;
+  readonly pipelineLatency: Histogram;
+  readonly openConnections: Gauge<'transport'>;
+  readonly connectionsRejected: Counter<'transport' | 'reason'>;
+  readonly sinkErrors: Counter<'sink'>;
+  private queueSource: { length: number; bytes: number } | undefined;
+  private readonly eventChildren = new Map<string, { inc(n?: number): void }>();
+  private static readonly MAX_EVENT_SERIES = 2000;
+
+  constructor(registry = new Registry(), options: { defaultMetrics?: boolean } = {}) {
+    this.registry = registry;
+    if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'siemad_' });
+    const registers = [registry];
+    this.messagesReceived = new Counter({
+      name: 'siemad_messages_received_total',
+      help: 'Syslog messages received, by transport',
+      labelNames: ['transport'],
+      registers,
+    });
+    this.bytesReceived = new Counter({
+      name: 'siemad_bytes_received_total',
+      help: 'Bytes of syslog messages received (as framed on the wire), by transport',
+      labelNames: ['transport'],
+      registers,
+    });
+    this.framesTruncated = new Counter({
+      name: 'siemad_frames_truncated_total',
+      help: 'Messages longer than the size limit, cut and tagged _truncated',
+      labelNames: ['transport'],
+      registers,
+    });
+    this.framingErrors = new Counter({
+      name: 'siemad_framing_errors_total',
+      help: 'Stream frames with an implausible octet count, read as LF-terminated instead',
+      labelNames: ['transport'],
+      registers,
+    });
+    this.parseErrors = new Counter({
+      name: 'siemad_parse_errors_total',
+      help: 'Messages whose syslog header did not parse (kept with event.original and a tag)',
+      registers,
+    });
+    this.events = new Counter({
+      name: 'siemad_events_total',
+      help: 'Events produced, by event.dataset and event.action ("none" when no decoder matched)',
+      labelNames: ['dataset', 'action'],
+      registers,
+    });
+    this.dropped = new Counter({
+      name: 'siemad_dropped_total',
+      help: 'Messages or connections dropped, by reason',
+      labelNames: ['reason'],
+      registers,
+    });
+    // Read at scrape time: the pipeline may be blocked on a sink exactly when the depth matters.
+    const metrics = this;
+    this.queueDepth = new Gauge({
+      name: 'siemad_queue_depth',
+      help: 'Messages waiting between the receivers and the pipeline',
+      registers,
+      collect() {
+        if (metrics.queueSource !== undefined) this.set(metrics.queueSource.length);
+      },
+    });
+    this.queueBytes = new Gauge({
+      name: 'siemad_queue_bytes',
+      help: 'Approximate bytes held by messages waiting between the receivers and the pipeline',
+      registers,
+      collect() {
+        if (metrics.queueSource !== undefined) this.set(metrics.queueSource.bytes);
+      },
+    });
+    this.pipelineLatency = new Histogram({
+      name: 'siemad_pipeline_latency_seconds',
+      help: 'Time from receipt of a message to its event being handed to the sinks',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    });
+    this.openConnections = new Gauge({
+      name: 'siemad_open_connections',
+      help: 'Open TCP/TLS connections, by transport',
+      labelNames: ['transport'],
+      registers,
+    });
+    this.connectionsRejected = new Counter({
+      name: 'siemad_connections_rejected_total',
+      help: 'Connections refused, by transport and reason',
+      labelNames: ['transport', 'reason'],
+      registers,
+    });
+    this.sinkErrors = new Counter({
+      name: 'siemad_sink_errors_total',
+      help: 'Errors writing to a sink, by sink',
+      labelNames: ['sink'],
+      registers,
+    });
+  }
+
+  watchQueue(queue: { length: number; bytes: number }): void {
+    this.queueSource = queue;
+  }
+
+  /** Counts one event; series beyond a bound fold into action="other" so the registry stays bounded. */
+  countEvent(dataset: string, action: string | undefined): void {
+    const key = dataset + '\u0000' + (action ?? 'none');
+    let child = this.eventChildren.get(key);
+    if (child === undefined) {
+      if (this.eventChildren.size >= CollectorMetrics.MAX_EVENT_SERIES) {
+        this.events.labels('other', 'other').inc();
+        return;
+      }
+      child = this.events.labels(dataset, action ?? 'none');
+      this.eventChildren.set(key, child);
+    }
+    child.inc();
+  }
+
+  receivedChildren(transport: Transport): {
+    messages: { inc(n?: number): void };
+    bytes: { inc(n?: number): void };
+    truncated: { inc(n?: number): void };
+    framingErrors: { inc(n?: number): void };
+  } {
+    return {
+      messages: this.messagesReceived.labels(transport),
+      bytes: this.bytesReceived.labels(transport),
+      truncated: this.framesTruncated.labels(transport),
+      framingErrors: this.framingErrors.labels(transport),
+    };
+  }
+}

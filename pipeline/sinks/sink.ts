@@ -1,0 +1,18 @@
+import type { EcsEvent } from '../../collector/ecs/event.js';
+
+/**
+ * Where events go after the pipeline. `write` resolves when the sink has taken the batch (for a
+ * durable sink: written to its buffer); a slow sink makes the pipeline wait, which fills the
+ * receive queue, which pauses TCP senders — that is the backpressure path. Anomalous events
+ * (`anomaly.is_anomaly`) are also written to the sink's anomalies stream.
+ */
+export interface EventSink {
+  readonly name: string;
+  write(events: readonly EcsEvent[]): Promise<void>;
+  /** Flushes what is buffered and releases files and connections. */
+  close(): Promise<void>;
+}
+
+export function isAnomalous(event: EcsEvent): boolean {
+  return event.anomaly?.is_anomaly === true;
+}
