@@ -8,7 +8,7 @@ t.test('keeps FIFO order across the ring wrap-around', async (t) => {
   for (let i = 0; i < 20; i++) {
     t.ok(q.tryPush(i, 1));
     if (i % 3 === 2) {
-      q.drainInto(out, 2);
+      q.drainInto(out, 3);
       seen.push(...out);
     }
   }
