@@ -8,8 +8,10 @@
  *   is no HOSTNAME (RFC 3164 section 4.3.3: the first word is then content).
  * - TAG: characters up to `:` or `[`, no SP, at most MAX_TAG_LENGTH. `tag:`, `tag[pid]:` and
  *   `tag[pid]` followed by SP are taken; parentheses and slashes are part of the tag
- *   (`sshd(pam_unix)[19939]:`, `/usr/sbin/cron[42]:`). A first word that is none of these
- *   (RFC 3164's `Use the BFG!`, `-- MARK --`) is content, with no appName.
+ *   (`sshd(pam_unix)[19939]:`, `/usr/sbin/cron[42]:`), and a `:` inside parentheses does not end
+ *   it (kernel lines such as `audit(1131538222.234:0): initialized`). A first word that is none of
+ *   these (RFC 3164's `Use the BFG!`, `-- MARK --`, `syslogd 1.4.1: restart.`) is content, with no
+ *   appName.
  * - CONTENT: after the tag's `:` and one SP; a leading BOM is dropped.
  */
 import { indexOfSpace, isDigit, SPACE } from './chars.js';
@@ -23,6 +25,8 @@ import type { TimestampSlot } from './timestamp-slot.js';
 const MAX_TAG_LENGTH = 256;
 const MAX_PID_LENGTH = 128;
 const COLON = 58;
+const OPEN_PARENTHESIS = 40;
+const CLOSE_PARENTHESIS = 41;
 const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
 
@@ -38,9 +42,13 @@ function skipSpaces(text: string, pos: number, end: number): number {
 export function readTagAndContent(text: string, pos: number, end: number, msg: SyslogMessage): void {
   let tagEnd = pos;
   let code = -1;
+  let parenthesisDepth = 0;
   while (tagEnd < end) {
     code = text.charCodeAt(tagEnd);
-    if (code === COLON || code === OPEN_BRACKET || code <= SPACE) break;
+    if (code <= SPACE) break;
+    if (code === OPEN_PARENTHESIS) parenthesisDepth++;
+    else if (code === CLOSE_PARENTHESIS && parenthesisDepth > 0) parenthesisDepth--;
+    else if (parenthesisDepth === 0 && (code === COLON || code === OPEN_BRACKET)) break;
     tagEnd++;
   }
   let contentStart = pos;

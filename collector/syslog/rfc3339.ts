@@ -2,10 +2,10 @@
  * RFC 3339 timestamps as RFC 5424 (and rsyslog's high-precision RFC 3164 variant) carry them:
  * `2003-08-24T05:14:15.000003-07:00`.
  *
- * Beyond RFC 5424's grammar, and on purpose: lower-case `t`/`z`, up to 9 fraction digits
- * (nanoseconds from some senders; the result keeps milliseconds, truncated), `+hhmm` without the
- * colon, and no offset at all, read as wall-clock time in the configured zone. A leap second (:60)
- * counts as the first second of the next minute.
+ * Fractions have 1-6 digits, as RFC 5424 says (its example of an invalid TIMESTAMP has 9); the
+ * result keeps milliseconds, truncated. Beyond RFC 5424's grammar, on purpose: lower-case `t`/`z`,
+ * `+hhmm` without the colon, and no offset at all, read as wall-clock time in the configured zone.
+ * A leap second (:60) counts as the first second of the next minute.
  */
 import { civilToEpochMs, daysInMonth, MS_PER_HOUR } from './calendar.js';
 import { isDigit, readFixedDigits } from './chars.js';
@@ -14,7 +14,7 @@ import type { TimestampSlot } from './timestamp-slot.js';
 
 /** `YYYY-MM-DDTHH:MM:SS`, the shortest form read. */
 const MIN_LENGTH = 19;
-const MAX_FRACTION_DIGITS = 9;
+const MAX_FRACTION_DIGITS = 6;
 
 /**
  * Reads a timestamp at `pos`; returns the index just after it and fills `slot`, or returns -1
