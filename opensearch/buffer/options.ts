@@ -11,7 +11,7 @@ export interface DiskBufferOptions {
   readonly directory: string;
   /** Bound on the bytes on disk (segments, including acknowledged records not yet deleted). Default 256 MiB. */
   readonly maxTotalBytes?: number;
-  /** A segment is closed before an append that would take it past this. Default min(16 MiB, maxTotalBytes / 8). */
+  /** A segment is closed before an append that would take it past this. Default min(16 MiB, maxTotalBytes / 8), at least one largest record. */
   readonly segmentMaxBytes?: number;
   /** A segment is closed before an append that would take it past this many records. Default unbounded. */
   readonly segmentMaxRecords?: number;
@@ -55,8 +55,13 @@ export function resolveOptions(options: DiskBufferOptions): ResolvedOptions {
   const maxTotalBytes = integer('maxTotalBytes', options.maxTotalBytes, 256 * MIB, 1);
   const maxRecordBytes = integer('maxRecordBytes', options.maxRecordBytes, 256 * 1024, 1);
   if (maxRecordBytes > HARD_MAX_RECORD_BYTES) throw invalid(`maxRecordBytes must be at most ${HARD_MAX_RECORD_BYTES}`);
-  const segmentMaxBytes = integer('segmentMaxBytes', options.segmentMaxBytes, Math.min(16 * MIB, Math.floor(maxTotalBytes / 8)), 1);
   const smallestSegment = SEGMENT_HEADER_BYTES + FRAME_HEADER_BYTES + maxRecordBytes;
+  const segmentMaxBytes = integer(
+    'segmentMaxBytes',
+    options.segmentMaxBytes,
+    Math.max(smallestSegment, Math.min(16 * MIB, Math.floor(maxTotalBytes / 8))),
+    1,
+  );
   if (segmentMaxBytes < smallestSegment) {
     throw invalid(`segmentMaxBytes (${segmentMaxBytes}) must hold one largest record: at least ${smallestSegment}`);
   }
