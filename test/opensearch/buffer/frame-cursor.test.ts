@@ -20,7 +20,7 @@ t.test('reads back every framed record, whatever the chunk size', async (t) => {
 t.test('skips a record with a flipped byte and resumes at the next record', async (t) => {
   const bytes = frames(payloads);
   const tenth = frames(payloads.slice(0, 10)).length;
-  bytes[tenth + FRAME_HEADER_BYTES + 3] ^= 0x20;
+  bytes.writeUInt8(bytes.readUInt8(tenth + FRAME_HEADER_BYTES + 3) ^ 0x20, tenth + FRAME_HEADER_BYTES + 3);
   const path = join(t.testdir(), 'segment');
   await writeFile(path, bytes);
   for (const chunkBytes of [64, 1 << 20]) {
@@ -62,7 +62,8 @@ t.test('finds records after garbage, even with false record magic inside it', as
   const scan = await scanFile(path, 0, 100);
   t.same(scan.records, payloads);
   t.equal(scan.corrupt.length, 1);
-  t.equal(scan.corrupt[0]?.[1] - (scan.corrupt[0]?.[0] ?? 0), garbage.length, 'exactly the garbage is skipped');
+  const [start, end] = scan.corrupt[0] ?? [0, 0];
+  t.equal(end - start, garbage.length, 'exactly the garbage is skipped');
 });
 
 t.test('reads random garbage as corrupt spans without records or endless loops', async (t) => {
