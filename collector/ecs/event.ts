@@ -91,6 +91,8 @@ export interface EcsUser {
   group?: { name?: string; id?: string };
   target?: { name?: string; id?: string; group?: { name?: string; id?: string } };
   effective?: { name?: string; id?: string };
+  /** New values of an account changed by the event (ECS `user.changes.*`; e.g. usermod -u). */
+  changes?: { name?: string; id?: string; group?: { id?: string } };
 }
 
 export interface EcsNetwork {
@@ -141,6 +143,8 @@ export interface IptablesFields {
   tos?: string;
   precedence_bits?: string;
   ttl?: number;
+  /** IPv6 flow label (FLOWLBL=); IPv6 HOPLIMIT goes to `ttl`, TC to `tos`. */
+  flow_label?: number;
   id?: number;
   fragment_flags?: string[];
   tcp?: { flags?: string[]; window?: number; reserved_bits?: number; ack?: number; seq?: number };
