@@ -1,15 +1,6 @@
 import t from 'tap';
 import { isValidTimeZone, localTimeToUtc, utcOffsetAt } from '../../../collector/syslog/time-zone.js';
-
-/** Seeded PRNG (mulberry32), so a failing instant can be reproduced. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from './seeded-random.js';
 
 /** Offset straight from Intl, computed independently of the module under test. */
 function referenceOffset(timeZone: string, utcMs: number): number {
@@ -31,7 +22,7 @@ function referenceOffset(timeZone: string, utcMs: number): number {
 const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Adelaide', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'America/Sao_Paulo'];
 
 t.test('gives the same offsets as Intl at random instants, cached or not', async (t) => {
-  const next = random(20261122);
+  const next = seededRandom(20261122);
   let mismatches = 0;
   for (const zone of zones) {
     for (let i = 0; i < 400; i++) {
@@ -60,7 +51,7 @@ t.test('gives exact offsets on both sides of transitions that fall within an hou
 });
 
 t.test('maps wall-clock times back to the instants that show them', async (t) => {
-  const next = random(7);
+  const next = seededRandom(7);
   for (const zone of zones) {
     for (let i = 0; i < 300; i++) {
       const instant = Math.floor((Date.UTC(2000, 0, 1) + next() * 40 * 365.25 * 86_400_000) / 1000) * 1000;
