@@ -1,0 +1,337 @@
+import ipaddr from 'ipaddr.js';
+import type { EcsEvent } from '../../collector/ecs/event.js';
+import { ACTIONS } from '../../collector/decoders/actions.js';
+import { OpBatch, SLOT, type WindowStore } from '../windows/ops.js';
+import { F, FEATURE_COUNT } from './definitions.js';
+import { isPathTraversal, isScannerUserAgent, normaliseUrl, queryEntropy, sqlInjectionScore } from './request-content.js';
+import { HourOfDay } from './hour-of-day.js';
+
+export interface ExtractorOptions {
+  /** How far behind the newest event time an event may be and still count at its own time. */
+  outOfOrderToleranceMs: number;
+  /** Time zone for hour-of-day profiles (the users' working hours). */
+  profileTimeZone: string;
+}
+
+/** Names that are privileged wherever they appear. */
+const PRIVILEGED_NAMES = new Set(['root', 'toor', 'admin', 'administrator', 'sysadmin', 'superuser']);
+const ADMIN_GROUPS = new Set(['sudo', 'wheel', 'admin', 'adm', 'root']);
+/** Pseudo-count of the host's hour profile in a user's profile: a new user inherits the host's habits. */
+const PRIOR_WEIGHT = 5;
+const MAX_RARITY = 8;
+/** Operations one event can issue (the most: a successful login). */
+const OPS_PER_EVENT = 10;
+
+const enum Op {
+  AuthFailIp,
+  UsersTriedIp,
+  FailIpsUser,
+  AuthFailUser,
+  SeenIp,
+  SeenUserIp,
+  SeenUserNet,
+  UserHour,
+  HostHour,
+  Admin,
+}
+const enum FirewallOp {
+  Ports = 0,
+  Denies = 1,
+}
+const enum WebOp {
+  Requests = 0,
+  Errors = 1,
+  Paths = 2,
+}
+const enum SudoOp {
+  Failures = 0,
+}
+
+/** What kind of event this is, for the features; derived once per event from ECS fields. */
+const enum Family {
+  Other,
+  AuthFailure,
+  AuthSuccess,
+  AuthOther,
+  Firewall,
+  Web,
+  Privilege,
+}
+
+/**
+ * Computes the feature vector of each event: updates the window state with the event (through one
+ * batch of store operations for the whole event batch, executed in order) and reads the windows
+ * back. Event time, not arrival time, drives the windows, so a file analysed later scores as it
+ * did live; an event older than the newest seen minus the tolerance counts at the tolerance edge.
+ */
+export class FeatureExtractor {
+  private readonly ops = new OpBatch();
+  private opIndex = new Int32Array(0);
+  private families = new Uint8Array(0);
+  private times = new Float64Array(0);
+  private watermark = 0;
+  private readonly hours: HourOfDay;
+
+  constructor(
+    private readonly store: WindowStore,
+    private readonly options: ExtractorOptions,
+  ) {
+    this.hours = new HourOfDay(options.profileTimeZone);
+  }
+
+  /** Fills `out` (events.length × FEATURE_COUNT, row-major) with the features of `events`. */
+  async extract(events: readonly EcsEvent[], out: Float32Array): Promise<void> {
+    const n = events.length;
+    if (this.opIndex.length < n * OPS_PER_EVENT) {
+      this.opIndex = new Int32Array(n * OPS_PER_EVENT);
+      this.families = new Uint8Array(n);
+      this.times = new Float64Array(n);
+    }
+    this.opIndex.fill(-1, 0, n * OPS_PER_EVENT);
+    this.ops.clear();
+    for (let i = 0; i < n; i++) this.plan(events[i]!, i);
+    await this.store.execute(this.ops);
+    out.fill(0, 0, n * FEATURE_COUNT);
+    for (let i = 0; i < n; i++) this.fill(events[i]!, i, out, i * FEATURE_COUNT);
+  }
+
+  private eventTime(event: EcsEvent): number {
+    let time = Date.parse(event['@timestamp']);
+    if (!Number.isFinite(time)) time = Date.parse(event.event.created);
+    if (!Number.isFinite(time)) time = this.watermark;
+    const earliest = this.watermark - this.options.outOfOrderToleranceMs;
+    if (time < earliest) time = earliest;
+    if (time > this.watermark) this.watermark = time;
+    return time;
+  }
+
+  /** Decides the family of event `i` and queues its window operations. */
+  private plan(event: EcsEvent, i: number): void {
+    const time = this.eventTime(event);
+    this.times[i] = time;
+    const family = familyOf(event);
+    this.families[i] = family;
+    const ops = this.ops;
+    const base = i * OPS_PER_EVENT;
+    const ip = event.source?.ip;
+    const user = event.user?.name;
+    const amount = event.event.count ?? 1;
+    if (ip !== undefined) this.opIndex[base + Op.SeenIp] = ops.add(SLOT.seen_ip, ip, '', time, 1);
+    switch (family) {
+      case Family.AuthFailure:
+        if (ip !== undefined) {
+          this.opIndex[base + Op.AuthFailIp] = ops.add(SLOT.auth_fail_by_ip, 'i:' + ip, '', time, amount);
+          if (user !== undefined) {
+            this.opIndex[base + Op.UsersTriedIp] = ops.add(SLOT.users_tried_by_ip, 'i:' + ip, user, time, 1);
+            this.opIndex[base + Op.FailIpsUser] = ops.add(SLOT.fail_ips_by_user, 'u:' + user, ip, time, 1);
+          }
+        }
+        if (user !== undefined) this.opIndex[base + Op.AuthFailUser] = ops.add(SLOT.auth_fail_by_user, 'u:' + user, '', time, amount);
+        break;
+      case Family.AuthSuccess: {
+        if (ip !== undefined) this.opIndex[base + Op.AuthFailIp] = ops.add(SLOT.auth_fail_by_ip, 'i:' + ip, '', time, 0);
+        const hour = this.hours.hourOf(time);
+        if (user !== undefined) {
+          if (ip !== undefined) {
+            this.opIndex[base + Op.SeenUserIp] = ops.add(SLOT.seen_user_ip, user + '|' + ip, '', time, 1);
+            this.opIndex[base + Op.SeenUserNet] = ops.add(SLOT.seen_user_net, user + '|' + networkOf(ip), '', time, 1);
+          }
+          this.opIndex[base + Op.UserHour] = ops.add(SLOT.hour_profile_by_user, user, '', time, hour);
+          this.opIndex[base + Op.Admin] = ops.add(SLOT.seen_admin, user, '', time, 0);
+        }
+        this.planHost(event, base, time, hour);
+        break;
+      }
+      case Family.Firewall:
+        if (ip !== undefined && event.event.type?.includes('denied') === true) {
+          const port = event.destination?.port;
+          if (port !== undefined) this.opIndex[base + FirewallOp.Ports] = ops.add(SLOT.ports_by_ip, 'i:' + ip, String(port), time, 1);
+          this.opIndex[base + FirewallOp.Denies] = ops.add(SLOT.denies_by_ip, 'i:' + ip, '', time, amount);
+        }
+        break;
+      case Family.Web:
+        if (ip !== undefined) {
+          const status = event.http?.response?.status_code ?? 0;
+          this.opIndex[base + WebOp.Requests] = ops.add(SLOT.web_requests_by_ip, 'i:' + ip, '', time, amount);
+          this.opIndex[base + WebOp.Errors] = ops.add(SLOT.web_errors_by_ip, 'i:' + ip, '', time, status >= 400 ? amount : 0);
+          const path = event.url?.path ?? event.url?.original;
+          if (path !== undefined) this.opIndex[base + WebOp.Paths] = ops.add(SLOT.web_paths_by_ip, 'i:' + ip, path, time, 1);
+        }
+        break;
+      case Family.Privilege: {
+        const action = event.event.action;
+        if (user !== undefined) {
+          if (action === ACTIONS.sudoIncorrectPassword || (action === ACTIONS.switchUser && event.event.outcome === 'failure')) {
+            this.opIndex[base + SudoOp.Failures] = ops.add(SLOT.sudo_fail_by_user, 'u:' + user, '', time, amount);
+          } else {
+            this.opIndex[base + SudoOp.Failures] = ops.add(SLOT.sudo_fail_by_user, 'u:' + user, '', time, 0);
+          }
+          if (action === ACTIONS.sudoCommand && event.event.outcome !== 'failure') ops.add(SLOT.seen_admin, user, '', time, 1);
+        }
+        if (action === ACTIONS.userAddedToGroup && event.group?.name !== undefined && ADMIN_GROUPS.has(event.group.name)) {
+          const target = event.user?.target?.name;
+          if (target !== undefined) ops.add(SLOT.seen_admin, target, '', time, 1);
+        }
+        this.planHost(event, base, time, this.hours.hourOf(time));
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  private planHost(event: EcsEvent, base: number, time: number, hour: number): void {
+    const host = event.host?.hostname;
+    if (host !== undefined) this.opIndex[base + Op.HostHour] = this.ops.add(SLOT.hour_profile_by_host, host, '', time, hour);
+  }
+
+  private result(i: number, op: number, window: number): number {
+    const index = this.opIndex[i * OPS_PER_EVENT + op]!;
+    return index < 0 ? 0 : this.ops.result(index, window);
+  }
+
+  private has(i: number, op: number): boolean {
+    return this.opIndex[i * OPS_PER_EVENT + op]! >= 0;
+  }
+
+  private fill(event: EcsEvent, i: number, out: Float32Array, row: number): void {
+    const family = this.families[i]!;
+    if (this.has(i, Op.SeenIp)) out[row + F.new_ip] = this.result(i, Op.SeenIp, 0) === 0 ? 1 : 0;
+    switch (family) {
+      case Family.AuthFailure:
+      case Family.AuthSuccess:
+      case Family.AuthOther:
+        out[row + F.is_auth] = 1;
+        break;
+      case Family.Firewall:
+        out[row + F.is_firewall] = 1;
+        break;
+      case Family.Web:
+        out[row + F.is_web] = 1;
+        break;
+      case Family.Privilege:
+        out[row + F.is_privilege] = 1;
+        break;
+    }
+    if (family === Family.AuthFailure) {
+      out[row + F.auth_failure] = 1;
+      out[row + F.auth_fail_ip_1m] = this.result(i, Op.AuthFailIp, 0);
+      out[row + F.auth_fail_ip_10m] = this.result(i, Op.AuthFailIp, 1);
+      out[row + F.auth_fail_ip_1h] = this.result(i, Op.AuthFailIp, 2);
+      out[row + F.users_tried_ip_1h] = this.result(i, Op.UsersTriedIp, 0);
+      out[row + F.users_tried_ip_24h] = this.result(i, Op.UsersTriedIp, 1);
+      out[row + F.fail_ips_user_1h] = this.result(i, Op.FailIpsUser, 0);
+      out[row + F.fail_ips_user_24h] = this.result(i, Op.FailIpsUser, 1);
+      out[row + F.auth_fail_user_1h] = this.result(i, Op.AuthFailUser, 1);
+    } else if (family === Family.AuthSuccess) {
+      out[row + F.fails_before_success] = this.result(i, Op.AuthFailIp, 2);
+      if (this.has(i, Op.SeenUserIp)) {
+        out[row + F.new_user_ip_login] = this.result(i, Op.SeenUserIp, 0) === 0 ? 1 : 0;
+        out[row + F.new_user_net_login] = this.result(i, Op.SeenUserNet, 0) === 0 ? 1 : 0;
+      }
+      const hostProbability = this.hostHourProbability(i);
+      out[row + F.activity_hour_rarity_host] = rarity(hostProbability);
+      if (this.has(i, Op.UserHour)) {
+        const inBin = this.result(i, Op.UserHour, 0);
+        const total = this.result(i, Op.UserHour, 1);
+        out[row + F.login_hour_rarity_user] = rarity((inBin + PRIOR_WEIGHT * hostProbability) / (total + PRIOR_WEIGHT));
+      }
+      out[row + F.privileged_user] = isPrivileged(event) || this.result(i, Op.Admin, 0) === 1 ? 1 : 0;
+    } else if (family === Family.Firewall) {
+      out[row + F.ports_ip_1m] = this.result(i, FirewallOp.Ports, 0);
+      out[row + F.ports_ip_30m] = this.result(i, FirewallOp.Ports, 1);
+      out[row + F.denies_ip_1m] = this.result(i, FirewallOp.Denies, 0);
+      out[row + F.denies_ip_30m] = this.result(i, FirewallOp.Denies, 1);
+    } else if (family === Family.Web) {
+      const requests10m = this.result(i, WebOp.Requests, 1);
+      out[row + F.web_req_ip_1m] = this.result(i, WebOp.Requests, 0);
+      out[row + F.web_req_ip_10m] = requests10m;
+      out[row + F.web_err_ratio_ip_10m] = requests10m > 0 ? this.result(i, WebOp.Errors, 0) / requests10m : 0;
+      out[row + F.web_paths_ip_10m] = this.result(i, WebOp.Paths, 0);
+      const url = event.url?.original ?? '';
+      const normalised = normaliseUrl(url);
+      out[row + F.sqli_score] = sqlInjectionScore(normalised);
+      out[row + F.path_traversal] = isPathTraversal(normalised) ? 1 : 0;
+      out[row + F.scanner_user_agent] = isScannerUserAgent(event.user_agent?.original ?? '') ? 1 : 0;
+      out[row + F.url_length] = url.length;
+      out[row + F.url_entropy] = queryEntropy(url);
+      out[row + F.http_error] = (event.http?.response?.status_code ?? 0) >= 400 ? 1 : 0;
+    } else if (family === Family.Privilege) {
+      const action = event.event.action;
+      out[row + F.sudo_fail_user_1h] = this.result(i, SudoOp.Failures, 0);
+      out[row + F.not_in_sudoers] = action === ACTIONS.sudoNotInSudoers ? 1 : 0;
+      if (action === ACTIONS.userCreated) {
+        out[row + F.account_created] = 1;
+        out[row + F.account_created_uid0] = event.user?.target?.id === '0' ? 1 : 0;
+      }
+      out[row + F.privileged_user] = isPrivileged(event) ? 1 : 0;
+      out[row + F.activity_hour_rarity_host] = rarity(this.hostHourProbability(i));
+    }
+  }
+
+  private hostHourProbability(i: number): number {
+    if (!this.has(i, Op.HostHour)) return 1 / 24;
+    return (this.result(i, Op.HostHour, 0) + 1) / (this.result(i, Op.HostHour, 1) + 24);
+  }
+}
+
+/** -log2 of a probability against the uniform 1/24: 0 for a usual hour, up to MAX_RARITY. */
+function rarity(probability: number): number {
+  const r = -Math.log2(probability * 24);
+  return r <= 0 ? 0 : r > MAX_RARITY ? MAX_RARITY : r;
+}
+
+function familyOf(event: EcsEvent): Family {
+  const action = event.event.action;
+  if (action === undefined) return Family.Other;
+  const category = event.event.category;
+  if (action === ACTIONS.firewallPacket) return Family.Firewall;
+  if (action === ACTIONS.httpRequest) return Family.Web;
+  if (
+    action === ACTIONS.sudoCommand ||
+    action === ACTIONS.sudoIncorrectPassword ||
+    action === ACTIONS.sudoNotInSudoers ||
+    action === ACTIONS.sudoCommandNotAllowed ||
+    action === ACTIONS.switchUser ||
+    action === ACTIONS.userCreated ||
+    action === ACTIONS.userAddedToGroup ||
+    action === ACTIONS.passwordChanged ||
+    action === ACTIONS.userChanged
+  ) {
+    return Family.Privilege;
+  }
+  if (category !== undefined && category.includes('authentication')) {
+    // PAM repeats, for sshd and sudo, the failure the service logs itself: count it once.
+    if (action.startsWith('pam-')) {
+      const process = event.process?.name ?? '';
+      if (process.startsWith('sshd') || process.startsWith('sudo')) return Family.AuthOther;
+    }
+    if (event.event.outcome === 'failure') return Family.AuthFailure;
+    if (event.event.outcome === 'success') return Family.AuthSuccess;
+    return Family.AuthOther;
+  }
+  return Family.Other;
+}
+
+function isPrivileged(event: EcsEvent): boolean {
+  const user = event.user;
+  if (user === undefined) return false;
+  if (user.id === '0' || user.target?.id === '0' || user.effective?.id === '0') return true;
+  return (user.name !== undefined && PRIVILEGED_NAMES.has(user.name)) ||
+    (user.target?.name !== undefined && PRIVILEGED_NAMES.has(user.target.name));
+}
+
+/** The /24 (IPv4) or /48 (IPv6) network of an address, as text. */
+export function networkOf(ip: string): string {
+  try {
+    const address = ipaddr.process(ip);
+    if (address.kind() === 'ipv4') {
+      const o = (address as ipaddr.IPv4).octets;
+      return `${o[0]}.${o[1]}.${o[2]}.0/24`;
+    }
+    const p = (address as ipaddr.IPv6).parts;
+    return `${p[0]!.toString(16)}:${p[1]!.toString(16)}:${p[2]!.toString(16)}::/48`;
+  } catch {
+    return ip;
+  }
+}

@@ -1,0 +1,390 @@
+import { OpCode, RESULTS_PER_OP, SLOTS, type OpBatch, type SlotSpec, type WindowStore } from './ops.js';
+import { RotatingBloomFilter } from './sketch/bloom.js';
+import { hash32 } from './sketch/hash.js';
+import { hllAddHash, hllCountUnion, HLL_REGISTERS } from './sketch/hyperloglog.js';
+import { COUNT_SLICES, DISTINCT_SLICES, EXACT_MEMBERS, sliceLength, toSecond } from './window-math.js';
+
+export interface MemoryStoreOptions {
+  /** Entities (IPs, users, hosts, pairs) tracked at most; the least recently active go first. */
+  maxEntities: number;
+  /** Expected members per "seen" slot, sizing its Bloom filters (1% false positives at this load). */
+  seenCapacity: number;
+  /** Profiles (users, hosts) kept at most. */
+  maxProfiles: number;
+}
+
+export const DEFAULT_MEMORY_STORE_OPTIONS: MemoryStoreOptions = {
+  maxEntities: 2_000_000,
+  seenCapacity: 2_000_000,
+  maxProfiles: 200_000,
+};
+
+/**
+ * Window state in process memory. Most entities (an internet IP with one failed login) are
+ * "light": one flat number array `[lastSecond, tag, a, b, tag, a, b, ...]` holding per-second
+ * counts (`tag = slot*2`, a = second, b = amount) and distinct members (`tag = slot*2+1`,
+ * a = member hash, b = last second). An entity whose array outgrows LIGHT_LIMIT becomes "heavy":
+ * fixed rings of slices per window and, past EXACT_MEMBERS, HyperLogLog sketches. Both forms
+ * answer with the semantics of window-math.ts. Entities idle longer than the longest window expire;
+ * beyond `maxEntities` the least recently active are evicted.
+ */
+const LIGHT_LIMIT = 1 + 3 * 16;
+/** Re-inserting an entity in the Map (LRU order) on every touch is costly; do it at most this often. */
+const TOUCH_RESOLUTION_S = 30;
+
+const SPEC_WINDOWS: readonly (readonly number[])[] = SLOTS.map((spec: SlotSpec) => spec.windows);
+const SLOT_HORIZON_S: readonly number[] = SLOTS.map((spec: SlotSpec) =>
+  spec.windows.length > 0 ? Math.ceil(Math.max(...spec.windows) / 1000) : 0,
+);
+const ENTITY_HORIZON_S = Math.max(...SLOT_HORIZON_S);
+
+class HeavyCount {
+  /** Per window: COUNT_SLICES pairs of (slice index, sum). */
+  readonly rings: Float64Array[];
+
+  constructor(windows: readonly number[]) {
+    this.rings = windows.map(() => new Float64Array(COUNT_SLICES * 2).fill(-1));
+  }
+
+  add(windows: readonly number[], second: number, amount: number): void {
+    for (let w = 0; w < windows.length; w++) {
+      const length = sliceLength(windows[w]!, COUNT_SLICES);
+      const slice = Math.floor(second / length);
+      const ring = this.rings[w]!;
+      const pos = (slice % COUNT_SLICES) * 2;
+      if (ring[pos] !== slice) {
+        if (ring[pos]! > slice) continue; // older than the ring remembers: outside every window now
+        ring[pos] = slice;
+        ring[pos + 1] = 0;
+      }
+      ring[pos + 1]! += amount;
+    }
+  }
+
+  query(windows: readonly number[], second: number, out: Float64Array, offset: number): void {
+    for (let w = 0; w < windows.length; w++) {
+      const length = sliceLength(windows[w]!, COUNT_SLICES);
+      const current = Math.floor(second / length);
+      const ring = this.rings[w]!;
+      let sum = 0;
+      for (let k = 0; k < COUNT_SLICES * 2; k += 2) {
+        const slice = ring[k]!;
+        if (slice > current - COUNT_SLICES && slice <= current) sum += ring[k + 1]!;
+      }
+      out[offset + w] = sum;
+    }
+  }
+}
+
+class HeavyDistinct {
+  /** Exact mode: member hash → last second. Undefined once in sketch mode. */
+  exact: Map<number, number> | undefined = new Map();
+  /** Sketch mode, per window: DISTINCT_SLICES slice indexes and their registers. */
+  sliceIndexes: Float64Array[] | undefined;
+  sketches: Uint8Array[][] | undefined;
+
+  add(windows: readonly number[], hash: number, second: number): void {
+    if (this.exact !== undefined) {
+      const last = this.exact.get(hash);
+      if (last === undefined || last < second) this.exact.set(hash, second);
+      if (this.exact.size <= EXACT_MEMBERS) return;
+      this.toSketch(windows);
+      return;
+    }
+    this.addToSketch(windows, hash, second);
+  }
+
+  private toSketch(windows: readonly number[]): void {
+    const members = this.exact!;
+    this.exact = undefined;
+    this.sliceIndexes = windows.map(() => new Float64Array(DISTINCT_SLICES).fill(-1));
+    this.sketches = windows.map(() => Array.from({ length: DISTINCT_SLICES }, () => new Uint8Array(HLL_REGISTERS)));
+    for (const [hash, second] of members) this.addToSketch(windows, hash, second);
+  }
+
+  private addToSketch(windows: readonly number[], hash: number, second: number): void {
+    for (let w = 0; w < windows.length; w++) {
+      const length = sliceLength(windows[w]!, DISTINCT_SLICES);
+      const slice = Math.floor(second / length);
+      const pos = slice % DISTINCT_SLICES;
+      const indexes = this.sliceIndexes![w]!;
+      const registers = this.sketches![w]![pos]!;
+      if (indexes[pos] !== slice) {
+        if (indexes[pos]! > slice) continue;
+        indexes[pos] = slice;
+        registers.fill(0);
+      }
+      hllAddHash(registers, hash);
+    }
+  }
+
+  query(windows: readonly number[], second: number, out: Float64Array, offset: number): void {
+    for (let w = 0; w < windows.length; w++) {
+      const length = sliceLength(windows[w]!, DISTINCT_SLICES);
+      const current = Math.floor(second / length);
+      const first = (current - (DISTINCT_SLICES - 1)) * length;
+      const end = (current + 1) * length;
+      if (this.exact !== undefined) {
+        let n = 0;
+        for (const last of this.exact.values()) if (last >= first && last < end) n++;
+        out[offset + w] = n;
+        continue;
+      }
+      const indexes = this.sliceIndexes![w]!;
+      const inWindow: Uint8Array[] = [];
+      for (let k = 0; k < DISTINCT_SLICES; k++) {
+        if (indexes[k]! > current - DISTINCT_SLICES && indexes[k]! <= current) inWindow.push(this.sketches![w]![k]!);
+      }
+      out[offset + w] = inWindow.length === 0 ? 0 : hllCountUnion(inWindow);
+    }
+  }
+}
+
+class HeavyEntity {
+  last: number;
+  readonly slots: (HeavyCount | HeavyDistinct | undefined)[] = new Array(SLOTS.length);
+
+  constructor(last: number) {
+    this.last = last;
+  }
+
+  count(slot: number): HeavyCount {
+    let state = this.slots[slot] as HeavyCount | undefined;
+    if (state === undefined) this.slots[slot] = state = new HeavyCount(SPEC_WINDOWS[slot]!);
+    return state;
+  }
+
+  distinct(slot: number): HeavyDistinct {
+    let state = this.slots[slot] as HeavyDistinct | undefined;
+    if (state === undefined) this.slots[slot] = state = new HeavyDistinct();
+    return state;
+  }
+}
+
+type EntityState = number[] | HeavyEntity;
+
+export class MemoryWindowStore implements WindowStore {
+  readonly name = 'memory';
+  private readonly entities = new Map<string, EntityState>();
+  private readonly blooms = new Map<number, RotatingBloomFilter>();
+  private readonly profiles = new Map<string, Float64Array>();
+  private watermark = 0;
+  private readonly options: MemoryStoreOptions;
+  evictions = 0;
+
+  constructor(options: Partial<MemoryStoreOptions> = {}) {
+    this.options = { ...DEFAULT_MEMORY_STORE_OPTIONS, ...options };
+    SLOTS.forEach((spec: SlotSpec, slot) => {
+      if (spec.code === OpCode.Seen) {
+        this.blooms.set(slot, new RotatingBloomFilter(this.options.seenCapacity, 0.01, spec.horizon!));
+      }
+    });
+  }
+
+  execute(batch: OpBatch): void {
+    const { codes, slots, entities, members, times, amounts, results } = batch;
+    for (let i = 0; i < batch.size; i++) {
+      const offset = i * RESULTS_PER_OP;
+      results[offset] = 0;
+      results[offset + 1] = 0;
+      results[offset + 2] = 0;
+      const slot = slots[i]!;
+      const second = toSecond(times[i]!);
+      if (second > this.watermark) this.watermark = second;
+      switch (codes[i]) {
+        case OpCode.Count:
+          this.count(entities[i]!, slot, second, amounts[i]!, results, offset);
+          break;
+        case OpCode.Distinct:
+          this.distinct(entities[i]!, slot, members[i]!, second, results, offset);
+          break;
+        case OpCode.Seen:
+          results[offset] = this.blooms.get(slot)!.test(entities[i]!, times[i]!, amounts[i] !== 0) ? 1 : 0;
+          break;
+        case OpCode.Profile:
+          this.profile(entities[i]!, slot, amounts[i]!, second, results, offset);
+          break;
+      }
+    }
+    this.expire();
+  }
+
+  stats(): { entities: number } {
+    return { entities: this.entities.size + this.profiles.size };
+  }
+
+  async close(): Promise<void> {
+    this.entities.clear();
+    this.profiles.clear();
+  }
+
+  /** Returns the entity's state, creating it and keeping the Map in (approximate) LRU order. */
+  private entity(key: string, second: number): EntityState {
+    let state = this.entities.get(key);
+    if (state === undefined) {
+      state = [second];
+      this.entities.set(key, state);
+      return state;
+    }
+    const last = Array.isArray(state) ? state[0]! : state.last;
+    if (second > last + TOUCH_RESOLUTION_S) {
+      this.entities.delete(key);
+      this.entities.set(key, state);
+    }
+    if (second > last) {
+      if (Array.isArray(state)) state[0] = second;
+      else state.last = second;
+    }
+    return state;
+  }
+
+  private count(key: string, slot: number, second: number, amount: number, out: Float64Array, offset: number): void {
+    this.update(key, slot, 1, second, amount, second, amount === 0, out, offset);
+  }
+
+  private distinct(key: string, slot: number, member: string, second: number, out: Float64Array, offset: number): void {
+    this.update(key, slot, 2, hash32(member), second, second, false, out, offset);
+  }
+
+  /**
+   * Adds record (a, b) — (second, amount) for counts, (member hash, second) for distinct series —
+   * unless `readOnly`, and writes the window results. `timeField` tells the two apart (see addLight).
+   */
+  private update(
+    key: string,
+    slot: number,
+    timeField: 1 | 2,
+    a: number,
+    b: number,
+    second: number,
+    readOnly: boolean,
+    out: Float64Array,
+    offset: number,
+  ): void {
+    const windows = SPEC_WINDOWS[slot]!;
+    const slices = timeField === 1 ? COUNT_SLICES : DISTINCT_SLICES;
+    let state = this.entity(key, second);
+    if (Array.isArray(state)) {
+      const tag = slot * 2 + (timeField - 1);
+      if (readOnly || addLight(state, tag, a, b, timeField)) {
+        queryLight(state, tag, timeField, windows, slices, second, out, offset);
+        return;
+      }
+      state = this.promote(key, state);
+    }
+    const heavy = timeField === 1 ? state.count(slot) : state.distinct(slot);
+    if (!readOnly) heavy.add(windows, a, b);
+    heavy.query(windows, second, out, offset);
+  }
+
+  /** Replays a light entity's records into heavy structures and puts it in the Map. */
+  private promote(key: string, light: number[]): HeavyEntity {
+    const heavy = new HeavyEntity(light[0]!);
+    for (let k = 1; k < light.length; k += 3) {
+      const tag = light[k]!;
+      const slot = tag >> 1;
+      if ((tag & 1) === 0) heavy.count(slot).add(SPEC_WINDOWS[slot]!, light[k + 1]!, light[k + 2]!);
+      else heavy.distinct(slot).add(SPEC_WINDOWS[slot]!, light[k + 1]!, light[k + 2]!);
+    }
+    this.entities.set(key, heavy);
+    return heavy;
+  }
+
+  private profile(key: string, slot: number, bin: number, second: number, out: Float64Array, offset: number): void {
+    const bins = (SLOTS[slot] as SlotSpec).bins ?? 1;
+    const mapKey = `${slot}\u0000${key}`;
+    let profile = this.profiles.get(mapKey);
+    if (profile === undefined) {
+      if (this.profiles.size >= this.options.maxProfiles) {
+        const oldest = this.profiles.keys().next().value;
+        if (oldest !== undefined) this.profiles.delete(oldest);
+        this.evictions++;
+      }
+      profile = new Float64Array(bins + 2);
+      this.profiles.set(mapKey, profile);
+    } else if (second > profile[0]! + TOUCH_RESOLUTION_S) {
+      this.profiles.delete(mapKey);
+      this.profiles.set(mapKey, profile);
+    }
+    const b = Math.min(bins - 1, Math.max(0, Math.floor(bin)));
+    out[offset] = profile[2 + b]!;
+    out[offset + 1] = profile[1]!;
+    profile[2 + b]! += 1;
+    profile[1]! += 1;
+    if (second > profile[0]!) profile[0] = second;
+  }
+
+  /** Drops entities idle beyond every window, and the least recently active beyond the bound. */
+  private expire(): void {
+    const cutoff = this.watermark - ENTITY_HORIZON_S - 60;
+    for (const [key, state] of this.entities) {
+      const last = Array.isArray(state) ? state[0]! : state.last;
+      if (last >= cutoff && this.entities.size <= this.options.maxEntities) break;
+      if (last >= cutoff) this.evictions++;
+      this.entities.delete(key);
+    }
+  }
+}
+
+/**
+ * Adds to a light record: a count record is (tag, second, amount) merged per second; a distinct
+ * record is (tag, hash, last second) merged per member. `timeField` is the record field holding
+ * the time (1 for counts, 2 for distinct). Returns false when a new record does not fit.
+ */
+function addLight(state: number[], tag: number, key: number, value: number, timeField: 1 | 2): boolean {
+  for (let k = 1; k < state.length; k += 3) {
+    if (state[k] === tag && state[k + 1] === key) {
+      if (timeField === 1) state[k + 2]! += value;
+      else if (state[k + 2]! < value) state[k + 2] = value;
+      return true;
+    }
+  }
+  prune(state, timeField === 1 ? key : value);
+  if (state.length + 3 > LIGHT_LIMIT) return false;
+  state.push(tag, key, value);
+  return true;
+}
+
+/** Window results from light records: sum of amounts (counts) or number of members (distinct). */
+function queryLight(
+  state: number[],
+  tag: number,
+  timeField: 1 | 2,
+  windows: readonly number[],
+  slices: number,
+  second: number,
+  out: Float64Array,
+  offset: number,
+): void {
+  for (let w = 0; w < windows.length; w++) {
+    const length = sliceLength(windows[w]!, slices);
+    const current = Math.floor(second / length);
+    const first = (current - (slices - 1)) * length;
+    const end = (current + 1) * length;
+    let result = 0;
+    for (let k = 1; k < state.length; k += 3) {
+      if (state[k] !== tag) continue;
+      const time = state[k + timeField]!;
+      if (time >= first && time < end) result += timeField === 1 ? state[k + 2]! : 1;
+    }
+    out[offset + w] = result;
+  }
+}
+
+/** Removes a light entity's records older than their slot's longest window. */
+function prune(state: number[], second: number): void {
+  let write = 1;
+  for (let k = 1; k < state.length; k += 3) {
+    const tag = state[k]!;
+    const recordSecond = (tag & 1) === 0 ? state[k + 1]! : state[k + 2]!;
+    if (recordSecond >= second - SLOT_HORIZON_S[tag >> 1]!) {
+      if (write !== k) {
+        state[write] = tag;
+        state[write + 1] = state[k + 1]!;
+        state[write + 2] = state[k + 2]!;
+      }
+      write += 3;
+    }
+  }
+  state.length = write;
+}
