@@ -11,7 +11,7 @@
  * not logged yet, or their segment was fully acknowledged and deleted); order holds and nothing
  * is duplicated within the delivery.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -47,7 +47,7 @@ function parseLog(text: string): ChildLog {
   return log;
 }
 
-async function runAndKill(t: Tap.Test, bufferDirectory: string, logPath: string, fsync: string): Promise<ChildLog> {
+async function runAndKill(t: Test, bufferDirectory: string, logPath: string, fsync: string): Promise<ChildLog> {
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, bufferDirectory, logPath, fsync], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
