@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { formatFatal } from '../pipeline/errors.js';
 import { VERSION } from '../pipeline/version.js';
 import { analyzeCommand } from './commands/analyze.js';
+import { featuresCommand } from './commands/features.js';
 import { sendCommand } from './commands/send.js';
 import { serveCommand } from './commands/serve.js';
 
@@ -16,6 +17,7 @@ const program = new Command('siemad')
 program.addCommand(serveCommand());
 program.addCommand(analyzeCommand());
 program.addCommand(sendCommand());
+program.addCommand(featuresCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ERROR_CODES, SiemadError } from '../../pipeline/errors.js';
+import { FEATURES } from '../features/definitions.js';
+
+/** The JSON sidecar written by models/train.py next to the ONNX files (schema in models/README.md). */
+export interface SidecarFeature {
+  name: string;
+  kind: string;
+  windowed: boolean;
+  transform: 'log1p' | 'none';
+  center: number;
+  scale: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+export interface Calibration {
+  raw: number[];
+  risk: number[];
+  tail_scale: number;
+}
+
+export interface SidecarModel {
+  name: string;
+  file: string;
+  sha256: string;
+  output_name: string;
+  orientation: number;
+  weight: number;
+  calibration: Calibration;
+}
+
+export interface Sidecar {
+  schema: number;
+  model_version: string;
+  created: string;
+  training_data: { rows: number; sha256: string; sources: string[] };
+  features: SidecarFeature[];
+  input_name: string;
+  models: SidecarModel[];
+  ensemble: { method: 'weighted_mean' | 'max' | 'noisy_or'; weights: Record<string, number> };
+  levels: { low: number; medium: number; high: number; critical: number };
+  benign_flag_rate_per_10k: number;
+}
+
+function invalid(file: string, reason: string): SiemadError {
+  return new SiemadError(ERROR_CODES.MODEL_INVALID, `model ${file}: ${reason}`, '--model-dir');
+}
+
+/**
+ * Reads and checks a sidecar: schema, the feature list against the one this build computes (so
+ * a model trained on other features is refused, not silently mis-fed), calibration shapes.
+ */
+export function loadSidecar(directory: string): Sidecar {
+  const file = path.join(directory, 'model.json');
+  let sidecar: Sidecar;
+  try {
+    sidecar = JSON.parse(fs.readFileSync(file, 'utf8')) as Sidecar;
+  } catch (err) {
+    throw invalid(file, `cannot read: ${(err as Error).message}`);
+  }
+  if (sidecar.schema !== 1) throw invalid(file, `unsupported schema ${String(sidecar.schema)}`);
+  const names = sidecar.features?.map((feature) => feature.name) ?? [];
+  const expected = FEATURES.map((feature) => feature.name);
+  if (names.join(',') !== expected.join(',')) {
+    throw invalid(file, `trained on other features (${names.length} vs ${expected.length}); retrain with npm run train`);
+  }
+  for (const feature of sidecar.features) {
+    if (!(feature.scale > 0) || !Number.isFinite(feature.center)) throw invalid(file, `bad scaling for ${feature.name}`);
+  }
+  if (!Array.isArray(sidecar.models) || sidecar.models.length === 0) throw invalid(file, 'no models');
+  for (const model of sidecar.models) {
+    const { raw, risk, tail_scale } = model.calibration ?? {};
+    if (!Array.isArray(raw) || !Array.isArray(risk) || raw.length !== risk.length || raw.length < 2 || !(tail_scale > 0)) {
+      throw invalid(file, `bad calibration for ${model.name}`);
+    }
+    for (let i = 1; i < raw.length; i++) {
+      if (!(raw[i]! >= raw[i - 1]!) || !(risk[i]! >= risk[i - 1]!)) throw invalid(file, `calibration of ${model.name} is not monotone`);
+    }
+  }
+  return sidecar;
+}
