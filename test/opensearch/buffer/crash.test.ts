@@ -82,7 +82,7 @@ for (const fsync of ['interval', 'always']) {
     const checkpointed = new Set(log.acked.slice(0, log.checkpointed));
     t.ok(checkpointed.size > 0 && log.resolved.size > checkpointed.size, 'the kill came with work in every state');
 
-    const buffer = await openBuffer(t, bufferDirectory, { maxRecordBytes: 4096, segmentMaxBytes: 64 * 1024, maxTotalBytes: 4 * 1024 * 1024 });
+    const buffer = await openBuffer(t, bufferDirectory, { maxRecordBytes: 4096, segmentMaxBytes: 1024 * 1024, maxTotalBytes: 8 * 1024 * 1024 });
     t.ok(buffer.recovery.events > 0);
     const delivered = await drain(buffer, buffer.recovery.events, 500);
     t.notOk(await settlesWithin(buffer.read(1, 1 << 20), 50), 'nothing beyond what recovery counted');
