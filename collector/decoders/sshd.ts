@@ -234,7 +234,7 @@ function decodeAt(body: string, pos: number, event: EcsEvent): boolean {
       if (body.startsWith('Disconnected from ', pos)) return connectionEnd(body, pos + 18, event, ACTIONS.sshDisconnected);
       if (body.startsWith('Disconnecting', pos)) return disconnecting(body, pos + 13, event);
       if (body.startsWith('Did not receive identification string from ', pos)) {
-        return addressOnly(body, pos + 44, tailEnd(body, body.length), event, ACTIONS.sshNoIdentification, 'network');
+        return addressOnly(body, pos + 43, tailEnd(body, body.length), event, ACTIONS.sshNoIdentification, 'network');
       }
       return false;
     case 82: // R
