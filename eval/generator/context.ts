@@ -1,0 +1,80 @@
+/**
+ * What every generator component works with: the company, the internet, per-host PID and
+ * session counters, and the stream it emits lines into.
+ */
+import { IdSeries } from './process-ids.js';
+import type { InternetAddresses } from './internet.js';
+import type { LogStream, Origin } from './log-stream.js';
+import type { Host, Organization } from './organization.js';
+import type { Random } from './random.js';
+import { syslogTag } from './syslog-line.js';
+
+/** Linux's default pid_max on 64-bit systems. */
+const PID_MAX = 4_194_304;
+
+export class HostRuntime {
+  readonly pids: IdSeries;
+  readonly loginSessions: IdSeries;
+  /** systemd-logind runs for the whole stream under one PID. */
+  readonly logindPid: number;
+
+  constructor(
+    readonly spec: Host,
+    rng: Random,
+    startTime: number,
+  ) {
+    this.pids = new IdSeries(rng.fork('pids'), startTime, {
+      first: rng.int(2_000, 400_000),
+      perSecond: spec.pidsPerSecond,
+      floor: 300,
+      limit: PID_MAX,
+    });
+    this.loginSessions = new IdSeries(rng.fork('sessions'), startTime, {
+      first: rng.int(1, 3_000),
+      perSecond: 1 / 1_800,
+      floor: 1,
+      limit: 2 ** 31,
+    });
+    this.logindPid = rng.int(500, 1_200);
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+}
+
+export class GenerationContext {
+  private readonly hosts = new Map<string, HostRuntime>();
+
+  constructor(
+    readonly rng: Random,
+    readonly stream: LogStream,
+    readonly org: Organization,
+    readonly internet: InternetAddresses,
+  ) {
+    for (const spec of org.hosts) this.hosts.set(spec.name, new HostRuntime(spec, rng.fork(`host/${spec.name}`), stream.startTime));
+  }
+
+  get startTime(): number {
+    return this.stream.startTime;
+  }
+
+  get endTime(): number {
+    return this.stream.endTime;
+  }
+
+  host(name: string): HostRuntime {
+    const host = this.hosts.get(name);
+    if (!host) throw new Error(`unknown host ${name}`);
+    return host;
+  }
+
+  hostsWhere(predicate: (spec: Host) => boolean): HostRuntime[] {
+    return [...this.hosts.values()].filter((host) => predicate(host.spec));
+  }
+
+  /** Emits one line from `program` (with `pid` in its tag, unless the program logs without one). */
+  log(time: number, host: HostRuntime, program: string, pid: number | undefined, message: string, origin: Origin): void {
+    this.stream.emit(time, host.name, syslogTag(program, pid), message, origin);
+  }
+}

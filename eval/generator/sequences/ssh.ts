@@ -1,0 +1,194 @@
+/**
+ * sshd connections as sequences of timed lines: failed password connections, preauth probes,
+ * and logins that open a session (sshd, PAM, systemd-logind) and later close it. All components
+ * (benign and attacks) use these, so an attack's lines look exactly like everyone else's.
+ */
+import type { GenerationContext, HostRuntime } from '../context.js';
+import type { Origin } from '../log-stream.js';
+import type { Account, SshKey } from '../organization.js';
+import type { Random } from '../random.js';
+import { seconds } from '../clock.js';
+import * as sshd from '../messages/sshd.js';
+import { pamAuthFailure, pamCheckPassUserUnknown, pamIgnoringMaxRetries, pamMoreFailures, pamSessionClosed, pamSessionOpened } from '../messages/pam.js';
+import { newSession, sessionLoggedOut, sessionRemoved } from '../messages/logind.js';
+
+/** sshd's default MaxAuthTries. */
+export const MAX_AUTH_TRIES = 6;
+
+/** Where a connection comes from and what produced it. */
+export interface SshPeer {
+  host: HostRuntime;
+  ip: string;
+  origin: Origin;
+}
+
+/** A client's ephemeral port: Linux's range, or the IANA range other systems use. */
+export function clientPort(rng: Random): number {
+  return rng.chance(0.7) ? rng.int(32_768, 60_999) : rng.int(49_152, 65_535);
+}
+
+/** pam_faildelay holds each failure about two seconds before sshd logs it. */
+const failDelay = (rng: Random): number => seconds(rng.between(1.6, 3.4));
+
+export type FailedConnectionEnding = 'bye' | 'closed' | 'reset';
+
+/** How password guessers leave, in the proportions the OpenSSH corpus shows. */
+export function pickEnding(rng: Random): FailedConnectionEnding {
+  return rng.weighted<FailedConnectionEnding>(['bye', 'closed', 'reset'], [60, 32, 8]);
+}
+
+export interface FailedConnection {
+  user: string;
+  validUser: boolean;
+  /** Password attempts on this connection; at MAX_AUTH_TRIES sshd disconnects the client. */
+  attempts: number;
+  ending: FailedConnectionEnding;
+}
+
+/** A connection that tries passwords and never gets in. Returns the time of its last line. */
+export function failedPasswordConnection(ctx: GenerationContext, rng: Random, peer: SshPeer, start: number, connection: FailedConnection): number {
+  const { host, ip, origin } = peer;
+  const { user, validUser } = connection;
+  const attempts = Math.min(connection.attempts, MAX_AUTH_TRIES);
+  const pid = host.pids.at(start);
+  const port = clientPort(rng);
+  const log = (time: number, message: string): void => ctx.log(time, host, 'sshd', pid, message, origin);
+
+  let time = start + seconds(rng.between(0.05, 0.8));
+  if (!validUser) log(time, sshd.invalidUser(user, ip, port));
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    time += seconds(rng.between(0.01, 0.3));
+    if (!validUser) log(time, pamCheckPassUserUnknown('sshd'));
+    if (attempt === 1) {
+      log(time + 1, pamAuthFailure({ service: 'sshd', logname: '', uid: 0, tty: 'ssh', ruser: '', rhost: ip, ...(validUser ? { user } : {}) }));
+    }
+    time += failDelay(rng);
+    log(time, sshd.failedPassword(user, validUser, ip, port));
+  }
+
+  const who: sshd.PreauthUser = { kind: validUser ? 'authenticating' : 'invalid', name: user };
+  time += seconds(rng.between(0.01, 0.4));
+  if (attempts >= MAX_AUTH_TRIES) {
+    log(time, sshd.maxAuthTriesExceeded(user, validUser, ip, port));
+    log(time + 1, sshd.disconnectingTooManyFailures(user, validUser, ip, port));
+  } else if (connection.ending === 'bye') {
+    log(time, sshd.receivedDisconnect(ip, port, 'Bye Bye', true));
+    log(time + 1, sshd.disconnectedFrom(who, ip, port, true));
+  } else if (connection.ending === 'closed') {
+    log(time, sshd.connectionClosed(who, ip, port, true));
+  } else {
+    log(time, sshd.connectionReset(who, ip, port));
+  }
+  if (attempts > 1) log(time + 2, pamMoreFailures(attempts - 1, ip, validUser ? user : undefined));
+  if (attempts >= MAX_AUTH_TRIES) log(time + 3, pamIgnoringMaxRetries('sshd', attempts));
+  return time + 3;
+}
+
+export type ProbeKind = 'closed' | 'no-identification' | 'kex-closed' | 'kex-reset' | 'banner' | 'negotiation';
+
+const OLD_KEX_OFFERS = [
+  'diffie-hellman-group14-sha1,diffie-hellman-group-exchange-sha1,diffie-hellman-group1-sha1',
+  'diffie-hellman-group1-sha1,diffie-hellman-group14-sha1',
+  'diffie-hellman-group-exchange-sha1,diffie-hellman-group1-sha1',
+];
+const OLD_HOSTKEY_OFFERS = ['ssh-rsa,ssh-dss', 'ssh-rsa', 'ssh-dss'];
+
+/** A connection that never reaches authentication: scanners and banner grabbers. */
+export function probeConnection(ctx: GenerationContext, rng: Random, peer: SshPeer, start: number, kind: ProbeKind): number {
+  const { host, ip, origin } = peer;
+  const pid = host.pids.at(start);
+  const port = clientPort(rng);
+  const log = (time: number, message: string): void => ctx.log(time, host, 'sshd', pid, message, origin);
+  const time = start + seconds(rng.between(0.05, 2));
+  switch (kind) {
+    case 'closed':
+      log(time, sshd.connectionClosed(undefined, ip, port, true));
+      break;
+    case 'no-identification':
+      // sshd waits for the client's banner until LoginGraceTime runs out.
+      log(start + seconds(rng.between(5, 120)), sshd.noIdentificationString(ip, port));
+      break;
+    case 'kex-closed':
+      log(time, sshd.kexIdentificationClosed());
+      break;
+    case 'kex-reset':
+      log(time, sshd.kexIdentificationReset());
+      break;
+    case 'banner':
+      log(time, sshd.bannerInvalidFormat(ip, port));
+      break;
+    case 'negotiation':
+      if (rng.chance(0.6)) log(time, sshd.unableToNegotiate(ip, port, 'key exchange method', rng.pick(OLD_KEX_OFFERS)));
+      else log(time, sshd.unableToNegotiate(ip, port, 'host key type', rng.pick(OLD_HOSTKEY_OFFERS)));
+      break;
+  }
+  return time;
+}
+
+export interface LoginOptions {
+  account: Account;
+  method: 'publickey' | 'password';
+  key?: SshKey;
+  /** Wrong passwords typed before the right one, on the same connection. */
+  mistypes?: number;
+}
+
+/** A logged-in SSH session, for the lines that close it later. */
+export interface OpenSession {
+  peer: SshPeer;
+  account: Account;
+  port: number;
+  monitorPid: number;
+  sessionId: number;
+  /** The terminal the session got, for sudo and su lines. */
+  tty: string;
+}
+
+export function openSession(ctx: GenerationContext, rng: Random, peer: SshPeer, start: number, options: LoginOptions): { session: OpenSession; time: number } {
+  const { host, ip, origin } = peer;
+  const { account, method } = options;
+  const monitorPid = host.pids.at(start);
+  const port = clientPort(rng);
+  const log = (time: number, message: string): void => ctx.log(time, host, 'sshd', monitorPid, message, origin);
+
+  let time = start + seconds(rng.between(0.1, 0.6));
+  const mistypes = method === 'password' ? (options.mistypes ?? 0) : 0;
+  for (let attempt = 1; attempt <= mistypes; attempt++) {
+    if (attempt === 1) log(time, pamAuthFailure({ service: 'sshd', logname: '', uid: 0, tty: 'ssh', ruser: '', rhost: ip, user: account.name }));
+    time += failDelay(rng);
+    log(time, sshd.failedPassword(account.name, true, ip, port));
+    // The user retypes the password.
+    time += seconds(rng.between(2, 9));
+  }
+  log(time, sshd.accepted(method, account.name, ip, port, options.key));
+  time += seconds(rng.between(0.005, 0.05));
+  log(time, pamSessionOpened('sshd', account.name, account.uid, { uid: 0 }));
+  const sessionId = host.loginSessions.at(time);
+  time += seconds(rng.between(0.005, 0.06));
+  ctx.log(time, host, 'systemd-logind', host.logindPid, newSession(sessionId, account.name), origin);
+  const session: OpenSession = { peer, account, port, monitorPid, sessionId, tty: `pts/${rng.weighted([0, 1, 2, 3, 4, 5], [8, 6, 3, 2, 1, 1])}` };
+  return { session, time };
+}
+
+/** The client logs out (or its connection drops); returns the time of the last line. */
+export function closeSession(ctx: GenerationContext, rng: Random, session: OpenSession, start: number): number {
+  const { peer, account, port, monitorPid, sessionId } = session;
+  const { host, ip, origin } = peer;
+  // After privilege separation the unprivileged child, a later PID, logs the disconnect.
+  const childPid = monitorPid + rng.int(1, 3);
+  let time = start;
+  if (rng.chance(0.9)) {
+    ctx.log(time, host, 'sshd', childPid, sshd.receivedDisconnect(ip, port, 'disconnected by user', false), origin);
+    time += 1;
+    ctx.log(time, host, 'sshd', childPid, sshd.disconnectedFromUser(account.name, ip, port), origin);
+  } else {
+    ctx.log(time, host, 'sshd', childPid, `Timeout, client not responding from user ${account.name} ${ip} port ${port}`, origin);
+  }
+  time += seconds(rng.between(0.002, 0.03));
+  ctx.log(time, host, 'sshd', monitorPid, pamSessionClosed('sshd', account.name), origin);
+  time += seconds(rng.between(0.002, 0.05));
+  ctx.log(time, host, 'systemd-logind', host.logindPid, sessionLoggedOut(sessionId), origin);
+  time += seconds(rng.between(0.01, 0.3));
+  ctx.log(time, host, 'systemd-logind', host.logindPid, sessionRemoved(sessionId), origin);
+  return time;
+}
