@@ -1,16 +1,15 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { PACKAGE_ROOT } from './package-root.js';
 
-/** The package version, read once from package.json (found from source or from dist/). */
+/** The package version, read once from package.json. */
 function readVersion(): string {
-  for (const relative of ['../package.json', '../../package.json']) {
-    try {
-      const pkg = JSON.parse(fs.readFileSync(new URL(relative, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'siem-anomaly-detector' && typeof pkg.version === 'string') return pkg.version;
-    } catch {
-      /* try the next location */
-    }
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: string };
+    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    return '0.0.0';
   }
-  return '0.0.0';
 }
 
 export const VERSION = readVersion();

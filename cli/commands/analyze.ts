@@ -11,8 +11,9 @@ import { StreamNdjsonSink } from '../../pipeline/sinks/stdout-ndjson.js';
 import { SummarySink } from '../../pipeline/sinks/summary.js';
 import { VERSION } from '../../pipeline/version.js';
 import { envOption } from '../options.js';
+import { addScoringOptions, createScoring, type ScoringOptions } from '../scoring-options.js';
 
-interface AnalyzeOptions {
+interface AnalyzeOptions extends ScoringOptions {
   format?: 'ndjson' | 'table';
   timeZone: string;
   maxMessageBytes: number;
@@ -21,7 +22,7 @@ interface AnalyzeOptions {
 }
 
 export function analyzeCommand(): Command {
-  return new Command('analyze')
+  const command = new Command('analyze')
     .description('Run log lines from files (or standard input) through the same pipeline as `serve` and print the events')
     .argument('[files...]', 'log files; none or "-" reads standard input')
     .addOption(
@@ -30,10 +31,10 @@ export function analyzeCommand(): Command {
     .addOption(envOption('--time-zone <zone>', 'SIEMAD_TIME_ZONE', 'time zone of RFC 3164 timestamps (which carry none)', parseTimeZone, 'UTC'))
     .addOption(envOption('--max-message-bytes <size>', 'SIEMAD_MAX_MESSAGE_BYTES', 'longest line kept; longer ones are truncated and tagged', parseSize, 64 * 1024, '64KiB'))
     .addOption(envOption('--batch-size <n>', 'SIEMAD_BATCH_SIZE', 'events per pipeline batch', parsePositiveInt, 512))
-    .addOption(envOption('--log-level <level>', 'SIEMAD_LOG_LEVEL', 'pino log level (logs go to standard error)', parseChoice(LOG_LEVELS), 'warn'))
-    .action(async (files: string[], options: AnalyzeOptions) => {
-      await analyze(files, options);
-    });
+    .addOption(envOption('--log-level <level>', 'SIEMAD_LOG_LEVEL', 'pino log level (logs go to standard error)', parseChoice(LOG_LEVELS), 'warn'));
+  return addScoringOptions(command).action(async (files: string[], options: AnalyzeOptions) => {
+    await analyze(files, options);
+  });
 }
 
 async function analyze(files: string[], options: AnalyzeOptions): Promise<void> {
@@ -51,7 +52,7 @@ async function analyze(files: string[], options: AnalyzeOptions): Promise<void> 
     format === 'ndjson' ? new StreamNdjsonSink(process.stdout) : new SummarySink((text) => process.stdout.write(text));
   const pipeline = new Pipeline({
     normalize: { timeZone: options.timeZone, observer: defaultObserver(VERSION) },
-    enrichers: [],
+    enrichers: await createScoring(options),
     sink,
     logger,
     batchSize: options.batchSize,

@@ -17,8 +17,9 @@ import { createLogger, LOG_LEVELS, type LogLevel } from '../../pipeline/logger.j
 import { NdjsonSink } from '../../pipeline/sinks/ndjson.js';
 import type { EventSink } from '../../pipeline/sinks/sink.js';
 import { envOption } from '../options.js';
+import { addScoringOptions, createScoring, type ScoringOptions } from '../scoring-options.js';
 
-interface ServeOptions {
+interface ServeOptions extends ScoringOptions {
   bind: string[];
   udpPort: number | null;
   tcpPort: number | null;
@@ -51,7 +52,7 @@ function parseSink(value: string): string {
 }
 
 export function serveCommand(): Command {
-  return new Command('serve')
+  const command = new Command('serve')
     .description('Receive syslog over UDP, TCP and TLS, decode, score and deliver events to the configured sink')
     .addOption(envOption('--bind <addresses>', 'SIEMAD_BIND', 'comma-separated listen addresses (IPv4 and/or IPv6)', parseList, ['0.0.0.0'], '0.0.0.0'))
     .addOption(envOption('--udp-port <port>', 'SIEMAD_UDP_PORT', 'UDP syslog port, or "off"', parsePort, 5514))
@@ -75,17 +76,18 @@ export function serveCommand(): Command {
     .addOption(envOption('--sink <spec>', 'SIEMAD_SINK', 'where events go: ndjson:DIR', parseSink, undefined, 'ndjson:<data-dir>'))
     .addOption(envOption('--ndjson-rotate <size>', 'SIEMAD_NDJSON_ROTATE', 'rotate NDJSON files at this size', parseSize, 256 * 1024 * 1024, '256MiB'))
     .addOption(envOption('--ndjson-keep <n>', 'SIEMAD_NDJSON_KEEP', 'rotated NDJSON files kept per stream', parsePositiveInt, 5))
-    .addOption(envOption('--log-level <level>', 'SIEMAD_LOG_LEVEL', 'pino log level', parseChoice(LOG_LEVELS), 'info'))
-    .action(async (options: ServeOptions) => {
-      await serve(options);
-    });
+    .addOption(envOption('--log-level <level>', 'SIEMAD_LOG_LEVEL', 'pino log level', parseChoice(LOG_LEVELS), 'info'));
+  return addScoringOptions(command).action(async (options: ServeOptions) => {
+    await serve(options);
+  });
 }
 
 async function serve(options: ServeOptions): Promise<void> {
   const logger = createLogger(options.logLevel, 1);
   const config = collectorConfig(options);
   const sink = createSink(options);
-  const collector = new Collector(config, sink, [], logger);
+  const enrichers = await createScoring(options);
+  const collector = new Collector(config, sink, enrichers, logger);
   const listening = await collector.start();
   logger.info({ listening, sink: sink.name }, 'siemad serving');
 

@@ -1,0 +1,76 @@
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { parseBoolean, parseChoice, parseDuration, parsePositiveInt, parseTimeZone } from '../pipeline/config-values.js';
+import { PACKAGE_ROOT } from '../pipeline/package-root.js';
+import type { EventEnricher } from '../pipeline/pipeline.js';
+import { ModelEnsemble } from '../scorer/model/ensemble.js';
+import { AnomalyScorer, type Levels } from '../scorer/scorer.js';
+import { MemoryWindowStore } from '../scorer/windows/memory-store.js';
+import type { WindowStore } from '../scorer/windows/ops.js';
+import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
+import { envOption } from './options.js';
+
+/** Scoring settings shared by `serve` and `analyze`. */
+export interface ScoringOptions {
+  scoring: boolean;
+  modelDir: string;
+  windowStore: 'memory' | 'redis';
+  redisUrl?: string;
+  anomalyLevels?: Levels;
+  scoreBatchSize: number;
+  outOfOrderTolerance: number;
+  profileTimeZone: string;
+  maxEntities: number;
+  maxReasons: number;
+}
+
+function parseLevels(value: string): Levels {
+  const parts = value.split(',').map((part) => Number(part.trim()));
+  const [low, medium, high, critical] = parts;
+  const ok =
+    parts.length === 4 &&
+    parts.every((p) => Number.isFinite(p) && p > 0 && p <= 1) &&
+    low! <= medium! &&
+    medium! <= high! &&
+    high! <= critical!;
+  if (!ok) throw new InvalidArgumentError('expected four rising risks in (0,1] for low,medium,high,critical, e.g. 0.4,0.6,0.8,0.9');
+  return { low: low!, medium: medium!, high: high!, critical: critical! };
+}
+
+export function addScoringOptions(command: Command): Command {
+  return command
+    .addOption(envOption('--scoring <bool>', 'SIEMAD_SCORING', 'score every event with the anomaly models', parseBoolean, true))
+    .addOption(envOption('--model-dir <dir>', 'SIEMAD_MODEL_DIR', 'directory with model.json and the ONNX models', undefined, path.join(PACKAGE_ROOT, 'models', 'current'), 'models/current'))
+    .addOption(envOption('--window-store <store>', 'SIEMAD_WINDOW_STORE', 'where window state lives: memory, or redis (shared by collectors)', parseChoice(['memory', 'redis'] as const), 'memory'))
+    .addOption(envOption('--redis-url <url>', 'SIEMAD_REDIS_URL', 'Redis for --window-store redis (redis://host:6379/0)'))
+    .addOption(envOption('--anomaly-levels <risks>', 'SIEMAD_ANOMALY_LEVELS', 'risk thresholds low,medium,high,critical', parseLevels, undefined, "the model's, 0.4,0.6,0.8,0.9"))
+    .addOption(envOption('--score-batch-size <n>', 'SIEMAD_SCORE_BATCH_SIZE', 'events per ONNX inference batch', parsePositiveInt, 256))
+    .addOption(envOption('--out-of-order-tolerance <duration>', 'SIEMAD_OUT_OF_ORDER_TOLERANCE', 'how late an event may arrive and still count at its own time in windows', parseDuration, 300_000, '5m'))
+    .addOption(envOption('--profile-time-zone <zone>', 'SIEMAD_PROFILE_TIME_ZONE', 'time zone of working-hour profiles', parseTimeZone, 'UTC'))
+    .addOption(envOption('--max-entities <n>', 'SIEMAD_MAX_ENTITIES', 'entities tracked in memory at most (memory store)', parsePositiveInt, 2_000_000))
+    .addOption(envOption('--max-reasons <n>', 'SIEMAD_MAX_REASONS', 'reasons given per anomaly', parsePositiveInt, 3));
+}
+
+/** Builds the scorer from the options, or no enricher when scoring is off. */
+export async function createScoring(options: ScoringOptions): Promise<EventEnricher[]> {
+  if (!options.scoring) return [];
+  const ensemble = await ModelEnsemble.load(options.modelDir);
+  let store: WindowStore;
+  if (options.windowStore === 'redis' || options.redisUrl !== undefined) {
+    if (options.redisUrl === undefined) {
+      throw new SiemadError(ERROR_CODES.CONFIG_INVALID, '--window-store redis needs --redis-url', '--redis-url');
+    }
+    throw new SiemadError(ERROR_CODES.CONFIG_INVALID, 'TODO redis store', '--redis-url');
+  } else {
+    store = new MemoryWindowStore({ maxEntities: options.maxEntities });
+  }
+  return [
+    new AnomalyScorer(ensemble, store, {
+      batchSize: options.scoreBatchSize,
+      outOfOrderToleranceMs: options.outOfOrderTolerance,
+      profileTimeZone: options.profileTimeZone,
+      maxReasons: options.maxReasons,
+      ...(options.anomalyLevels !== undefined ? { levels: options.anomalyLevels } : {}),
+    }),
+  ];
+}
