@@ -5,7 +5,7 @@
  *   format, rfc3339.ts), followed by SP or the end of the message. Anything else is no timestamp.
  * - HOSTNAME vs TAG: HOSTNAME is optional, so the first word after the timestamp is the TAG when it
  *   ends with `:` or holds a `[` (`su:`, `sshd[42]:`), else the HOSTNAME. Without a timestamp there
- *   is no HOSTNAME (RFC 3164 section 4.3.3: the first word is then content).
+ *   is no HOSTNAME (as a relay does in RFC 3164 section 4.3.2, all of it is content).
  * - TAG: characters up to `:` or `[`, no SP, at most MAX_TAG_LENGTH. `tag:`, `tag[pid]:` and
  *   `tag[pid]` followed by SP are taken; parentheses and slashes are part of the tag
  *   (`sshd(pam_unix)[19939]:`, `/usr/sbin/cron[42]:`), and a `:` inside parentheses does not end
@@ -65,7 +65,7 @@ export function readTagAndContent(text: string, pos: number, end: number, msg: S
         pidEnd++;
       }
       const next = pidEnd + 1 < end ? text.charCodeAt(pidEnd + 1) : -1;
-      if (text.charCodeAt(pidEnd) === CLOSE_BRACKET && pidEnd < end && (next === COLON || next === SPACE || next < 0)) {
+      if (pidEnd < end && text.charCodeAt(pidEnd) === CLOSE_BRACKET && (next === COLON || next === SPACE || next < 0)) {
         msg.appName = text.slice(pos, tagEnd);
         if (pidEnd > pidStart) msg.procId = text.slice(pidStart, pidEnd);
         contentStart = next === COLON ? pidEnd + 2 : pidEnd + 1;
