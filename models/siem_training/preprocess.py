@@ -1,0 +1,69 @@
+"""Per-feature transform and robust standardisation, exactly as the TypeScript scorer applies them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .dataset import FeatureSpec
+
+TRANSFORM_BY_KIND = {"count": "log1p", "length": "log1p", "ratio": "none", "flag": "none", "score": "none"}
+
+# IQR / 1.349 estimates the standard deviation of a normal distribution.
+IQR_TO_SIGMA = 1.349
+# Mean absolute deviation * sqrt(pi/2) estimates the standard deviation of a normal distribution.
+MAD_TO_SIGMA = 1.2533
+# Below this spread a column counts as constant; its scale becomes 1 (raw transformed units).
+MIN_SCALE = 1e-3
+
+
+@dataclass(frozen=True)
+class FeatureScaling:
+    transform: str
+    center: float
+    scale: float
+
+
+def apply_transform(values: np.ndarray, transform: str) -> np.ndarray:
+    if transform == "log1p":
+        return np.log1p(values)
+    if transform == "none":
+        return np.asarray(values, dtype=np.float64)
+    raise ValueError(f"unknown transform {transform!r}")
+
+
+def robust_center_scale(transformed: np.ndarray) -> tuple[float, float]:
+    """Median and an IQR-based scale; mostly-constant columns (IQR 0, common for rare counts and
+    flags) fall back to the mean absolute deviation, and truly constant columns to 1."""
+    center = float(np.median(transformed))
+    q25, q75 = np.percentile(transformed, [25, 75])
+    scale = float(q75 - q25) / IQR_TO_SIGMA
+    if scale < MIN_SCALE:
+        scale = float(np.mean(np.abs(transformed - center))) * MAD_TO_SIGMA
+    if scale < MIN_SCALE:
+        scale = 1.0
+    return center, scale
+
+
+def fit_scalings(values: np.ndarray, features: tuple[FeatureSpec, ...]) -> tuple[FeatureScaling, ...]:
+    scalings = []
+    for column, feature in enumerate(features):
+        transform = TRANSFORM_BY_KIND[feature.kind]
+        center, scale = robust_center_scale(apply_transform(values[:, column], transform))
+        scalings.append(FeatureScaling(transform=transform, center=center, scale=scale))
+    return tuple(scalings)
+
+
+def scale_matrix(values: np.ndarray, scalings: tuple[FeatureScaling, ...]) -> np.ndarray:
+    """Raw values -> the float32 model input; computed in float64 and rounded once, as in TS."""
+    scaled = np.empty(values.shape, dtype=np.float64)
+    for column, scaling in enumerate(scalings):
+        transformed = apply_transform(values[:, column], scaling.transform)
+        scaled[:, column] = (transformed - scaling.center) / scaling.scale
+    return scaled.astype(np.float32)
+
+
+def raw_percentiles(column: np.ndarray) -> dict[str, float]:
+    """Benign reference points on the untransformed values, used by the scorer's explanations."""
+    p50, p90, p99 = np.percentile(column, [50, 90, 99])
+    return {"p50": float(p50), "p90": float(p90), "p99": float(p99), "max": float(np.max(column))}

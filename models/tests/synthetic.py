@@ -1,0 +1,213 @@
+"""Synthetic security-event feature matrices with the shape of the scorer's export: mostly-zero
+counts with long tails, 0/1 flags, ratios and scores, grouped by event family. Benign rows train
+the models in tests; attack rows (brute force, port scan, web scan, SQL injection) check that the
+models find what they should. Run as a script to write a CSV and a feature spec."""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+# (name, kind, windowed): modelled on scorer/features/definitions.ts.
+FEATURES = (
+    ("is_auth", "flag", False), ("is_firewall", "flag", False), ("is_web", "flag", False),
+    ("is_privilege", "flag", False), ("auth_failure", "flag", False),
+    ("auth_fail_ip_1m", "count", True), ("auth_fail_ip_10m", "count", True), ("auth_fail_ip_1h", "count", True),
+    ("users_tried_ip_1h", "count", True), ("users_tried_ip_24h", "count", True),
+    ("fail_ips_user_1h", "count", True), ("fail_ips_user_24h", "count", True),
+    ("auth_fail_user_1h", "count", True), ("fails_before_success", "count", True),
+    ("new_ip", "flag", True), ("new_user_ip_login", "flag", True), ("new_user_net_login", "flag", True),
+    ("login_hour_rarity_user", "score", True), ("activity_hour_rarity_host", "score", True),
+    ("privileged_user", "flag", False), ("sudo_fail_user_1h", "count", True), ("not_in_sudoers", "flag", False),
+    ("account_created", "flag", False), ("account_created_uid0", "flag", False),
+    ("ports_ip_1m", "count", True), ("ports_ip_30m", "count", True),
+    ("denies_ip_1m", "count", True), ("denies_ip_30m", "count", True),
+    ("web_req_ip_1m", "count", True), ("web_req_ip_10m", "count", True),
+    ("web_err_ratio_ip_10m", "ratio", True), ("web_paths_ip_10m", "count", True),
+    ("sqli_score", "score", False), ("path_traversal", "flag", False), ("scanner_user_agent", "flag", False),
+    ("url_length", "length", False), ("url_entropy", "score", False), ("http_error", "flag", False),
+)
+COLUMN = {name: index for index, (name, _, _) in enumerate(FEATURES)}
+ATTACKS = ("ssh_brute_force", "port_scan", "web_scan", "sql_injection")
+
+
+def feature_spec() -> list[dict]:
+    return [{"name": name, "kind": kind, "windowed": windowed, "description": f"synthetic {name}"}
+            for name, kind, windowed in FEATURES]
+
+
+class _Rows:
+    """A block of rows of one event family, filled column by column."""
+
+    def __init__(self, count: int, rng: np.random.Generator) -> None:
+        self.values = np.zeros((count, len(FEATURES)))
+        self.rng = rng
+        self.count = count
+
+    def set(self, name: str, values: np.ndarray | float) -> np.ndarray:
+        self.values[:, COLUMN[name]] = values
+        return self.values[:, COLUMN[name]]
+
+    def flag(self, name: str, probability: float) -> np.ndarray:
+        return self.set(name, (self.rng.random(self.count) < probability).astype(float))
+
+    def tail_count(self, name: str, zero_share: float, mean: float) -> np.ndarray:
+        """Zero for most rows, otherwise 1 + a geometric tail."""
+        nonzero = self.rng.random(self.count) >= zero_share
+        return self.set(name, np.where(nonzero, self.rng.geometric(1.0 / mean, self.count), 0))
+
+
+def _web(rows: _Rows, attack: bool) -> None:
+    rng, n = rows.rng, rows.count
+    rows.set("is_web", 1)
+    per_minute = rng.integers(60, 300, n) if attack else rng.geometric(1 / 4, n)
+    rows.set("web_req_ip_1m", per_minute)
+    rows.set("web_req_ip_10m", per_minute * (rng.uniform(5, 10, n) if attack else rng.uniform(1, 4, n)))
+    error_ratio = rng.uniform(0.6, 0.95, n) if attack else np.where(rng.random(n) < 0.8, 0, rng.beta(1, 8, n))
+    rows.set("web_err_ratio_ip_10m", error_ratio)
+    rows.set("web_paths_ip_10m", np.ceil(rows.values[:, COLUMN["web_req_ip_10m"]] * (rng.uniform(0.8, 1, n) if attack else rng.uniform(0.1, 0.6, n))))
+    rows.set("http_error", (rng.random(n) < np.maximum(error_ratio, 0.03)).astype(float))
+    rows.flag("path_traversal", 0.3 if attack else 0.0005)
+    rows.flag("scanner_user_agent", 0.6 if attack else 0.001)
+    rows.set("url_length", np.round(rng.lognormal(np.log(70 if attack else 28), 0.5, n)))
+    has_query = rng.random(n) < (0.6 if attack else 0.25)
+    rows.set("url_entropy", np.where(has_query, rng.normal(3.8, 0.4, n).clip(1, 6), 0))
+    rows.set("sqli_score", np.where(rng.random(n) < 0.002, rng.uniform(0.5, 1.5, n), 0))
+    rows.flag("new_ip", 0.9 if attack else 0.05)
+
+
+def _sql_injection(rows: _Rows) -> None:
+    """Per-event anomaly: a single request whose URL carries an injection payload."""
+    _web(rows, attack=False)
+    rng, n = rows.rng, rows.count
+    rows.set("sqli_score", rng.uniform(4, 9, n))
+    rows.set("url_length", np.round(rng.uniform(180, 700, n)))
+    rows.set("url_entropy", rng.uniform(4.8, 5.8, n))
+    rows.set("http_error", 1)
+
+
+def _firewall(rows: _Rows, attack: bool) -> None:
+    rng, n = rows.rng, rows.count
+    rows.set("is_firewall", 1)
+    rows.flag("new_ip", 0.95 if attack else 0.6)
+    ports_1m = rng.integers(30, 600, n) if attack else rng.geometric(0.85, n)
+    rows.set("ports_ip_1m", ports_1m)
+    rows.set("ports_ip_30m", ports_1m * (rng.uniform(2, 8, n) if attack else 1) + (0 if attack else rng.geometric(0.6, n) - 1))
+    rows.set("denies_ip_1m", ports_1m * (rng.uniform(1, 1.5, n) if attack else rng.geometric(0.7, n)))
+    rows.set("denies_ip_30m", rows.values[:, COLUMN["denies_ip_1m"]] * (rng.uniform(3, 10, n) if attack else rng.uniform(1, 3, n)))
+
+
+def _auth(rows: _Rows, attack: bool) -> None:
+    rng, n = rows.rng, rows.count
+    rows.set("is_auth", 1)
+    failure = np.ones(n) if attack else (rng.random(n) < 0.15).astype(float)
+    rows.set("auth_failure", failure)
+    if attack:
+        per_minute = rng.integers(8, 60, n)
+        rows.set("auth_fail_ip_1m", per_minute)
+        rows.set("auth_fail_ip_10m", per_minute * rng.uniform(5, 10, n))
+        rows.set("auth_fail_ip_1h", per_minute * rng.uniform(20, 60, n))
+        rows.set("users_tried_ip_1h", rng.integers(10, 400, n))
+        rows.set("users_tried_ip_24h", rows.values[:, COLUMN["users_tried_ip_1h"]] * rng.uniform(1, 3, n))
+        rows.set("fail_ips_user_1h", rng.geometric(0.7, n))
+        rows.set("fail_ips_user_24h", rng.geometric(0.4, n))
+        rows.set("auth_fail_user_1h", rng.geometric(0.4, n))
+        rows.flag("new_ip", 0.95)
+        rows.flag("privileged_user", 0.4)
+        rows.set("activity_hour_rarity_host", rng.exponential(0.8, n).clip(0, 8))
+        return
+    # Benign: workforce logins, typos, and the slow background of internet password guessing.
+    fail_1m = np.where(failure > 0, rng.geometric(0.75, n), 0)
+    rows.set("auth_fail_ip_1m", fail_1m)
+    rows.set("auth_fail_ip_10m", np.where(failure > 0, fail_1m + rng.geometric(0.5, n) - 1, 0))
+    rows.set("auth_fail_ip_1h", np.where(failure > 0, rows.values[:, COLUMN["auth_fail_ip_10m"]] + rng.geometric(0.3, n) - 1, 0))
+    rows.set("users_tried_ip_1h", np.where(failure > 0, rng.geometric(0.8, n), 0))
+    rows.set("users_tried_ip_24h", rows.values[:, COLUMN["users_tried_ip_1h"]] + np.where(failure > 0, rng.geometric(0.6, n) - 1, 0))
+    rows.set("fail_ips_user_1h", np.where(failure > 0, rng.geometric(0.9, n), 0))
+    rows.set("fail_ips_user_24h", rows.values[:, COLUMN["fail_ips_user_1h"]] + np.where(failure > 0, rng.geometric(0.7, n) - 1, 0))
+    rows.set("auth_fail_user_1h", np.where(failure > 0, rng.geometric(0.6, n), 0))
+    rows.set("fails_before_success", np.where(failure > 0, 0, (rng.random(n) < 0.08) * rng.geometric(0.6, n)))
+    rows.set("new_ip", np.where(failure > 0, rng.random(n) < 0.4, rng.random(n) < 0.01).astype(float))
+    rows.set("new_user_ip_login", np.where(failure > 0, 0, rng.random(n) < 0.03).astype(float))
+    rows.set("new_user_net_login", rows.values[:, COLUMN["new_user_ip_login"]] * (rng.random(n) < 0.3))
+    rows.set("login_hour_rarity_user", np.where(failure > 0, 0, rng.exponential(0.5, n).clip(0, 8)))
+    rows.set("activity_hour_rarity_host", rng.exponential(0.4, n).clip(0, 8))
+    rows.flag("privileged_user", 0.06)
+
+
+def _privilege(rows: _Rows) -> None:
+    rng, n = rows.rng, rows.count
+    rows.set("is_privilege", 1)
+    rows.flag("privileged_user", 0.5)
+    rows.tail_count("sudo_fail_user_1h", 0.97, 1.5)
+    rows.flag("not_in_sudoers", 0.002)
+    created = rows.flag("account_created", 0.002)
+    rows.set("account_created_uid0", created * (rng.random(n) < 0.01))
+    rows.set("activity_hour_rarity_host", rng.exponential(0.6, n).clip(0, 8))
+
+
+# Share of benign events per family; "other" (cron, daemons) has an all-zero feature vector.
+BENIGN_MIX = (("web", 0.45), ("firewall", 0.25), ("auth", 0.13), ("privilege", 0.05), ("other", 0.12))
+
+
+def benign_matrix(rows: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    families = rng.choice(len(BENIGN_MIX), size=rows, p=[share for _, share in BENIGN_MIX])
+    matrix = np.zeros((rows, len(FEATURES)))
+    for index, (family, _) in enumerate(BENIGN_MIX):
+        where = np.flatnonzero(families == index)
+        block = _Rows(where.size, rng)
+        if family == "web":
+            _web(block, attack=False)
+        elif family == "firewall":
+            _firewall(block, attack=False)
+        elif family == "auth":
+            _auth(block, attack=False)
+        elif family == "privilege":
+            _privilege(block)
+        matrix[where] = block.values
+    return np.round(matrix, 4)
+
+
+def attack_matrix(kind: str, rows: int, seed: int) -> np.ndarray:
+    block = _Rows(rows, np.random.default_rng(seed))
+    if kind == "ssh_brute_force":
+        _auth(block, attack=True)
+    elif kind == "port_scan":
+        _firewall(block, attack=True)
+    elif kind == "web_scan":
+        _web(block, attack=True)
+    elif kind == "sql_injection":
+        _sql_injection(block)
+    else:
+        raise ValueError(f"unknown attack {kind!r}; one of {ATTACKS}")
+    return np.round(block.values, 4)
+
+
+def write_csv(path: Path, matrix: np.ndarray) -> None:
+    header = ",".join(name for name, _, _ in FEATURES)
+    np.savetxt(path, matrix, delimiter=",", header=header, comments="", fmt="%.10g")
+
+
+def write_spec(path: Path) -> None:
+    path.write_text(json.dumps(feature_spec(), indent=2) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Write a synthetic benign (or attack) feature CSV and its feature spec.")
+    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--attack", choices=ATTACKS, help="write attack rows of this kind instead of benign rows")
+    parser.add_argument("--out", type=Path, required=True, help="CSV to write")
+    parser.add_argument("--spec-out", type=Path, help="feature spec JSON to write")
+    arguments = parser.parse_args()
+    matrix = attack_matrix(arguments.attack, arguments.rows, arguments.seed) if arguments.attack else benign_matrix(arguments.rows, arguments.seed)
+    write_csv(arguments.out, matrix)
+    if arguments.spec_out:
+        write_spec(arguments.spec_out)
+
+
+if __name__ == "__main__":
+    main()
