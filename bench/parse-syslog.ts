@@ -9,6 +9,7 @@
  * - rfc3164-wire: the same lines with a PRI, as a sender puts them on the wire;
  * - rfc5424: the same messages rewritten as RFC 5424 (RFC 3339 time with microseconds and offset,
  *   hostname, app, procid), every third one with two SD-ELEMENTs;
+ * - rfc5424-sd: the same with SD-ELEMENTs on every message, as `logger` sends (timeQuality, origin);
  * - plain: Apache access-log lines (no syslog header).
  * Prints msgs/s and MB/s (UTF-16 code units counted as bytes) for each, best of several rounds.
  */
@@ -28,11 +29,14 @@ function readLines(relativePath: string): string[] {
     .filter((line) => line.trim().length > 0);
 }
 
-function toRfc5424(line: string, index: number): string {
+function toRfc5424(line: string, index: number, sdEvery: number): string {
   const parsed = parseSyslog(line, opts);
   const day = String((index % 28) + 1).padStart(2, '0');
   const time = `2026-11-${day}T${String(index % 24).padStart(2, '0')}:14:15.${String(index % 1_000_000).padStart(6, '0')}+01:00`;
-  const sd = index % 3 === 0 ? `[origin ip="192.0.2.${index % 255}" software="rsyslogd"][meta sequenceId="${index}"]` : '-';
+  const sd =
+    index % sdEvery === 0
+      ? `[timeQuality tzKnown="1" isSynced="1" syncAccuracy="${index}"][origin ip="192.0.2.${index % 255}" software="rsyslogd"]`
+      : '-';
   return `<38>1 ${time} ${parsed.hostname ?? '-'} ${parsed.appName ?? '-'} ${parsed.procId ?? '-'} - ${sd} ${parsed.message}`;
 }
 
@@ -77,11 +81,13 @@ function asReceived(line: string): string {
 
 const fileLines = [...readLines('loghub/OpenSSH_2k.log'), ...readLines('loghub/Linux_2k.log')].map(asReceived);
 const wireLines = fileLines.map((line, index) => asReceived(`<${(index % 24) * 8 + 6}>${line.replace(/\r$/, '')}`));
-const rfc5424Lines = fileLines.map((line, index) => asReceived(toRfc5424(line, index)));
+const rfc5424Lines = fileLines.map((line, index) => asReceived(toRfc5424(line, index, 3)));
+const rfc5424SdLines = fileLines.map((line, index) => asReceived(toRfc5424(line, index, 1)));
 const plainLines = readLines('web/apache_combined_10k.log').slice(0, 4000).map(asReceived);
 
 console.log(`node ${process.version}, ${secondsPerRound}s x ${ROUNDS} rounds per input, best round shown`);
 report('rfc3164-file', fileLines);
 report('rfc3164-wire', wireLines);
 report('rfc5424', rfc5424Lines);
+report('rfc5424-sd', rfc5424SdLines);
 report('plain', plainLines);

@@ -47,21 +47,23 @@ function valueEnd(text: string, pos: number, end: number): number {
   return -1;
 }
 
-/** The PARAM-VALUE between `start` and the closing quote at `stop`, unescaped. */
+/**
+ * The PARAM-VALUE between `start` and the closing quote at `stop`, unescaped. Scans only the value
+ * (indexOf would run on to the end of the message for every value without a backslash).
+ */
 function unescapeValue(text: string, start: number, stop: number): string {
-  let backslash = text.indexOf('\\', start);
-  if (backslash < 0 || backslash >= stop) return text.slice(start, stop);
   let value = '';
   let copiedUpTo = start;
-  while (backslash >= 0 && backslash < stop) {
-    const escaped = text.charCodeAt(backslash + 1);
+  for (let i = start; i < stop; i++) {
+    if (text.charCodeAt(i) !== BACKSLASH) continue;
+    const escaped = text.charCodeAt(i + 1);
     if (escaped === QUOTE || escaped === BACKSLASH || escaped === CLOSE_BRACKET) {
-      value += text.slice(copiedUpTo, backslash);
-      copiedUpTo = backslash + 1; // keep the escaped character, drop the backslash
+      value += text.slice(copiedUpTo, i);
+      copiedUpTo = i + 1; // keep the escaped character, drop the backslash
     }
-    backslash = text.indexOf('\\', backslash + 2);
+    i++; // the escaped character is never a backslash that starts another escape
   }
-  return value + text.slice(copiedUpTo, stop);
+  return copiedUpTo === start ? text.slice(start, stop) : value + text.slice(copiedUpTo, stop);
 }
 
 function addParam(params: SdParams, name: string, value: string): void {
