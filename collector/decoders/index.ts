@@ -5,7 +5,7 @@
  * 2. the decoders registered for the program (apps.ts), by APP-NAME;
  * 3. for plain file lines and unknown programs, format sniffing (sniff.ts);
  * 4. `key=value` pairs into `event.kv` (kv.ts), tagged `_no_decoder`; else the message alone.
- * Never throws: a decoder bug leaves the base event as normalize built it, tagged.
+ * Never throws: a decoder bug leaves the event as far as it got, tagged `_decoder_error`.
  */
 import { TAGS, type EcsEvent } from '../ecs/event.js';
 import type { SyslogMessage } from '../syslog/message.js';
@@ -77,6 +77,7 @@ export function decodeMessage(msg: SyslogMessage, event: EcsEvent, options: Deco
     }
   } catch {
     // Only a decoder bug lands here; the corpus and robustness tests make sure none does.
-    markUndecoded(event);
+    const tags = (event.tags ??= []);
+    if (!tags.includes(TAGS.decodeError)) tags.push(TAGS.decodeError);
   }
 }

@@ -13,6 +13,17 @@ const SEPARATOR = ' ; ';
 /** Reused between calls: the parts of the line found by `readSegments`. */
 const parts = { message: '', pwd: '', runAs: '', command: '' };
 
+/** True for `KEY=value` with an upper-case KEY (TTY, ENV, TSID, ...). */
+function isField(body: string, pos: number, end: number): boolean {
+  let i = pos;
+  while (i < end) {
+    const code = body.charCodeAt(i);
+    if (code < 65 || code > 90) break;
+    i++;
+  }
+  return i > pos && i < end && body.charCodeAt(i) === 61;
+}
+
 function readSegments(body: string, pos: number): void {
   parts.message = '';
   parts.pwd = '';
@@ -27,7 +38,7 @@ function readSegments(body: string, pos: number): void {
     if (end < 0) end = body.length;
     if (body.startsWith('PWD=', pos)) parts.pwd = body.slice(pos + 4, end);
     else if (body.startsWith('USER=', pos)) parts.runAs = body.slice(pos + 5, end);
-    else if (segment === 0) parts.message = body.slice(pos, end);
+    else if (segment === 0 && !isField(body, pos, end)) parts.message = body.slice(pos, end);
     pos = end + SEPARATOR.length;
   }
 }

@@ -212,6 +212,8 @@ export const TAGS = {
   parseError: '_syslog_parse_failure',
   truncated: '_truncated',
   decodeUnknown: '_no_decoder',
+  /** A body decoder threw (a bug): the event keeps what normalize built. */
+  decodeError: '_decoder_error',
   timestampInferred: '_timestamp_inferred',
   timestampMissing: '_timestamp_missing',
 } as const;

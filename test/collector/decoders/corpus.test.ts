@@ -4,6 +4,7 @@
  * extracted equal the values at the template's `<*>` positions. Prints the share of lines that
  * got a specific event.action per file.
  */
+import { existsSync } from 'node:fs';
 import t, { type Test } from 'tap';
 import { ACTIONS } from '../../../collector/decoders/actions.js';
 import { isIp } from '../../../collector/decoders/ip.js';
@@ -166,65 +167,70 @@ function checkLoghub(t: Test, name: string, expectations: Record<string, Expecta
   return withAction / lines.length;
 }
 
-t.test('OpenSSH_2k: every template decoded, fields equal loghub parameters, >= 95% with an action', async (t) => {
-  const coverage = checkLoghub(t, 'OpenSSH_2k.log', OPENSSH);
-  t.ok(coverage >= 0.95, `coverage ${share(coverage, 1)} >= 95%`);
-});
+if (!existsSync(CORPUS)) {
+  if (process.env['CI'] === 'true') t.fail(`corpus missing at ${CORPUS}`);
+  else t.plan(0, `corpus missing at ${CORPUS}`);
+} else {
+  t.test('OpenSSH_2k: every template decoded, fields equal loghub parameters, >= 95% with an action', async (t) => {
+    const coverage = checkLoghub(t, 'OpenSSH_2k.log', OPENSSH);
+    t.ok(coverage >= 0.95, `coverage ${share(coverage, 1)} >= 95%`);
+  });
 
-t.test('Linux_2k: covered templates decoded with fields equal to loghub parameters', async (t) => {
-  checkLoghub(t, 'Linux_2k.log', LINUX);
-});
+  t.test('Linux_2k: covered templates decoded with fields equal to loghub parameters', async (t) => {
+    checkLoghub(t, 'Linux_2k.log', LINUX);
+  });
 
-t.test('Apache_2k error log: every line an apache.error event with time, level and client', async (t) => {
-  const path = `${CORPUS}/loghub/Apache_2k.log`;
-  const lines = readLines(path);
-  const problems: string[] = [];
-  let withAction = 0;
-  let withClient = 0;
-  lines.forEach((line, index) => {
-    const event = normalizeLine(line, path, index);
-    if (event.event.action !== undefined) withAction++;
-    const expected = /^\[(\w{3} \w{3} \d\d \d\d:\d\d:\d\d \d{4})\] \[(\w+)\](?: \[client ([^\]]+)\])?/.exec(line);
-    if (expected === null) {
-      problems.push(`line ${index + 1}: unexpected shape`);
-      return;
-    }
-    const [, time, level, client] = expected;
-    if (event.event.dataset !== 'apache.error') problems.push(`line ${index + 1}: dataset ${event.event.dataset}`);
-    if (event['@timestamp'] !== new Date(`${time} UTC`).toISOString()) problems.push(`line ${index + 1}: @timestamp ${event['@timestamp']}`);
-    if (event.log.level !== level) problems.push(`line ${index + 1}: log.level ${event.log.level}`);
-    if (client !== undefined) {
-      withClient++;
+  t.test('Apache_2k error log: every line an apache.error event with time, level and client', async (t) => {
+    const path = `${CORPUS}/loghub/Apache_2k.log`;
+    const lines = readLines(path);
+    const problems: string[] = [];
+    let withAction = 0;
+    let withClient = 0;
+    lines.forEach((line, index) => {
+      const event = normalizeLine(line, path, index);
+      if (event.event.action !== undefined) withAction++;
+      const expected = /^\[(\w{3} \w{3} \d\d \d\d:\d\d:\d\d \d{4})\] \[(\w+)\](?: \[client ([^\]]+)\])?/.exec(line);
+      if (expected === null) {
+        problems.push(`line ${index + 1}: unexpected shape`);
+        return;
+      }
+      const [, time, level, client] = expected;
+      if (event.event.dataset !== 'apache.error') problems.push(`line ${index + 1}: dataset ${event.event.dataset}`);
+      if (event['@timestamp'] !== new Date(`${time} UTC`).toISOString()) problems.push(`line ${index + 1}: @timestamp ${event['@timestamp']}`);
+      if (event.log.level !== level) problems.push(`line ${index + 1}: log.level ${event.log.level}`);
+      if (client !== undefined) {
+        withClient++;
+        if (event.source?.ip !== client) problems.push(`line ${index + 1}: source.ip ${event.source?.ip} != ${client}`);
+      }
+    });
+    t.strictSame(problems.slice(0, 20), [], `fields agree on all ${lines.length} lines (${withClient} with a client)`);
+    t.comment(`Apache_2k.log: ${share(withAction, lines.length)} of ${lines.length} lines decoded into a specific event.action`);
+  });
+
+  t.test('combined access log: every line an http-request with source.ip, status and body time', async (t) => {
+    const path = `${CORPUS}/web/apache_combined_10k.log`;
+    const lines = readLines(path);
+    const problems: string[] = [];
+    let withAction = 0;
+    lines.forEach((line, index) => {
+      const event = normalizeLine(line, path, index);
+      if (event.event.action === ACTIONS.httpRequest) withAction++;
+      const expected = /^(\S+) \S+ (\S+) \[(\d\d)\/(\w{3})\/(\d{4}):(\d\d:\d\d:\d\d) ([+-]\d{4})\] "[^"]*" (\d{3}) (\d+|-)/.exec(line);
+      if (expected === null) {
+        problems.push(`line ${index + 1}: unexpected shape`);
+        return;
+      }
+      const [, client, user, day, month, year, clock, zone, status, bytes] = expected;
+      const time = new Date(`${day} ${month} ${year} ${clock} ${zone}`).toISOString();
       if (event.source?.ip !== client) problems.push(`line ${index + 1}: source.ip ${event.source?.ip} != ${client}`);
-    }
+      if (event.http?.response?.status_code !== Number(status)) problems.push(`line ${index + 1}: status ${event.http?.response?.status_code}`);
+      if (bytes !== '-' && event.http?.response?.body?.bytes !== Number(bytes)) problems.push(`line ${index + 1}: bytes`);
+      if (user !== '-' && event.user?.name !== user) problems.push(`line ${index + 1}: user.name ${event.user?.name} != ${user}`);
+      if (event['@timestamp'] !== time) problems.push(`line ${index + 1}: @timestamp ${event['@timestamp']} != ${time}`);
+      if (event.event.outcome !== (Number(status) >= 400 ? 'failure' : 'success')) problems.push(`line ${index + 1}: outcome`);
+    });
+    t.strictSame(problems.slice(0, 20), [], `fields agree on all ${lines.length} lines`);
+    t.equal(withAction, lines.length, 'every line is an http-request');
+    t.comment(`apache_combined_10k.log: ${share(withAction, lines.length)} of ${lines.length} lines decoded into a specific event.action`);
   });
-  t.strictSame(problems.slice(0, 20), [], `fields agree on all ${lines.length} lines (${withClient} with a client)`);
-  t.comment(`Apache_2k.log: ${share(withAction, lines.length)} of ${lines.length} lines decoded into a specific event.action`);
-});
-
-t.test('combined access log: every line an http-request with source.ip, status and body time', async (t) => {
-  const path = `${CORPUS}/web/apache_combined_10k.log`;
-  const lines = readLines(path);
-  const problems: string[] = [];
-  let withAction = 0;
-  lines.forEach((line, index) => {
-    const event = normalizeLine(line, path, index);
-    if (event.event.action === ACTIONS.httpRequest) withAction++;
-    const expected = /^(\S+) \S+ (\S+) \[(\d\d)\/(\w{3})\/(\d{4}):(\d\d:\d\d:\d\d) ([+-]\d{4})\] "[^"]*" (\d{3}) (\d+|-)/.exec(line);
-    if (expected === null) {
-      problems.push(`line ${index + 1}: unexpected shape`);
-      return;
-    }
-    const [, client, user, day, month, year, clock, zone, status, bytes] = expected;
-    const time = new Date(`${day} ${month} ${year} ${clock} ${zone}`).toISOString();
-    if (event.source?.ip !== client) problems.push(`line ${index + 1}: source.ip ${event.source?.ip} != ${client}`);
-    if (event.http?.response?.status_code !== Number(status)) problems.push(`line ${index + 1}: status ${event.http?.response?.status_code}`);
-    if (bytes !== '-' && event.http?.response?.body?.bytes !== Number(bytes)) problems.push(`line ${index + 1}: bytes`);
-    if (user !== '-' && event.user?.name !== user) problems.push(`line ${index + 1}: user.name ${event.user?.name} != ${user}`);
-    if (event['@timestamp'] !== time) problems.push(`line ${index + 1}: @timestamp ${event['@timestamp']} != ${time}`);
-    if (event.event.outcome !== (Number(status) >= 400 ? 'failure' : 'success')) problems.push(`line ${index + 1}: outcome`);
-  });
-  t.strictSame(problems.slice(0, 20), [], `fields agree on all ${lines.length} lines`);
-  t.equal(withAction, lines.length, 'every line is an http-request');
-  t.comment(`apache_combined_10k.log: ${share(withAction, lines.length)} of ${lines.length} lines decoded into a specific event.action`);
-});
+}
