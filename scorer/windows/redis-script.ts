@@ -1,0 +1,448 @@
+/**
+ * The Lua script behind RedisWindowStore: one call applies a whole batch of window operations
+ * atomically, in order, and returns their results. See redis-store.ts for the key design.
+ *
+ * Within one call every key is read once, on its first use, into a Lua table; the operations run
+ * on those tables (so each sees the ones before it) and every changed key is written back once at
+ * the end. That turns ~5 Redis calls per operation into ~3 per key and batch, which is what makes
+ * a batch of 1000+ operations cheap. Only distinct series in sketch mode call Redis per operation
+ * (PFADD), because HyperLogLogs are not worth copying into Lua.
+ *
+ * Input (ARGV): [1] key prefix, [2] packed operations, [3] operation count. Each packed operation
+ * is big-endian `u8 slot, u32 second, i32 amount, u16 length + entity bytes, u16 length + member
+ * bytes` (see encodeOp in redis-store.ts). Output: a flat array of integers, per operation as many
+ * as `resultsPerOp` says.
+ */
+import { OpCode, SLOTS, type SlotSpec } from './ops.js';
+import { COUNT_SLICES, DISTINCT_SLICES, EXACT_MEMBERS, sliceLength } from './window-math.js';
+
+/**
+ * Keys expire in wall-clock time while windows are in event time: a key lives this long past its
+ * slot's longest window (or horizon) after its last write, which covers collectors whose event
+ * time lags the wall clock by up to this much.
+ */
+export const EXPIRY_MARGIN_S = 600;
+
+/** Seconds a key of `slot` lives after its last write. */
+export function keyTtlSeconds(slot: number): number {
+  const spec = SLOTS[slot] as SlotSpec;
+  const longest = spec.windows.length > 0 ? Math.max(...spec.windows) : (spec.horizon ?? 0);
+  return Math.ceil(longest / 1000) + EXPIRY_MARGIN_S;
+}
+
+/** Results the script returns for one operation of `slot`. */
+export function resultsPerOp(slot: number): number {
+  const spec = SLOTS[slot] as SlotSpec;
+  switch (spec.code) {
+    case OpCode.Count:
+    case OpCode.Distinct:
+      return spec.windows.length;
+    case OpCode.Seen:
+      return 1;
+    case OpCode.Profile:
+      return 2;
+  }
+}
+
+/** Field numbers of a count hash are `slice * COUNT_FIELD_STRIDE + window index`. */
+export const COUNT_FIELD_STRIDE = 4;
+
+/** Member of the ZSET that marks a distinct series in sketch mode (its score, -inf, is what counts). */
+export const SKETCH_MARKER = '~sketch';
+
+/** Per slot: {code, {slice length per window}, key ttl, horizon s, bins, {sketch key ttl per window}}. */
+function slotTable(): string {
+  const rows = SLOTS.map((spec: SlotSpec, slot) => {
+    const slices = spec.code === OpCode.Count ? COUNT_SLICES : DISTINCT_SLICES;
+    const lengths = spec.windows.map((w) => sliceLength(w, slices));
+    const windowTtls = spec.windows.map((w) => Math.ceil(w / 1000) + EXPIRY_MARGIN_S);
+    const horizon = Math.ceil((spec.horizon ?? 0) / 1000);
+    return `{${spec.code}, {${lengths.join(',')}}, ${keyTtlSeconds(slot)}, ${horizon}, ${spec.bins ?? 1}, {${windowTtls.join(',')}}}`;
+  });
+  return `{\n  ${rows.join(',\n  ')}\n}`;
+}
+
+for (const spec of SLOTS as readonly SlotSpec[]) {
+  if (spec.windows.length > COUNT_FIELD_STRIDE) throw new Error(`slot ${spec.name}: at most ${COUNT_FIELD_STRIDE} windows`);
+}
+
+export const WINDOW_SCRIPT = `
+local SLOTS = ${slotTable()}
+local COUNT, DISTINCT, SEEN, PROFILE = ${OpCode.Count}, ${OpCode.Distinct}, ${OpCode.Seen}, ${OpCode.Profile}
+local COUNT_SLICES, DISTINCT_SLICES, EXACT_MEMBERS = ${COUNT_SLICES}, ${DISTINCT_SLICES}, ${EXACT_MEMBERS}
+local STRIDE = ${COUNT_FIELD_STRIDE}
+local MARKER = '${SKETCH_MARKER}'
+-- Lua 5.1 passes at most a few thousand values through unpack: long argument lists go in parts.
+local UNPACK_CHUNK = 1000
+local KIND = {[COUNT] = 'c', [DISTINCT] = 'd', [SEEN] = 's', [PROFILE] = 'p'}
+
+local call, unpack, floor, tonumber, pairs = redis.call, unpack, math.floor, tonumber, pairs
+local readOp = struct.unpack
+
+local prefix = ARGV[1]
+local packed = ARGV[2]
+local opCount = tonumber(ARGV[3]) or 0
+
+local keyPrefixes = {}
+local sketchPrefixes = {}
+local states = {}
+local order = {}
+local expired = {}
+local temps = {}
+local out = {}
+local outLength = 0
+-- Per-window scratch for exact distinct counts, reused by every operation.
+local first, last, found = {}, {}, {}
+
+local function callInParts(command, key, list)
+  for i = 1, #list, UNPACK_CHUNK do
+    call(command, key, unpack(list, i, math.min(i + UNPACK_CHUNK - 1, #list)))
+  end
+end
+
+local function sketchKey(slot, w, slice, entity)
+  local p = sketchPrefixes[slot * 8 + w]
+  if p == nil then
+    p = prefix .. 'h' .. slot .. ':' .. (w - 1) .. ':'
+    sketchPrefixes[slot * 8 + w] = p
+  end
+  return p .. slice .. ':' .. entity
+end
+
+-- Counts: one hash per (slot, entity); field slice*STRIDE + window index -> sum of amounts.
+local function loadCount(key, spec)
+  local nw = #spec[2]
+  local st = {kind = COUNT, spec = spec, written = false, slices = {}, dirty = {}, unknown = {}}
+  for w = 1, nw do st.slices[w] = {}; st.dirty[w] = {} end
+  local flat = call('HGETALL', key)
+  for i = 1, #flat, 2 do
+    local field, value = tonumber(flat[i]), tonumber(flat[i + 1])
+    local w = field and (field % STRIDE) + 1
+    if w ~= nil and w <= nw and value ~= nil then
+      st.slices[w][(field - (w - 1)) / STRIDE] = value
+    else
+      st.unknown[#st.unknown + 1] = flat[i]
+    end
+  end
+  return st
+end
+
+local function count(st, second, amount)
+  local lengths = st.spec[2]
+  for w = 1, #lengths do
+    local current = floor(second / lengths[w])
+    local slices = st.slices[w]
+    if amount ~= 0 then
+      slices[current] = (slices[current] or 0) + amount
+      st.dirty[w][current] = true
+      st.written = true
+    end
+    local sum = 0
+    for s = current - COUNT_SLICES + 1, current do
+      local v = slices[s]
+      if v ~= nil then sum = sum + v end
+    end
+    outLength = outLength + 1
+    out[outLength] = sum
+  end
+end
+
+local function flushCount(key, st)
+  local fields, stale = {}, st.unknown
+  for w = 1, #st.spec[2] do
+    local slices, dirty = st.slices[w], st.dirty[w]
+    local newest
+    for s in pairs(slices) do
+      if newest == nil or s > newest then newest = s end
+    end
+    for s, v in pairs(slices) do
+      local field = s * STRIDE + (w - 1)
+      if s <= newest - COUNT_SLICES then
+        stale[#stale + 1] = field
+      elseif dirty[s] then
+        fields[#fields + 1] = field
+        fields[#fields + 1] = v
+      end
+    end
+  end
+  if #fields > 0 then call('HSET', key, unpack(fields)) end
+  callInParts('HDEL', key, stale)
+  call('EXPIRE', key, st.spec[3])
+end
+
+-- Distinct: a ZSET member -> last second while exact; past EXACT_MEMBERS members one HyperLogLog
+-- per (window, slice), with the ZSET holding only MARKER at score -inf.
+local function loadDistinct(key, spec)
+  local st = {kind = DISTINCT, spec = spec, written = false, sketch = false, converted = false,
+    members = {}, size = 0, dirty = {}, cutoff = nil,
+    pfSlice = {}, pfKey = {}, unionSlice = {}, unionKey = {}, estimate = {}, pending = {}}
+  local flat = call('ZRANGE', key, 0, -1, 'WITHSCORES')
+  if flat[2] == '-inf' then
+    st.sketch = true
+    return st
+  end
+  for i = 1, #flat, 2 do
+    st.members[flat[i]] = tonumber(flat[i + 1])
+    st.size = st.size + 1
+  end
+  return st
+end
+
+-- Forgets members that are outside every window of an operation at \`second\`.
+local function prune(st, second)
+  local lengths = st.spec[2]
+  local cutoff
+  for w = 1, #lengths do
+    local start = (floor(second / lengths[w]) - DISTINCT_SLICES + 1) * lengths[w]
+    if cutoff == nil or start < cutoff then cutoff = start end
+  end
+  for m, s in pairs(st.members) do
+    if s < cutoff then
+      st.members[m] = nil
+      st.dirty[m] = nil
+      st.size = st.size - 1
+    end
+  end
+  if st.cutoff == nil or cutoff > st.cutoff then st.cutoff = cutoff end
+end
+
+local function toSketch(st, slot, entity, second)
+  local lengths = st.spec[2]
+  for w = 1, #lengths do
+    local current = floor(second / lengths[w])
+    local groups = {}
+    for m, s in pairs(st.members) do
+      local slice = floor(s / lengths[w])
+      if slice > current - DISTINCT_SLICES then
+        local group = groups[slice]
+        if group == nil then group = {}; groups[slice] = group end
+        group[#group + 1] = m
+      end
+    end
+    for slice, group in pairs(groups) do
+      local key = sketchKey(slot, w, slice, entity)
+      callInParts('PFADD', key, group)
+      call('EXPIRE', key, st.spec[6][w])
+      expired[key] = true
+    end
+  end
+  st.sketch = true
+  st.converted = true
+  st.members = nil
+  st.dirty = nil
+end
+
+local function distinctExact(st, member, second)
+  local previous = st.members[member]
+  if previous == nil or previous < second then
+    st.members[member] = second
+    st.dirty[member] = true
+    if previous == nil then st.size = st.size + 1 end
+  end
+  local lengths = st.spec[2]
+  local nw = #lengths
+  for w = 1, nw do
+    local current = floor(second / lengths[w])
+    first[w] = (current - DISTINCT_SLICES + 1) * lengths[w]
+    last[w] = (current + 1) * lengths[w]
+    found[w] = 0
+  end
+  for _, s in pairs(st.members) do
+    for w = 1, nw do
+      if s >= first[w] and s < last[w] then found[w] = found[w] + 1 end
+    end
+  end
+  for w = 1, nw do
+    outLength = outLength + 1
+    out[outLength] = found[w]
+  end
+end
+
+-- The union estimate of a window's 6 slice sketches costs a merge of up to 6 x 16 KiB, so it is
+-- made once per (series, window, slice) and batch into a temporary key; later members are added
+-- to it as well, and while they change it the estimate grows by one per change, recounted exactly
+-- once the changes reach 1/64 of the estimate (within ~1.6% of PFCOUNT, far below the 10% the
+-- store promises).
+local function distinctSketch(st, slot, entity, member, second)
+  local lengths = st.spec[2]
+  for w = 1, #lengths do
+    local current = floor(second / lengths[w])
+    if st.pfSlice[w] ~= current then
+      st.pfSlice[w] = current
+      st.pfKey[w] = sketchKey(slot, w, current, entity)
+    end
+    local key = st.pfKey[w]
+    local changed = call('PFADD', key, member)
+    if not expired[key] then
+      call('EXPIRE', key, st.spec[6][w])
+      expired[key] = true
+    end
+    if st.unionSlice[w] ~= current then
+      local union = st.unionKey[w]
+      if union == nil then
+        union = prefix .. 'tmp:' .. (#temps + 1)
+        temps[#temps + 1] = union
+        st.unionKey[w] = union
+      else
+        call('DEL', union)
+      end
+      local sources = {}
+      for s = current - DISTINCT_SLICES + 1, current do sources[#sources + 1] = sketchKey(slot, w, s, entity) end
+      call('PFMERGE', union, unpack(sources))
+      call('EXPIRE', union, 60)
+      st.unionSlice[w] = current
+      st.estimate[w] = call('PFCOUNT', union)
+      st.pending[w] = 0
+    elseif changed == 1 and call('PFADD', st.unionKey[w], member) == 1 then
+      st.pending[w] = st.pending[w] + 1
+      if st.pending[w] * 64 > st.estimate[w] then
+        st.estimate[w] = call('PFCOUNT', st.unionKey[w])
+        st.pending[w] = 0
+      end
+    end
+    outLength = outLength + 1
+    out[outLength] = st.estimate[w] + st.pending[w]
+  end
+end
+
+local function flushDistinct(key, st)
+  if st.converted then
+    call('DEL', key)
+    call('ZADD', key, '-inf', MARKER)
+  elseif not st.sketch then
+    local args = {}
+    for m in pairs(st.dirty) do
+      args[#args + 1] = st.members[m]
+      args[#args + 1] = m
+    end
+    callInParts('ZADD', key, args)
+    if st.cutoff ~= nil then call('ZREMRANGEBYSCORE', key, '-inf', '(' .. st.cutoff) end
+  end
+  call('EXPIRE', key, st.spec[3])
+end
+
+-- Seen: a string holding the last second an entity was marked.
+local function seen(key, spec, second, mark)
+  local st = states[key]
+  if st == nil then
+    st = {kind = SEEN, spec = spec, written = false}
+    if mark then
+      -- Marks and reads in one call; an older mark than the stored one is put right at the end.
+      st.last = tonumber(call('SET', key, second, 'EX', spec[3], 'GET'))
+      st.written = st.last ~= nil and st.last > second
+    else
+      st.last = tonumber(call('GET', key))
+    end
+    states[key] = st
+    order[#order + 1] = key
+    outLength = outLength + 1
+    out[outLength] = (st.last ~= nil and st.last >= second - spec[4]) and 1 or 0
+    if mark and (st.last == nil or st.last < second) then st.last = second end
+    return
+  end
+  outLength = outLength + 1
+  out[outLength] = (st.last ~= nil and st.last >= second - spec[4]) and 1 or 0
+  if mark and (st.last == nil or st.last < second) then
+    st.last = second
+    st.written = true
+  end
+end
+
+-- Profiles: a hash of bin -> count plus field n = total.
+local function loadProfile(key, spec)
+  local st = {kind = PROFILE, spec = spec, written = false, bins = {}, total = 0, dirty = {}}
+  local flat = call('HGETALL', key)
+  for i = 1, #flat, 2 do
+    local value = tonumber(flat[i + 1]) or 0
+    if flat[i] == 'n' then
+      st.total = value
+    else
+      local bin = tonumber(flat[i])
+      if bin ~= nil then st.bins[bin] = value end
+    end
+  end
+  return st
+end
+
+local function profile(st, bin)
+  local bins = st.spec[5]
+  if bin < 0 then bin = 0 elseif bin >= bins then bin = bins - 1 end
+  local before = st.bins[bin] or 0
+  out[outLength + 1] = before
+  out[outLength + 2] = st.total
+  outLength = outLength + 2
+  st.bins[bin] = before + 1
+  st.total = st.total + 1
+  st.dirty[bin] = true
+  st.written = true
+end
+
+local function flushProfile(key, st)
+  local fields = {'n', st.total}
+  for bin in pairs(st.dirty) do
+    fields[#fields + 1] = bin
+    fields[#fields + 1] = st.bins[bin]
+  end
+  call('HSET', key, unpack(fields))
+  call('EXPIRE', key, st.spec[3])
+end
+
+local pos = 1
+for _ = 1, opCount do
+  local slot, second, amount, entity, member
+  slot, second, amount, entity, member, pos = readOp('>BI4i4Hc0Hc0', packed, pos)
+  local spec = SLOTS[slot + 1]
+  if spec ~= nil then
+    local code = spec[1]
+    local keyPrefix = keyPrefixes[slot]
+    if keyPrefix == nil then
+      keyPrefix = prefix .. KIND[code] .. slot .. ':'
+      keyPrefixes[slot] = keyPrefix
+    end
+    local key = keyPrefix .. entity
+    if code == SEEN then
+      seen(key, spec, second, amount ~= 0)
+    else
+      local st = states[key]
+      if st == nil then
+        if code == COUNT then st = loadCount(key, spec)
+        elseif code == DISTINCT then st = loadDistinct(key, spec)
+        else st = loadProfile(key, spec) end
+        states[key] = st
+        order[#order + 1] = key
+      end
+      if code == COUNT then
+        count(st, second, amount)
+      elseif code == DISTINCT then
+        st.written = true
+        if not st.sketch and st.members[member] == nil and st.size >= EXACT_MEMBERS then
+          prune(st, second)
+          if st.size >= EXACT_MEMBERS then
+            st.members[member] = second
+            toSketch(st, slot, entity, second)
+          end
+        end
+        if st.sketch then distinctSketch(st, slot, entity, member, second)
+        else distinctExact(st, member, second) end
+      else
+        profile(st, amount)
+      end
+    end
+  end
+end
+
+for i = 1, #order do
+  local key = order[i]
+  local st = states[key]
+  if st.written then
+    if st.kind == COUNT then flushCount(key, st)
+    elseif st.kind == DISTINCT then flushDistinct(key, st)
+    elseif st.kind == PROFILE then flushProfile(key, st)
+    else call('SET', key, st.last, 'EX', st.spec[3]) end
+  end
+end
+for i = 1, #temps, UNPACK_CHUNK do
+  call('DEL', unpack(temps, i, math.min(i + UNPACK_CHUNK - 1, #temps)))
+end
+return out
+`;
