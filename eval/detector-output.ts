@@ -14,7 +14,7 @@ export function isFlaggedEvent(json: string, lineNumber: number): boolean {
   } catch {
     throw new SyntaxError(`detector output line ${lineNumber} is not JSON: ${json.slice(0, 120)}`);
   }
-  if (typeof event !== 'object' || event === null) throw new SyntaxError(`detector output line ${lineNumber} is not a JSON object`);
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) throw new SyntaxError(`detector output line ${lineNumber} is not a JSON object`);
   const anomaly = (event as { anomaly?: unknown }).anomaly;
   return typeof anomaly === 'object' && anomaly !== null && (anomaly as { is_anomaly?: unknown }).is_anomaly === true;
 }

@@ -76,7 +76,7 @@ export function evaluate(labels: readonly Label[], flagged: readonly boolean[]):
   return {
     kinds,
     overall: summarize(results),
-    benign: { lines: benignLines, flagged: benignFlagged, flaggedPer10k: benignLines === 0 ? Number.NaN : (benignFlagged / benignLines) * 10_000 },
+    benign: { lines: benignLines, flagged: benignFlagged, flaggedPer10k: benignLines === 0 ? Number.NaN : (benignFlagged * 10_000) / benignLines },
     episodes: results,
   };
 }

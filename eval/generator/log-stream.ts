@@ -61,9 +61,11 @@ export class LogStream {
     readonly endTime: number,
   ) {}
 
+  /** `time` in epoch µs; components compute with fractions, the log has whole microseconds. */
   emit(time: number, hostname: string, tag: string, message: string, origin: Origin): void {
-    if (time < this.startTime || time >= this.endTime) return;
-    this.pending.push({ time, order: this.pending.length, hostname, tag, message, origin });
+    const micros = Math.round(time);
+    if (micros < this.startTime || micros >= this.endTime) return;
+    this.pending.push({ time: micros, order: this.pending.length, hostname, tag, message, origin });
   }
 
   build(options: BuildOptions): GeneratedLines {

@@ -6,9 +6,12 @@ import type { AttackGenerator, EpisodeSummary } from './episode.js';
 import { minutes } from '../clock.js';
 import { failedPasswordConnection, pickEnding, type SshPeer } from '../sequences/ssh.js';
 
-/** Gaps of at least 2.7 minutes keep any 10-minute window at four failures or fewer. */
-const MIN_GAP_MINUTES = 2.7;
-const MAX_GAP_MINUTES = 7;
+/**
+ * Gaps of at least 3.5 minutes keep any 10-minute window at three failures or fewer, and keep
+ * fail2ban's rate estimate for failures spread past findtime (about 600 s / gap + 1) below five.
+ */
+const MIN_GAP_MINUTES = 3.5;
+const MAX_GAP_MINUTES = 8;
 
 export const passwordSpraying: AttackGenerator = (ctx, rng, plan): EpisodeSummary => {
   const host = rng.pick(ctx.hostsWhere((spec) => spec.publicSsh));

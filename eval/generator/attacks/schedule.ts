@@ -12,7 +12,7 @@ import { hourOfDay, hours, isOffHours, minutes } from '../clock.js';
 const LONGEST: Record<AttackKind, number> = {
   brute_force: minutes(20),
   brute_force_success: minutes(50),
-  password_spraying: hours(5.5),
+  password_spraying: hours(7.5),
   distributed_brute_force: hours(3.2),
   port_scan_fast: minutes(2),
   port_scan_slow: hours(4.5),

@@ -13,7 +13,7 @@ import { logRequest } from '../sequences/http.js';
 import { SITE_ORIGIN, buildSite, type Page, type Site } from '../catalog/site.js';
 import { BROWSER_USER_AGENTS, BROWSER_USER_AGENT_WEIGHTS, CRAWLERS, PROBE_USER_AGENTS, type Crawler } from '../catalog/user-agents.js';
 
-const VISITS_PER_HOUR_AT_PEAK = 36;
+const VISITS_PER_HOUR_AT_PEAK = 28;
 const PROBES_PER_DAY_PER_HOST = 35;
 const UPTIME_MONITOR = {
   userAgent: 'Mozilla/5.0+(compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)',
