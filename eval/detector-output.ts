@@ -5,6 +5,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import type { EcsEvent } from '../collector/ecs/event.js';
 
 /** Whether one NDJSON event line is flagged; throws on a line that is not a JSON object. */
 export function isFlaggedEvent(json: string, lineNumber: number): boolean {
@@ -15,8 +16,11 @@ export function isFlaggedEvent(json: string, lineNumber: number): boolean {
     throw new SyntaxError(`detector output line ${lineNumber} is not JSON: ${json.slice(0, 120)}`);
   }
   if (typeof event !== 'object' || event === null || Array.isArray(event)) throw new SyntaxError(`detector output line ${lineNumber} is not a JSON object`);
-  const anomaly = (event as { anomaly?: unknown }).anomaly;
-  return typeof anomaly === 'object' && anomaly !== null && (anomaly as { is_anomaly?: unknown }).is_anomaly === true;
+  // Field names come from the ECS event type; the values are still checked, the input is external.
+  const anomaly: unknown = (event as Partial<Pick<EcsEvent, 'anomaly'>>).anomaly;
+  if (typeof anomaly !== 'object' || anomaly === null) return false;
+  const isAnomaly: unknown = (anomaly as Partial<Pick<NonNullable<EcsEvent['anomaly']>, 'is_anomaly'>>).is_anomaly;
+  return isAnomaly === true;
 }
 
 /** Flags from a detector's NDJSON output; `expectedLines` guards against dropped or extra events. */

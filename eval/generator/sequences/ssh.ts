@@ -147,7 +147,8 @@ export interface OpenSession {
 export function openSession(ctx: GenerationContext, rng: Random, peer: SshPeer, start: number, options: LoginOptions): { session: OpenSession; time: number } {
   const { host, ip, origin } = peer;
   const { account, method } = options;
-  const monitorPid = host.pids.at(start);
+  // The monitor forks a preauth child at once and the session's child after login (PIDs +1, +2).
+  const monitorPid = host.pids.block(start, 3);
   const port = clientPort(rng);
   const log = (time: number, message: string): void => ctx.log(time, host, 'sshd', monitorPid, message, origin);
 
@@ -174,8 +175,8 @@ export function openSession(ctx: GenerationContext, rng: Random, peer: SshPeer, 
 export function closeSession(ctx: GenerationContext, rng: Random, session: OpenSession, start: number): number {
   const { peer, account, port, monitorPid, sessionId } = session;
   const { host, ip, origin } = peer;
-  // After privilege separation the unprivileged child, a later PID, logs the disconnect.
-  const childPid = monitorPid + rng.int(1, 3);
+  // After privilege separation the session's child process logs the disconnect.
+  const childPid = monitorPid + 2;
   let time = start;
   if (rng.chance(0.9)) {
     ctx.log(time, host, 'sshd', childPid, sshd.receivedDisconnect(ip, port, 'disconnected by user', false), origin);
