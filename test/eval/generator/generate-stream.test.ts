@@ -197,7 +197,7 @@ t.test('attack sources come from the same networks as benign internet noise', as
   const benignNetworks = new Set<string>();
   const attackNetworks = new Set<string>();
   week.lines.forEach((line, i) => {
-    const ip = /(?:from|SRC=|rhost=)(\d+\.\d+\.\d+\.\d+)/.exec(line.replace('from ', 'from'))?.[1];
+    const ip = /(?:from |SRC=|rhost=)(\d+\.\d+\.\d+\.\d+)/.exec(line)?.[1];
     if (!ip || ip.startsWith('10.')) return;
     (week.labels[i]?.label === 'attack' ? attackNetworks : benignNetworks).add(network(ip));
   });
