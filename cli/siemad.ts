@@ -14,10 +14,9 @@ const program = new Command('siemad')
   .exitOverride()
   .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error:') ? `siemad: ${text}` : text) });
 
-program.addCommand(serveCommand());
-program.addCommand(analyzeCommand());
-program.addCommand(sendCommand());
-program.addCommand(featuresCommand());
+for (const command of [serveCommand(), analyzeCommand(), sendCommand(), featuresCommand()]) {
+  program.addCommand(command.copyInheritedSettings(program));
+}
 
 try {
   await program.parseAsync(process.argv);

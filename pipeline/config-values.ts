@@ -6,10 +6,13 @@ import { AllowList } from '../collector/receivers/allow-list.js';
  * commander's InvalidArgumentError, so the start-up error names the flag or variable at fault.
  */
 
-/** A port 0–65535 (0 = any free port), or `off` to disable the listener (returned as null). */
-export function parsePort(value: string): number | null {
+/**
+ * A port 0–65535 (0 = any free port), or `off` to disable the listener, returned as `false`
+ * (commander turns a parser's null into '').
+ */
+export function parsePort(value: string): number | false {
   const text = value.trim().toLowerCase();
-  if (text === 'off' || text === 'false' || text === 'disabled') return null;
+  if (text === 'off' || text === 'false' || text === 'disabled') return false;
   const port = Number(text);
   if (!/^\d+$/.test(text) || port > 65535) throw new InvalidArgumentError('expected a port 0-65535 or "off"');
   return port;

@@ -10,7 +10,7 @@ import { InvalidArgumentError } from 'commander';
 
 interface SendOptions {
   host: string;
-  port: number | null;
+  port: number | false;
   transport: SendTransport;
   framing: SendFraming;
   format: SendFormat;
@@ -65,7 +65,7 @@ export function sendCommand(): Command {
 }
 
 async function send(files: string[], options: SendOptions): Promise<void> {
-  if (options.port === null || options.port === 0) {
+  if (options.port === false || options.port === 0) {
     throw new SiemadError(ERROR_CODES.CONFIG_INVALID, '--port: a server port is required', '--port');
   }
   const encoder = new SyslogEncoder({

@@ -21,9 +21,9 @@ import { addScoringOptions, createScoring, type ScoringOptions } from '../scorin
 
 interface ServeOptions extends ScoringOptions {
   bind: string[];
-  udpPort: number | null;
-  tcpPort: number | null;
-  tlsPort: number | null;
+  udpPort: number | false;
+  tcpPort: number | false;
+  tlsPort: number | false;
   tlsCert?: string;
   tlsKey?: string;
   tlsCa?: string;
@@ -36,7 +36,7 @@ interface ServeOptions extends ScoringOptions {
   queueBytes: number;
   batchSize: number;
   metricsHost: string;
-  metricsPort: number | null;
+  metricsPort: number | false;
   timeZone: string;
   dataDir: string;
   sink?: string;
@@ -124,9 +124,9 @@ function collectorConfig(options: ServeOptions): CollectorConfig {
   }
   return {
     bind: options.bind,
-    udpPort: options.udpPort,
-    tcpPort: options.tcpPort,
-    tlsPort: tlsWanted ? options.tlsPort : null,
+    udpPort: portOrNull(options.udpPort),
+    tcpPort: portOrNull(options.tcpPort),
+    tlsPort: tlsWanted ? portOrNull(options.tlsPort) : null,
     ...(tlsWanted
       ? {
           tls: {
@@ -145,9 +145,13 @@ function collectorConfig(options: ServeOptions): CollectorConfig {
     queueBytes: options.queueBytes,
     batchSize: options.batchSize,
     metricsHost: options.metricsHost,
-    metricsPort: options.metricsPort,
+    metricsPort: portOrNull(options.metricsPort),
     timeZone: options.timeZone,
   };
+}
+
+function portOrNull(port: number | false): number | null {
+  return port === false ? null : port;
 }
 
 function createSink(options: ServeOptions): EventSink {
