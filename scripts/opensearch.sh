@@ -3,7 +3,8 @@
 #
 #   scripts/opensearch.sh install                      fetch + unpack the distribution (idempotent)
 #   scripts/opensearch.sh start  --dir D [--port P]    start a node in the background, wait, print its URL
-#   scripts/opensearch.sh run    --dir D [--port P]    run a node in the foreground (exec; used by test/helpers)
+#   scripts/opensearch.sh run    --dir D [--port P]    run a node in the foreground (exec; used by test/helpers;
+#                                [--watch-pid PID]     with --watch-pid the node gets SIGTERM once PID is gone)
 #   scripts/opensearch.sh stop   --dir D               SIGTERM the node started with `start`, wait for exit
 #   scripts/opensearch.sh status --dir D               print cluster health of that node (exit 1 if down)
 #   scripts/opensearch.sh home                         print the unpacked distribution's path
@@ -118,6 +119,7 @@ HTTP_PORT=19200
 TRANSPORT_PORT="19300-19399"
 HEAP="512m"
 WAIT_SECONDS=180
+WATCH_PID=""
 
 parse_instance_options() {
   while [[ $# -gt 0 ]]; do
@@ -127,6 +129,7 @@ parse_instance_options() {
       --transport-port) TRANSPORT_PORT="$2"; shift 2 ;;
       --heap) HEAP="$2"; shift 2 ;;
       --timeout) WAIT_SECONDS="$2"; shift 2 ;;
+      --watch-pid) WATCH_PID="$2"; shift 2 ;;
       *) die "unknown option: $1" ;;
     esac
   done
@@ -191,6 +194,13 @@ cmd_run() {
   prepare_instance
   export_runtime_env
   launch_command
+  if [[ -n "$WATCH_PID" ]]; then
+    # A test process that dies by SIGKILL cannot stop its node: this watcher does it. `exec` below
+    # keeps our PID, so $$ is the node from then on.
+    local node_pid=$$
+    ( while kill -0 "$WATCH_PID" 2>/dev/null && kill -0 "$node_pid" 2>/dev/null; do sleep 2; done
+      kill -TERM "$node_pid" 2>/dev/null ) </dev/null >/dev/null 2>&1 &
+  fi
   exec "${LAUNCH[@]}"
 }
 
