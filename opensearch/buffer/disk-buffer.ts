@@ -46,6 +46,7 @@ import { syncDirectory, writeCheckpoint } from './checkpoint.js';
 import { DirectoryLock } from './directory-lock.js';
 import { BUFFER_ERROR_CODES, BUFFER_WARNING_CODES, BufferError, type BufferWarning, errorMessage } from './errors.js';
 import { CORRUPT, END, FRAME, FrameCursor, NEED_DATA } from './frame-cursor.js';
+import { closeFd, dataSync, openExclusive, writeAt } from './fd-io.js';
 import { encodeFrames, FRAME_HEADER_BYTES, framedSize, HARD_MAX_RECORD_BYTES } from './frame.js';
 import { BufferMetrics } from './metrics.js';
 import { type DiskBufferOptions, type ResolvedOptions, resolveOptions } from './options.js';
@@ -113,6 +114,8 @@ export class DiskBuffer extends EventEmitter<DiskBufferEvents> {
   private skipWalker: RangeWalker | null = null;
 
   private timerSync: Promise<void> | null = null;
+  /** Sealed segments being fsynced and closed. */
+  private readonly closingWriters = new Set<Promise<void>>();
   private checkpointRunning: Promise<void> | null = null;
   private checkpointDirty = true;
   private readonly fsyncTimer: NodeJS.Timeout | null;
@@ -315,6 +318,7 @@ export class DiskBuffer extends EventEmitter<DiskBufferEvents> {
     await this.readTail;
     await this.closeReadFile();
     if (this.timerSync !== null) await this.timerSync;
+    await Promise.all(this.closingWriters);
     const active = this.active;
     if (active !== null) {
       this.active = null;
@@ -341,7 +345,7 @@ export class DiskBuffer extends EventEmitter<DiskBufferEvents> {
     const first = this.queue[0] as PendingAppend;
     let segment = this.active;
     if (segment !== null && (segment.readFailed || !this.fits(segment, first.frames.length, first.count))) {
-      await this.sealActive();
+      this.sealActive();
       segment = null;
     }
     if (segment === null) {
@@ -374,7 +378,7 @@ export class DiskBuffer extends EventEmitter<DiskBufferEvents> {
     const appendedAt = Date.now();
     let failure: BufferError | null = null;
     try {
-      const { bytesWritten } = await (segment.writer as FileHandle).writev(buffers, position);
+      const bytesWritten = await writeAt(segment.writer as number, buffers, position);
       if (bytesWritten !== bytes) throw new Error(`short write: ${bytesWritten} of ${bytes} bytes`);
     } catch (err) {
       // Nothing is counted as written: the next group overwrites whatever part of this one landed.
@@ -416,14 +420,14 @@ export class DiskBuffer extends EventEmitter<DiskBufferEvents> {
   private async createSegment(): Promise<Segment> {
     const id = this.nextSegmentId++;
     const path = segmentPath(this.options.directory, id);
-    const writer = await open(path, 'wx');
+    const writer = await openExclusive(path);
     const createdAtMs = Date.now();
     try {
-      await writer.write(encodeSegmentHeader(createdAtMs), 0, SEGMENT_HEADER_BYTES, 0);
+      await writeAt(writer, [encodeSegmentHeader(createdAtMs)], 0);
       // The new file's name must be durable too, or a power loss could drop the whole segment.
       if (this.options.fsync !== 'never') await syncDirectory(this.options.directory);
     } catch (err) {
-      await writer.close().catch(() => undefined);
+      await closeFd(writer);
       await unlink(path).catch(() => undefined);
       throw err;
     }
@@ -435,13 +439,18 @@ export class DiskBuffer extends EventEmitter<DiskBufferEvents> {
     return segment;
   }
 
-  /** Moves the writer past the active segment: fsyncs and closes it, deletes it if all is acknowledged. */
-  private async sealActive(): Promise<void> {
+  /**
+   * Moves the writer past the active segment and deletes it if all is acknowledged. Its fsync and
+   * close run in the background: appends to the next segment need not wait for them.
+   */
+  private sealActive(): void {
     const segment = this.active as Segment;
     this.active = null;
     segment.sealed = true;
-    if (this.timerSync !== null) await this.timerSync;
-    await this.closeWriter(segment);
+    const pendingSync = this.timerSync ?? Promise.resolve();
+    const closing = pendingSync.then(() => this.closeWriter(segment));
+    this.closingWriters.add(closing);
+    void closing.finally(() => this.closingWriters.delete(closing));
     this.dataArrived.fire();
     this.deleteIfDone(segment);
   }
@@ -461,7 +470,7 @@ export class DiskBuffer extends EventEmitter<DiskBufferEvents> {
       }
     }
     segment.writer = null;
-    await writer.close().catch(() => undefined);
+    await closeFd(writer);
   }
 
   private async syncSegment(segment: Segment): Promise<void> {
@@ -469,7 +478,7 @@ export class DiskBuffer extends EventEmitter<DiskBufferEvents> {
     if (writer === null) return;
     const size = segment.size;
     const started = performance.now();
-    await writer.datasync();
+    await dataSync(writer);
     this.fsyncs++;
     this.metrics?.observeFsync((performance.now() - started) / 1000);
     if (size > segment.syncedSize) segment.syncedSize = size;

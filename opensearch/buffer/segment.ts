@@ -1,4 +1,3 @@
-import type { FileHandle } from 'node:fs/promises';
 import { AgeMarks } from './age-marks.js';
 import { RangeSet } from './range-set.js';
 import type { RecoveredSegment } from './recover-segment.js';
@@ -20,7 +19,8 @@ export class Segment {
   deleted = false;
   /** Reading failed; the rest is given up once the segment is sealed. */
   readFailed = false;
-  writer: FileHandle | null;
+  /** File descriptor the writer appends with; null once sealed. */
+  writer: number | null;
 
   private constructor(
     readonly id: number,
@@ -33,7 +33,7 @@ export class Segment {
     readonly marks: AgeMarks,
     size: number,
     records: number,
-    writer: FileHandle | null,
+    writer: number | null,
   ) {
     this.size = size;
     this.syncedSize = size;
@@ -43,7 +43,7 @@ export class Segment {
     this.writer = writer;
   }
 
-  static created(id: number, path: string, writer: FileHandle, createdAtMs: number): Segment {
+  static created(id: number, path: string, writer: number, createdAtMs: number): Segment {
     const marks = new AgeMarks();
     marks.note(SEGMENT_HEADER_BYTES, createdAtMs);
     return new Segment(id, path, SEGMENT_HEADER_BYTES, new RangeSet(), null, marks, SEGMENT_HEADER_BYTES, 0, writer);
