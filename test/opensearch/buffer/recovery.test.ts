@@ -142,3 +142,14 @@ t.test('new segments never reuse an id the checkpoint still names', async (t) =>
   t.ok((await readdir(directory)).includes(segmentFileName(42)));
   t.same(await drain(buffer, 5), range(0, 5));
 });
+
+t.test('the age of recovered records counts from their segment\'s creation', async (t) => {
+  const directory = t.testdir();
+  await fill(directory, 10);
+  await new Promise((resolve) => setTimeout(resolve, 1100));
+  const buffer = await openBuffer(t, directory, OPTIONS);
+  const age = buffer.stats().oldestUnackedAgeSeconds;
+  t.ok(age >= 1 && age < 10, `age ${age}`);
+  await drain(buffer, 10);
+  t.equal(buffer.stats().oldestUnackedAgeSeconds, 0);
+});
