@@ -7,6 +7,7 @@
  */
 import { civilToEpochMs } from '../syslog/calendar.js';
 import { localTimeToUtc } from '../syslog/time-zone.js';
+import { isoString } from './iso-time.js';
 import { readUint } from './scan.js';
 
 const MONTHS = 'JanFebMarAprMayJunJulAugSepOctNovDec';
@@ -89,7 +90,7 @@ export function readNginxErrorTime(text: string, timeZone: string): number {
 
 /** Sets `@timestamp` from a body time when the message had no header time (a plain file line). */
 export function setBodyTimestamp(event: { '@timestamp': string }, headerTime: number | undefined, epochMs: number): void {
-  if (headerTime !== undefined || !Number.isFinite(epochMs)) return;
-  const date = new Date(epochMs);
-  if (!Number.isNaN(date.getTime())) event['@timestamp'] = date.toISOString();
+  if (headerTime !== undefined) return;
+  const iso = isoString(epochMs);
+  if (iso.length > 0) event['@timestamp'] = iso;
 }
