@@ -43,11 +43,12 @@ const program = new Command('generate')
   .option('--start <time>', 'first instant of the stream (UTC)', startTime, DEFAULT_START_TIME)
   .option('--episodes-per-kind <n>', 'attack episodes of each kind (default: max(2, ceil(days / 2)))', integer('episodes-per-kind', 1, 100))
   .option('--kinds <list>', `comma-separated attack kinds to include (default: all of ${ATTACK_KINDS.join(', ')})`, kinds)
+  .option('--benign-only', 'no attack episodes at all (training data for the models)')
   .option('--no-reduce-repeats', "write repeated messages as they are instead of rsyslog's `message repeated N times`")
   .showHelpAfterError();
 
 program.parse();
-const options = program.opts<{ out: string; seed: number; days: number; start: string; episodesPerKind?: number; kinds?: AttackKind[]; reduceRepeats: boolean }>();
+const options = program.opts<{ out: string; seed: number; days: number; start: string; episodesPerKind?: number; kinds?: AttackKind[]; reduceRepeats: boolean; benignOnly?: boolean }>();
 
 const stream = generateStream({
   seed: options.seed,
@@ -56,6 +57,7 @@ const stream = generateStream({
   reduceRepeats: options.reduceRepeats,
   ...(options.episodesPerKind !== undefined ? { episodesPerKind: options.episodesPerKind } : {}),
   ...(options.kinds !== undefined ? { kinds: options.kinds } : {}),
+  ...(options.benignOnly === true ? { kinds: [] } : {}),
 });
 await writeStreamFiles(options.out, stream);
 

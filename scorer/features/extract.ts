@@ -19,6 +19,8 @@ const ADMIN_GROUPS = new Set(['sudo', 'wheel', 'admin', 'adm', 'root']);
 /** Pseudo-count of the host's hour profile in a user's profile: a new user inherits the host's habits. */
 const PRIOR_WEIGHT = 5;
 const MAX_RARITY = 8;
+/** Logins of a user seen before "first login from this IP/network" means anything (cold start). */
+const MIN_HISTORY_FOR_NOVELTY = 5;
 /** Operations one event can issue (the most: a successful login). */
 const OPS_PER_EVENT = 10;
 
@@ -225,7 +227,8 @@ export class FeatureExtractor {
       out[row + F.auth_fail_user_1h] = this.result(i, Op.AuthFailUser, 1);
     } else if (family === Family.AuthSuccess) {
       out[row + F.fails_before_success] = this.result(i, Op.AuthFailIp, 2);
-      if (this.has(i, Op.SeenUserIp)) {
+      // A user we know nothing about has no usual IP yet: novelty needs some history.
+      if (this.has(i, Op.SeenUserIp) && this.result(i, Op.UserHour, 1) >= MIN_HISTORY_FOR_NOVELTY) {
         out[row + F.new_user_ip_login] = this.result(i, Op.SeenUserIp, 0) === 0 ? 1 : 0;
         out[row + F.new_user_net_login] = this.result(i, Op.SeenUserNet, 0) === 0 ? 1 : 0;
       }
