@@ -507,24 +507,29 @@ export class DiskBuffer extends EventEmitter<DiskBufferEvents> {
       if (this.closing) return null;
       const segment = await this.currentReadSegment();
       if (segment === null) {
-        await this.dataArrived.wait();
+        await this.waitForData();
         continue;
       }
       if (segment.readFailed) {
         if (segment.sealed) await this.abandon(segment);
-        else await this.dataArrived.wait();
+        else await this.waitForData();
         continue;
       }
       const cursor = this.cursor as FrameCursor;
       cursor.end = segment.size;
       if (cursor.position >= segment.size) {
         if (segment.sealed) await this.finishReading(segment);
-        else await this.dataArrived.wait();
+        else await this.waitForData();
         continue;
       }
       const batch = await this.collect(segment, cursor, maxRecords, maxBytes);
       if (batch !== null) return batch;
     }
+  }
+
+  /** Waits for the writer or for close; checks `closing` in the same tick, so no wake-up is missed. */
+  private waitForData(): Promise<void> {
+    return this.closing ? Promise.resolve() : this.dataArrived.wait();
   }
 
   /** The segment the reader is in, with its file open; null when there is none yet. */
@@ -674,14 +679,15 @@ export class DiskBuffer extends EventEmitter<DiskBufferEvents> {
     try {
       // The ranges are serialized before writeCheckpoint first awaits, so they match `ackedEvents`.
       await writeCheckpoint(this.options.directory, entries, this.options.fsync !== 'never');
-      this.emit('checkpoint', { ackedEvents });
     } catch (err) {
       this.checkpointDirty = true;
       this.warn({
         code: BUFFER_WARNING_CODES.CHECKPOINT_WRITE_FAILED,
         message: `checkpoint cannot be written: ${errorMessage(err)}`,
       });
+      return;
     }
+    this.emit('checkpoint', { ackedEvents });
   }
 
   private oldestUnackedAgeSeconds(now: number): number {
