@@ -8,8 +8,10 @@ import onnx
 import onnxruntime
 from skl2onnx import to_onnx
 from skl2onnx.common.data_types import FloatTensorType
+from sklearn.ensemble import IsolationForest
 
 from .detectors import TrainedDetector
+from .iforest_onnx import isolation_forest_to_onnx
 
 INPUT_NAME = "input"
 # Opsets onnxruntime-node 1.2x-1.3x runs; ai.onnx.ml 3 keeps TreeEnsembleRegressor (not the v5 TreeEnsemble).
@@ -21,6 +23,8 @@ class VerificationError(RuntimeError):
 
 
 def export_onnx(detector: TrainedDetector, features: int) -> bytes:
+    if isinstance(detector.estimator, IsolationForest):
+        return canonical_bytes(isolation_forest_to_onnx(detector.estimator, features, INPUT_NAME))
     options = {id(detector.estimator): detector.onnx_options} if detector.onnx_options else None
     model = to_onnx(
         detector.estimator,

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from . import ensemble
 from .calibration import fit_calibration, risk_from_scores, top_quantile_for_target
@@ -18,6 +19,8 @@ from .preprocess import fit_scalings, raw_percentiles, scale_matrix
 from .sidecar import SIDECAR_FILE, ExportedModel, build_sidecar, sidecar_json, training_time
 
 MODEL_CARD_FILE = "MODEL_CARD.md"
+# Fewer benign rows than this above a model's 0.4 knot make its position (the flag rate) a guess.
+MIN_ROWS_ABOVE_TOP_KNOT = 10
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,13 @@ class TrainingOptions:
 
 
 def train(options: TrainingOptions, log: Callable[[str], None]) -> dict:
+    # One BLAS/OpenMP thread: results then do not depend on the core count (reproducible
+    # digests), and EM is no slower (on a busy machine far faster: no spinning idle workers).
+    with threadpool_limits(limits=1):
+        return _train(options, log)
+
+
+def _train(options: TrainingOptions, log: Callable[[str], None]) -> dict:
     features = load_feature_spec(options.feature_spec)
     data = load_feature_matrix(options.features_csv, features)
     log(f"read {data.rows} rows x {len(features)} features from {options.features_csv} (sha256 {data.sha256[:12]})")
@@ -47,6 +57,10 @@ def train(options: TrainingOptions, log: Callable[[str], None]) -> dict:
     calibration_matrix = scale_matrix(data.values[calibration_rows], scalings)
 
     top_quantile = top_quantile_for_target(options.target_flags_per_10k, len(options.detectors))
+    rows_above_top = (1.0 - top_quantile) * calibration_rows.size
+    if rows_above_top < MIN_ROWS_ABOVE_TOP_KNOT:
+        log(f"warning: only {rows_above_top:.1f} calibration rows per model lie above the 0.4 knot; the benign flag "
+            f"rate is poorly estimated (give at least {MIN_ROWS_ABOVE_TOP_KNOT / (1.0 - top_quantile):.0f} calibration rows)")
     options.out_dir.mkdir(parents=True, exist_ok=True)
     exported: list[ExportedModel] = []
     parameters: dict[str, dict] = {}
