@@ -596,15 +596,21 @@ export class DiskBuffer extends EventEmitter<DiskBufferEvents> {
     return new Batch(this, segment, start, cursor.position, records, bytes);
   }
 
+  /**
+   * Loads more of the segment. A file cut short (by something else) still yields the records
+   * before the cut; the segment is given up after them. False when nothing more can be read.
+   */
   private async fill(segment: Segment, cursor: FrameCursor): Promise<boolean> {
     try {
       if (await cursor.fill()) return true;
-      this.warn(unreadable(segment.id, new Error(`the file ends before byte ${segment.size}`)));
+      this.warn(unreadable(segment.id, new Error(`the file ends at byte ${cursor.end}, before byte ${segment.size}`)));
+      segment.readFailed = true;
+      return true;
     } catch (err) {
       this.warn(unreadable(segment.id, err));
+      segment.readFailed = true;
+      return false;
     }
-    segment.readFailed = true;
-    return false;
   }
 
   /** Gives up the unread records of a segment that cannot be read; they count as lost. */
@@ -645,6 +651,7 @@ export class DiskBuffer extends EventEmitter<DiskBufferEvents> {
     this.unlinking.add(segment);
     unlink(segment.path)
       .catch((err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
         this.warn({
           code: BUFFER_WARNING_CODES.DELETE_FAILED,
           message: `segment ${segment.id} cannot be deleted: ${errorMessage(err)}`,

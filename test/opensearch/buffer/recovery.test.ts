@@ -1,6 +1,6 @@
 import t from 'tap';
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, stat, truncate, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DiskBuffer } from '../../../opensearch/buffer/disk-buffer.js';
 import { BUFFER_WARNING_CODES, type BufferWarning } from '../../../opensearch/buffer/errors.js';
@@ -152,4 +152,21 @@ t.test('the age of recovered records counts from their segment\'s creation', asy
   t.ok(age >= 1 && age < 10, `age ${age}`);
   await drain(buffer, 10);
   t.equal(buffer.stats().oldestUnackedAgeSeconds, 0);
+});
+
+t.test('a segment file removed or cut behind the buffer\'s back is reported, its records counted lost', async (t) => {
+  const directory = t.testdir();
+  const buffer = await openBuffer(t, directory, OPTIONS);
+  const warnings: BufferWarning[] = [];
+  buffer.on('warning', (warning) => warnings.push(warning));
+  for (let i = 0; i < 80; i += 10) await buffer.append(records(i, 10));
+  const paths = await segmentPaths(directory);
+  await unlink(paths[1] as string);
+  await truncate(paths[2] as string, offsetOf(45));
+  t.same(await drain(buffer, 45), [...range(0, 20), ...range(40, 5), ...range(60, 20)]);
+  t.equal(buffer.stats().lostEvents, 35);
+  t.equal(buffer.stats().events, 0);
+  t.same(codes(warnings), [BUFFER_WARNING_CODES.SEGMENT_UNREADABLE, BUFFER_WARNING_CODES.SEGMENT_UNREADABLE]);
+  await buffer.append(records(80, 5));
+  t.same(await drain(buffer, 5), range(80, 5), 'and it goes on');
 });
