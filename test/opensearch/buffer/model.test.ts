@@ -5,23 +5,12 @@
 import t from 'tap';
 import type { BufferBatch } from '../../../opensearch/buffer/batch.js';
 import { DiskBuffer } from '../../../opensearch/buffer/disk-buffer.js';
+import { seededRandom } from '../../collector/syslog/seeded-random.js';
 import { drain, records, seqs, settlesWithin } from './fixtures/buffer.js';
-
-/** mulberry32: a seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 for (const seed of [1, 2, 3]) {
   t.test(`seed ${seed}: reads always return the next unacknowledged records, across restarts`, async (t) => {
-    const next = random(seed);
+    const next = seededRandom(seed);
     const directory = t.testdir();
     const options = { directory, segmentMaxRecords: 7, maxRecordBytes: 1024, segmentMaxBytes: 4096, maxTotalBytes: 1 << 20 };
     let buffer = await DiskBuffer.open(options);
