@@ -55,9 +55,10 @@ function slotTable(): string {
   const rows = SLOTS.map((spec: SlotSpec, slot) => {
     const slices = spec.code === OpCode.Count ? COUNT_SLICES : DISTINCT_SLICES;
     const lengths = spec.windows.map((w) => sliceLength(w, slices));
-    const windowTtls = spec.windows.map((w) => Math.ceil(w / 1000) + EXPIRY_MARGIN_S);
+    // Expiries as strings: Redis would format a Lua number on every call.
+    const windowTtls = spec.windows.map((w) => `'${Math.ceil(w / 1000) + EXPIRY_MARGIN_S}'`);
     const horizon = Math.ceil((spec.horizon ?? 0) / 1000);
-    return `{${spec.code}, {${lengths.join(',')}}, ${keyTtlSeconds(slot)}, ${horizon}, ${spec.bins ?? 1}, {${windowTtls.join(',')}}}`;
+    return `{${spec.code}, {${lengths.join(',')}}, '${keyTtlSeconds(slot)}', ${horizon}, ${spec.bins ?? 1}, {${windowTtls.join(',')}}}`;
   });
   return `{\n  ${rows.join(',\n  ')}\n}`;
 }
@@ -88,11 +89,22 @@ local sketchPrefixes = {}
 local states = {}
 local order = {}
 local expired = {}
-local temps = {}
 local out = {}
 local outLength = 0
 -- Per-window scratch for exact distinct counts, reused by every operation.
 local first, last, found = {}, {}, {}
+
+-- Lua formats a number for Redis with sprintf (thousands of instructions); the numbers of one
+-- batch (its seconds, slices, small counts) repeat a lot, so each is formatted once per call.
+local texts = {}
+local function text(n)
+  local t = texts[n]
+  if t == nil then
+    t = tostring(n)
+    texts[n] = t
+  end
+  return t
+end
 
 local function callInParts(command, key, list)
   for i = 1, #list, UNPACK_CHUNK do
@@ -103,24 +115,24 @@ end
 local function sketchKey(slot, w, slice, entity)
   local p = sketchPrefixes[slot * 8 + w]
   if p == nil then
-    p = prefix .. 'h' .. slot .. ':' .. (w - 1) .. ':'
+    p = prefix .. 'h' .. text(slot) .. ':' .. text(w - 1) .. ':'
     sketchPrefixes[slot * 8 + w] = p
   end
-  return p .. slice .. ':' .. entity
+  return p .. text(slice) .. ':' .. entity
 end
 
 -- Counts: one hash per (slot, entity); field slice*STRIDE + window index -> sum of amounts.
+-- In Lua the same numbers key one table, so no table per window is needed.
 local function loadCount(key, spec)
-  local nw = #spec[2]
-  local st = {kind = COUNT, spec = spec, written = false, slices = {}, dirty = {}, unknown = {}}
-  for w = 1, nw do st.slices[w] = {}; st.dirty[w] = {} end
+  local st = {kind = COUNT, spec = spec, written = false, fields = {}, dirty = {}, unknown = nil}
+  local fields, windows = st.fields, #spec[2]
   local flat = call('HGETALL', key)
   for i = 1, #flat, 2 do
     local field, value = tonumber(flat[i]), tonumber(flat[i + 1])
-    local w = field and (field % STRIDE) + 1
-    if w ~= nil and w <= nw and value ~= nil then
-      st.slices[w][(field - (w - 1)) / STRIDE] = value
+    if field ~= nil and value ~= nil and field % STRIDE < windows then
+      fields[field] = value
     else
+      st.unknown = st.unknown or {}
       st.unknown[#st.unknown + 1] = flat[i]
     end
   end
@@ -129,56 +141,78 @@ end
 
 local function count(st, second, amount)
   local lengths = st.spec[2]
-  for w = 1, #lengths do
+  local windows = #lengths
+  local fields = st.fields
+  for w = 1, windows do
     local current = floor(second / lengths[w])
-    local slices = st.slices[w]
+    first[w] = current - COUNT_SLICES + 1
+    last[w] = current
+    found[w] = 0
     if amount ~= 0 then
-      slices[current] = (slices[current] or 0) + amount
-      st.dirty[w][current] = true
+      local field = current * STRIDE + (w - 1)
+      fields[field] = (fields[field] or 0) + amount
+      st.dirty[field] = true
       st.written = true
     end
-    local sum = 0
-    for s = current - COUNT_SLICES + 1, current do
-      local v = slices[s]
-      if v ~= nil then sum = sum + v end
-    end
-    outLength = outLength + 1
-    out[outLength] = sum
   end
+  -- A series holds at most 12 live slices per window (plus this batch's stale ones): walking
+  -- them is cheaper than probing 12 per window, and much cheaper for light entities.
+  for field, value in pairs(fields) do
+    local w = field % STRIDE + 1
+    local slice = (field - w + 1) / STRIDE
+    if slice >= first[w] and slice <= last[w] then found[w] = found[w] + value end
+  end
+  for w = 1, windows do out[outLength + w] = found[w] end
+  outLength = outLength + windows
 end
 
 local function flushCount(key, st)
-  local fields, stale = {}, st.unknown
-  for w = 1, #st.spec[2] do
-    local slices, dirty = st.slices[w], st.dirty[w]
-    local newest
-    for s in pairs(slices) do
-      if newest == nil or s > newest then newest = s end
-    end
-    for s, v in pairs(slices) do
-      local field = s * STRIDE + (w - 1)
-      if s <= newest - COUNT_SLICES then
-        stale[#stale + 1] = field
-      elseif dirty[s] then
-        fields[#fields + 1] = field
-        fields[#fields + 1] = v
-      end
+  local windows = #st.spec[2]
+  local fields, dirty = st.fields, st.dirty
+  for w = 1, windows do found[w] = nil end
+  for field in pairs(fields) do
+    local w = field % STRIDE + 1
+    local slice = (field - w + 1) / STRIDE
+    if found[w] == nil or slice > found[w] then found[w] = slice end
+  end
+  local writes, stale = {}, st.unknown or {}
+  for field, value in pairs(fields) do
+    local w = field % STRIDE + 1
+    if (field - w + 1) / STRIDE <= found[w] - COUNT_SLICES then
+      stale[#stale + 1] = text(field)
+    elseif dirty[field] then
+      writes[#writes + 1] = text(field)
+      writes[#writes + 1] = text(value)
     end
   end
-  if #fields > 0 then call('HSET', key, unpack(fields)) end
+  if #writes > 0 then call('HSET', key, unpack(writes)) end
   callInParts('HDEL', key, stale)
   call('EXPIRE', key, st.spec[3])
 end
 
 -- Distinct: a ZSET member -> last second while exact; past EXACT_MEMBERS members one HyperLogLog
--- per (window, slice), with the ZSET holding only MARKER at score -inf.
+-- per (window, slice), and the ZSET holds MARKER at score -inf plus, per window w, the union
+-- state: u<w> = slice of the union key, e<w> = its last exact count, p<w> = changes since.
 local function loadDistinct(key, spec)
   local st = {kind = DISTINCT, spec = spec, written = false, sketch = false, converted = false,
-    members = {}, size = 0, dirty = {}, cutoff = nil,
-    pfSlice = {}, pfKey = {}, unionSlice = {}, unionKey = {}, estimate = {}, pending = {}}
+    members = {}, size = 0, dirty = {}, cutoff = nil}
   local flat = call('ZRANGE', key, 0, -1, 'WITHSCORES')
   if flat[2] == '-inf' then
     st.sketch = true
+    st.members = nil
+    st.dirty = nil
+    st.union = {}
+    for i = 3, #flat, 2 do
+      local w = tonumber(string.sub(flat[i], 2))
+      if w ~= nil then
+        local union = st.union[w] or {}
+        union[string.sub(flat[i], 1, 1)] = tonumber(flat[i + 1])
+        st.union[w] = union
+      end
+    end
+    for w, union in pairs(st.union) do
+      if union.u == nil or union.e == nil or union.p == nil then st.union[w] = {} end
+    end
     return st
   end
   for i = 1, #flat, 2 do
@@ -258,50 +292,73 @@ local function distinctExact(st, member, second)
   end
 end
 
--- The union estimate of a window's 6 slice sketches costs a merge of up to 6 x 16 KiB, so it is
--- made once per (series, window, slice) and batch into a temporary key; later members are added
--- to it as well, and while they change it the estimate grows by one per change, recounted exactly
--- once the changes reach 1/64 of the estimate (within ~1.6% of PFCOUNT, far below the 10% the
--- store promises).
+-- The union of a window's 6 slice sketches costs a merge of up to 6 x 12 KiB, so it is kept in
+-- a key of its own (\`P u S:W:E\`), rebuilt only when the window moves on to a new slice, and every
+-- member is added to it too. While members change it, the estimate grows by one per change; it is
+-- counted exactly again once the changes pass 1/64 of the estimate (plus 4), so it stays within
+-- ~2% of PFCOUNT, far inside the 10% the store promises.
 local function distinctSketch(st, slot, entity, member, second)
-  local lengths = st.spec[2]
+  local spec = st.spec
+  local lengths = spec[2]
+  if st.sliceKeys == nil then
+    st.sliceOf, st.sliceKeys, st.unionKeys = {}, {}, {}
+    st.union = st.union or {}
+  end
   for w = 1, #lengths do
     local current = floor(second / lengths[w])
-    if st.pfSlice[w] ~= current then
-      st.pfSlice[w] = current
-      st.pfKey[w] = sketchKey(slot, w, current, entity)
+    if st.sliceOf[w] ~= current then
+      st.sliceOf[w] = current
+      st.sliceKeys[w] = sketchKey(slot, w, current, entity)
     end
-    local key = st.pfKey[w]
+    local key = st.sliceKeys[w]
     local changed = call('PFADD', key, member)
     if not expired[key] then
-      call('EXPIRE', key, st.spec[6][w])
+      call('EXPIRE', key, spec[6][w])
       expired[key] = true
     end
-    if st.unionSlice[w] ~= current then
-      local union = st.unionKey[w]
-      if union == nil then
-        union = prefix .. 'tmp:' .. (#temps + 1)
-        temps[#temps + 1] = union
-        st.unionKey[w] = union
-      else
-        call('DEL', union)
+    local unionKey = st.unionKeys[w]
+    if unionKey == nil then
+      unionKey = prefix .. 'u' .. text(slot) .. ':' .. text(w - 1) .. ':' .. entity
+      st.unionKeys[w] = unionKey
+    end
+    local union = st.union[w]
+    if union == nil then
+      union = {}
+      st.union[w] = union
+    end
+    local result
+    if union.u == current then
+      if changed == 1 and call('PFADD', unionKey, member) == 1 then
+        union.p = union.p + 1
+        if union.p * 64 > union.e + 256 then
+          union.e = call('PFCOUNT', unionKey)
+          union.p = 0
+        end
+        st.unionChanged = true
       end
+      result = union.e + union.p
+    else
       local sources = {}
       for s = current - DISTINCT_SLICES + 1, current do sources[#sources + 1] = sketchKey(slot, w, s, entity) end
-      call('PFMERGE', union, unpack(sources))
-      call('EXPIRE', union, 60)
-      st.unionSlice[w] = current
-      st.estimate[w] = call('PFCOUNT', union)
-      st.pending[w] = 0
-    elseif changed == 1 and call('PFADD', st.unionKey[w], member) == 1 then
-      st.pending[w] = st.pending[w] + 1
-      if st.pending[w] * 64 > st.estimate[w] then
-        st.estimate[w] = call('PFCOUNT', st.unionKey[w])
-        st.pending[w] = 0
+      if union.u == nil or current > union.u then
+        call('DEL', unionKey)
+        call('PFMERGE', unionKey, unpack(sources))
+        call('EXPIRE', unionKey, spec[3])
+        expired[unionKey] = true
+        union.u, union.e, union.p = current, call('PFCOUNT', unionKey), 0
+        st.unionChanged = true
+        result = union.e
+      else
+        -- Later than the union already is: this late operation's own window, counted directly.
+        result = call('PFCOUNT', unpack(sources))
       end
     end
+    if union.u ~= nil and not expired[unionKey] then
+      call('EXPIRE', unionKey, spec[3])
+      expired[unionKey] = true
+    end
     outLength = outLength + 1
-    out[outLength] = st.estimate[w] + st.pending[w]
+    out[outLength] = result
   end
 end
 
@@ -312,11 +369,25 @@ local function flushDistinct(key, st)
   elseif not st.sketch then
     local args = {}
     for m in pairs(st.dirty) do
-      args[#args + 1] = st.members[m]
+      args[#args + 1] = text(st.members[m])
       args[#args + 1] = m
     end
     callInParts('ZADD', key, args)
-    if st.cutoff ~= nil then call('ZREMRANGEBYSCORE', key, '-inf', '(' .. st.cutoff) end
+    if st.cutoff ~= nil then call('ZREMRANGEBYSCORE', key, '-inf', '(' .. text(st.cutoff)) end
+  end
+  if st.unionChanged then
+    local args = {}
+    for w, union in pairs(st.union) do
+      if union.u ~= nil then
+        args[#args + 1] = text(union.u)
+        args[#args + 1] = 'u' .. text(w)
+        args[#args + 1] = text(union.e)
+        args[#args + 1] = 'e' .. text(w)
+        args[#args + 1] = text(union.p)
+        args[#args + 1] = 'p' .. text(w)
+      end
+    end
+    if #args > 0 then call('ZADD', key, unpack(args)) end
   end
   call('EXPIRE', key, st.spec[3])
 end
@@ -328,7 +399,7 @@ local function seen(key, spec, second, mark)
     st = {kind = SEEN, spec = spec, written = false}
     if mark then
       -- Marks and reads in one call; an older mark than the stored one is put right at the end.
-      st.last = tonumber(call('SET', key, second, 'EX', spec[3], 'GET'))
+      st.last = tonumber(call('SET', key, text(second), 'EX', spec[3], 'GET'))
       st.written = st.last ~= nil and st.last > second
     else
       st.last = tonumber(call('GET', key))
@@ -378,10 +449,10 @@ local function profile(st, bin)
 end
 
 local function flushProfile(key, st)
-  local fields = {'n', st.total}
+  local fields = {'n', text(st.total)}
   for bin in pairs(st.dirty) do
-    fields[#fields + 1] = bin
-    fields[#fields + 1] = st.bins[bin]
+    fields[#fields + 1] = text(bin)
+    fields[#fields + 1] = text(st.bins[bin])
   end
   call('HSET', key, unpack(fields))
   call('EXPIRE', key, st.spec[3])
@@ -396,7 +467,7 @@ for _ = 1, opCount do
     local code = spec[1]
     local keyPrefix = keyPrefixes[slot]
     if keyPrefix == nil then
-      keyPrefix = prefix .. KIND[code] .. slot .. ':'
+      keyPrefix = prefix .. KIND[code] .. text(slot) .. ':'
       keyPrefixes[slot] = keyPrefix
     end
     local key = keyPrefix .. entity
@@ -438,11 +509,8 @@ for i = 1, #order do
     if st.kind == COUNT then flushCount(key, st)
     elseif st.kind == DISTINCT then flushDistinct(key, st)
     elseif st.kind == PROFILE then flushProfile(key, st)
-    else call('SET', key, st.last, 'EX', st.spec[3]) end
+    else call('SET', key, text(st.last), 'EX', st.spec[3]) end
   end
-end
-for i = 1, #temps, UNPACK_CHUNK do
-  call('DEL', unpack(temps, i, math.min(i + UNPACK_CHUNK - 1, #temps)))
 end
 return out
 `;

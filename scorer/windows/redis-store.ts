@@ -11,11 +11,11 @@
  *   per batch, so fewer keys means fewer calls.
  * - `P d S:E` distinct series: a ZSET member → last second while it has at most EXACT_MEMBERS
  *   members (older ones than every window are pruned first); then it holds only the member
- *   `~sketch` at score -inf, and the members go to `P h S:W:SLICE:E`, one HyperLogLog per
- *   (window, slice); the count is the estimate of the union of the window's 6 slices.
+ *   `~sketch` at score -inf and a few numbers about the unions below, and the members go to
+ *   `P h S:W:SLICE:E`, one HyperLogLog per (window, slice); the count is the estimate of the union
+ *   of the window's 6 slices, kept merged in `P u S:W:E` until the window moves to a new slice.
  * - `P s S:E` seen: a string holding the last second marked; seen = it is within the slot's horizon.
  * - `P p S:E` profile: a HASH of bin → count, plus `n` = total.
- * - `P tmp:N` scratch HyperLogLogs that exist only while one script runs.
  * Every key is given an expiry on each write: the slot's longest window (sketch slices: their
  * window; seen and profiles: the horizon) plus EXPIRY_MARGIN_S. Expiry counts wall-clock seconds
  * while windows are in event time, so state of a collector replaying old logs faster than real
