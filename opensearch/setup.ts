@@ -104,36 +104,47 @@ async function applyPolicy(client: Client, policy: NamedPolicy): Promise<SetupCh
     querystring: { if_seq_no: stored._seq_no ?? 0, if_primary_term: stored._primary_term ?? 0 },
   });
   // Indices already managed keep the policy version they started with unless switched.
-  const { body: switched } = await callOpenSearch<{ updated_indices?: number }>(
-    client,
-    'POST',
-    `/_plugins/_ism/change_policy/${encodeURIComponent(backingIndexPattern(policy.stream))}`,
-    { body: { policy_id: policy.id } },
-  );
-  const count = switched.updated_indices ?? 0;
+  const count = await policyCall(client, 'change_policy', await backingIndices(client, policy.stream), policy.id);
   return { object: 'ism_policy', name: policy.id, outcome: 'updated', detail: `${decision.detail}; ${count} managed ${count === 1 ? 'index' : 'indices'} switched` };
 }
 
-function backingIndexPattern(stream: StreamLayout): string {
-  return `.ds-${stream.dataStream}-*`;
+/** Names of the stream's backing indices; none when the stream does not exist (yet). */
+async function backingIndices(client: Client, stream: StreamLayout): Promise<string[]> {
+  const { statusCode, body } = await callOpenSearch<{ data_streams?: Array<{ indices?: Array<{ index_name: string }> }> }>(
+    client,
+    'GET',
+    `/_data_stream/${encodeURIComponent(stream.dataStream)}`,
+    { ignore: [404] },
+  );
+  if (statusCode === 404) return [];
+  return (body.data_streams?.[0]?.indices ?? []).map((index) => index.index_name);
 }
 
-/** Attaches the stream's policy to backing indices that have none (created before the policy). */
-async function attachPolicy(client: Client, stream: StreamLayout): Promise<number> {
-  const { body } = await callOpenSearch<{ updated_indices?: number }>(client, 'POST', `/_plugins/_ism/add/${encodeURIComponent(backingIndexPattern(stream))}`, {
-    body: { policy_id: stream.policyId },
+/**
+ * ISM `add` (attach to indices without a policy; those with one are reported as failures and left
+ * alone) or `change_policy` (switch managed indices to the current policy). Returns how many
+ * indices were changed. Index names are given explicitly: backing indices are hidden.
+ */
+async function policyCall(client: Client, api: 'add' | 'change_policy', indices: readonly string[], policyId: string): Promise<number> {
+  if (indices.length === 0) return 0;
+  const { body } = await callOpenSearch<{ updated_indices?: number }>(client, 'POST', `/_plugins/_ism/${api}/${indices.map(encodeURIComponent).join(',')}`, {
+    body: { policy_id: policyId },
   });
   return body.updated_indices ?? 0;
 }
 
 async function applyDataStream(client: Client, stream: StreamLayout, templatesChanged: boolean, ismAvailable: boolean): Promise<SetupChange> {
-  const path = `/_data_stream/${encodeURIComponent(stream.dataStream)}`;
-  const { statusCode } = await callOpenSearch(client, 'GET', path, { ignore: [404] });
+  // A data stream always has a write index: no backing index means no stream.
+  const exists = (await backingIndices(client, stream)).length > 0;
   const details: string[] = [];
   let outcome: SetupOutcome = 'unchanged';
-  if (statusCode === 404) {
+  if (!exists) {
     // 400 resource_already_exists: created concurrently by another siemad or by the first write.
-    const created = await callOpenSearch(client, 'PUT', path, { ignore: [400] });
+    const path = `/_data_stream/${encodeURIComponent(stream.dataStream)}`;
+    const created = await callOpenSearch<{ error?: { type?: string; reason?: string } }>(client, 'PUT', path, { ignore: [400] });
+    if (created.statusCode === 400 && created.body.error?.type !== 'resource_already_exists_exception') {
+      throw new SiemadError(ERROR_CODES.OPENSEARCH_SETUP_FAILED, `OpenSearch PUT ${path} failed: 400 ${created.body.error?.type ?? 'error'}: ${created.body.error?.reason ?? ''}`);
+    }
     outcome = created.statusCode === 400 ? 'unchanged' : 'created';
   } else if (templatesChanged) {
     // Mappings and settings of a template apply to new backing indices: start one now.
@@ -142,7 +153,8 @@ async function applyDataStream(client: Client, stream: StreamLayout, templatesCh
     details.push('rolled over so that the new templates apply');
   }
   if (ismAvailable) {
-    const attached = await attachPolicy(client, stream);
+    // Backing indices created before the policy existed are not picked up by its ism_template.
+    const attached = await policyCall(client, 'add', await backingIndices(client, stream), stream.policyId);
     if (attached > 0 && outcome === 'unchanged') outcome = 'updated';
     if (attached > 0 && outcome !== 'created') details.push(`policy ${stream.policyId} attached to ${attached} existing backing ${attached === 1 ? 'index' : 'indices'}`);
   }
