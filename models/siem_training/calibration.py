@@ -43,9 +43,12 @@ def fit_calibration(benign_scores: np.ndarray, top_quantile: float) -> Calibrati
     risks = KNOT_RISKS + (THRESHOLD_RISK,)
     if not quantiles[-2] < top_quantile < 1.0:
         raise ValueError(f"top quantile {top_quantile} must lie in ({quantiles[-2]}, 1)")
-    # "higher" keeps the top knot on an observed benign score, so at most the requested share of
-    # benign calibration rows lies strictly above it.
+    # "higher": each knot is an observed benign score, so at most the requested share of benign
+    # calibration rows lies strictly above it.
     knots = [float(np.quantile(benign_scores, q, method="higher")) for q in quantiles]
+    # Just above the observed score: benign rows tied with it (common with few distinct scores)
+    # stay below 0.4, so at most (1 - top_quantile) of the calibration rows are flagged.
+    knots[-1] = float(np.nextafter(knots[-1], np.inf))
     knots = _strictly_ascending(knots)
     # Beyond the top knot, each further step as wide as the benign band between the last two knots
     # (the top ~1% of benign scores) shrinks the remaining (1 - risk) by a factor e.

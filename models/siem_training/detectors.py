@@ -15,7 +15,8 @@ IFOREST_MAX_SAMPLES = 512
 GMM_COMPONENTS = range(1, 9)
 GMM_COVARIANCE_TYPES = ("full", "diag")
 # Variance added to the diagonal (in standardised units): keeps components from collapsing onto
-# the exact zeros of rare counts, which would make any non-zero value infinitely unlikely.
+# the exact zeros of rare counts, which would make any non-zero value infinitely unlikely
+# (the per-kind scale floors in preprocess.py keep that variance meaningful).
 GMM_REG_COVAR = 1e-2
 # BIC search subsample: the likelihood surface is well estimated long before this many rows.
 GMM_FIT_MAX_ROWS = 20_000

@@ -58,7 +58,7 @@ def _train(options: TrainingOptions, log: Callable[[str], None]) -> dict:
 
     top_quantile = top_quantile_for_target(options.target_flags_per_10k, len(options.detectors))
     rows_above_top = (1.0 - top_quantile) * calibration_rows.size
-    if rows_above_top < MIN_ROWS_ABOVE_TOP_KNOT:
+    if rows_above_top < MIN_ROWS_ABOVE_TOP_KNOT - 1e-6:
         log(f"warning: only {rows_above_top:.1f} calibration rows per model lie above the 0.4 knot; the benign flag "
             f"rate is poorly estimated (give at least {MIN_ROWS_ABOVE_TOP_KNOT / (1.0 - top_quantile):.0f} calibration rows)")
     options.out_dir.mkdir(parents=True, exist_ok=True)

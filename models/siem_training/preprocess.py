@@ -13,8 +13,12 @@ TRANSFORM_BY_KIND = {"count": "log1p", "length": "log1p", "ratio": "none", "flag
 IQR_TO_SIGMA = 1.349
 # Mean absolute deviation * sqrt(pi/2) estimates the standard deviation of a normal distribution.
 MAD_TO_SIGMA = 1.2533
-# Below this spread a column counts as constant; its scale becomes 1 (raw transformed units).
-MIN_SCALE = 1e-3
+# The smallest scale per kind, in transformed units: a flag's unit is its 0 -> 1 step, a count's
+# about one event up from zero (log1p(1) = 0.69). It keeps constant columns from dividing by
+# zero, and without it a rare flag (1 in 10,000 benign events) would be standardised to ~10,000
+# and a Gaussian model would rate one benign occurrence as more surprising than a brute-force
+# burst; with it, rarity counts but volume counts more.
+SCALE_FLOOR_BY_KIND = {"flag": 1.0, "count": 0.5, "length": 0.5, "ratio": 0.1, "score": 0.1}
 
 
 @dataclass(frozen=True)
@@ -32,24 +36,23 @@ def apply_transform(values: np.ndarray, transform: str) -> np.ndarray:
     raise ValueError(f"unknown transform {transform!r}")
 
 
-def robust_center_scale(transformed: np.ndarray) -> tuple[float, float]:
+def robust_center_scale(transformed: np.ndarray, floor: float) -> tuple[float, float]:
     """Median and an IQR-based scale; mostly-constant columns (IQR 0, common for rare counts and
-    flags) fall back to the mean absolute deviation, and truly constant columns to 1."""
+    flags) fall back to the mean absolute deviation; neither goes below the floor."""
     center = float(np.median(transformed))
     q25, q75 = np.percentile(transformed, [25, 75])
     scale = float(q75 - q25) / IQR_TO_SIGMA
-    if scale < MIN_SCALE:
+    if scale < floor:
         scale = float(np.mean(np.abs(transformed - center))) * MAD_TO_SIGMA
-    if scale < MIN_SCALE:
-        scale = 1.0
-    return center, scale
+    return center, max(scale, floor)
 
 
 def fit_scalings(values: np.ndarray, features: tuple[FeatureSpec, ...]) -> tuple[FeatureScaling, ...]:
     scalings = []
     for column, feature in enumerate(features):
         transform = TRANSFORM_BY_KIND[feature.kind]
-        center, scale = robust_center_scale(apply_transform(values[:, column], transform))
+        center, scale = robust_center_scale(apply_transform(values[:, column], transform),
+                                            SCALE_FLOOR_BY_KIND[feature.kind])
         scalings.append(FeatureScaling(transform=transform, center=center, scale=scale))
     return tuple(scalings)
 

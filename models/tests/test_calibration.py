@@ -1,0 +1,62 @@
+import numpy as np
+import pytest
+
+from siem_training.calibration import THRESHOLD_RISK, fit_calibration, risk_from_scores, top_quantile_for_target
+
+TOP = top_quantile_for_target(10, 2)
+
+
+def benign_scores(rows, seed):
+    return np.random.default_rng(seed).lognormal(0.0, 0.6, rows)
+
+
+def test_the_union_of_two_models_is_budgeted_at_five_per_10k_each():
+    assert top_quantile_for_target(10, 2) == pytest.approx(0.9995)
+    assert top_quantile_for_target(10, 1) == pytest.approx(0.999)
+
+
+def test_knots_sit_on_benign_quantiles_with_the_documented_risks():
+    scores = benign_scores(100_000, 1)
+    calibration = fit_calibration(scores, TOP)
+    assert calibration.risk == (0.0, 0.05, 0.15, 0.3, 0.4)
+    expected = [np.quantile(scores, q, method="higher") for q in (0.0, 0.5, 0.9, 0.99, TOP)]
+    np.testing.assert_array_equal(calibration.raw[:-1], expected[:-1])
+    assert calibration.raw[-1] == np.nextafter(expected[-1], np.inf)  # ties with the top benign score stay below 0.4
+    np.testing.assert_allclose(risk_from_scores(calibration, np.array(calibration.raw)), calibration.risk)
+
+
+def test_risk_is_monotone_bounded_and_continuous_at_the_top_knot():
+    calibration = fit_calibration(benign_scores(50_000, 2), TOP)
+    grid = np.linspace(calibration.raw[0] - 5, calibration.raw[-1] + 50 * calibration.tail_scale, 200_001)
+    risk = risk_from_scores(calibration, grid)
+    assert np.all(np.diff(risk) >= 0)
+    assert risk.min() == 0.0 and risk.max() <= 1.0 and risk[-1] > 0.999
+    top = calibration.raw[-1]
+    assert risk_from_scores(calibration, np.array([top + 1e-9 * calibration.tail_scale]))[0] == pytest.approx(0.4, abs=1e-6)
+
+
+def test_tail_follows_the_exponential_formula():
+    calibration = fit_calibration(benign_scores(50_000, 3), TOP)
+    s = calibration.raw[-1] + np.array([0.5, 1.0, 3.0]) * calibration.tail_scale
+    expected = 1 - (1 - 0.4) * np.exp(-(s - calibration.raw[-1]) / calibration.tail_scale)
+    np.testing.assert_allclose(risk_from_scores(calibration, s), expected)
+    assert calibration.tail_scale == pytest.approx(calibration.raw[-1] - calibration.raw[-2])
+
+
+def test_threshold_flags_at_most_the_budget_on_calibration_and_about_it_on_fresh_benign():
+    calibration_scores = benign_scores(200_000, 4)
+    calibration = fit_calibration(calibration_scores, TOP)
+    flagged = np.mean(risk_from_scores(calibration, calibration_scores) >= THRESHOLD_RISK)
+    assert flagged <= (1 - TOP) + 1e-12  # float slack only
+    fresh = np.mean(risk_from_scores(calibration, benign_scores(1_000_000, 5)) >= THRESHOLD_RISK)
+    assert 3e-4 < fresh < 7e-4  # 5 per 10k, within binomial noise of 40 calibration rows above the knot
+
+
+def test_tied_scores_still_give_strictly_ascending_knots_and_a_monotone_map():
+    scores = np.concatenate([np.zeros(9990), np.linspace(1, 2, 10)])
+    calibration = fit_calibration(scores, 0.999)
+    assert all(b > a for a, b in zip(calibration.raw, calibration.raw[1:]))
+    assert calibration.tail_scale > 0
+    risk = risk_from_scores(calibration, np.linspace(-1, 5, 10_001))
+    assert np.all(np.diff(risk) >= 0)
+    assert np.mean(risk_from_scores(calibration, scores) >= THRESHOLD_RISK) <= 0.001
