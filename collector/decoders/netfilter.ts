@@ -5,7 +5,7 @@
  * The prefix is whatever the rule set (`[UFW BLOCK] `, `DROP-IN: `); it becomes `rule.name` and
  * decides the verdict. One pass over the tokens, keys compared in place without slicing them.
  */
-import type { EcsEvent, EventType, IptablesFields } from '../ecs/event.js';
+import type { EcsEvent, EcsObserver, EventType, IptablesFields } from '../ecs/event.js';
 import { ACTIONS } from './actions.js';
 import { classify, DATASETS, setDataset, setDestination, setSource } from './fields.js';
 import { readUint } from './scan.js';
@@ -14,17 +14,35 @@ import { readUint } from './scan.js';
 const MAX_PREFIX_LENGTH = 128;
 const MAX_TOKENS = 64;
 
-const IANA_NUMBERS: Readonly<Record<string, string>> = {
-  icmp: '1',
-  tcp: '6',
-  udp: '17',
-  gre: '47',
-  esp: '50',
-  ah: '51',
-  'ipv6-icmp': '58',
-  sctp: '132',
-  udplite: '136',
-};
+/** Protocols netfilter names, with their ECS transport and IANA number (constants: no allocation). */
+const PROTOCOLS: ReadonlyArray<readonly [logged: string, transport: string, iana: string]> = [
+  ['TCP', 'tcp', '6'],
+  ['UDP', 'udp', '17'],
+  ['ICMP', 'icmp', '1'],
+  ['ICMPv6', 'ipv6-icmp', '58'],
+  ['UDPLITE', 'udplite', '136'],
+  ['SCTP', 'sctp', '132'],
+  ['GRE', 'gre', '47'],
+  ['ESP', 'esp', '50'],
+  ['AH', 'ah', '51'],
+];
+
+/** Sets packet.proto and packet.iana from `PROTO=` value `body[start, end)`. */
+function readProtocol(body: string, start: number, end: number): void {
+  packet.seenProto = true;
+  for (let i = 0; i < PROTOCOLS.length; i++) {
+    const [logged, transport, iana] = PROTOCOLS[i] as (typeof PROTOCOLS)[number];
+    if (logged.length === end - start && body.startsWith(logged, start)) {
+      packet.proto = transport;
+      packet.iana = iana;
+      return;
+    }
+  }
+  // A number (PROTO=47 on some kernels) is the IANA number; a name we do not know stays a name.
+  const value = body.slice(start, end);
+  if (readUint(value, 0, value.length) >= 0) packet.iana = value;
+  else packet.proto = value.toLowerCase();
+}
 
 /** Index after `[ 12345.678901] ` at the start, or 0. */
 function skipUptime(body: string): number {
@@ -85,7 +103,7 @@ function hexNumber(text: string): number {
 }
 
 /** Reused between calls: what the token pass found. */
-const packet = { src: '', dst: '', sport: -1, dport: -1, proto: '', inDev: '', outDev: '' };
+const packet = { src: '', dst: '', sport: -1, dport: -1, seenProto: false, proto: '', iana: '', inDev: '', outDev: '' };
 
 /** The flags netfilter prints, as shared constants so that a packet's flags allocate nothing. */
 const FLAGS = ['DF', 'MF', 'CE', 'SYN', 'ACK', 'FIN', 'RST', 'PSH', 'URG', 'ECE', 'CWR'];
@@ -103,7 +121,7 @@ function readToken(body: string, start: number, eq: number, end: number, iptable
   if (eq < 0) {
     // Flags: fragment flags before PROTO, TCP flags after it.
     const flag = flagName(body, start, end);
-    if (packet.proto === '') (iptables.fragment_flags ??= []).push(flag);
+    if (!packet.seenProto) (iptables.fragment_flags ??= []).push(flag);
     else if (packet.proto === 'tcp') ((iptables.tcp ??= {}).flags ??= []).push(flag);
     return;
   }
@@ -114,7 +132,7 @@ function readToken(body: string, start: number, eq: number, end: number, iptable
       if (body.startsWith('IN', start)) packet.inDev = body.slice(valueStart, end);
       // After PROTO, ID is the ICMP echo identifier, which says nothing about the peer.
       else if (body.startsWith('ID', start)) {
-        if (packet.proto === '') iptables.id = readUint(body, valueStart, end);
+        if (!packet.seenProto) iptables.id = readUint(body, valueStart, end);
       } else if (body.startsWith('TC', start)) iptables.tos = body.slice(valueStart, end);
       return;
     case 3:
@@ -139,7 +157,7 @@ function readToken(body: string, start: number, eq: number, end: number, iptable
           else if (body.startsWith('DPT', start)) packet.dport = readUint(body, valueStart, end);
           return;
         case 76: // LEN (the IP length; after PROTO=UDP it is the UDP length)
-          if (body.startsWith('LEN', start) && packet.proto === '') iptables.length = readUint(body, valueStart, end);
+          if (body.startsWith('LEN', start) && !packet.seenProto) iptables.length = readUint(body, valueStart, end);
           return;
         case 84: // TOS, TTL
           if (body.startsWith('TOS', start)) iptables.tos = body.slice(valueStart, end);
@@ -160,10 +178,7 @@ function readToken(body: string, start: number, eq: number, end: number, iptable
       else if (body.startsWith('CODE', start)) (iptables.icmp ??= {}).code = readUint(body, valueStart, end);
       return;
     case 5:
-      if (body.startsWith('PROTO', start)) {
-        const proto = body.slice(valueStart, end).toLowerCase();
-        packet.proto = proto === 'icmpv6' ? 'ipv6-icmp' : proto;
-      }
+      if (body.startsWith('PROTO', start)) readProtocol(body, valueStart, end);
       return;
     case 6:
       if (body.startsWith('WINDOW', start)) (iptables.tcp ??= {}).window = readUint(body, valueStart, end);
@@ -180,6 +195,23 @@ function readToken(body: string, start: number, eq: number, end: number, iptable
     default:
       return;
   }
+}
+
+/**
+ * A copy of the observer with the packet's interfaces. The observer object is shared between
+ * events (normalize sets one per collector), so it is never modified. Copied field by field:
+ * `{ ...observer, ingress }` took 1.5 us here, more than the whole rest of the decode.
+ */
+function observerWithInterfaces(base: EcsObserver | undefined): EcsObserver {
+  return {
+    hostname: base?.hostname,
+    type: base?.type,
+    vendor: base?.vendor,
+    product: base?.product,
+    version: base?.version,
+    ingress: packet.inDev.length > 0 ? { interface: { name: packet.inDev } } : base?.ingress,
+    egress: packet.outDev.length > 0 ? { interface: { name: packet.outDev } } : base?.egress,
+  };
 }
 
 /** Where `IN=` starts (at `from` or after a prefix), provided ` OUT=` follows; else -1. */
@@ -202,7 +234,9 @@ export function decodeNetfilter(body: string, event: EcsEvent): boolean {
   packet.dst = '';
   packet.sport = -1;
   packet.dport = -1;
+  packet.seenProto = false;
   packet.proto = '';
+  packet.iana = '';
   packet.inDev = '';
   packet.outDev = '';
   const iptables: IptablesFields = {};
@@ -210,14 +244,10 @@ export function decodeNetfilter(body: string, event: EcsEvent): boolean {
   for (let tokens = 0; tokens < MAX_TOKENS && start < body.length; tokens++) {
     // An ICMP error quotes the offending packet in brackets; its fields are not this packet's.
     if (body.charCodeAt(start) === 91) break;
-    let end = start;
-    let eq = -1;
-    while (end < body.length) {
-      const code = body.charCodeAt(end);
-      if (code === 32) break;
-      if (code === 61 && eq < 0) eq = end;
-      end++;
-    }
+    let end = body.indexOf(' ', start);
+    if (end < 0) end = body.length;
+    let eq = body.indexOf('=', start);
+    if (eq >= end) eq = -1;
     if (end > start) readToken(body, start, eq, end, iptables, event);
     start = end + 1;
   }
@@ -230,21 +260,9 @@ export function decodeNetfilter(body: string, event: EcsEvent): boolean {
   if (packet.dst.length > 0) setDestination(event, packet.dst, packet.dport);
   const network = (event.network ??= {});
   network.type = (packet.src.length > 0 ? packet.src : packet.dst).includes(':') ? 'ipv6' : 'ipv4';
-  if (packet.proto.length > 0) {
-    const iana = IANA_NUMBERS[packet.proto];
-    if (iana !== undefined) {
-      network.transport = packet.proto;
-      network.iana_number = iana;
-    } else if (readUint(packet.proto, 0, packet.proto.length) >= 0) network.iana_number = packet.proto;
-    else network.transport = packet.proto;
-  }
-  if (packet.inDev.length > 0 || packet.outDev.length > 0) {
-    // The observer object is shared between events (normalize sets one per collector): copy it.
-    const observer = { ...event.observer };
-    if (packet.inDev.length > 0) observer.ingress = { interface: { name: packet.inDev } };
-    if (packet.outDev.length > 0) observer.egress = { interface: { name: packet.outDev } };
-    event.observer = observer;
-  }
+  if (packet.proto.length > 0) network.transport = packet.proto;
+  if (packet.iana.length > 0) network.iana_number = packet.iana;
+  if (packet.inDev.length > 0 || packet.outDev.length > 0) event.observer = observerWithInterfaces(event.observer);
   event.iptables = iptables;
   setDataset(event, DATASETS.iptables);
   return true;

@@ -98,3 +98,10 @@ t.test('a kernel line that only mentions IN= is not a packet', async (t) => {
   t.equal(event.event.action, undefined);
   t.equal(event.event.dataset, 'system.syslog');
 });
+
+t.test('a numeric PROTO is kept as the IANA number; flags after it are not fragment flags', async (t) => {
+  const event = decode('kernel', 'IN=eth0 OUT= SRC=192.0.2.1 DST=10.0.0.5 LEN=40 TTL=64 ID=5 DF PROTO=47 XF');
+  t.equal(event.network?.iana_number, '47');
+  t.equal(event.network?.transport, undefined);
+  t.strictSame(event.iptables?.fragment_flags, ['DF']);
+});
