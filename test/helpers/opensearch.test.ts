@@ -1,5 +1,6 @@
 import t from 'tap';
-import { isOpenSearchHealthy, sharedOpenSearch, startOpenSearch } from './opensearch.js';
+import { existingOpenSearch, isOpenSearchHealthy, sharedOpenSearch, startOpenSearch } from './opensearch.js';
+import { freePort } from './ports.js';
 import { requireService } from './services.js';
 
 async function json(url: string, init?: RequestInit): Promise<Record<string, unknown>> {
@@ -12,6 +13,10 @@ t.test('a node started on a given port serves 2.x, keeps its data across stop/st
   if (!node) return;
   t.teardown(() => node.destroy());
   t.match(node.url, /^http:\/\/127\.0\.0\.1:192\d\d$/, 'loopback, reserved port range');
+
+  t.same(await existingOpenSearch(`${node.url}/`), { url: node.url, owned: false }, 'a running node can be used as an external one');
+  const nothingThere = `http://127.0.0.1:${await freePort('tcp')}`;
+  await t.rejects(existingOpenSearch(nothingThere), { name: 'ServiceUnavailableError', message: /is not a healthy OpenSearch/ });
 
   const info = await json(node.url);
   t.match((info.version as { number: string }).number, /^2\./, 'OpenSearch 2.x');

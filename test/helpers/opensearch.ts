@@ -124,6 +124,15 @@ export async function startOpenSearch(options: StartOpenSearchOptions = {}): Pro
   };
 }
 
+/** A cluster someone else runs (e.g. the test script), checked to be healthy. */
+export async function existingOpenSearch(url: string): Promise<OpenSearchTarget> {
+  const base = url.replace(/\/+$/, '');
+  if (!(await isOpenSearchHealthy(base))) {
+    throw new ServiceUnavailableError(`${base} (SIEMAD_TEST_OPENSEARCH_URL) is not a healthy OpenSearch`);
+  }
+  return { url: base, owned: false };
+}
+
 let shared: Promise<OpenSearchTarget> | undefined;
 
 /**
@@ -134,13 +143,7 @@ let shared: Promise<OpenSearchTarget> | undefined;
 export function sharedOpenSearch(): Promise<OpenSearchTarget> {
   shared ??= (async (): Promise<OpenSearchTarget> => {
     const external = process.env.SIEMAD_TEST_OPENSEARCH_URL;
-    if (external) {
-      const url = external.replace(/\/+$/, '');
-      if (!(await isOpenSearchHealthy(url))) {
-        throw new ServiceUnavailableError(`SIEMAD_TEST_OPENSEARCH_URL=${url} is not a healthy OpenSearch`);
-      }
-      return { url, owned: false };
-    }
+    if (external) return existingOpenSearch(external);
     const node = await startOpenSearch();
     // The peer is SIGKILLed by the exit hook in process.ts; removing the directory is up to us.
     process.once('exit', () => {
