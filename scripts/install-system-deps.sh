@@ -51,7 +51,7 @@ if [[ ${#missing[@]} -eq 0 ]]; then
 fi
 log "installing: ${missing[*]}"
 
-daemon_pids() { local name; for name in "${DAEMONS[@]}"; do pgrep -x "$name" || true; done | sort -n; }
+daemon_pids() { local name; for name in "${DAEMONS[@]}"; do pgrep -x "$name" || true; done | sort; }
 pids_before="$(daemon_pids)"
 
 readonly POLICY=/usr/sbin/policy-rc.d
