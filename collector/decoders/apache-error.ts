@@ -14,7 +14,7 @@ import { classifyApacheMessage, isErrorLevel } from './web-error-message.js';
 import { readApacheErrorTime, setBodyTimestamp } from './web-time.js';
 
 /** Groups after the time: level, pid, client, remote; more is message text. */
-const MAX_GROUPS = 5;
+const MAX_GROUPS = 4;
 const MAX_LEVEL_LENGTH = 40;
 
 /** `[client ADDR]` with ADDR `ip`, `ip:port` or `ipv6:port` (2.4 appends the port without brackets). */
@@ -39,6 +39,26 @@ function skipErrorCode(body: string, pos: number, event: EcsEvent): number {
   return codeEnd + 2;
 }
 
+/** Index after the group closing at `close` and the space after it. */
+function afterGroup(body: string, close: number): number {
+  return body.charCodeAt(close + 1) === 32 ? close + 2 : close + 1;
+}
+
+/** `[pid N:tid M]`, `[client ADDR]`, `[remote ADDR]` in `body[start, close)`; false for others. */
+function readContextGroup(body: string, start: number, close: number, event: EcsEvent): boolean {
+  if (body.startsWith('pid ', start)) {
+    const pid = readUint(body, start + 4, skipDigits(body, start + 4));
+    if (pid >= 0) (event.process ??= {}).pid ??= pid;
+    return true;
+  }
+  if (body.startsWith('client ', start)) {
+    setClient(event, body, start + 7, close);
+    return true;
+  }
+  // `remote` is the peer before mod_remoteip rewrote the client; `client` is the one we want.
+  return body.startsWith('remote ', start);
+}
+
 /**
  * `requireTime`: plain file lines must start with the time (that is how they are recognised);
  * syslog-forwarded lines from httpd have none.
@@ -46,36 +66,27 @@ function skipErrorCode(body: string, pos: number, event: EcsEvent): number {
 function decode(body: string, event: EcsEvent, msg: SyslogMessage, options: DecodeOptions, requireTime: boolean): boolean {
   if (body.charCodeAt(0) !== 91) return false;
   let pos = 0;
+  const timeClose = body.indexOf(']', 1);
+  const time = timeClose < 0 ? Number.NaN : readApacheErrorTime(body, 1, timeClose, options.timeZone);
+  if (!Number.isNaN(time)) {
+    setBodyTimestamp(event, msg.timestamp, time);
+    pos = afterGroup(body, timeClose);
+  } else if (requireTime) return false;
   let level = '';
-  let sawTime = false;
   for (let group = 0; group < MAX_GROUPS && body.charCodeAt(pos) === 91; group++) {
-    const close = body.indexOf(']', pos + 1);
-    if (close < 0) break;
     const start = pos + 1;
-    if (group === 0) {
-      const time = readApacheErrorTime(body, start, close, options.timeZone);
-      if (!Number.isNaN(time)) {
-        setBodyTimestamp(event, msg.timestamp, time);
-        sawTime = true;
-      } else if (requireTime) return false;
-    }
-    if (sawTime && group === 0) {
-      // the time group, done above
-    } else if (body.startsWith('pid ', start)) {
-      const pid = readUint(body, start + 4, skipDigits(body, start + 4));
-      if (pid >= 0) (event.process ??= {}).pid ??= pid;
-    } else if (body.startsWith('client ', start)) setClient(event, body, start + 7, close);
-    else if (body.startsWith('remote ', start)) {
-      // the peer before mod_remoteip rewrote the client; `client` is the one we want
-    } else if (level.length === 0 && close - start <= MAX_LEVEL_LENGTH && !hasSpace(body, start, close)) {
+    const close = body.indexOf(']', start);
+    if (close < 0) break;
+    if (!readContextGroup(body, start, close, event)) {
+      // `[error]` (2.2) or `[core:error]` (2.4): one short word, before any other group.
+      if (level.length > 0 || close - start > MAX_LEVEL_LENGTH || hasSpace(body, start, close)) break;
       const colon = body.indexOf(':', start);
       if (colon > start && colon < close) {
         event.log.logger = body.slice(start, colon);
         level = body.slice(colon + 1, close);
       } else level = body.slice(start, close);
-    } else break;
-    pos = close + 1;
-    if (body.charCodeAt(pos) === 32) pos++;
+    }
+    pos = afterGroup(body, close);
   }
   if (level.length === 0) return false;
   event.log.level = level;

@@ -45,8 +45,10 @@ function isDash(text: string, index: number): boolean {
   return (tokenEnds[index] as number) - start === 1 && text.charCodeAt(start) === 45;
 }
 
-/** The quoted field starting with `"` at `pos`: sets [quotedStart, quotedEnd); returns the index after it. */
+/** Reused between calls: the bounds of the last field read by `readQuoted`, without the quotes. */
 const quoted = { start: 0, end: 0 };
+
+/** Reads the quoted field whose `"` is at `pos` into `quoted`; returns the index after it, or -1. */
 function readQuoted(text: string, pos: number): number {
   if (text.charCodeAt(pos) !== 34) return -1;
   const after = indexAfterQuoted(text, pos + 1);
