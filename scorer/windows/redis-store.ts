@@ -77,9 +77,12 @@ export class RedisWindowStore implements WindowStore {
     private sha: string,
   ) {}
 
-  /** Connects, checks the server and loads the script; SiemadError REDIS_UNAVAILABLE if it cannot. */
+  /**
+   * Connects, checks the server and loads the script. Throws SiemadError CONFIG_INVALID for a URL
+   * that is not redis:// or rediss://, REDIS_UNAVAILABLE when the server cannot be used.
+   */
   static async connect(options: RedisWindowStoreOptions): Promise<RedisWindowStore> {
-    const where = describeUrl(options.url);
+    const where = checkedAddress(options.url);
     const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
     const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     let ready = false;
@@ -96,7 +99,11 @@ export class RedisWindowStore implements WindowStore {
       retryStrategy: (times) => (ready ? Math.min(100 * times, 2_000) : null),
     });
     // Errors reach callers through rejected commands; without a listener ioredis would throw them.
-    client.on('error', () => {});
+    // The last one explains a failed connect better than ioredis' "Connection is closed".
+    let lastError: unknown;
+    client.on('error', (error: unknown) => {
+      lastError = error;
+    });
     try {
       await withTimeout(client.connect(), connectTimeoutMs + 500, `no connection within ${connectTimeoutMs} ms`);
       const version = /redis_version:(\d+)\.(\d+)/.exec(String(await client.info('server')));
@@ -109,8 +116,9 @@ export class RedisWindowStore implements WindowStore {
       return new RedisWindowStore(client, keyPrefix, sha);
     } catch (error) {
       client.disconnect();
-      throw new SiemadError(ERROR_CODES.REDIS_UNAVAILABLE, `Redis at ${where} unavailable: ${messageOf(error)}`, URL_SETTING, {
-        cause: error,
+      const reason = lastError ?? error;
+      throw new SiemadError(ERROR_CODES.REDIS_UNAVAILABLE, `Redis at ${where} unavailable: ${messageOf(reason)}`, URL_SETTING, {
+        cause: reason,
       });
     }
   }
@@ -190,7 +198,7 @@ function encodeOp(batch: OpBatch, i: number, buffer: Buffer, offset: number): nu
   buffer.writeInt32BE(amount, offset + 5);
   offset += OP_HEADER_BYTES;
   offset = writeField(buffer, offset, batch.entities[i] ?? '');
-  const member = batch.codes[i] === OpCode.Distinct ? (batch.members[i] ?? '') : '';
+  const member = (SLOTS[slot] as SlotSpec).code === OpCode.Distinct ? (batch.members[i] ?? '') : '';
   return writeField(buffer, offset, member);
 }
 
@@ -237,14 +245,18 @@ function messageOf(error: unknown): string {
   return message.split('\n')[0] || (error instanceof Error ? error.name : 'unknown error');
 }
 
-/** host:port of a Redis URL without credentials, for messages. */
-function describeUrl(url: string): string {
+/** host:port of a redis:// or rediss:// URL (no credentials, for messages); SiemadError otherwise. */
+function checkedAddress(url: string): string {
+  let parsed: URL | undefined;
   try {
-    const parsed = new URL(url);
-    return `${parsed.hostname}:${parsed.port || '6379'}`;
+    parsed = new URL(url);
   } catch {
-    return 'the given URL';
+    // reported below, without echoing a URL that may hold a password
   }
+  if (parsed === undefined || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') || parsed.hostname === '') {
+    throw new SiemadError(ERROR_CODES.CONFIG_INVALID, `${URL_SETTING} must look like redis://host:6379/0 or rediss://…`, URL_SETTING);
+  }
+  return `${parsed.hostname}:${parsed.port || '6379'}`;
 }
 
 async function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

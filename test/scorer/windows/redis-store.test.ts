@@ -75,8 +75,19 @@ t.test('an unreachable Redis gives SIEMAD_REDIS_UNAVAILABLE quickly', async (t) 
   );
   t.ok(error instanceof SiemadError, 'a SiemadError');
   t.equal((error as SiemadError).code, ERROR_CODES.REDIS_UNAVAILABLE);
-  t.match((error as SiemadError).message, `127.0.0.1:${port}`, 'the message names the server');
+  t.match((error as SiemadError).message, `Redis at 127.0.0.1:${port} unavailable: connect ECONNREFUSED`, 'the message names the server and the cause');
   t.ok(Date.now() - started < 3000, `failed after ${Date.now() - started} ms`);
+});
+
+t.test('a URL that is not redis:// or rediss:// is a configuration error naming the setting', async (t) => {
+  for (const url of ['', 'localhost:6379', 'http://127.0.0.1:6379', 'redis://127.0.0.1:99999']) {
+    const error = await RedisWindowStore.connect({ url }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    t.equal((error as SiemadError | undefined)?.code, ERROR_CODES.CONFIG_INVALID, JSON.stringify(url));
+    t.equal((error as SiemadError | undefined)?.setting, '--redis-url');
+  }
 });
 
 t.test('a server that accepts but never answers gives SIEMAD_REDIS_UNAVAILABLE after the connect timeout', async (t) => {
