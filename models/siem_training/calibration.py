@@ -46,14 +46,24 @@ def fit_calibration(benign_scores: np.ndarray, top_quantile: float) -> Calibrati
     # "higher": each knot is an observed benign score, so at most the requested share of benign
     # calibration rows lies strictly above it.
     knots = [float(np.quantile(benign_scores, q, method="higher")) for q in quantiles]
-    # Just above the observed score: benign rows tied with it (common with few distinct scores)
-    # stay below 0.4, so at most (1 - top_quantile) of the calibration rows are flagged.
-    knots[-1] = float(np.nextafter(knots[-1], np.inf))
+    budget_rows = round((1.0 - top_quantile) * benign_scores.size, 6)  # 1 - 0.999 is not exactly 0.001
+    knots[-1] = _threshold_nearest_budget(benign_scores, knots[-1], budget_rows)
     knots = _strictly_ascending(knots)
     # Beyond the top knot, each further step as wide as the benign band between the last two knots
     # (the top ~1% of benign scores) shrinks the remaining (1 - risk) by a factor e.
     tail_scale = max(knots[-1] - knots[-2], _spacing(knots))
     return Calibration(raw=tuple(knots), risk=risks, quantiles=quantiles, tail_scale=float(tail_scale))
+
+
+def _threshold_nearest_budget(scores: np.ndarray, top: float, budget_rows: float) -> float:
+    """Risk 0.4 starts at the top knot (s >= knot). Benign rows tied at the top score (identical
+    feature vectors give identical scores) are flagged together or not at all: keep whichever
+    count is nearer the budget, the smaller one when both are as near."""
+    flagged_with_ties = np.count_nonzero(scores >= top)
+    flagged_without = np.count_nonzero(scores > top)
+    if abs(flagged_without - budget_rows) <= abs(flagged_with_ties - budget_rows):
+        return float(np.nextafter(top, np.inf))
+    return top
 
 
 def _spacing(knots: list[float]) -> float:

@@ -69,7 +69,7 @@ def test_flag_rate_in_the_sidecar_is_what_the_files_give_on_the_calibration_spli
     _, calibration_rows = split_train_calibration(values.shape[0], 0.2, seed=1)
     risk = SidecarScorer(out_dir).ensemble_risk(values[calibration_rows])
     assert sidecar["benign_flag_rate_per_10k"] == pytest.approx(np.mean(risk >= 0.4) * 10_000)
-    assert sidecar["benign_flag_rate_per_10k"] <= 10  # each model flags at most 5 per 10k of these rows
+    assert sidecar["benign_flag_rate_per_10k"] <= 10 + 2 * 10_000 / calibration_rows.size  # 5 per 10k per model
 
 
 def test_models_flag_few_fresh_benign_events_and_most_synthetic_attacks(trained):

