@@ -1,5 +1,6 @@
 import { hostname as osHostname } from 'node:os';
 import { decodeMessage } from './decoders/index.js';
+import { isoString } from './decoders/iso-time.js';
 import { ECS_VERSION, TAGS, type EcsEvent, type EcsObserver } from './ecs/event.js';
 import type { RawMessage } from './raw-message.js';
 import type { ParseOptions, SyslogMessage } from './syslog/message.js';
@@ -32,14 +33,14 @@ export function normalize(raw: RawMessage, context: NormalizeContext): EcsEvent 
   parseOptions.now = raw.receivedAt;
   const msg = parseSyslog(raw.text, parseOptions);
   const event = baseEvent(raw, msg, context);
-  decodeMessage(msg, event);
+  decodeMessage(msg, event, parseOptions);
   return event;
 }
 
 function baseEvent(raw: RawMessage, msg: SyslogMessage, context: NormalizeContext): EcsEvent {
-  const created = new Date(raw.receivedAt).toISOString();
+  const created = isoString(raw.receivedAt);
   const event: EcsEvent = {
-    '@timestamp': msg.timestamp !== undefined && Number.isFinite(msg.timestamp) ? new Date(msg.timestamp).toISOString() : created,
+    '@timestamp': msg.timestamp !== undefined && Number.isFinite(msg.timestamp) ? isoString(msg.timestamp) : created,
     ecs: { version: ECS_VERSION },
     event: { created, kind: 'event', original: raw.text, dataset: 'system.syslog', module: 'system' },
     log: {},

@@ -1,6 +1,6 @@
 import type { EcsEvent } from '../collector/ecs/event.js';
 import { F, FEATURES } from './features/definitions.js';
-import type { SidecarFeature } from './model/sidecar.js';
+import type { FamilyFeature } from './model/sidecar.js';
 
 /**
  * Human-readable reasons for an anomaly: for the features that contributed most, their value
@@ -13,7 +13,7 @@ export interface Contribution {
   weight: number;
 }
 
-function normal(stats: SidecarFeature | undefined): string {
+function normal(stats: FamilyFeature | undefined): string {
   if (stats === undefined) return '';
   const p99 = stats.p99;
   return ` (normal: ≤ ${p99 >= 10 ? Math.round(p99) : Math.round(p99 * 100) / 100})`;
@@ -28,7 +28,7 @@ function hourText(event: EcsEvent): string {
   return time.length >= 16 ? `${time.slice(11, 16)} UTC` : 'this hour';
 }
 
-export function reasonText(feature: number, value: number, event: EcsEvent, stats: SidecarFeature | undefined): string {
+export function reasonText(feature: number, value: number, event: EcsEvent, stats: FamilyFeature | undefined): string {
   const ip = event.source?.ip ?? 'the source';
   const user = event.user?.name ?? 'the user';
   const host = event.host?.hostname ?? 'the host';
@@ -77,6 +77,10 @@ export function reasonText(feature: number, value: number, event: EcsEvent, stat
       return `${v} different ports probed by ${ip} in 1 min${n}`;
     case F.ports_ip_30m:
       return `${v} different ports probed by ${ip} in 30 min${n}`;
+    case F.ports_ip_24h:
+      return `${v} different ports probed by ${ip} in 24 h${n}`;
+    case F.admin_group_added:
+      return `${event.user?.target?.name ?? '?'} added to administrative group ${event.group?.name ?? '?'} on ${host}`;
     case F.denies_ip_1m:
       return `${v} firewall denies for ${ip} in 1 min${n}`;
     case F.denies_ip_30m:
@@ -132,9 +136,11 @@ export function recommendedAction(feature: number, event: EcsEvent): string {
       return `Review ${user}'s recent commands and sessions; confirm the sudo attempts with them`;
     case F.account_created_uid0:
     case F.account_created:
+    case F.admin_group_added:
       return `Investigate now: disable account ${event.user?.target?.name ?? '?'} and find who created it`;
     case F.ports_ip_1m:
     case F.ports_ip_30m:
+    case F.ports_ip_24h:
     case F.denies_ip_1m:
     case F.denies_ip_30m:
       return `Port scan: block ${ip} at the edge and review which probed services are exposed`;
@@ -148,7 +154,7 @@ export function recommendedAction(feature: number, event: EcsEvent): string {
 export function anomalyEntity(feature: number, event: EcsEvent): string | undefined {
   const byUser = [F.fail_ips_user_1h, F.fail_ips_user_24h, F.auth_fail_user_1h, F.login_hour_rarity_user, F.sudo_fail_user_1h, F.not_in_sudoers];
   if (byUser.includes(feature) && event.user?.name !== undefined) return `user.name=${event.user.name}`;
-  if ((feature === F.account_created || feature === F.account_created_uid0) && event.user?.target?.name !== undefined) {
+  if ((feature === F.account_created || feature === F.account_created_uid0 || feature === F.admin_group_added) && event.user?.target?.name !== undefined) {
     return `user.target.name=${event.user.target.name}`;
   }
   if (feature === F.activity_hour_rarity_host && event.host?.hostname !== undefined) return `host.hostname=${event.host.hostname}`;

@@ -1,9 +1,9 @@
 import type { AnomalyLevel, EcsEvent } from '../collector/ecs/event.js';
 import type { EventEnricher } from '../pipeline/pipeline.js';
-import { FEATURE_COUNT } from './features/definitions.js';
-import { FeatureExtractor, type ExtractorOptions } from './features/extract.js';
+import { FAMILIES, FEATURE_COUNT } from './features/definitions.js';
+import { FeatureExtractor, NO_FAMILY, type ExtractorOptions } from './features/extract.js';
 import { anomalyEntity, reasonText, recommendedAction, type Contribution } from './explain.js';
-import type { ModelEnsemble } from './model/ensemble.js';
+import type { FamilyModel, ModelEnsemble } from './model/ensemble.js';
 import type { WindowStore } from './windows/ops.js';
 
 export interface Levels {
@@ -29,19 +29,21 @@ const SEVERITY: Record<AnomalyLevel, number> = { none: 0, low: 21, medium: 47, h
 const MIN_CONTRIBUTION = 0.02;
 
 /**
- * The inline scorer: features from window state, the ONNX ensemble, calibrated risk, levels, and
- * for anomalies the reasons. Reasons come from the model itself: each feature of an anomalous
- * event is reset to its benign median in turn and the event rescored; the features whose reset
- * lowers the risk most are the reasons (one extra ONNX run per batch with anomalies).
+ * The inline scorer: features from window state, the ONNX models of the event's family,
+ * calibrated risk, levels, and for anomalies the reasons. Reasons come from the model itself:
+ * each feature of an anomalous event is reset in turn to its benign median for the family and the
+ * event rescored; the features whose reset lowers the risk most are the reasons. Events outside
+ * the scored families (cron, service messages) carry nothing these features measure: risk 0.
  */
 export class AnomalyScorer implements EventEnricher {
   readonly name = 'scorer';
   private readonly extractor: FeatureExtractor;
   private readonly levels: Levels;
   private raw = new Float32Array(0);
-  private scaled = new Float32Array(0);
+  private families = new Int8Array(0);
   private risks = new Float32Array(0);
   private modelRisks = new Float32Array(0);
+  private readonly maxModels: number;
 
   constructor(
     private readonly ensemble: ModelEnsemble,
@@ -50,6 +52,7 @@ export class AnomalyScorer implements EventEnricher {
   ) {
     this.extractor = new FeatureExtractor(store, options);
     this.levels = options.levels ?? ensemble.sidecar.levels;
+    this.maxModels = Math.max(...FAMILIES.map((family) => ensemble.families[family].modelNames.length));
   }
 
   get modelVersion(): string {
@@ -58,51 +61,59 @@ export class AnomalyScorer implements EventEnricher {
 
   async enrich(events: EcsEvent[]): Promise<void> {
     for (let start = 0; start < events.length; start += this.options.batchSize) {
-      await this.scoreChunk(events.slice(start, start + this.options.batchSize));
+      await this.scoreChunk(start === 0 && events.length <= this.options.batchSize ? events : events.slice(start, start + this.options.batchSize));
     }
   }
 
-  /** Raw feature rows of the last scored chunk (row-major), for tests and `siemad features`. */
-  get lastFeatures(): Float32Array {
-    return this.raw;
-  }
-
   private ensureCapacity(rows: number): void {
-    if (this.raw.length >= rows * FEATURE_COUNT) return;
+    if (this.families.length >= rows) return;
     this.raw = new Float32Array(rows * FEATURE_COUNT);
-    this.scaled = new Float32Array(rows * FEATURE_COUNT);
+    this.families = new Int8Array(rows);
     this.risks = new Float32Array(rows);
-    this.modelRisks = new Float32Array(rows * this.ensemble.modelNames.length);
+    this.modelRisks = new Float32Array(rows * this.maxModels);
   }
 
   private async scoreChunk(events: EcsEvent[]): Promise<void> {
     const n = events.length;
     this.ensureCapacity(n);
-    await this.extractor.extract(events, this.raw);
-    this.ensemble.scale(this.raw, n, this.scaled);
-    await this.ensemble.score(this.scaled, n, this.modelRisks, this.risks);
-    const names = this.ensemble.modelNames;
-    const anomalous: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const event = events[i]!;
-      const risk = this.risks[i]!;
-      const level = this.levelOf(risk);
-      const modelScores: Record<string, number> = {};
-      for (let k = 0; k < names.length; k++) modelScores[names[k]!] = round4(this.modelRisks[i * names.length + k]!);
-      event.event.risk_score = round4(risk);
-      event.event.risk_score_norm = Math.round(risk * 1000) / 10;
-      event.event.severity = SEVERITY[level];
-      event.anomaly = {
-        is_anomaly: level !== 'none',
-        score: round4(risk),
-        level,
-        model_scores: modelScores,
-        reasons: [],
-        model_version: this.ensemble.version,
-      };
-      if (level !== 'none') anomalous.push(i);
+    await this.extractor.extract(events, this.raw, this.families);
+    const version = this.ensemble.version;
+    const anomalous: number[][] = FAMILIES.map(() => []);
+    for (let f = 0; f < FAMILIES.length; f++) {
+      const model = this.ensemble.families[FAMILIES[f]!];
+      const rows: number[] = [];
+      for (let i = 0; i < n; i++) if (this.families[i] === f) rows.push(i);
+      if (rows.length === 0) continue;
+      const names = model.modelNames;
+      await model.score(this.raw, rows, this.risks, this.modelRisks);
+      for (let k = 0; k < rows.length; k++) {
+        const risk = this.risks[k]!;
+        const modelScores: Record<string, number> = {};
+        for (let m = 0; m < names.length; m++) modelScores[names[m]!] = round4(this.modelRisks[k * names.length + m]!);
+        const level = this.annotate(events[rows[k]!]!, risk, modelScores, version);
+        if (level !== 'none') anomalous[f]!.push(rows[k]!);
+      }
     }
-    if (anomalous.length > 0) await this.explain(events, anomalous);
+    for (let i = 0; i < n; i++) if (this.families[i] === NO_FAMILY) this.annotate(events[i]!, 0, {}, version);
+    for (let f = 0; f < FAMILIES.length; f++) {
+      if (anomalous[f]!.length > 0) await this.explain(events, this.ensemble.families[FAMILIES[f]!], anomalous[f]!);
+    }
+  }
+
+  private annotate(event: EcsEvent, risk: number, modelScores: Record<string, number>, version: string): AnomalyLevel {
+    const level = this.levelOf(risk);
+    event.event.risk_score = round4(risk);
+    event.event.risk_score_norm = Math.round(risk * 1000) / 10;
+    event.event.severity = SEVERITY[level];
+    event.anomaly = {
+      is_anomaly: level !== 'none',
+      score: round4(risk),
+      level,
+      model_scores: modelScores,
+      reasons: [],
+      model_version: version,
+    };
+    return level;
   }
 
   private levelOf(risk: number): AnomalyLevel {
@@ -114,29 +125,30 @@ export class AnomalyScorer implements EventEnricher {
     return 'none';
   }
 
-  /** Perturbation reasons for the anomalous rows, in one extra ensemble run. */
-  private async explain(events: EcsEvent[], anomalous: number[]): Promise<void> {
-    const features = this.ensemble.sidecar.features;
-    // Which features of each anomalous row are away from their benign median (only those can explain).
-    const candidates: [row: number, feature: number][] = [];
+  /** Perturbation reasons for the anomalous rows of one family, in one extra scoring run. */
+  private async explain(events: EcsEvent[], model: FamilyModel, anomalous: number[]): Promise<void> {
+    const stats = model.spec.features;
+    const features = model.features;
+    // Candidate (row, feature) pairs: features away from their benign median can explain.
+    const candidates: [row: number, local: number][] = [];
     for (const i of anomalous) {
-      for (let j = 0; j < FEATURE_COUNT; j++) {
-        if (this.raw[i * FEATURE_COUNT + j] !== features[j]!.p50) candidates.push([i, j]);
+      for (let j = 0; j < features.length; j++) {
+        if (this.raw[i * FEATURE_COUNT + features[j]!] !== stats[j]!.p50) candidates.push([i, j]);
       }
     }
-    const rows = candidates.length;
-    const scaled = new Float32Array(rows * FEATURE_COUNT);
+    const perturbed = new Float32Array(Math.max(1, candidates.length) * FEATURE_COUNT);
     candidates.forEach(([i, j], r) => {
-      scaled.set(this.scaled.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT), r * FEATURE_COUNT);
-      const median = features[j]!.p50;
-      const x = features[j]!.transform === 'log1p' ? Math.log1p(Math.max(0, median)) : median;
-      scaled[r * FEATURE_COUNT + j] = (x - features[j]!.center) / features[j]!.scale;
+      perturbed.set(this.raw.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT), r * FEATURE_COUNT);
+      perturbed[r * FEATURE_COUNT + features[j]!] = stats[j]!.p50;
     });
-    const risks = new Float32Array(rows);
-    if (rows > 0) await this.ensemble.score(scaled, rows, new Float32Array(rows * this.ensemble.modelNames.length), risks);
+    const rows = candidates.map((_, r) => r);
+    const risks = new Float32Array(Math.max(1, rows.length));
+    await model.score(perturbed, rows, risks, new Float32Array(Math.max(1, rows.length) * model.modelNames.length));
+    const original = new Map<number, number>();
+    for (const i of anomalous) original.set(i, events[i]!.anomaly!.score);
     const byRow = new Map<number, Contribution[]>();
     candidates.forEach(([i, j], r) => {
-      const weight = this.risks[i]! - risks[r]!;
+      const weight = original.get(i)! - risks[r]!;
       if (weight < MIN_CONTRIBUTION) return;
       let list = byRow.get(i);
       if (list === undefined) byRow.set(i, (list = []));
@@ -145,30 +157,27 @@ export class AnomalyScorer implements EventEnricher {
     for (const i of anomalous) {
       const event = events[i]!;
       const anomaly = event.anomaly!;
-      const contributions = (byRow.get(i) ?? []).sort((a, b) => b.weight - a.weight).slice(0, this.options.maxReasons);
-      if (contributions.length === 0) {
-        // No single feature explains it: name the ones furthest above normal instead.
-        contributions.push(...this.furthestAboveNormal(i));
-      }
-      anomaly.reasons = contributions.map((c) => reasonText(c.feature, this.raw[i * FEATURE_COUNT + c.feature]!, event, features[c.feature]));
+      let contributions = (byRow.get(i) ?? []).sort((a, b) => b.weight - a.weight).slice(0, this.options.maxReasons);
+      // No single feature explains it: name those furthest above normal instead.
+      if (contributions.length === 0) contributions = this.furthestAboveNormal(i, model);
+      anomaly.reasons = contributions.map((c) => reasonText(features[c.feature]!, this.raw[i * FEATURE_COUNT + features[c.feature]!]!, event, stats[c.feature]));
       const top = contributions[0];
       if (top !== undefined) {
-        anomaly.recommended_action = recommendedAction(top.feature, event);
-        const entity = anomalyEntity(top.feature, event);
+        anomaly.recommended_action = recommendedAction(features[top.feature]!, event);
+        const entity = anomalyEntity(features[top.feature]!, event);
         if (entity !== undefined) anomaly.entity = entity;
       }
-      event.event.reason = anomaly.reasons[0];
+      if (anomaly.reasons[0] !== undefined) event.event.reason = anomaly.reasons[0];
     }
   }
 
-  private furthestAboveNormal(i: number): Contribution[] {
-    const features = this.ensemble.sidecar.features;
+  private furthestAboveNormal(i: number, model: FamilyModel): Contribution[] {
+    const stats = model.spec.features;
     const list: Contribution[] = [];
-    for (let j = 0; j < FEATURE_COUNT; j++) {
-      const value = this.raw[i * FEATURE_COUNT + j]!;
-      const stats = features[j]!;
-      if (value > stats.p99) list.push({ feature: j, weight: (value - stats.p99) / (stats.scale || 1) });
-    }
+    model.features.forEach((feature, j) => {
+      const value = this.raw[i * FEATURE_COUNT + feature]!;
+      if (value > stats[j]!.p99) list.push({ feature: j, weight: (value - stats[j]!.p99) / (stats[j]!.max - stats[j]!.p50 || 1) });
+    });
     return list.sort((a, b) => b.weight - a.weight).slice(0, this.options.maxReasons);
   }
 

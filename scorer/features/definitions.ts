@@ -9,57 +9,78 @@
  */
 export type FeatureKind = 'count' | 'ratio' | 'flag' | 'score' | 'length';
 
+/**
+ * Events are scored by the model of their family, on that family's features only: an Isolation
+ * Forest over all features of all event types wastes its splits on features that are constant
+ * for the event at hand. The `is_*` flags decide the family; an event in none (cron, service
+ * messages) carries no signal these features measure and gets risk 0.
+ */
+export const FAMILIES = ['auth', 'firewall', 'web', 'privilege'] as const;
+export type Family = (typeof FAMILIES)[number];
+
 export interface FeatureDefinition {
   readonly name: string;
   readonly kind: FeatureKind;
   readonly windowed: boolean;
   readonly description: string;
+  /** Families whose model reads this feature (none for the `is_*` flags that define the family). */
+  readonly families: readonly Family[];
 }
 
 export const FEATURES = [
-  { name: 'is_auth', kind: 'flag', windowed: false, description: 'authentication event (login attempt)' },
-  { name: 'is_firewall', kind: 'flag', windowed: false, description: 'firewall packet log' },
-  { name: 'is_web', kind: 'flag', windowed: false, description: 'web access log' },
-  { name: 'is_privilege', kind: 'flag', windowed: false, description: 'sudo, su or account management' },
-  { name: 'auth_failure', kind: 'flag', windowed: false, description: 'failed authentication' },
-  { name: 'auth_fail_ip_1m', kind: 'count', windowed: true, description: 'failed logins from the source IP in 1 min' },
-  { name: 'auth_fail_ip_10m', kind: 'count', windowed: true, description: 'failed logins from the source IP in 10 min' },
-  { name: 'auth_fail_ip_1h', kind: 'count', windowed: true, description: 'failed logins from the source IP in 1 h' },
-  { name: 'users_tried_ip_1h', kind: 'count', windowed: true, description: 'distinct user names failing from the source IP in 1 h' },
-  { name: 'users_tried_ip_24h', kind: 'count', windowed: true, description: 'distinct user names failing from the source IP in 24 h' },
-  { name: 'fail_ips_user_1h', kind: 'count', windowed: true, description: 'distinct source IPs failing for the user in 1 h' },
-  { name: 'fail_ips_user_24h', kind: 'count', windowed: true, description: 'distinct source IPs failing for the user in 24 h' },
-  { name: 'auth_fail_user_1h', kind: 'count', windowed: true, description: 'failed logins for the user from any IP in 1 h' },
-  { name: 'fails_before_success', kind: 'count', windowed: true, description: 'failed logins from the source IP in the hour before a successful login' },
-  { name: 'new_ip', kind: 'flag', windowed: true, description: 'first sight of the source IP (30 days)' },
-  { name: 'new_user_ip_login', kind: 'flag', windowed: true, description: 'successful login of the user from an IP never seen for them' },
-  { name: 'new_user_net_login', kind: 'flag', windowed: true, description: 'successful login of the user from a network (/24, /48) never seen for them' },
-  { name: 'login_hour_rarity_user', kind: 'score', windowed: true, description: 'how unusual the hour of a login is for the user (0 = usual, up to 8)' },
-  { name: 'activity_hour_rarity_host', kind: 'score', windowed: true, description: 'how unusual the hour of a login or privileged action is for the host (0 = usual, up to 8)' },
-  { name: 'privileged_user', kind: 'flag', windowed: false, description: 'the account is privileged (root, UID 0, admin names)' },
-  { name: 'sudo_fail_user_1h', kind: 'count', windowed: true, description: 'failed sudo attempts by the user in 1 h' },
-  { name: 'not_in_sudoers', kind: 'flag', windowed: false, description: 'sudo refused: user NOT in sudoers' },
-  { name: 'account_created', kind: 'flag', windowed: false, description: 'a user account was created' },
-  { name: 'account_created_uid0', kind: 'flag', windowed: false, description: 'an account with UID 0 was created' },
-  { name: 'ports_ip_1m', kind: 'count', windowed: true, description: 'distinct destination ports denied for the source IP in 1 min' },
-  { name: 'ports_ip_30m', kind: 'count', windowed: true, description: 'distinct destination ports denied for the source IP in 30 min' },
-  { name: 'denies_ip_1m', kind: 'count', windowed: true, description: 'firewall denies for the source IP in 1 min' },
-  { name: 'denies_ip_30m', kind: 'count', windowed: true, description: 'firewall denies for the source IP in 30 min' },
-  { name: 'web_req_ip_1m', kind: 'count', windowed: true, description: 'web requests from the source IP in 1 min' },
-  { name: 'web_req_ip_10m', kind: 'count', windowed: true, description: 'web requests from the source IP in 10 min' },
-  { name: 'web_err_ratio_ip_10m', kind: 'ratio', windowed: true, description: 'share of 4xx/5xx responses to the source IP in 10 min' },
-  { name: 'web_paths_ip_10m', kind: 'count', windowed: true, description: 'distinct URL paths requested by the source IP in 10 min' },
-  { name: 'sqli_score', kind: 'score', windowed: false, description: 'SQL injection patterns in the URL' },
-  { name: 'path_traversal', kind: 'flag', windowed: false, description: 'path traversal or sensitive file probe in the URL' },
-  { name: 'scanner_user_agent', kind: 'flag', windowed: false, description: 'user agent of a known scanner' },
-  { name: 'url_length', kind: 'length', windowed: false, description: 'URL length' },
-  { name: 'url_entropy', kind: 'score', windowed: false, description: 'Shannon entropy of the URL query (bits per character)' },
-  { name: 'http_error', kind: 'flag', windowed: false, description: 'response status 4xx or 5xx' },
+  { name: 'is_auth', kind: 'flag', windowed: false, description: 'authentication event (login attempt)', families: [] },
+  { name: 'is_firewall', kind: 'flag', windowed: false, description: 'firewall packet log', families: [] },
+  { name: 'is_web', kind: 'flag', windowed: false, description: 'web access log', families: [] },
+  { name: 'is_privilege', kind: 'flag', windowed: false, description: 'sudo, su or account management', families: [] },
+  { name: 'auth_failure', kind: 'flag', windowed: false, description: 'failed authentication', families: ['auth'] },
+  { name: 'auth_fail_ip_1m', kind: 'count', windowed: true, description: 'failed logins from the source IP in 1 min', families: ['auth'] },
+  { name: 'auth_fail_ip_10m', kind: 'count', windowed: true, description: 'failed logins from the source IP in 10 min', families: ['auth'] },
+  { name: 'auth_fail_ip_1h', kind: 'count', windowed: true, description: 'failed logins from the source IP in 1 h', families: ['auth'] },
+  { name: 'users_tried_ip_1h', kind: 'count', windowed: true, description: 'distinct user names failing from the source IP in 1 h', families: ['auth'] },
+  { name: 'users_tried_ip_24h', kind: 'count', windowed: true, description: 'distinct user names failing from the source IP in 24 h', families: ['auth'] },
+  { name: 'fail_ips_user_1h', kind: 'count', windowed: true, description: 'distinct source IPs failing for the user in 1 h', families: ['auth'] },
+  { name: 'fail_ips_user_24h', kind: 'count', windowed: true, description: 'distinct source IPs failing for the user in 24 h', families: ['auth'] },
+  { name: 'auth_fail_user_1h', kind: 'count', windowed: true, description: 'failed logins for the user from any IP in 1 h', families: ['auth'] },
+  { name: 'fails_before_success', kind: 'count', windowed: true, description: 'failed logins from the source IP in the hour before a successful login', families: ['auth'] },
+  { name: 'new_ip', kind: 'flag', windowed: true, description: 'first sight of the source IP (30 days)', families: ['auth', 'firewall', 'web'] },
+  { name: 'new_user_ip_login', kind: 'flag', windowed: true, description: 'successful login of the user from an IP never seen for them', families: ['auth'] },
+  { name: 'new_user_net_login', kind: 'flag', windowed: true, description: 'successful login of the user from a network (/24, /48) never seen for them', families: ['auth'] },
+  { name: 'login_hour_rarity_user', kind: 'score', windowed: true, description: 'how unusual the hour of a login is for the user (0 = usual, up to 8)', families: ['auth'] },
+  { name: 'activity_hour_rarity_host', kind: 'score', windowed: true, description: 'how unusual the hour of a login or privileged action is for the host (0 = usual, up to 8)', families: ['auth', 'privilege'] },
+  { name: 'privileged_user', kind: 'flag', windowed: false, description: 'the account is privileged (root, UID 0, admin names)', families: ['auth', 'privilege'] },
+  { name: 'sudo_fail_user_1h', kind: 'count', windowed: true, description: 'failed sudo attempts by the user in 1 h', families: ['privilege'] },
+  { name: 'not_in_sudoers', kind: 'flag', windowed: false, description: 'sudo refused: user NOT in sudoers', families: ['privilege'] },
+  { name: 'account_created', kind: 'flag', windowed: false, description: 'a user account was created', families: ['privilege'] },
+  { name: 'account_created_uid0', kind: 'flag', windowed: false, description: 'an account with UID 0 was created', families: ['privilege'] },
+  { name: 'admin_group_added', kind: 'flag', windowed: false, description: 'a user was added to an administrative group (sudo, wheel, admin, root)', families: ['privilege'] },
+  { name: 'ports_ip_1m', kind: 'count', windowed: true, description: 'distinct destination ports denied for the source IP in 1 min', families: ['firewall'] },
+  { name: 'ports_ip_30m', kind: 'count', windowed: true, description: 'distinct destination ports denied for the source IP in 30 min', families: ['firewall'] },
+  { name: 'ports_ip_24h', kind: 'count', windowed: true, description: 'distinct destination ports denied for the source IP in 24 h', families: ['firewall'] },
+  { name: 'denies_ip_1m', kind: 'count', windowed: true, description: 'firewall denies for the source IP in 1 min', families: ['firewall'] },
+  { name: 'denies_ip_30m', kind: 'count', windowed: true, description: 'firewall denies for the source IP in 30 min', families: ['firewall'] },
+  { name: 'web_req_ip_1m', kind: 'count', windowed: true, description: 'web requests from the source IP in 1 min', families: ['web'] },
+  { name: 'web_req_ip_10m', kind: 'count', windowed: true, description: 'web requests from the source IP in 10 min', families: ['web'] },
+  { name: 'web_err_ratio_ip_10m', kind: 'ratio', windowed: true, description: 'share of 4xx/5xx responses to the source IP in 10 min', families: ['web'] },
+  { name: 'web_paths_ip_10m', kind: 'count', windowed: true, description: 'distinct URL paths requested by the source IP in 10 min', families: ['web'] },
+  { name: 'sqli_score', kind: 'score', windowed: false, description: 'SQL injection patterns in the URL', families: ['web'] },
+  { name: 'path_traversal', kind: 'flag', windowed: false, description: 'path traversal or sensitive file probe in the URL', families: ['web'] },
+  { name: 'scanner_user_agent', kind: 'flag', windowed: false, description: 'user agent of a known scanner', families: ['web'] },
+  { name: 'url_length', kind: 'length', windowed: false, description: 'URL length', families: ['web'] },
+  { name: 'url_entropy', kind: 'score', windowed: false, description: 'Shannon entropy of the URL query (bits per character)', families: ['web'] },
+  { name: 'http_error', kind: 'flag', windowed: false, description: 'response status 4xx or 5xx', families: ['web'] },
 ] as const satisfies readonly FeatureDefinition[];
 
 export type FeatureName = (typeof FEATURES)[number]['name'];
 
 export const FEATURE_COUNT = FEATURES.length;
+
+/** Indexes of the features each family's model reads, in feature order. */
+export const FAMILY_FEATURES: { readonly [K in Family]: readonly number[] } = Object.fromEntries(
+  FAMILIES.map((family) => [
+    family,
+    FEATURES.flatMap((feature, index) => ((feature.families as readonly Family[]).includes(family) ? [index] : [])),
+  ]),
+) as unknown as { [K in Family]: readonly number[] };
 
 /** Feature index by name: `F.auth_fail_ip_10m`. */
 export const F: { readonly [K in FeatureName]: number } = Object.fromEntries(

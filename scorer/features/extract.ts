@@ -2,7 +2,7 @@ import ipaddr from 'ipaddr.js';
 import type { EcsEvent } from '../../collector/ecs/event.js';
 import { ACTIONS } from '../../collector/decoders/actions.js';
 import { OpBatch, SLOT, type WindowStore } from '../windows/ops.js';
-import { F, FEATURE_COUNT } from './definitions.js';
+import { F, FAMILIES, FEATURE_COUNT } from './definitions.js';
 import { isPathTraversal, isScannerUserAgent, normaliseUrl, queryEntropy, sqlInjectionScore } from './request-content.js';
 import { HourOfDay } from './hour-of-day.js';
 
@@ -50,7 +50,7 @@ const enum SudoOp {
 }
 
 /** What kind of event this is, for the features; derived once per event from ECS fields. */
-const enum Family {
+const enum Kind {
   Other,
   AuthFailure,
   AuthSuccess,
@@ -59,6 +59,18 @@ const enum Family {
   Web,
   Privilege,
 }
+
+export const NO_FAMILY = -1;
+/** Family (index in FAMILIES) whose model scores each internal event kind. */
+const MODEL_FAMILY: readonly number[] = [
+  NO_FAMILY, // Kind.Other
+  FAMILIES.indexOf('auth'), // Kind.AuthFailure
+  FAMILIES.indexOf('auth'), // Kind.AuthSuccess
+  FAMILIES.indexOf('auth'), // Kind.AuthOther
+  FAMILIES.indexOf('firewall'),
+  FAMILIES.indexOf('web'),
+  FAMILIES.indexOf('privilege'),
+];
 
 /**
  * Computes the feature vector of each event: updates the window state with the event (through one
@@ -69,7 +81,7 @@ const enum Family {
 export class FeatureExtractor {
   private readonly ops = new OpBatch();
   private opIndex = new Int32Array(0);
-  private families = new Uint8Array(0);
+  private kinds = new Uint8Array(0);
   private times = new Float64Array(0);
   private watermark = 0;
   private readonly hours: HourOfDay;
@@ -81,12 +93,15 @@ export class FeatureExtractor {
     this.hours = new HourOfDay(options.profileTimeZone);
   }
 
-  /** Fills `out` (events.length × FEATURE_COUNT, row-major) with the features of `events`. */
-  async extract(events: readonly EcsEvent[], out: Float32Array): Promise<void> {
+  /**
+   * Fills `out` (events.length × FEATURE_COUNT, row-major) with the features of `events`, and
+   * `families[i]` with the index in FAMILIES of event i's family, or NO_FAMILY.
+   */
+  async extract(events: readonly EcsEvent[], out: Float32Array, families?: Int8Array): Promise<void> {
     const n = events.length;
     if (this.opIndex.length < n * OPS_PER_EVENT) {
       this.opIndex = new Int32Array(n * OPS_PER_EVENT);
-      this.families = new Uint8Array(n);
+      this.kinds = new Uint8Array(n);
       this.times = new Float64Array(n);
     }
     this.opIndex.fill(-1, 0, n * OPS_PER_EVENT);
@@ -95,6 +110,7 @@ export class FeatureExtractor {
     await this.store.execute(this.ops);
     out.fill(0, 0, n * FEATURE_COUNT);
     for (let i = 0; i < n; i++) this.fill(events[i]!, i, out, i * FEATURE_COUNT);
+    if (families !== undefined) for (let i = 0; i < n; i++) families[i] = MODEL_FAMILY[this.kinds[i]!]!;
   }
 
   private eventTime(event: EcsEvent): number {
@@ -111,16 +127,16 @@ export class FeatureExtractor {
   private plan(event: EcsEvent, i: number): void {
     const time = this.eventTime(event);
     this.times[i] = time;
-    const family = familyOf(event);
-    this.families[i] = family;
+    const kind = kindOf(event);
+    this.kinds[i] = kind;
     const ops = this.ops;
     const base = i * OPS_PER_EVENT;
     const ip = event.source?.ip;
     const user = event.user?.name;
     const amount = event.event.count ?? 1;
     if (ip !== undefined) this.opIndex[base + Op.SeenIp] = ops.add(SLOT.seen_ip, ip, '', time, 1);
-    switch (family) {
-      case Family.AuthFailure:
+    switch (kind) {
+      case Kind.AuthFailure:
         if (ip !== undefined) {
           this.opIndex[base + Op.AuthFailIp] = ops.add(SLOT.auth_fail_by_ip, 'i:' + ip, '', time, amount);
           if (user !== undefined) {
@@ -130,7 +146,7 @@ export class FeatureExtractor {
         }
         if (user !== undefined) this.opIndex[base + Op.AuthFailUser] = ops.add(SLOT.auth_fail_by_user, 'u:' + user, '', time, amount);
         break;
-      case Family.AuthSuccess: {
+      case Kind.AuthSuccess: {
         if (ip !== undefined) this.opIndex[base + Op.AuthFailIp] = ops.add(SLOT.auth_fail_by_ip, 'i:' + ip, '', time, 0);
         const hour = this.hours.hourOf(time);
         if (user !== undefined) {
@@ -144,14 +160,14 @@ export class FeatureExtractor {
         this.planHost(event, base, time, hour);
         break;
       }
-      case Family.Firewall:
+      case Kind.Firewall:
         if (ip !== undefined && event.event.type?.includes('denied') === true) {
           const port = event.destination?.port;
           if (port !== undefined) this.opIndex[base + FirewallOp.Ports] = ops.add(SLOT.ports_by_ip, 'i:' + ip, String(port), time, 1);
           this.opIndex[base + FirewallOp.Denies] = ops.add(SLOT.denies_by_ip, 'i:' + ip, '', time, amount);
         }
         break;
-      case Family.Web:
+      case Kind.Web:
         if (ip !== undefined) {
           const status = event.http?.response?.status_code ?? 0;
           this.opIndex[base + WebOp.Requests] = ops.add(SLOT.web_requests_by_ip, 'i:' + ip, '', time, amount);
@@ -160,7 +176,7 @@ export class FeatureExtractor {
           if (path !== undefined) this.opIndex[base + WebOp.Paths] = ops.add(SLOT.web_paths_by_ip, 'i:' + ip, path, time, 1);
         }
         break;
-      case Family.Privilege: {
+      case Kind.Privilege: {
         const action = event.event.action;
         if (user !== undefined) {
           if (action === ACTIONS.sudoIncorrectPassword || (action === ACTIONS.switchUser && event.event.outcome === 'failure')) {
@@ -197,25 +213,25 @@ export class FeatureExtractor {
   }
 
   private fill(event: EcsEvent, i: number, out: Float32Array, row: number): void {
-    const family = this.families[i]!;
+    const kind = this.kinds[i]!;
     if (this.has(i, Op.SeenIp)) out[row + F.new_ip] = this.result(i, Op.SeenIp, 0) === 0 ? 1 : 0;
-    switch (family) {
-      case Family.AuthFailure:
-      case Family.AuthSuccess:
-      case Family.AuthOther:
+    switch (kind) {
+      case Kind.AuthFailure:
+      case Kind.AuthSuccess:
+      case Kind.AuthOther:
         out[row + F.is_auth] = 1;
         break;
-      case Family.Firewall:
+      case Kind.Firewall:
         out[row + F.is_firewall] = 1;
         break;
-      case Family.Web:
+      case Kind.Web:
         out[row + F.is_web] = 1;
         break;
-      case Family.Privilege:
+      case Kind.Privilege:
         out[row + F.is_privilege] = 1;
         break;
     }
-    if (family === Family.AuthFailure) {
+    if (kind === Kind.AuthFailure) {
       out[row + F.auth_failure] = 1;
       out[row + F.auth_fail_ip_1m] = this.result(i, Op.AuthFailIp, 0);
       out[row + F.auth_fail_ip_10m] = this.result(i, Op.AuthFailIp, 1);
@@ -225,7 +241,7 @@ export class FeatureExtractor {
       out[row + F.fail_ips_user_1h] = this.result(i, Op.FailIpsUser, 0);
       out[row + F.fail_ips_user_24h] = this.result(i, Op.FailIpsUser, 1);
       out[row + F.auth_fail_user_1h] = this.result(i, Op.AuthFailUser, 1);
-    } else if (family === Family.AuthSuccess) {
+    } else if (kind === Kind.AuthSuccess) {
       out[row + F.fails_before_success] = this.result(i, Op.AuthFailIp, 2);
       // A user we know nothing about has no usual IP yet: novelty needs some history.
       if (this.has(i, Op.SeenUserIp) && this.result(i, Op.UserHour, 1) >= MIN_HISTORY_FOR_NOVELTY) {
@@ -240,12 +256,13 @@ export class FeatureExtractor {
         out[row + F.login_hour_rarity_user] = rarity((inBin + PRIOR_WEIGHT * hostProbability) / (total + PRIOR_WEIGHT));
       }
       out[row + F.privileged_user] = isPrivileged(event) || this.result(i, Op.Admin, 0) === 1 ? 1 : 0;
-    } else if (family === Family.Firewall) {
+    } else if (kind === Kind.Firewall) {
       out[row + F.ports_ip_1m] = this.result(i, FirewallOp.Ports, 0);
       out[row + F.ports_ip_30m] = this.result(i, FirewallOp.Ports, 1);
+      out[row + F.ports_ip_24h] = this.result(i, FirewallOp.Ports, 2);
       out[row + F.denies_ip_1m] = this.result(i, FirewallOp.Denies, 0);
       out[row + F.denies_ip_30m] = this.result(i, FirewallOp.Denies, 1);
-    } else if (family === Family.Web) {
+    } else if (kind === Kind.Web) {
       const requests10m = this.result(i, WebOp.Requests, 1);
       out[row + F.web_req_ip_1m] = this.result(i, WebOp.Requests, 0);
       out[row + F.web_req_ip_10m] = requests10m;
@@ -259,10 +276,13 @@ export class FeatureExtractor {
       out[row + F.url_length] = url.length;
       out[row + F.url_entropy] = queryEntropy(url);
       out[row + F.http_error] = (event.http?.response?.status_code ?? 0) >= 400 ? 1 : 0;
-    } else if (family === Family.Privilege) {
+    } else if (kind === Kind.Privilege) {
       const action = event.event.action;
       out[row + F.sudo_fail_user_1h] = this.result(i, SudoOp.Failures, 0);
       out[row + F.not_in_sudoers] = action === ACTIONS.sudoNotInSudoers ? 1 : 0;
+      if (action === ACTIONS.userAddedToGroup && event.group?.name !== undefined && ADMIN_GROUPS.has(event.group.name)) {
+        out[row + F.admin_group_added] = 1;
+      }
       if (action === ACTIONS.userCreated) {
         out[row + F.account_created] = 1;
         out[row + F.account_created_uid0] = event.user?.target?.id === '0' ? 1 : 0;
@@ -284,12 +304,12 @@ function rarity(probability: number): number {
   return r <= 0 ? 0 : r > MAX_RARITY ? MAX_RARITY : r;
 }
 
-function familyOf(event: EcsEvent): Family {
+function kindOf(event: EcsEvent): Kind {
   const action = event.event.action;
-  if (action === undefined) return Family.Other;
+  if (action === undefined) return Kind.Other;
   const category = event.event.category;
-  if (action === ACTIONS.firewallPacket) return Family.Firewall;
-  if (action === ACTIONS.httpRequest) return Family.Web;
+  if (action === ACTIONS.firewallPacket) return Kind.Firewall;
+  if (action === ACTIONS.httpRequest) return Kind.Web;
   if (
     action === ACTIONS.sudoCommand ||
     action === ACTIONS.sudoIncorrectPassword ||
@@ -301,19 +321,19 @@ function familyOf(event: EcsEvent): Family {
     action === ACTIONS.passwordChanged ||
     action === ACTIONS.userChanged
   ) {
-    return Family.Privilege;
+    return Kind.Privilege;
   }
   if (category !== undefined && category.includes('authentication')) {
     // PAM repeats, for sshd and sudo, the failure the service logs itself: count it once.
     if (action.startsWith('pam-')) {
       const process = event.process?.name ?? '';
-      if (process.startsWith('sshd') || process.startsWith('sudo')) return Family.AuthOther;
+      if (process.startsWith('sshd') || process.startsWith('sudo')) return Kind.AuthOther;
     }
-    if (event.event.outcome === 'failure') return Family.AuthFailure;
-    if (event.event.outcome === 'success') return Family.AuthSuccess;
-    return Family.AuthOther;
+    if (event.event.outcome === 'failure') return Kind.AuthFailure;
+    if (event.event.outcome === 'success') return Kind.AuthSuccess;
+    return Kind.AuthOther;
   }
-  return Family.Other;
+  return Kind.Other;
 }
 
 function isPrivileged(event: EcsEvent): boolean {

@@ -44,7 +44,7 @@ export const SLOTS = [
   { name: 'auth_fail_by_ip', code: OpCode.Count, windows: [MINUTE, 10 * MINUTE, HOUR] },
   { name: 'users_tried_by_ip', code: OpCode.Distinct, windows: [HOUR, DAY] },
   { name: 'fail_ips_by_user', code: OpCode.Distinct, windows: [HOUR, DAY] },
-  { name: 'ports_by_ip', code: OpCode.Distinct, windows: [MINUTE, 30 * MINUTE] },
+  { name: 'ports_by_ip', code: OpCode.Distinct, windows: [MINUTE, 30 * MINUTE, DAY] },
   { name: 'denies_by_ip', code: OpCode.Count, windows: [MINUTE, 30 * MINUTE] },
   { name: 'web_requests_by_ip', code: OpCode.Count, windows: [MINUTE, 10 * MINUTE] },
   { name: 'web_errors_by_ip', code: OpCode.Count, windows: [10 * MINUTE] },

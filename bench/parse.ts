@@ -1,0 +1,108 @@
+/**
+ * `npm run bench:parse`: messages per second on one core for the whole per-message path —
+ * syslog parse + body decode + ECS event (collector/normalize.ts) — over the public corpus, with
+ * the corpus lines sent as RFC 3164 (as rsyslog forwards them, with PRI) and as RFC 5424 (as
+ * `logger` and rsyslog's RSYSLOG_SyslogProtocol23Format send them), reported separately.
+ *
+ *   npm run bench:parse [-- --seconds 3] [--corpus DIR]
+ *
+ * Rates are messages per CPU second of this (single-threaded) process, best of 5 rounds; the
+ * machine and Node version are printed with them.
+ */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { defaultObserver, normalize, type NormalizeContext } from '../collector/normalize.js';
+import type { RawMessage } from '../collector/raw-message.js';
+import { parseSyslog } from '../collector/syslog/parse.js';
+
+const options = new Command('bench:parse')
+  .option('--seconds <n>', 'CPU seconds per round', Number, 2)
+  .option('--corpus <dir>', 'the shared corpus', process.env['SIEMAD_CORPUS'] ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus'))
+  .parse()
+  .opts<{ seconds: number; corpus: string }>();
+
+const FILES = ['loghub/OpenSSH_2k.log', 'loghub/Linux_2k.log', 'loghub/Apache_2k.log', 'web/apache_combined_10k.log'];
+const NOW = Date.UTC(2026, 10, 22, 12);
+const context: NormalizeContext = { timeZone: 'UTC', observer: defaultObserver('bench') };
+
+function corpusLines(): string[] {
+  return FILES.flatMap((file) =>
+    readFileSync(join(options.corpus, file), 'utf8')
+      .split('\n')
+      .map((line) => line.replace(/\r+$/, ''))
+      .filter((line) => line !== ''),
+  );
+}
+
+/** Each corpus line as a forwarded message: its own header fields kept, PRI added (authpriv.info). */
+function asSyslog(lines: readonly string[], format: 'rfc3164' | 'rfc5424'): string[] {
+  const parseOptions = { timeZone: 'UTC', now: NOW };
+  return lines.map((line) => {
+    const m = parseSyslog(line, parseOptions);
+    const headerless = m.format !== 'rfc3164';
+    const time = new Date(headerless || m.timestamp === undefined ? NOW : m.timestamp);
+    const host = (headerless ? undefined : m.hostname) ?? 'web-01';
+    const app = (headerless ? undefined : m.appName) ?? 'nginx';
+    const body = headerless ? line : m.message;
+    if (format === 'rfc5424') return `<86>1 ${time.toISOString()} ${host} ${app} ${m.procId ?? '-'} - - ${body}`;
+    const stamp = time.toUTCString().slice(8, 11) + ' ' + String(time.getUTCDate()).padStart(2, ' ') + ' ' + time.toISOString().slice(11, 19);
+    return `<86>${stamp} ${host} ${m.procId !== undefined ? `${app}[${m.procId}]` : app}: ${body}`;
+  });
+}
+
+function toRaw(texts: readonly string[]): RawMessage[] {
+  return texts.map((text, seq) => ({
+    // Flat strings, as a receiver hands them over.
+    text: Buffer.from(text).toString('utf8'),
+    transport: 'tcp',
+    peerAddress: '192.0.2.10',
+    peerPort: 51514,
+    receivedAt: NOW,
+    connectionId: 1,
+    seq,
+    truncated: false,
+    size: text.length,
+  }));
+}
+
+function cpuSeconds(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+}
+
+function measure(messages: readonly RawMessage[]): number {
+  let best = 0;
+  let sink = 0;
+  for (let round = 0; round < 5; round++) {
+    let count = 0;
+    const start = cpuSeconds();
+    let elapsed = 0;
+    while (elapsed < options.seconds) {
+      for (const message of messages) sink += normalize(message, context).event.dataset.length;
+      count += messages.length;
+      elapsed = cpuSeconds() - start;
+    }
+    best = Math.max(best, count / elapsed);
+  }
+  if (sink === 0) throw new Error('nothing was decoded');
+  return best;
+}
+
+const lines = corpusLines();
+const sets: [string, RawMessage[]][] = [
+  ['rfc3164 (with PRI, as forwarded)', toRaw(asSyslog(lines, 'rfc3164'))],
+  ['rfc5424', toRaw(asSyslog(lines, 'rfc5424'))],
+  ['file lines as they stand (3164 without PRI, access logs)', toRaw(lines)],
+];
+const decoded = sets[0]![1].filter((raw) => normalize(raw, context).event.action !== undefined).length;
+process.stdout.write(
+  `bench:parse — parse + decode + ECS per message, one core, best of 5 rounds of ${options.seconds} CPU s\n` +
+    `corpus: ${lines.length} lines (${FILES.join(', ')}), ${decoded} decoded to an action\n` +
+    `machine: ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), Node ${process.version}\n\n`,
+);
+for (const [name, messages] of sets) {
+  const rate = measure(messages);
+  process.stdout.write(`${name.padEnd(58)} ${Math.round(rate).toLocaleString('en-US').padStart(10)} msg/s\n`);
+}
