@@ -107,7 +107,8 @@ export class Collector {
     const ipv6Only = bind.some((host) => net.isIPv4(host)) && bind.some((host) => net.isIPv6(host));
     for (const host of bind) {
       if (udpPort !== null) {
-        this.receivers.push(new UdpReceiver({ host, port: udpPort, ipv6Only, setting: '--udp-port' }, context));
+        const sinkFull = this.sink.isFull?.bind(this.sink);
+        this.receivers.push(new UdpReceiver({ host, port: udpPort, ipv6Only, setting: '--udp-port', ...(sinkFull ? { sinkFull } : {}) }, context));
       }
       if (tcpPort !== null) {
         this.receivers.push(
@@ -144,9 +145,12 @@ export class Collector {
   }
 
   health(): HealthReport {
+    const sinkHealth = this.sink.health?.();
+    const status = this.state === 'running' ? (sinkHealth?.degraded === true ? 'degraded' : 'ok') : this.state === 'stopping' ? 'stopping' : 'degraded';
     return {
-      status: this.state === 'running' ? 'ok' : this.state === 'stopping' ? 'stopping' : 'degraded',
+      status,
       sink: this.sink.name,
+      ...(sinkHealth !== undefined ? { sinkHealth } : {}),
       queueDepth: this.queue.length,
       queueCapacity: this.queue.capacity,
       listeners: this.listening,

@@ -12,6 +12,8 @@ export interface UdpReceiverOptions {
   ipv6Only: boolean;
   /** Flag or variable named in errors. */
   setting: string;
+  /** While this returns true (the sink's disk buffer is full), datagrams are dropped as `buffer_full`. */
+  sinkFull?: () => boolean;
 }
 
 /** One UDP socket; a datagram is one message. Datagrams that find the queue full are dropped and counted. */
@@ -37,11 +39,17 @@ export class UdpReceiver implements Receiver {
     const received = metrics.receivedChildren('udp');
     const dropQueueFull = metrics.dropped.labels('queue_full');
     const dropNotAllowed = metrics.dropped.labels('not_allowed');
+    const dropBufferFull = metrics.dropped.labels('buffer_full');
+    const sinkFull = this.options.sinkFull;
     socket.on('message', (datagram, rinfo) => {
       received.messages.inc();
       received.bytes.inc(datagram.length);
       if (!allowList.allows(rinfo.address)) {
         dropNotAllowed.inc();
+        return;
+      }
+      if (sinkFull !== undefined && sinkFull()) {
+        dropBufferFull.inc();
         return;
       }
       if (queue.isFull()) {

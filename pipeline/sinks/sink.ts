@@ -11,6 +11,15 @@ export interface EventSink {
   write(events: readonly EcsEvent[]): Promise<void>;
   /** Flushes what is buffered and releases files and connections. */
   close(): Promise<void>;
+  /** True while the sink refuses more for now (a full disk buffer): UDP receivers drop and count datagrams. */
+  isFull?(): boolean;
+  /** The sink's part of `/healthz`; `degraded` turns the endpoint to 503. */
+  health?(): SinkHealth;
+}
+
+export interface SinkHealth {
+  degraded: boolean;
+  [detail: string]: unknown;
 }
 
 export function isAnomalous(event: EcsEvent): boolean {
