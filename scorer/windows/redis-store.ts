@@ -27,6 +27,10 @@
  * Needs Redis 6.2 or later (SET … GET).
  *
  * Counts are integers here: amounts are rounded (the memory store would keep fractions).
+ *
+ * Atomic means no other client's command runs in between. Redis does not roll a script back: if
+ * one fails midway (only possible when foreign data of another type sits under our prefix, or
+ * Redis hits maxmemory), part of its batch may be applied; the batch's promise rejects.
  */
 import { Redis } from 'ioredis';
 import { ERROR_CODES, SiemadError } from '../../pipeline/errors.js';
@@ -41,7 +45,7 @@ export interface RedisWindowStoreOptions {
   keyPrefix?: string;
   /** How long to wait for the connection before giving up (default 2000 ms). */
   connectTimeoutMs?: number;
-  /** How long one batch may wait for its reply (default 10000 ms). */
+  /** How long one batch may wait for its reply (default 10000 ms); a batch that timed out may still have been applied. */
   commandTimeoutMs?: number;
 }
 
@@ -74,7 +78,7 @@ export class RedisWindowStore implements WindowStore {
   private constructor(
     private readonly client: Redis,
     private readonly keyPrefix: string,
-    private sha: string,
+    private readonly sha: string,
   ) {}
 
   /**
@@ -167,7 +171,8 @@ export class RedisWindowStore implements WindowStore {
       if (!messageOf(error).startsWith('NOSCRIPT')) throw storeError(error);
     }
     // The server lost its script cache (restart, failover, SCRIPT FLUSH): EVAL sends the source
-    // and caches it again under the same SHA.
+    // and caches it again under the same SHA. (Batches already in flight then retry in the order
+    // their errors arrive, so one sent meanwhile may overtake them: rare, and each stays atomic.)
     try {
       return await this.client.eval(WINDOW_SCRIPT, 0, this.keyPrefix, payload, opCount);
     } catch (error) {
