@@ -6,6 +6,7 @@ import type { EventEnricher } from '../pipeline/pipeline.js';
 import { ModelEnsemble } from '../scorer/model/ensemble.js';
 import { AnomalyScorer, type Levels } from '../scorer/scorer.js';
 import { MemoryWindowStore } from '../scorer/windows/memory-store.js';
+import { RedisWindowStore } from '../scorer/windows/redis-store.js';
 import type { WindowStore } from '../scorer/windows/ops.js';
 import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
 import { envOption } from './options.js';
@@ -16,6 +17,7 @@ export interface ScoringOptions {
   modelDir: string;
   windowStore: 'memory' | 'redis';
   redisUrl?: string;
+  redisKeyPrefix: string;
   anomalyLevels?: Levels;
   scoreBatchSize: number;
   outOfOrderTolerance: number;
@@ -43,6 +45,7 @@ export function addScoringOptions(command: Command): Command {
     .addOption(envOption('--model-dir <dir>', 'SIEMAD_MODEL_DIR', 'directory with model.json and the ONNX models', undefined, path.join(PACKAGE_ROOT, 'models', 'current'), 'models/current'))
     .addOption(envOption('--window-store <store>', 'SIEMAD_WINDOW_STORE', 'where window state lives: memory, or redis (shared by collectors)', parseChoice(['memory', 'redis'] as const), 'memory'))
     .addOption(envOption('--redis-url <url>', 'SIEMAD_REDIS_URL', 'Redis for --window-store redis (redis://host:6379/0)'))
+    .addOption(envOption('--redis-key-prefix <prefix>', 'SIEMAD_REDIS_KEY_PREFIX', 'prefix of the window-state keys in Redis', undefined, 'siemad:'))
     .addOption(envOption('--anomaly-levels <risks>', 'SIEMAD_ANOMALY_LEVELS', 'risk thresholds low,medium,high,critical', parseLevels, undefined, "the model's, 0.4,0.6,0.8,0.9"))
     .addOption(envOption('--score-batch-size <n>', 'SIEMAD_SCORE_BATCH_SIZE', 'events per ONNX inference batch', parsePositiveInt, 256))
     .addOption(envOption('--out-of-order-tolerance <duration>', 'SIEMAD_OUT_OF_ORDER_TOLERANCE', 'how late an event may arrive and still count at its own time in windows', parseDuration, 300_000, '5m'))
@@ -60,7 +63,7 @@ export async function createScoring(options: ScoringOptions): Promise<EventEnric
     if (options.redisUrl === undefined) {
       throw new SiemadError(ERROR_CODES.CONFIG_INVALID, '--window-store redis needs --redis-url', '--redis-url');
     }
-    throw new SiemadError(ERROR_CODES.CONFIG_INVALID, 'TODO redis store', '--redis-url');
+    store = await RedisWindowStore.connect({ url: options.redisUrl, keyPrefix: options.redisKeyPrefix });
   } else {
     store = new MemoryWindowStore({ maxEntities: options.maxEntities });
   }
