@@ -10,7 +10,8 @@
 #   scripts/opensearch.sh home                         print the unpacked distribution's path
 #
 # Options: --port (HTTP, default 19200), --transport-port (port or range, default 19300-19399),
-#          --heap (default 512m), --timeout (seconds to wait for health in `start`, default 180).
+#          --heap (default 512m), --timeout (seconds to wait for health in `start`, default 180),
+#          --name (cluster and node name, default siemad-PORT; the node log is logs/NAME.log).
 # Environment: OPENSEARCH_VERSION (default below), SIEMAD_OPENSEARCH_CACHE (default <repo>/.cache/opensearch),
 #              SIEMAD_OPENSEARCH_PLUGIN_ZIPS (extra plugin zips to install, space separated, e.g. an ISM zip),
 #              OPENSEARCH_JAVA_HOME or JAVA_HOME (a JDK 17+; else the `java` on PATH).
@@ -120,6 +121,7 @@ TRANSPORT_PORT="19300-19399"
 HEAP="512m"
 WAIT_SECONDS=180
 WATCH_PID=""
+NODE_NAME=""
 
 parse_instance_options() {
   while [[ $# -gt 0 ]]; do
@@ -130,11 +132,14 @@ parse_instance_options() {
       --heap) HEAP="$2"; shift 2 ;;
       --timeout) WAIT_SECONDS="$2"; shift 2 ;;
       --watch-pid) WATCH_PID="$2"; shift 2 ;;
+      --name) NODE_NAME="$2"; shift 2 ;;
       *) die "unknown option: $1" ;;
     esac
   done
   [[ -n "$INSTANCE_DIR" ]] || die "--dir is required"
   [[ "$HTTP_PORT" =~ ^[0-9]+$ ]] || die "--port must be a number"
+  NODE_NAME="${NODE_NAME:-siemad-$HTTP_PORT}"
+  [[ "$NODE_NAME" =~ ^[A-Za-z0-9_.-]+$ ]] || die "--name may only hold letters, digits, _ . -"
   mkdir -p "$INSTANCE_DIR"
   INSTANCE_DIR="$(cd "$INSTANCE_DIR" && pwd)"
 }
@@ -151,8 +156,8 @@ prepare_instance() {
     "$HOME_DIR/config/jvm.options" >"$conf/jvm.options"
   printf -- '-Xms%s\n-Xmx%s\n' "$HEAP" "$HEAP" >"$conf/jvm.options.d/heap.options"
   cat >"$conf/opensearch.yml" <<EOF
-cluster.name: siemad-$HTTP_PORT
-node.name: siemad-$HTTP_PORT
+cluster.name: $NODE_NAME
+node.name: $NODE_NAME
 network.host: 127.0.0.1
 http.port: $HTTP_PORT
 transport.port: $TRANSPORT_PORT
@@ -188,6 +193,8 @@ export_runtime_env() {
 http_url() { echo "http://127.0.0.1:$HTTP_PORT"; }
 
 health() { curl -fsS --max-time 3 "$(http_url)/_cluster/health?wait_for_status=yellow&timeout=2s" 2>/dev/null; }
+# Healthy and ours: another node may hold the port if ours failed to bind it.
+healthy_and_ours() { health | grep -q "\"cluster_name\":\"$NODE_NAME\",\"status\":\"\(green\|yellow\)\""; }
 
 cmd_run() {
   parse_instance_options "$@"
@@ -222,10 +229,10 @@ cmd_start() {
   "${LAUNCH[@]}" -d -p "$(pid_file)" >"$INSTANCE_DIR/console.log" 2>&1 \
     || { tail -n 40 "$INSTANCE_DIR/console.log" >&2; die "OpenSearch failed to start"; }
   local waited=0
-  until health | grep -q '"status":"\(green\|yellow\)"'; do
+  until healthy_and_ours; do
     # With -d the launcher may return before the node has written its PID file.
     if { ((waited > 20)) && ! running_pid >/dev/null; } || ((waited >= WAIT_SECONDS)); then
-      tail -n 40 "$INSTANCE_DIR/logs/siemad-$HTTP_PORT.log" >&2 2>/dev/null || true
+      tail -n 40 "$INSTANCE_DIR/logs/$NODE_NAME.log" >&2 2>/dev/null || true
       die "OpenSearch on port $HTTP_PORT did not become healthy within ${waited}s"
     fi
     sleep 1

@@ -35,6 +35,14 @@ t.test('a node started on a given port serves 2.x, keeps its data across stop/st
   t.ok(await isOpenSearchHealthy(node.url), 'comes back after a crash');
 });
 
+t.test('a node whose port is held by another node fails instead of passing for it', async (t) => {
+  const holder = await requireService(t, 'opensearch', () => sharedOpenSearch());
+  if (!holder) return;
+  const port = Number(new URL(holder.url).port);
+  await t.rejects(startOpenSearch({ port, startTimeoutMs: 120_000 }), /exited .* before it was ready/);
+  t.ok(await isOpenSearchHealthy(holder.url), 'the holder is untouched');
+});
+
 t.test('sharedOpenSearch returns one cluster per process', async (t) => {
   const first = await requireService(t, 'opensearch', () => sharedOpenSearch());
   if (!first) return;

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePortInRange } from './ports.js';
@@ -47,6 +47,7 @@ const REPO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SCRIPT = join(REPO_DIR, 'scripts', 'opensearch.sh');
 const HTTP_PORTS = { first: 19200, last: 19299 } as const;
 const DEFAULT_START_TIMEOUT_MS = 180_000;
+const START_ATTEMPTS = 3;
 const execFileAsync = promisify(execFile);
 
 let installation: Promise<void> | undefined;
@@ -63,12 +64,13 @@ export function installOpenSearch(): Promise<void> {
   return installation;
 }
 
-/** True when the cluster at `url` answers with status yellow or green. */
-export async function isOpenSearchHealthy(url: string): Promise<boolean> {
+/** True when the cluster at `url` (named `clusterName`, if given) answers with status yellow or green. */
+export async function isOpenSearchHealthy(url: string, clusterName?: string): Promise<boolean> {
   try {
     const response = await fetch(`${url}/_cluster/health?wait_for_status=yellow&timeout=1s`, { signal: AbortSignal.timeout(3_000) });
     if (!response.ok) return false;
-    const health = (await response.json()) as { status?: string };
+    const health = (await response.json()) as { status?: string; cluster_name?: string };
+    if (clusterName !== undefined && health.cluster_name !== clusterName) return false;
     return health.status === 'green' || health.status === 'yellow';
   } catch {
     return false;
@@ -78,20 +80,20 @@ export async function isOpenSearchHealthy(url: string): Promise<boolean> {
 export async function startOpenSearch(options: StartOpenSearchOptions = {}): Promise<OpenSearchHandle> {
   await installOpenSearch();
   const dir = await mkdtemp(join(tmpdir(), 'siemad-opensearch-'));
-  const port = options.port ?? (await freePortInRange(HTTP_PORTS.first, HTTP_PORTS.last, 'tcp'));
-  const url = `http://127.0.0.1:${port}`;
   const timeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
-  const args = [SCRIPT, 'run', '--dir', dir, '--port', String(port), '--heap', options.heap ?? '512m', '--watch-pid', String(process.pid)];
+  // A unique cluster name tells our node from another test's that may hold the port.
+  const name = basename(dir);
+  let port = options.port ?? (await freePortInRange(HTTP_PORTS.first, HTTP_PORTS.last, 'tcp'));
   let peer: PeerProcess | undefined;
 
   const launch = async () => {
-    const consoleLog = join(dir, 'console.log');
-    peer = spawnPeer('bash', args, { logFile: consoleLog });
+    const args = [SCRIPT, 'run', '--dir', dir, '--port', String(port), '--name', name, '--heap', options.heap ?? '512m', '--watch-pid', String(process.pid)];
+    peer = spawnPeer('bash', args, { logFile: join(dir, 'console.log') });
     try {
-      await waitUntilReady(peer, `OpenSearch on port ${port}`, () => isOpenSearchHealthy(url), { timeoutMs, intervalMs: 500 });
+      await waitUntilReady(peer, `OpenSearch on port ${port}`, () => isOpenSearchHealthy(`http://127.0.0.1:${port}`, name), { timeoutMs, intervalMs: 500 });
     } catch (error) {
       // The node's own log says more than the console (e.g. a bind or mapping failure).
-      const nodeLog = await tailOfFile(join(dir, 'logs', `siemad-${port}.log`), 30);
+      const nodeLog = await tailOfFile(join(dir, 'logs', `${name}.log`), 30);
       throw new Error(`${(error as Error).message}\n--- node log tail ---\n${nodeLog}`);
     }
   };
@@ -99,13 +101,23 @@ export async function startOpenSearch(options: StartOpenSearchOptions = {}): Pro
     if (peer && !peer.hasExited()) await (how === 'stop' ? peer.stop(60_000) : peer.kill());
   };
 
-  try {
-    await launch();
-  } catch (error) {
-    await stopPeer('kill');
-    await rm(dir, { recursive: true, force: true });
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await launch();
+      break;
+    } catch (error) {
+      // A node that exited on a port we picked may have lost it to another test: try another one.
+      const mayRetry = peer?.hasExited() === true && options.port === undefined && attempt < START_ATTEMPTS;
+      await stopPeer('kill');
+      if (mayRetry) {
+        port = await freePortInRange(HTTP_PORTS.first, HTTP_PORTS.last, 'tcp');
+        continue;
+      }
+      await rm(dir, { recursive: true, force: true });
+      throw error;
+    }
   }
+  const url = `http://127.0.0.1:${port}`;
   return {
     url,
     owned: true,

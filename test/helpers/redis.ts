@@ -23,19 +23,35 @@ const START_ATTEMPTS = 3;
 
 /** Sends PING and resolves true on `+PONG`. */
 export function pingRedis(port: number, timeoutMs = 1_000): Promise<boolean> {
+  return redisReply(port, 'PING', timeoutMs).then((reply) => reply?.startsWith('+PONG') ?? false);
+}
+
+/** The `process_id` the server on `port` reports, so we know the one answering is ours. */
+async function redisProcessId(port: number): Promise<number | undefined> {
+  const reply = await redisReply(port, 'INFO server');
+  const match = /\r\nprocess_id:(\d+)\r\n/.exec(reply ?? '');
+  return match ? Number(match[1]) : undefined;
+}
+
+/** Sends one inline command and resolves with the complete reply (undefined on error/timeout). */
+function redisReply(port: number, command: string, timeoutMs = 1_000): Promise<string | undefined> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
     let reply = '';
-    const finish = (ok: boolean) => {
+    const finish = (value: string | undefined) => {
       socket.destroy();
-      resolve(ok);
+      resolve(value);
     };
-    socket.setTimeout(timeoutMs, () => finish(false));
-    socket.once('error', () => finish(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.setTimeout(timeoutMs, () => finish(undefined));
+    socket.once('error', () => finish(undefined));
+    socket.once('connect', () => socket.write(`${command}\r\n`));
     socket.on('data', (chunk) => {
       reply += chunk.toString('latin1');
-      if (reply.includes('\r\n')) finish(reply.startsWith('+PONG'));
+      if (reply.length > 65_536) return finish(undefined);
+      // A bulk string ($<length>\r\n<data>\r\n) is complete once all its bytes are in.
+      const bulk = /^\$(\d+)\r\n/.exec(reply);
+      const complete = bulk ? reply.length >= bulk[0].length + Number(bulk[1]) + 2 : reply.includes('\r\n');
+      if (complete) finish(reply);
     });
   });
 }
@@ -52,7 +68,9 @@ export async function startRedis(): Promise<RedisHandle> {
       { logFile: join(dir, 'redis.log') },
     );
     try {
-      await waitUntilReady(peer, `redis-server on port ${port}`, () => pingRedis(port), { timeoutMs: START_TIMEOUT_MS, intervalMs: 50 });
+      // Another test's server may hold the port: only ours, by PID, counts as ready.
+      const answersAsOurs = async () => (await redisProcessId(port)) === peer.pid;
+      await waitUntilReady(peer, `redis-server on port ${port}`, answersAsOurs, { timeoutMs: START_TIMEOUT_MS, intervalMs: 50 });
     } catch (error) {
       if (peer.hasExited() && attempt < START_ATTEMPTS) continue;
       await peer.kill();
