@@ -5,7 +5,9 @@ import { VERSION } from '../pipeline/version.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { featuresCommand } from './commands/features.js';
 import { sendCommand } from './commands/send.js';
+import { replayCommand } from './commands/replay.js';
 import { serveCommand } from './commands/serve.js';
+import { setupCommand } from './commands/setup.js';
 
 const program = new Command('siemad')
   .description('Security syslog collector: receive, decode to ECS, score anomalies, index into OpenSearch')
@@ -14,8 +16,15 @@ const program = new Command('siemad')
   .exitOverride()
   .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error:') ? `siemad: ${text}` : text) });
 
-for (const command of [serveCommand(), analyzeCommand(), sendCommand(), featuresCommand()]) {
-  program.addCommand(command.copyInheritedSettings(program));
+/** Subcommands (and theirs, like `setup opensearch`) share the error handling and output settings. */
+function inherit(command: Command, parent: Command): Command {
+  command.copyInheritedSettings(parent);
+  for (const sub of command.commands) inherit(sub, command);
+  return command;
+}
+
+for (const command of [serveCommand(), analyzeCommand(), sendCommand(), featuresCommand(), replayCommand(), setupCommand()]) {
+  program.addCommand(inherit(command, program));
 }
 
 try {

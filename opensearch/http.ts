@@ -38,8 +38,8 @@ export async function callOpenSearch<Body = Record<string, unknown>>(
     );
     return { statusCode: response.statusCode ?? 0, body: response.body as Body };
   } catch (error) {
-    // No HTTP status: the cluster was not reached at all (refused, timed out, TLS failure).
-    const reached = (error as { meta?: { statusCode?: number } }).meta?.statusCode !== undefined;
+    // No HTTP status (the client sets null): the cluster was not reached at all (refused, timed out, TLS failure).
+    const reached = typeof (error as { meta?: { statusCode?: number | null } }).meta?.statusCode === 'number';
     throw new SiemadError(reached ? ERROR_CODES.OPENSEARCH_SETUP_FAILED : ERROR_CODES.OPENSEARCH_UNAVAILABLE, `OpenSearch ${method} ${path} failed: ${describeFailure(error)}`, undefined, { cause: error });
   }
 }

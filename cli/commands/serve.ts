@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import type { Logger } from 'pino';
 import { Collector, type CollectorConfig } from '../../pipeline/collector.js';
 import { ERROR_CODES, SiemadError } from '../../pipeline/errors.js';
 import {
@@ -14,12 +15,24 @@ import {
   parseTimeZone,
 } from '../../pipeline/config-values.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../../pipeline/logger.js';
+import { CollectorMetrics } from '../../pipeline/metrics.js';
 import { NdjsonSink } from '../../pipeline/sinks/ndjson.js';
 import type { EventSink } from '../../pipeline/sinks/sink.js';
+import { OpenSearchOutput } from '../../opensearch/output.js';
+import {
+  addOpenSearchConnectionOptions,
+  addOpenSearchIndexingOptions,
+  addOpenSearchLayoutOptions,
+  outputOptions,
+  withFlagName,
+  type OpenSearchConnectionFlags,
+  type OpenSearchIndexingFlags,
+  type OpenSearchLayoutFlags,
+} from '../opensearch-options.js';
 import { envOption } from '../options.js';
 import { addScoringOptions, createScoring, type ScoringOptions } from '../scoring-options.js';
 
-interface ServeOptions extends ScoringOptions {
+interface ServeOptions extends ScoringOptions, OpenSearchConnectionFlags, OpenSearchLayoutFlags, OpenSearchIndexingFlags {
   bind: string[];
   udpPort: number | false;
   tcpPort: number | false;
@@ -73,10 +86,13 @@ export function serveCommand(): Command {
     .addOption(envOption('--metrics-port <port>', 'SIEMAD_METRICS_PORT', 'port of the /metrics and /healthz endpoint, or "off"', parsePort, 9464))
     .addOption(envOption('--time-zone <zone>', 'SIEMAD_TIME_ZONE', 'time zone of RFC 3164 timestamps (which carry none)', parseTimeZone, 'UTC'))
     .addOption(envOption('--data-dir <dir>', 'SIEMAD_DATA_DIR', 'directory for NDJSON output, disk buffer and dead letters', undefined, './data'))
-    .addOption(envOption('--sink <spec>', 'SIEMAD_SINK', 'where events go: ndjson:DIR', parseSink, undefined, 'ndjson:<data-dir>'))
+    .addOption(envOption('--sink <spec>', 'SIEMAD_SINK', 'where events go without --opensearch-url: ndjson:DIR', parseSink, undefined, 'ndjson:<data-dir>'))
     .addOption(envOption('--ndjson-rotate <size>', 'SIEMAD_NDJSON_ROTATE', 'rotate NDJSON files at this size', parseSize, 256 * 1024 * 1024, '256MiB'))
     .addOption(envOption('--ndjson-keep <n>', 'SIEMAD_NDJSON_KEEP', 'rotated NDJSON files kept per stream', parsePositiveInt, 5))
     .addOption(envOption('--log-level <level>', 'SIEMAD_LOG_LEVEL', 'pino log level', parseChoice(LOG_LEVELS), 'info'));
+  addOpenSearchConnectionOptions(command);
+  addOpenSearchLayoutOptions(command);
+  addOpenSearchIndexingOptions(command, '<data-dir>/buffer');
   return addScoringOptions(command).action(async (options: ServeOptions) => {
     await serve(options);
   });
@@ -85,9 +101,10 @@ export function serveCommand(): Command {
 async function serve(options: ServeOptions): Promise<void> {
   const logger = createLogger(options.logLevel, 1);
   const config = collectorConfig(options);
-  const sink = createSink(options);
   const enrichers = await createScoring(options);
-  const collector = new Collector(config, sink, enrichers, logger);
+  const metrics = new CollectorMetrics();
+  const sink = await createSink(options, logger, metrics);
+  const collector = new Collector(config, sink, enrichers, logger, metrics);
   const listening = await collector.start();
   logger.info({ listening, sink: sink.name }, 'siemad serving');
 
@@ -154,7 +171,18 @@ function portOrNull(port: number | false): number | null {
   return port === false ? null : port;
 }
 
-function createSink(options: ServeOptions): EventSink {
+/** With an OpenSearch URL: the disk-buffered OpenSearch output; else the NDJSON files. */
+async function createSink(options: ServeOptions, logger: Logger, metrics: CollectorMetrics): Promise<EventSink> {
+  if (options.opensearchUrl !== undefined) {
+    if (options.sink !== undefined) {
+      throw new SiemadError(ERROR_CODES.CONFIG_INVALID, '--sink and --opensearch-url: give one of them', '--sink');
+    }
+    const settings = outputOptions(options, { dataDir: options.dataDir, bufferSubdir: 'buffer', logger, registry: metrics.registry });
+    const output = await OpenSearchOutput.open(settings).catch((error: unknown) => {
+      throw withFlagName(error);
+    });
+    return output.sink;
+  }
   const directory = options.sink !== undefined ? options.sink.slice('ndjson:'.length) : options.dataDir;
   return new NdjsonSink({ directory: path.resolve(directory), rotateBytes: options.ndjsonRotate, keepFiles: options.ndjsonKeep });
 }
