@@ -1,0 +1,169 @@
+/**
+ * `npm run bench:score`: events per second for feature updates plus scoring (window store +
+ * feature extraction + ONNX models + explanations), on one core, in batches of 256, with the
+ * in-memory store and with the Redis store; and the collector's RSS with 1M distinct source IPs
+ * tracked in the memory store.
+ *
+ *   npm run bench:score [-- --events 400000] [--redis-url redis://127.0.0.1:6379] [--skip-redis] [--ips 1000000]
+ *
+ * The events are a realistic mix (the evaluation generator's benign traffic and attacks, decoded
+ * by the real decoders, ~50% auth, web, firewall, privilege and other); decoding is done before
+ * the clock starts. Without --redis-url a private redis-server is started on a free port.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import os from 'node:os';
+import { Command } from 'commander';
+import type { EcsEvent } from '../collector/ecs/event.js';
+import { defaultObserver, normalize } from '../collector/normalize.js';
+import type { RawMessage } from '../collector/raw-message.js';
+import { generateStream } from '../eval/generator/generate-stream.js';
+import { PACKAGE_ROOT } from '../pipeline/package-root.js';
+import { ModelEnsemble } from '../scorer/model/ensemble.js';
+import { AnomalyScorer } from '../scorer/scorer.js';
+import { MemoryWindowStore } from '../scorer/windows/memory-store.js';
+import type { WindowStore } from '../scorer/windows/ops.js';
+import { RedisWindowStore } from '../scorer/windows/redis-store.js';
+
+const options = new Command('bench:score')
+  .option('--events <n>', 'events to score per store', Number, 400_000)
+  .option('--batch <n>', 'events per scoring batch', Number, 256)
+  .option('--ips <n>', 'distinct source IPs for the memory test (0 to skip)', Number, 1_000_000)
+  .option('--redis-url <url>', 'Redis to use instead of a private redis-server')
+  .option('--skip-redis', 'do not measure the Redis store')
+  .option('--model-dir <dir>', 'model directory', `${PACKAGE_ROOT}/models/current`)
+  .parse()
+  .opts<{ events: number; batch: number; ips: number; redisUrl?: string; skipRedis?: boolean; modelDir: string }>();
+
+const context = { timeZone: 'UTC', observer: defaultObserver('bench') };
+
+function decode(lines: readonly string[]): EcsEvent[] {
+  const receivedAt = Date.UTC(2026, 11, 1);
+  return lines.map((text, seq) => {
+    const raw: RawMessage = { text, transport: 'tcp', peerAddress: '192.0.2.1', peerPort: 514, receivedAt, connectionId: 1, seq, truncated: false, size: text.length };
+    return normalize(raw, context);
+  });
+}
+
+/** Enough generated events (several weeks of the evaluation company, with attacks). */
+function events(count: number): EcsEvent[] {
+  const out: EcsEvent[] = [];
+  for (let week = 0; out.length < count; week++) {
+    const start = new Date(Date.UTC(2026, 8, 7) + week * 7 * 86_400_000).toISOString();
+    out.push(...decode(generateStream({ seed: 500 + week, days: 7, startTime: start }).lines));
+  }
+  return out.slice(0, count);
+}
+
+function cpuSeconds(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+}
+
+function rssMiB(): number {
+  return process.memoryUsage().rss / 1024 / 1024;
+}
+
+async function throughput(name: string, store: WindowStore, stream: EcsEvent[]): Promise<void> {
+  const ensemble = await ModelEnsemble.load(options.modelDir);
+  const scorer = new AnomalyScorer(ensemble, store, { batchSize: options.batch, outOfOrderToleranceMs: 300_000, profileTimeZone: 'UTC', maxReasons: 3 });
+  // Scoring mutates the events; each run gets fresh copies so runs are comparable.
+  const copies = stream.map((event) => structuredClone(event));
+  const wallStart = performance.now();
+  const cpuStart = cpuSeconds();
+  let anomalies = 0;
+  for (let i = 0; i < copies.length; i += options.batch) {
+    const batch = copies.slice(i, i + options.batch);
+    await scorer.enrich(batch);
+    for (const event of batch) if (event.anomaly?.is_anomaly === true) anomalies++;
+  }
+  const cpu = cpuSeconds() - cpuStart;
+  const wall = (performance.now() - wallStart) / 1000;
+  process.stdout.write(
+    `${name.padEnd(14)} ${Math.round(copies.length / cpu).toLocaleString('en-US').padStart(9)} events/CPU-s of this process ` +
+      `(${Math.round(copies.length / wall).toLocaleString('en-US')} events/s wall), ${copies.length} events, ${anomalies} anomalies, RSS ${rssMiB().toFixed(0)} MiB\n`,
+  );
+  await scorer.close();
+}
+
+/** RSS with `count` distinct source IPs, each failing one SSH login, all within one hour. */
+async function distinctIps(count: number): Promise<void> {
+  const ensemble = await ModelEnsemble.load(options.modelDir);
+  const store = new MemoryWindowStore();
+  const scorer = new AnomalyScorer(ensemble, store, { batchSize: options.batch, outOfOrderToleranceMs: 300_000, profileTimeZone: 'UTC', maxReasons: 3 });
+  global.gc?.();
+  const before = rssMiB();
+  const t0 = Date.UTC(2026, 10, 2, 8);
+  const created = new Date(t0).toISOString();
+  const users = ['root', 'admin', 'ubuntu', 'test', 'oracle', 'postgres', 'git', 'user'];
+  const cpuStart = cpuSeconds();
+  for (let i = 0; i < count; i += options.batch) {
+    const batch: EcsEvent[] = [];
+    for (let k = i; k < Math.min(count, i + options.batch); k++) {
+      const ip = `${10 + (k >>> 24)}.${(k >>> 16) & 255}.${(k >>> 8) & 255}.${k & 255}`;
+      const user = users[k % users.length]!;
+      batch.push({
+        '@timestamp': new Date(t0 + Math.floor((k / count) * 3_600_000)).toISOString(),
+        ecs: { version: '8.11.0' },
+        event: { created, kind: 'event', original: '', dataset: 'system.auth', action: 'ssh-login', category: ['authentication'], type: ['info'], outcome: 'failure' },
+        log: {},
+        host: { hostname: 'bastion-01' },
+        source: { ip },
+        user: { name: user },
+      });
+    }
+    await scorer.enrich(batch);
+  }
+  const cpu = cpuSeconds() - cpuStart;
+  global.gc?.();
+  const after = rssMiB();
+  process.stdout.write(
+    `memory store with ${count.toLocaleString('en-US')} distinct source IPs tracked: RSS ${after.toFixed(0)} MiB ` +
+      `(${(after - before).toFixed(0)} MiB above the ${before.toFixed(0)} MiB before; ${store.stats().entities.toLocaleString('en-US')} entities; ` +
+      `${Math.round(count / cpu).toLocaleString('en-US')} events/CPU-s)\n`,
+  );
+  await scorer.close();
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function privateRedis(): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (up) return { url: `redis://127.0.0.1:${port}`, child };
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error('redis-server did not start');
+}
+
+process.stdout.write(
+  `bench:score — feature updates + scoring, batches of ${options.batch}, one core\n` +
+    `machine: ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), Node ${process.version}, model ${options.modelDir}\n\n`,
+);
+const stream = events(options.events);
+await throughput('memory store', new MemoryWindowStore(), stream);
+if (options.skipRedis !== true) {
+  const redis = options.redisUrl !== undefined ? { url: options.redisUrl, child: undefined } : await privateRedis();
+  try {
+    await throughput('redis store', await RedisWindowStore.connect({ url: redis.url, keyPrefix: `bench${process.pid}:` }), stream);
+  } finally {
+    redis.child?.kill('SIGTERM');
+  }
+}
+if (options.ips > 0) await distinctIps(options.ips);
