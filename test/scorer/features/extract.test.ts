@@ -1,0 +1,152 @@
+import t from 'tap';
+import type { EcsEvent } from '../../../collector/ecs/event.js';
+import { defaultObserver, normalize } from '../../../collector/normalize.js';
+import { F, FAMILIES, FEATURE_COUNT } from '../../../scorer/features/definitions.js';
+import { FeatureExtractor, NO_FAMILY } from '../../../scorer/features/extract.js';
+import { isPathTraversal, isScannerUserAgent, normaliseUrl, queryEntropy, sqlInjectionScore } from '../../../scorer/features/request-content.js';
+import { MemoryWindowStore } from '../../../scorer/windows/memory-store.js';
+
+const context = { timeZone: 'UTC', observer: defaultObserver('test') };
+
+function events(lines: string[]): EcsEvent[] {
+  return lines.map((text, seq) =>
+    normalize({ text, transport: 'file', peerAddress: 'test', peerPort: 0, receivedAt: Date.UTC(2026, 10, 22), connectionId: 1, seq, truncated: false, size: text.length }, context),
+  );
+}
+
+async function features(lines: string[], extractor = new FeatureExtractor(new MemoryWindowStore({ seenCapacity: 10_000 }), { outOfOrderToleranceMs: 300_000, profileTimeZone: 'UTC' })): Promise<{ rows: Float32Array[]; families: Int8Array }> {
+  const out = new Float32Array(lines.length * FEATURE_COUNT);
+  const families = new Int8Array(lines.length);
+  await extractor.extract(events(lines), out, families);
+  return { rows: lines.map((_, i) => out.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT)), families };
+}
+
+const at = (minute: number, second = 0): string =>
+  new Date(Date.UTC(2026, 10, 2, 9, 0, 0) + minute * 60_000 + second * 1000).toISOString().replace('Z', '+00:00');
+
+t.test('brute force: failures per source IP over 1 min, 10 min and 1 h, then success after failures', async (t) => {
+  const lines: string[] = [];
+  for (let i = 0; i < 30; i++) lines.push(`${at(i % 15, i)} bastion sshd[1${i}]: Failed password for root from 203.0.113.9 port ${40000 + i} ssh2`);
+  lines.push(`${at(20)} bastion sshd[99]: Accepted password for root from 203.0.113.9 port 41000 ssh2`);
+  const { rows, families } = await features(lines);
+  const last = rows[29]!;
+  t.equal(last[F.auth_failure], 1);
+  t.equal(last[F.auth_fail_ip_1h], 30);
+  t.ok(last[F.auth_fail_ip_10m]! >= 20 && last[F.auth_fail_ip_10m]! <= 30, `10 min window: ${last[F.auth_fail_ip_10m]}`);
+  t.ok(last[F.auth_fail_ip_1m]! < last[F.auth_fail_ip_10m]!);
+  t.equal(last[F.users_tried_ip_1h], 1);
+  t.equal(last[F.auth_fail_user_1h], 30);
+  const success = rows[30]!;
+  t.equal(success[F.fails_before_success], 30, 'success after 30 failures from the same IP');
+  t.equal(success[F.auth_failure], 0);
+  t.equal(success[F.privileged_user], 1, 'root is privileged');
+  t.equal(families[0], FAMILIES.indexOf('auth'));
+});
+
+t.test('password spraying and distributed brute force: distinct users per IP, distinct IPs per user', async (t) => {
+  const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'];
+  const spray = users.map((user, i) => `${at(i * 5)} web sshd[${i}]: Failed password for ${user} from 198.51.100.7 port ${50000 + i} ssh2`);
+  const distributed = Array.from({ length: 12 }, (_, i) => `${at(50, i)} web sshd[${100 + i}]: Failed password for alice from 192.0.2.${i + 1} port 2222 ssh2`);
+  const { rows } = await features([...spray, ...distributed]);
+  t.equal(rows[users.length - 1]![F.users_tried_ip_1h], users.length, 'every sprayed user counted once');
+  t.equal(rows[users.length - 1]![F.auth_fail_ip_10m]! <= 2, true, 'low and slow: few failures per 10 min');
+  const lastDistributed = rows[rows.length - 1]!;
+  t.equal(lastDistributed[F.fail_ips_user_1h], 13, '12 IPs of the distributed attack plus the sprayer');
+  t.equal(lastDistributed[F.users_tried_ip_1h], 1);
+});
+
+t.test('port scans: distinct denied ports per source IP', async (t) => {
+  const lines = Array.from(
+    { length: 40 },
+    (_, i) =>
+      `${at(0, i)} fw kernel: [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:ab:54:65:00:1c:73:21:f3:4f:08:00 SRC=45.33.1.2 DST=203.0.113.10 LEN=44 TOS=0x00 PREC=0x00 TTL=50 ID=4242 PROTO=TCP SPT=51515 DPT=${1000 + i} WINDOW=1024 RES=0x00 SYN URGP=0`,
+  );
+  const { rows, families } = await features(lines);
+  const last = rows[39]!;
+  t.equal(last[F.ports_ip_1m], 40);
+  t.equal(last[F.ports_ip_30m], 40);
+  t.equal(last[F.ports_ip_24h], 40);
+  t.equal(last[F.denies_ip_1m], 40);
+  t.equal(families[0], FAMILIES.indexOf('firewall'));
+});
+
+t.test('web: request rate, error share, distinct paths and request content', async (t) => {
+  const lines = [
+    `${at(0)} web nginx: 45.45.229.33 - - [02/Nov/2026:09:00:00 +0000] "GET /index.html HTTP/1.1" 200 512 "-" "Mozilla/5.0"`,
+    `${at(0, 1)} web nginx: 45.45.229.33 - - [02/Nov/2026:09:00:01 +0000] "GET /download?file=../../etc/passwd HTTP/1.1" 404 0 "-" "Mozilla/5.0"`,
+    `${at(0, 2)} web nginx: 45.45.229.33 - - [02/Nov/2026:09:00:02 +0000] "GET /item?id=1%27%20UNION%20SELECT%20username,password%20FROM%20users-- HTTP/1.1" 500 0 "-" "sqlmap/1.7.2#stable (https://sqlmap.org)"`,
+  ];
+  const { rows, families } = await features(lines);
+  t.equal(families[0], FAMILIES.indexOf('web'));
+  t.equal(rows[1]![F.path_traversal], 1);
+  t.equal(rows[2]![F.scanner_user_agent], 1);
+  t.ok(rows[2]![F.sqli_score]! >= 2, `sqli score ${rows[2]![F.sqli_score]}`);
+  t.equal(rows[2]![F.web_req_ip_1m], 3);
+  t.equal(rows[2]![F.web_paths_ip_10m], 3);
+  t.ok(Math.abs(rows[2]![F.web_err_ratio_ip_10m]! - 2 / 3) < 1e-6);
+  t.equal(rows[0]![F.sqli_score], 0);
+  t.equal(rows[0]![F.path_traversal], 0);
+});
+
+t.test('privilege: NOT in sudoers, failed sudo, UID-0 account creation, admin group', async (t) => {
+  const lines = [
+    `${at(0)} app sudo:    mallory : user NOT in sudoers ; TTY=pts/1 ; PWD=/home/mallory ; USER=root ; COMMAND=/bin/bash`,
+    `${at(1)} app sudo:    mallory : 3 incorrect password attempts ; TTY=pts/1 ; PWD=/home/mallory ; USER=root ; COMMAND=/bin/bash`,
+    `${at(2)} app useradd[4242]: new user: name=backup2, UID=0, GID=0, home=/root, shell=/bin/bash, from=/dev/pts/1`,
+    `${at(3)} app usermod[4243]: add 'backup2' to group 'sudo'`,
+    `${at(4)} app CRON[77]: (root) CMD (run-parts /etc/cron.hourly)`,
+  ];
+  const { rows, families } = await features(lines);
+  t.equal(rows[0]![F.not_in_sudoers], 1);
+  t.equal(rows[1]![F.sudo_fail_user_1h], 3, 'attempts counted from the line');
+  t.equal(rows[2]![F.account_created], 1);
+  t.equal(rows[2]![F.account_created_uid0], 1);
+  t.equal(rows[2]![F.privileged_user], 1);
+  t.equal(rows[3]![F.admin_group_added], 1);
+  t.equal(families[4], NO_FAMILY, 'a cron job is in no scored family');
+  t.same(Array.from(rows[4]!).filter((v) => v !== 0), [], 'and has no features');
+});
+
+t.test('novelty and working hours need history (cold start), then stand out', async (t) => {
+  const lines: string[] = [];
+  for (let day = 0; day < 6; day++) {
+    lines.push(`${new Date(Date.UTC(2026, 10, 2 + day, 9, 5)).toISOString()} bastion sshd[${day}]: Accepted publickey for alice from 10.0.4.17 port 5000${day} ssh2`);
+  }
+  lines.push(`${new Date(Date.UTC(2026, 10, 8, 3, 12)).toISOString()} bastion sshd[77]: Accepted publickey for alice from 198.51.100.99 port 60000 ssh2`);
+  const { rows } = await features(lines);
+  t.equal(rows[0]![F.new_user_ip_login], 0, 'no history: novelty not claimed');
+  t.equal(rows[5]![F.new_user_ip_login], 0, 'usual IP');
+  t.equal(rows[5]![F.login_hour_rarity_user], 0, 'usual hour');
+  const night = rows[6]!;
+  t.equal(night[F.new_user_ip_login], 1, 'first login from this IP after a history of 6');
+  t.equal(night[F.new_user_net_login], 1);
+  t.ok(night[F.login_hour_rarity_user]! > 1, `03:12 is unusual (rarity ${night[F.login_hour_rarity_user]})`);
+  t.ok(night[F.activity_hour_rarity_host]! > 1, `and unusual for the host (rarity ${night[F.activity_hour_rarity_host]})`);
+  t.equal(night[F.new_ip], 1);
+});
+
+t.test('event time drives windows: a replay scores like the live stream; late events are bounded', async (t) => {
+  const lines = Array.from({ length: 10 }, (_, i) => `${at(i)} h sshd[${i}]: Failed password for root from 203.0.113.50 port 1 ssh2`);
+  const first = await features(lines);
+  const second = await features(lines);
+  t.same(first.rows.map((r) => Array.from(r)), second.rows.map((r) => Array.from(r)), 'same input, same features, whatever the wall clock');
+  const late = await features([
+    ...lines,
+    `${at(-120)} h sshd[9]: Failed password for root from 203.0.113.50 port 1 ssh2`,
+    `${at(9, 30)} h sshd[9]: Failed password for root from 203.0.113.50 port 1 ssh2`,
+  ]);
+  t.equal(late.rows[11]![F.auth_fail_ip_1h], 12, 'a two-hour-late event is counted at the tolerance edge, inside the window');
+});
+
+t.test('request content helpers', async (t) => {
+  t.equal(normaliseUrl('/a%2527%2520or'), "/a' or", 'double percent-encoding undone');
+  t.equal(sqlInjectionScore(normaliseUrl('/search?q=hello+world')), 0);
+  t.ok(sqlInjectionScore(normaliseUrl("/x?id=1' or '1'='1")) >= 1);
+  t.ok(isPathTraversal('/static/..%2f..%2fetc/passwd'.replace(/%2f/g, '/')));
+  t.notOk(isPathTraversal('/docs/readme.html'));
+  t.ok(isScannerUserAgent('Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)'));
+  t.notOk(isScannerUserAgent('Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'));
+  t.equal(queryEntropy('/no-query'), 0);
+  t.ok(queryEntropy('/q?x=8f3a9c1be7d4') > 3);
+  t.doesNotThrow(() => sqlInjectionScore(normaliseUrl('%'.repeat(100_000))), 'hostile input is bounded');
+});
