@@ -33,10 +33,18 @@ export interface ServeHandle {
   stop(): Promise<number | string>;
 }
 
-export async function startServe(args: readonly string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ServeHandle> {
+export interface StartServeOptions {
+  /** Reuse this data directory (a restart after a stop or a crash); default: a new temporary one. */
+  dataDir?: string;
+}
+
+let starts = 0;
+
+export async function startServe(args: readonly string[] = [], env: NodeJS.ProcessEnv = {}, options: StartServeOptions = {}): Promise<ServeHandle> {
   ensureBuilt();
-  const dataDir = await mkdtemp(join(tmpdir(), 'siemad-serve-'));
-  const logFile = join(dataDir, 'siemad.log');
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'siemad-serve-')));
+  // A restart gets its own log, so the readiness line found is this run's.
+  const logFile = join(dataDir, options.dataDir === undefined ? 'siemad.log' : `siemad-${process.pid}-${++starts}.log`);
   const peer = spawnPeer(
     process.execPath,
     [SIEMAD, 'serve', '--bind', '127.0.0.1', '--udp-port', '0', '--tcp-port', '0', '--metrics-host', '127.0.0.1', '--metrics-port', '0', '--data-dir', dataDir, ...args],
