@@ -14,6 +14,8 @@ readonly PACKAGES=(
   redis-server            # shared window state
   postgresql              # alerts and feedback (PostgreSQL 15 on Debian 12)
   prometheus              # promtool: check/test alerting rules
+  prometheus-alertmanager # amtool: check the provisioned Alertmanager config
+  docker-compose          # `docker-compose config` validates docker-compose.yml (v1; no engine needed)
   fail2ban                # fail2ban-regex: detection baseline
   bsdutils                # logger
   util-linux              # setpriv, flock
