@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Seed-style baseline for the evaluation: an Isolation Forest on the per-event features only
-(`"windowed": false`), as the first Python prototype did, calibrated like the main models so that
-about the same share of benign events is flagged. Trains on the benign CSV, then writes one 0/1
-flag per row of the CSV to score. Not exported to ONNX."""
+"""Seed-style baseline for the evaluation: one Isolation Forest over all rows (every event type
+together, not per family) on the per-event features only (`"windowed": false`, the `is_*` flags
+included), as the first Python prototype did, calibrated like the main models so that about the
+same share of benign events is flagged. Trains on the benign CSV, then writes one 0/1 flag per row
+of the CSV to score. Not exported to ONNX."""
 from __future__ import annotations
 
 import argparse

@@ -38,16 +38,36 @@ def top_quantile_for_target(flags_per_10k: float, models: int) -> float:
     return 1.0 - flags_per_10k / 10_000.0 / models
 
 
+def fit_joint_calibrations(benign_scores: dict[str, np.ndarray], flags_per_10k: float) -> dict[str, Calibration]:
+    """Calibrates the models of one ensemble (risk = max over models) on the same benign rows so
+    that the ensemble flags at most `flags_per_10k` of them. The models often flag the same rows,
+    so the union bound (each model 1/models of the budget) leaves part of the budget unused:
+    starting from each model taking the whole budget, the per-model share is lowered one row at a
+    time until the union fits, down to the union bound, which always applies."""
+    rows = next(iter(benign_scores.values())).size
+    budget_rows = flags_per_10k / 10_000.0 * rows
+    union_bound = budget_rows / len(benign_scores)
+    shares = [budget_rows - step for step in range(int(np.floor(budget_rows - union_bound)) + 1)
+              if budget_rows - step > union_bound] + [union_bound]
+    for per_model in shares:
+        calibrations = {name: fit_calibration(scores, 1.0 - per_model / rows) for name, scores in benign_scores.items()}
+        flagged = np.zeros(rows, dtype=bool)
+        for name, scores in benign_scores.items():
+            flagged |= risk_from_scores(calibrations[name], scores) >= THRESHOLD_RISK
+        if np.count_nonzero(flagged) <= budget_rows:
+            break
+    return calibrations
+
+
 def fit_calibration(benign_scores: np.ndarray, top_quantile: float) -> Calibration:
     quantiles = KNOT_QUANTILES + (top_quantile,)
     risks = KNOT_RISKS + (THRESHOLD_RISK,)
     if not quantiles[-2] < top_quantile < 1.0:
         raise ValueError(f"top quantile {top_quantile} must lie in ({quantiles[-2]}, 1)")
-    # "higher": each knot is an observed benign score, so at most the requested share of benign
-    # calibration rows lies strictly above it.
-    knots = [float(np.quantile(benign_scores, q, method="higher")) for q in quantiles]
+    # "higher": each knot is an observed benign score.
+    knots = [float(np.quantile(benign_scores, q, method="higher")) for q in quantiles[:-1]]
     budget_rows = round((1.0 - top_quantile) * benign_scores.size, 6)  # 1 - 0.999 is not exactly 0.001
-    knots[-1] = _threshold_nearest_budget(benign_scores, knots[-1], budget_rows)
+    knots.append(threshold_within_budget(benign_scores, budget_rows))
     knots = _strictly_ascending(knots)
     # Beyond the top knot, each further step as wide as the benign band between the last two knots
     # (the top ~1% of benign scores) shrinks the remaining (1 - risk) by a factor e.
@@ -55,15 +75,20 @@ def fit_calibration(benign_scores: np.ndarray, top_quantile: float) -> Calibrati
     return Calibration(raw=tuple(knots), risk=risks, quantiles=quantiles, tail_scale=float(tail_scale))
 
 
-def _threshold_nearest_budget(scores: np.ndarray, top: float, budget_rows: float) -> float:
-    """Risk 0.4 starts at the top knot (s >= knot). Benign rows tied at the top score (identical
-    feature vectors give identical scores) are flagged together or not at all: keep whichever
-    count is nearer the budget, the smaller one when both are as near."""
-    flagged_with_ties = np.count_nonzero(scores >= top)
-    flagged_without = np.count_nonzero(scores > top)
-    if abs(flagged_without - budget_rows) <= abs(flagged_with_ties - budget_rows):
-        return float(np.nextafter(top, np.inf))
-    return top
+def threshold_within_budget(scores: np.ndarray, budget_rows: float) -> float:
+    """The lowest 0.4 knot (risk >= 0.4 from s >= knot) at which at most `budget_rows` benign rows
+    are flagged. Rows tied at one score (identical feature vectors) are flagged together or not at
+    all, so a recurring benign vector never overshoots the budget. The knot sits midway between the
+    lowest flagged and the highest unflagged score, or just above the maximum when none fits: never
+    on a benign score, where interpolating towards the knot would round to 0.4 and flag it."""
+    values, counts = np.unique(scores, return_counts=True)  # ascending distinct scores
+    at_or_above = np.cumsum(counts[::-1])[::-1]
+    fitting = np.flatnonzero(at_or_above <= budget_rows)  # a suffix of the distinct scores
+    if fitting.size == 0:
+        top = float(values[-1])
+        return top + 1e-6 * max(1.0, abs(top))
+    lowest = max(int(fitting[0]), 1)
+    return float((values[lowest - 1] + values[lowest]) / 2.0)
 
 
 def _spacing(knots: list[float]) -> float:

@@ -10,6 +10,10 @@ from pathlib import Path
 import numpy as np
 
 FEATURE_KINDS = ("count", "ratio", "flag", "score", "length")
+# The event families scored by their own models (scorer/features/definitions.ts FAMILIES); the
+# flag `is_<family>` = 1 puts a row in the family, and a row with none of them set is not scored.
+FAMILIES = ("auth", "firewall", "web", "privilege")
+NO_FAMILY = -1
 
 
 class DatasetError(ValueError):
@@ -22,6 +26,7 @@ class FeatureSpec:
     kind: str
     windowed: bool
     description: str
+    families: tuple[str, ...] = ()  # the family models that read this feature (none for is_* flags)
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,7 @@ def _parse_spec_entry(entry: object, where: str) -> FeatureSpec:
     if not isinstance(entry, dict):
         raise DatasetError(f"{where}: expected an object")
     name, kind, windowed = entry.get("name"), entry.get("kind"), entry.get("windowed")
-    description = entry.get("description", "")
+    description, families = entry.get("description", ""), entry.get("families")
     if not isinstance(name, str) or not name:
         raise DatasetError(f"{where}: 'name' must be a non-empty string")
     if kind not in FEATURE_KINDS:
@@ -65,7 +70,42 @@ def _parse_spec_entry(entry: object, where: str) -> FeatureSpec:
         raise DatasetError(f"{where} ({name}): 'windowed' must be true or false")
     if not isinstance(description, str):
         raise DatasetError(f"{where} ({name}): 'description' must be a string")
-    return FeatureSpec(name=name, kind=kind, windowed=windowed, description=description)
+    if not isinstance(families, list) or any(family not in FAMILIES for family in families) or len(set(families)) != len(families):
+        raise DatasetError(f"{where} ({name}): 'families' must be a list of distinct names from {FAMILIES}, got {families!r}")
+    return FeatureSpec(name=name, kind=kind, windowed=windowed, description=description, families=tuple(families))
+
+
+def family_flag(family: str) -> str:
+    return f"is_{family}"
+
+
+def check_families(features: tuple[FeatureSpec, ...], where: str) -> None:
+    """Every family needs its `is_<family>` flag (read by no model) and at least one feature."""
+    by_name = {feature.name: feature for feature in features}
+    for family in FAMILIES:
+        flag = by_name.get(family_flag(family))
+        if flag is None or flag.kind != "flag":
+            raise DatasetError(f"{where}: no flag feature {family_flag(family)!r} to decide the {family} family")
+        if flag.families:
+            raise DatasetError(f"{where}: {flag.name} decides the family and must have no 'families'")
+        if not family_columns(features, family):
+            raise DatasetError(f"{where}: no feature lists the {family} family")
+
+
+def family_columns(features: tuple[FeatureSpec, ...], family: str) -> list[int]:
+    """Global column indexes of the features the family's models read, in column order."""
+    return [index for index, feature in enumerate(features) if family in feature.families]
+
+
+def row_families(values: np.ndarray, features: tuple[FeatureSpec, ...], where: str) -> np.ndarray:
+    """Index in FAMILIES of each row's family (its `is_<family>` flag = 1), or NO_FAMILY."""
+    names = [feature.name for feature in features]
+    flags = values[:, [names.index(family_flag(family)) for family in FAMILIES]]
+    set_per_row = np.count_nonzero(flags, axis=1)
+    if (set_per_row > 1).any():
+        row = int(np.argmax(set_per_row > 1))
+        raise DatasetError(f"{where}: data row {row + 1} has more than one family flag set")
+    return np.where(set_per_row == 1, np.argmax(flags, axis=1), NO_FAMILY)
 
 
 def load_feature_matrix(path: Path, features: tuple[FeatureSpec, ...]) -> FeatureMatrix:
@@ -118,3 +158,27 @@ def split_train_calibration(rows: int, calibration_fraction: float, seed: int) -
     if calibration_rows < 1 or calibration_rows >= rows:
         raise DatasetError(f"{rows} rows are too few to split into training and calibration")
     return np.sort(order[calibration_rows:]), np.sort(order[:calibration_rows])
+
+
+@dataclass(frozen=True)
+class FamilySplit:
+    """Row indexes (into the whole matrix, ascending) of one family's three disjoint parts."""
+    train: np.ndarray
+    calibration: np.ndarray
+    holdout: np.ndarray  # empty when no holdout was asked for
+
+
+def split_family(rows: np.ndarray, calibration_fraction: float, holdout_fraction: float, seed: int,
+                 family_number: int) -> FamilySplit:
+    """Seeded shuffle of one family's rows into training, calibration and a second held-out part
+    (for an independent estimate of the benign flag rate). Each family has its own stream
+    (seed, family number), so adding rows to one family does not move the others' splits."""
+    if not 0.0 < calibration_fraction < 1.0 or not 0.0 <= holdout_fraction < 1.0 or calibration_fraction + holdout_fraction >= 1.0:
+        raise ValueError("calibration and holdout fractions must be >= 0, the calibration one > 0, and sum to less than 1")
+    order = rows[np.random.default_rng([seed, family_number]).permutation(rows.size)]
+    calibration_rows = int(round(rows.size * calibration_fraction))
+    holdout_rows = int(round(rows.size * holdout_fraction))
+    if calibration_rows < 1 or calibration_rows + holdout_rows >= rows.size:
+        raise DatasetError(f"{rows.size} rows are too few to split into training and calibration")
+    return FamilySplit(train=np.sort(order[calibration_rows + holdout_rows:]), calibration=np.sort(order[:calibration_rows]),
+                       holdout=np.sort(order[calibration_rows:calibration_rows + holdout_rows]))

@@ -1,4 +1,4 @@
-"""Combines the calibrated per-model risks into the event's risk."""
+"""Combines the calibrated per-model risks of one family into the event's risk."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,9 +7,9 @@ from .calibration import THRESHOLD_RISK
 
 METHOD = "max"
 DESCRIPTION = (
-    "risk = max over models of weight * calibrated risk (all weights 1). An event any detector finds "
-    "anomalous is reported at that detector's level; each model's 0.4 knot sits at benign quantile "
-    "1 - target/10k/models so the union of their benign flags stays at or below the target."
+    "risk = max over the family's models of weight * calibrated risk (all weights 1): an event any "
+    "detector finds anomalous is reported at that detector's level. The models' 0.4 knots are fitted "
+    "together on the family's calibration rows so that their union flags at most the target per 10k."
 )
 
 

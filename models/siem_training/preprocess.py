@@ -48,13 +48,20 @@ def robust_center_scale(transformed: np.ndarray, floor: float) -> tuple[float, f
 
 
 def fit_scalings(values: np.ndarray, features: tuple[FeatureSpec, ...]) -> tuple[FeatureScaling, ...]:
+    """One scaling per column of `values` (the columns of `features`, in order). Center and scale
+    are rounded to float32 values: the TS scorer holds them in Float32Arrays, so both sides then
+    compute (t(x) - center) / scale from the same numbers."""
     scalings = []
     for column, feature in enumerate(features):
         transform = TRANSFORM_BY_KIND[feature.kind]
         center, scale = robust_center_scale(apply_transform(values[:, column], transform),
                                             SCALE_FLOOR_BY_KIND[feature.kind])
-        scalings.append(FeatureScaling(transform=transform, center=center, scale=scale))
+        scalings.append(FeatureScaling(transform=transform, center=_float32(center), scale=_float32(scale)))
     return tuple(scalings)
+
+
+def _float32(value: float) -> float:
+    return float(np.float32(value))
 
 
 def scale_matrix(values: np.ndarray, scalings: tuple[FeatureScaling, ...]) -> np.ndarray:

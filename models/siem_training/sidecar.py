@@ -1,4 +1,5 @@
-"""Builds the JSON sidecar (`model.json`) that the TypeScript scorer loads next to the ONNX files."""
+"""Builds the JSON sidecar (`model.json`, schema 2) that the TypeScript scorer (scorer/model/sidecar.ts)
+loads next to the ONNX files: per event family, its features, scaling, models and calibration."""
 from __future__ import annotations
 
 import json
@@ -9,10 +10,11 @@ from typing import Any
 
 from .calibration import FORMULA, Calibration
 from .dataset import FeatureSpec
+from .ensemble import DESCRIPTION, METHOD
 from .onnx_export import INPUT_NAME
 from .preprocess import FeatureScaling
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SIDECAR_FILE = "model.json"
 LEVELS = {"low": 0.4, "medium": 0.6, "high": 0.8, "critical": 0.9}
 
@@ -29,6 +31,25 @@ class ExportedModel:
     verification: dict[str, float]
 
 
+@dataclass(frozen=True)
+class FamilyResult:
+    """One family's trained, verified and calibrated models and what the sidecar and card say of them."""
+    family: str
+    rows: int
+    distinct_rows: int
+    columns: list[int]  # global column indexes of the family's features, ascending
+    scalings: tuple[FeatureScaling, ...]
+    percentiles: list[dict[str, float]]
+    models: list[ExportedModel]
+    weights: dict[str, float]
+    parameters: dict[str, dict[str, Any]]  # per model, for the model card
+    train_rows: int
+    calibration_rows: int
+    holdout_rows: int
+    flag_rate_per_10k: float
+    holdout_flag_rate_per_10k: float | None
+
+
 def training_time() -> datetime:
     """Honours SOURCE_DATE_EPOCH (reproducible-builds convention) so that reruns can be byte-identical."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -41,28 +62,35 @@ def model_version(created: datetime, data_sha256: str) -> str:
 
 
 def build_sidecar(*, created: datetime, rows: int, data_sha256: str, sources: list[str],
-                  features: tuple[FeatureSpec, ...], scalings: tuple[FeatureScaling, ...],
-                  percentiles: list[dict[str, float]], models: list[ExportedModel],
-                  ensemble_method: str, ensemble_description: str, weights: dict[str, float],
-                  benign_flag_rate_per_10k: float, calibration_rows: int) -> dict[str, Any]:
+                  features: tuple[FeatureSpec, ...], families: list[FamilyResult], target_flags_per_10k: float,
+                  benign_flag_rate_per_10k: float, holdout_flag_rate_per_10k: float | None) -> dict[str, Any]:
     return {
         "schema": SCHEMA_VERSION,
         "model_version": model_version(created, data_sha256),
         "created": created.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "training_data": {"rows": rows, "sha256": data_sha256, "sources": list(sources)},
         "features": [
-            {
-                "name": feature.name,
-                "kind": feature.kind,
-                "windowed": feature.windowed,
-                "transform": scaling.transform,
-                "center": scaling.center,
-                "scale": scaling.scale,
-                **percentile,
-            }
-            for feature, scaling, percentile in zip(features, scalings, percentiles)
+            {"name": feature.name, "kind": feature.kind, "windowed": feature.windowed, "families": list(feature.families)}
+            for feature in features
         ],
         "input_name": INPUT_NAME,
+        "families": {result.family: _family(result, features) for result in families},
+        "calibration_formula": FORMULA,
+        "levels": dict(LEVELS),
+        "target_flags_per_10k": target_flags_per_10k,
+        "benign_flag_rate_per_10k": benign_flag_rate_per_10k,
+        "holdout_flag_rate_per_10k": holdout_flag_rate_per_10k,
+    }
+
+
+def _family(result: FamilyResult, features: tuple[FeatureSpec, ...]) -> dict[str, Any]:
+    return {
+        "rows": result.rows,
+        "features": [
+            {"name": features[column].name, "transform": scaling.transform, "center": scaling.center, "scale": scaling.scale,
+             **percentile}
+            for column, scaling, percentile in zip(result.columns, result.scalings, result.percentiles)
+        ],
         "models": [
             {
                 "name": model.name,
@@ -79,13 +107,12 @@ def build_sidecar(*, created: datetime, rows: int, data_sha256: str, sources: li
                 },
                 "verification": model.verification,
             }
-            for model in models
+            for model in result.models
         ],
-        "calibration_formula": FORMULA,
-        "ensemble": {"method": ensemble_method, "weights": weights, "description": ensemble_description},
-        "levels": dict(LEVELS),
-        "benign_flag_rate_per_10k": benign_flag_rate_per_10k,
-        "benign_flag_rate_rows": calibration_rows,
+        "ensemble": {"method": METHOD, "weights": dict(result.weights), "description": DESCRIPTION},
+        "benign_flag_rate_per_10k": result.flag_rate_per_10k,
+        "split": {"train": result.train_rows, "calibration": result.calibration_rows, "holdout": result.holdout_rows},
+        "holdout_flag_rate_per_10k": result.holdout_flag_rate_per_10k,
     }
 
 

@@ -1,7 +1,8 @@
 """Synthetic security-event feature matrices with the shape of the scorer's export: mostly-zero
 counts with long tails, 0/1 flags, ratios and scores, grouped by event family. Benign rows train
-the models in tests; attack rows (brute force, port scan, web scan, SQL injection) check that the
-models find what they should. Run as a script to write a CSV and a feature spec."""
+the models in tests; attack rows (brute force, fast and slow port scans, web scan, SQL injection, rogue account) check that the
+models find what they should. Each row sets at most one family flag (`is_*`), and only the
+features of that family (an "other" row, cron or a daemon, sets none). Run as a script to write a CSV and a feature spec."""
 from __future__ import annotations
 
 import argparse
@@ -10,32 +11,36 @@ from pathlib import Path
 
 import numpy as np
 
-# (name, kind, windowed): modelled on scorer/features/definitions.ts.
+# (name, kind, windowed, families): modelled on scorer/features/definitions.ts (a test keeps them equal).
+A, F, W, P = ("auth",), ("firewall",), ("web",), ("privilege",)
 FEATURES = (
-    ("is_auth", "flag", False), ("is_firewall", "flag", False), ("is_web", "flag", False),
-    ("is_privilege", "flag", False), ("auth_failure", "flag", False),
-    ("auth_fail_ip_1m", "count", True), ("auth_fail_ip_10m", "count", True), ("auth_fail_ip_1h", "count", True),
-    ("users_tried_ip_1h", "count", True), ("users_tried_ip_24h", "count", True),
-    ("fail_ips_user_1h", "count", True), ("fail_ips_user_24h", "count", True),
-    ("auth_fail_user_1h", "count", True), ("fails_before_success", "count", True),
-    ("new_ip", "flag", True), ("new_user_ip_login", "flag", True), ("new_user_net_login", "flag", True),
-    ("login_hour_rarity_user", "score", True), ("activity_hour_rarity_host", "score", True),
-    ("privileged_user", "flag", False), ("sudo_fail_user_1h", "count", True), ("not_in_sudoers", "flag", False),
-    ("account_created", "flag", False), ("account_created_uid0", "flag", False),
-    ("ports_ip_1m", "count", True), ("ports_ip_30m", "count", True),
-    ("denies_ip_1m", "count", True), ("denies_ip_30m", "count", True),
-    ("web_req_ip_1m", "count", True), ("web_req_ip_10m", "count", True),
-    ("web_err_ratio_ip_10m", "ratio", True), ("web_paths_ip_10m", "count", True),
-    ("sqli_score", "score", False), ("path_traversal", "flag", False), ("scanner_user_agent", "flag", False),
-    ("url_length", "length", False), ("url_entropy", "score", False), ("http_error", "flag", False),
+    ("is_auth", "flag", False, ()), ("is_firewall", "flag", False, ()), ("is_web", "flag", False, ()),
+    ("is_privilege", "flag", False, ()), ("auth_failure", "flag", False, A),
+    ("auth_fail_ip_1m", "count", True, A), ("auth_fail_ip_10m", "count", True, A), ("auth_fail_ip_1h", "count", True, A),
+    ("users_tried_ip_1h", "count", True, A), ("users_tried_ip_24h", "count", True, A),
+    ("fail_ips_user_1h", "count", True, A), ("fail_ips_user_24h", "count", True, A),
+    ("auth_fail_user_1h", "count", True, A), ("fails_before_success", "count", True, A),
+    ("new_ip", "flag", True, ("auth", "firewall", "web")), ("new_user_ip_login", "flag", True, A),
+    ("new_user_net_login", "flag", True, A), ("login_hour_rarity_user", "score", True, A),
+    ("activity_hour_rarity_host", "score", True, ("auth", "privilege")), ("privileged_user", "flag", False, ("auth", "privilege")),
+    ("sudo_fail_user_1h", "count", True, P), ("not_in_sudoers", "flag", False, P),
+    ("account_created", "flag", False, P), ("account_created_uid0", "flag", False, P), ("admin_group_added", "flag", False, P),
+    ("ports_ip_1m", "count", True, F), ("ports_ip_30m", "count", True, F), ("ports_ip_24h", "count", True, F),
+    ("denies_ip_1m", "count", True, F), ("denies_ip_30m", "count", True, F),
+    ("web_req_ip_1m", "count", True, W), ("web_req_ip_10m", "count", True, W),
+    ("web_err_ratio_ip_10m", "ratio", True, W), ("web_paths_ip_10m", "count", True, W),
+    ("sqli_score", "score", False, W), ("path_traversal", "flag", False, W), ("scanner_user_agent", "flag", False, W),
+    ("url_length", "length", False, W), ("url_entropy", "score", False, W), ("http_error", "flag", False, W),
 )
-COLUMN = {name: index for index, (name, _, _) in enumerate(FEATURES)}
-ATTACKS = ("ssh_brute_force", "port_scan", "web_scan", "sql_injection")
+COLUMN = {name: index for index, (name, _, _, _) in enumerate(FEATURES)}
+FAMILY_COLUMNS = {family: [index for index, feature in enumerate(FEATURES) if family in feature[3]]
+                  for family in ("auth", "firewall", "web", "privilege")}
+ATTACKS = ("ssh_brute_force", "port_scan", "port_scan_slow", "web_scan", "sql_injection", "rogue_account")
 
 
 def feature_spec() -> list[dict]:
-    return [{"name": name, "kind": kind, "windowed": windowed, "description": f"synthetic {name}"}
-            for name, kind, windowed in FEATURES]
+    return [{"name": name, "kind": kind, "windowed": windowed, "families": list(families), "description": f"synthetic {name}"}
+            for name, kind, windowed, families in FEATURES]
 
 
 class _Rows:
@@ -94,9 +99,22 @@ def _firewall(rows: _Rows, attack: bool) -> None:
     rows.flag("new_ip", 0.95 if attack else 0.6)
     ports_1m = rng.integers(30, 600, n) if attack else rng.geometric(0.85, n)
     rows.set("ports_ip_1m", ports_1m)
-    rows.set("ports_ip_30m", ports_1m * (rng.uniform(2, 8, n) if attack else 1) + (0 if attack else rng.geometric(0.6, n) - 1))
+    ports_30m = rows.set("ports_ip_30m", ports_1m * (rng.uniform(2, 8, n) if attack else 1) + (0 if attack else rng.geometric(0.6, n) - 1))
+    rows.set("ports_ip_24h", ports_30m + (rng.integers(0, 200, n) if attack else rng.geometric(0.5, n) - 1))
     rows.set("denies_ip_1m", ports_1m * (rng.uniform(1, 1.5, n) if attack else rng.geometric(0.7, n)))
     rows.set("denies_ip_30m", rows.values[:, COLUMN["denies_ip_1m"]] * (rng.uniform(3, 10, n) if attack else rng.uniform(1, 3, n)))
+
+
+def _slow_port_scan(rows: _Rows) -> None:
+    """A port every minute or two: nothing unusual within one minute, only the long windows show it."""
+    rng, n = rows.rng, rows.count
+    rows.set("is_firewall", 1)
+    rows.flag("new_ip", 0.3)
+    ports_1m = rows.set("ports_ip_1m", rng.integers(1, 3, n))
+    ports_30m = rows.set("ports_ip_30m", rng.integers(20, 60, n))
+    rows.set("ports_ip_24h", ports_30m + rng.integers(0, 40, n))
+    rows.set("denies_ip_1m", ports_1m)
+    rows.set("denies_ip_30m", ports_30m * rng.uniform(1, 1.2, n))
 
 
 def _auth(rows: _Rows, attack: bool) -> None:
@@ -145,7 +163,19 @@ def _privilege(rows: _Rows) -> None:
     rows.flag("not_in_sudoers", 0.002)
     created = rows.flag("account_created", 0.002)
     rows.set("account_created_uid0", created * (rng.random(n) < 0.01))
+    rows.flag("admin_group_added", 0.0005)
     rows.set("activity_hour_rarity_host", rng.exponential(0.6, n).clip(0, 8))
+
+
+def _rogue_account(rows: _Rows) -> None:
+    """Off hours, an admin creates a UID-0 account or puts a new account into the sudo group."""
+    rng, n = rows.rng, rows.count
+    rows.set("is_privilege", 1)
+    rows.set("privileged_user", 1)
+    rows.set("account_created", 1)
+    uid0 = rows.set("account_created_uid0", (rng.random(n) < 0.5).astype(float))
+    rows.set("admin_group_added", 1 - uid0)
+    rows.set("activity_hour_rarity_host", rng.uniform(3, 8, n))
 
 
 # Share of benign events per family; "other" (cron, daemons) has an all-zero feature vector.
@@ -177,6 +207,10 @@ def attack_matrix(kind: str, rows: int, seed: int) -> np.ndarray:
         _auth(block, attack=True)
     elif kind == "port_scan":
         _firewall(block, attack=True)
+    elif kind == "port_scan_slow":
+        _slow_port_scan(block)
+    elif kind == "rogue_account":
+        _rogue_account(block)
     elif kind == "web_scan":
         _web(block, attack=True)
     elif kind == "sql_injection":
@@ -187,7 +221,7 @@ def attack_matrix(kind: str, rows: int, seed: int) -> np.ndarray:
 
 
 def write_csv(path: Path, matrix: np.ndarray) -> None:
-    header = ",".join(name for name, _, _ in FEATURES)
+    header = ",".join(feature[0] for feature in FEATURES)
     np.savetxt(path, matrix, delimiter=",", header=header, comments="", fmt="%.10g")
 
 

@@ -2,8 +2,9 @@ import numpy as np
 import onnx
 import pytest
 from sklearn.ensemble import IsolationForest
+from sklearn.mixture import GaussianMixture
 
-from siem_training.detectors import train_gaussian_mixture, train_isolation_forest
+from siem_training.detectors import GMM_REG_COVAR, gaussian_mixture_parameters, train_gaussian_mixture, train_isolation_forest
 from siem_training.iforest_onnx import float32_at_or_below
 from siem_training.onnx_export import INPUT_NAME, OnnxScorer, VerificationError, export_onnx, verify_agreement
 
@@ -62,3 +63,30 @@ def test_disagreement_beyond_the_tolerance_fails_verification():
     assert verify_agreement("m", reference, reference + 5e-5, absolute=1e-4, relative=0)["max_abs_diff"] == pytest.approx(5e-5)
     with pytest.raises(VerificationError, match="differs from sklearn"):
         verify_agreement("m", reference, reference + np.where(np.arange(100) == 17, 1e-3, 0), absolute=1e-4, relative=0)
+
+
+def test_gaussian_mixture_on_few_distinct_vectors_gets_fewer_components_than_the_plain_bic_gives():
+    """Discrete data (40 distinct vectors repeated over 20,000 rows): the plain BIC, counting every
+    repeat as evidence, takes the largest mixture; counting distinct vectors keeps it small."""
+    rng = np.random.default_rng(3)
+    atoms = rng.integers(0, 4, size=(40, 4)).astype(float)
+    rows = atoms[rng.choice(40, 20_000, p=rng.dirichlet(np.ones(40)))].astype(np.float32)
+    detector = train_gaussian_mixture(rows, seed=1, log=lambda _: None)
+    assert detector.parameters["distinct_rows"] == np.unique(rows, axis=0).shape[0]
+    plain = min((GaussianMixture(k, covariance_type=kind, reg_covar=GMM_REG_COVAR, random_state=1).fit(rows)
+                 for kind in ("full", "diag") for k in range(1, 9)), key=lambda mixture: mixture.bic(rows))
+    assert detector.parameters["n_components"] < plain.n_components
+
+
+def test_mixture_never_has_more_components_than_distinct_rows():
+    rows = np.repeat(np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]], dtype=np.float32), 500, axis=0)
+    detector = train_gaussian_mixture(rows, seed=1, log=lambda _: None)
+    assert detector.parameters["n_components"] <= 3
+
+
+def test_parameter_count_is_sklearns():
+    rows = np.random.default_rng(4).normal(size=(300, 5))
+    for kind in ("full", "diag"):
+        for components in (1, 3):
+            mixture = GaussianMixture(components, covariance_type=kind, random_state=0).fit(rows)
+            assert gaussian_mixture_parameters(components, kind, 5) == mixture._n_parameters()

@@ -57,3 +57,10 @@ def test_rare_flags_and_counts_keep_a_scale_floor_so_one_occurrence_is_not_thous
     flag, count = fit_scalings(values, (spec("f", "flag"), spec("c", "count")))
     assert flag.scale == 1.0 and count.scale == 0.5
     assert scale_matrix(values[:1], (flag, count)).tolist() == [[1.0, np.float32(np.log1p(2.0) / 0.5)]]
+
+
+def test_center_and_scale_are_float32_values_as_the_ts_scorer_holds_them():
+    values = np.random.default_rng(2).lognormal(size=(1000, 2))
+    for scaling in fit_scalings(values, (spec("c", "count"), spec("r", "ratio"))):
+        assert float(np.float32(scaling.center)) == scaling.center
+        assert float(np.float32(scaling.scale)) == scaling.scale

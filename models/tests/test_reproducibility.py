@@ -9,7 +9,9 @@ import pytest
 import synthetic
 from conftest import MODELS_DIR
 
-FILES = ("model.json", "MODEL_CARD.md", "iforest.onnx", "gmm.onnx")
+FAMILIES = ("auth", "firewall", "web", "privilege")
+ONNX_FILES = tuple(f"{family}.{model}.onnx" for family in FAMILIES for model in ("iforest", "gmm"))
+FILES = ("model.json", "MODEL_CARD.md", *ONNX_FILES)
 
 
 def run_training(csv_path, spec_path, out_dir, epoch, hash_seed):
@@ -38,7 +40,7 @@ def test_two_runs_write_byte_identical_files(small_benign, tmp_path):
 def test_another_day_changes_only_the_timestamp_and_version_date(small_benign, tmp_path):
     first = run_training(*small_benign, tmp_path / "a", epoch=1_795_000_000, hash_seed=3)
     later = run_training(*small_benign, tmp_path / "b", epoch=1_795_300_000, hash_seed=3)
-    assert first["iforest.onnx"] == later["iforest.onnx"] and first["gmm.onnx"] == later["gmm.onnx"]
+    assert all(first[name] == later[name] for name in ONNX_FILES)
     old, new = json.loads(first["model.json"]), json.loads(later["model.json"])
     assert (old["created"], old["model_version"][:10]) != (new["created"], new["model_version"][:10])
     assert old["model_version"][10:] == new["model_version"][10:]

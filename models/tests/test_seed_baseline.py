@@ -13,7 +13,7 @@ from siem_training.sidecar_scorer import SidecarScorer
 sys.path.insert(0, str(MODELS_DIR / "baselines"))
 from seed_iforest import SeedBaseline  # noqa: E402
 
-WINDOWED = [index for index, (_, _, windowed) in enumerate(synthetic.FEATURES) if windowed]
+WINDOWED = [index for index, feature in enumerate(synthetic.FEATURES) if feature[2]]
 
 
 @pytest.fixture(scope="module")
