@@ -11,7 +11,7 @@ import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { FsyncPolicy } from '../opensearch/buffer/index.js';
-import type { OpenSearchClientOptions } from '../opensearch/client.js';
+import { createOpenSearchClient, type OpenSearchClientOptions } from '../opensearch/client.js';
 import { resolveIndexerConfig, type IndexerConfig } from '../opensearch/indexer/config.js';
 import { resolveLayoutOptions, type IsmMode, type OpenSearchLayoutInput } from '../opensearch/layout.js';
 import type { OpenSearchOutputOptions } from '../opensearch/output.js';
@@ -157,6 +157,12 @@ export function connectionOptions(flags: OpenSearchConnectionFlags): OpenSearchC
     skipHostnameVerification: flags.opensearchSkipHostnameVerification,
     insecureSkipVerify: flags.opensearchInsecureSkipVerify,
   };
+  try {
+    // The client checks the URL and reads the PEM files: fail now, naming the flag, not after start-up.
+    void createOpenSearchClient(options).close();
+  } catch (error) {
+    throw withFlagName(error);
+  }
   return options;
 }
 

@@ -12,6 +12,7 @@ import type { EcsEvent } from '../collector/ecs/event.js';
 import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
 import { isAnomalous, type EventSink, type SinkHealth } from '../pipeline/sinks/sink.js';
 import { BUFFER_ERROR_CODES, BufferError, type DiskBuffer } from './buffer/index.js';
+import { Signal } from './buffer/signal.js';
 import type { DeadLetter, DeadLetterQueue } from './indexer/dead-letter.js';
 import { encodeRecords, isUsableId, TARGET_ANOMALIES, TARGET_LOGS, type RecordInput } from './indexer/record.js';
 
@@ -32,10 +33,25 @@ export interface OpenSearchSinkOptions {
 const RECORD_OVERHEAD_BYTES = 12 + 512;
 const WRITE_RETRY_MS = 1000;
 
+/** At shutdown, how long a write waits for a full buffer to free space before giving up. */
+const SHUTDOWN_SPACE_WAIT_MS = 5000;
+
 export class OpenSearchSink implements EventSink {
   readonly name = 'opensearch';
+  private shutdownStarted: Promise<void> | null = null;
+  private readonly shutdownBegun = new Signal();
 
   constructor(private readonly options: OpenSearchSinkOptions) {}
+
+  /**
+   * Shutdown has begun: the queue drains into the buffer, but a write that finds the buffer full
+   * waits at most a few seconds (OpenSearch may be away for hours), then fails, and the pipeline
+   * logs and counts the lost batch instead of hanging the shutdown.
+   */
+  beginShutdown(): void {
+    this.shutdownStarted ??= new Promise((resolve) => setTimeout(resolve, SHUTDOWN_SPACE_WAIT_MS).unref());
+    this.shutdownBegun.fire();
+  }
 
   async write(events: readonly EcsEvent[]): Promise<void> {
     const inputs: RecordInput[] = [];
@@ -98,10 +114,25 @@ export class OpenSearchSink implements EventSink {
     }
   }
 
+  /** Waits while the buffer is full; after `beginShutdown`, only for a few seconds (then throws). */
+  private async waitForSpace(events: number): Promise<void> {
+    const { buffer } = this.options;
+    while (buffer.isFull()) {
+      if (this.shutdownStarted === null) {
+        await Promise.race([buffer.waitForSpace(), this.shutdownBegun.wait()]);
+        continue;
+      }
+      const gaveUp = await Promise.race([buffer.waitForSpace().then(() => false), this.shutdownStarted.then(() => true)]);
+      if (gaveUp && buffer.isFull()) {
+        throw new SiemadError(ERROR_CODES.BUFFER_FAILED, `the disk buffer is still full at shutdown: ${events} queued events are dropped`);
+      }
+    }
+  }
+
   private async appendChunk(records: Buffer[]): Promise<void> {
     const { buffer, logger } = this.options;
     for (;;) {
-      if (buffer.isFull()) await buffer.waitForSpace();
+      await this.waitForSpace(records.length);
       try {
         await buffer.append(records);
         return;

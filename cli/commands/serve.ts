@@ -18,7 +18,8 @@ import { createLogger, LOG_LEVELS, type LogLevel } from '../../pipeline/logger.j
 import { CollectorMetrics } from '../../pipeline/metrics.js';
 import { NdjsonSink } from '../../pipeline/sinks/ndjson.js';
 import type { EventSink } from '../../pipeline/sinks/sink.js';
-import { OpenSearchOutput } from '../../opensearch/output.js';
+import { OpenSearchOutput, type OpenSearchOutputOptions } from '../../opensearch/output.js';
+import { OpenSearchSink } from '../../opensearch/sink.js';
 import {
   addOpenSearchConnectionOptions,
   addOpenSearchIndexingOptions,
@@ -101,9 +102,11 @@ export function serveCommand(): Command {
 async function serve(options: ServeOptions): Promise<void> {
   const logger = createLogger(options.logLevel, 1);
   const config = collectorConfig(options);
-  const enrichers = await createScoring(options);
   const metrics = new CollectorMetrics();
-  const sink = await createSink(options, logger, metrics);
+  // Checked before the models load, so a bad setting is reported at once.
+  const openSearch = openSearchSettings(options, logger, metrics);
+  const enrichers = await createScoring(options);
+  const sink = await createSink(options, openSearch);
   const collector = new Collector(config, sink, enrichers, logger, metrics);
   const listening = await collector.start();
   logger.info({ listening, sink: sink.name }, 'siemad serving');
@@ -117,6 +120,7 @@ async function serve(options: ServeOptions): Promise<void> {
       }
       stopping = true;
       logger.info({ signal }, 'shutting down: draining queue and flushing sinks');
+      if (sink instanceof OpenSearchSink) sink.beginShutdown();
       collector.stop().then(
         () => {
           logger.info('stopped');
@@ -171,14 +175,19 @@ function portOrNull(port: number | false): number | null {
   return port === false ? null : port;
 }
 
+/** The OpenSearch output's settings when an OpenSearch URL is given, checked. */
+function openSearchSettings(options: ServeOptions, logger: Logger, metrics: CollectorMetrics): OpenSearchOutputOptions | undefined {
+  if (options.opensearchUrl === undefined) return undefined;
+  if (options.sink !== undefined) {
+    throw new SiemadError(ERROR_CODES.CONFIG_INVALID, '--sink and --opensearch-url: give one of them', '--sink');
+  }
+  return outputOptions(options, { dataDir: options.dataDir, bufferSubdir: 'buffer', logger, registry: metrics.registry });
+}
+
 /** With an OpenSearch URL: the disk-buffered OpenSearch output; else the NDJSON files. */
-async function createSink(options: ServeOptions, logger: Logger, metrics: CollectorMetrics): Promise<EventSink> {
-  if (options.opensearchUrl !== undefined) {
-    if (options.sink !== undefined) {
-      throw new SiemadError(ERROR_CODES.CONFIG_INVALID, '--sink and --opensearch-url: give one of them', '--sink');
-    }
-    const settings = outputOptions(options, { dataDir: options.dataDir, bufferSubdir: 'buffer', logger, registry: metrics.registry });
-    const output = await OpenSearchOutput.open(settings).catch((error: unknown) => {
+async function createSink(options: ServeOptions, openSearch: OpenSearchOutputOptions | undefined): Promise<EventSink> {
+  if (openSearch !== undefined) {
+    const output = await OpenSearchOutput.open(openSearch).catch((error: unknown) => {
       throw withFlagName(error);
     });
     return output.sink;

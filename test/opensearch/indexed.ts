@@ -39,6 +39,8 @@ export async function waitForCount(url: string, index: string, count: number, ti
   return seen;
 }
 
+/** A search after a refresh, so everything indexed so far is visible. */
 export async function search<T = Record<string, any>>(url: string, index: string, body: unknown): Promise<T> {
+  await call(url, `/${index}/_refresh`, {});
   return (await call<T>(url, `/${index}/_search`, body)).json;
 }
