@@ -52,7 +52,7 @@ function levelVariable(): dashboard.CustomVariableBuilder {
     .multi(true)
     .includeAll(true)
     .allValue('*')
-    .current({ text: 'All', value: '$__all' });
+    .current({ text: ['All'], value: ['$__all'] });
 }
 
 function levelColors(): dashboard.ValueMapping {
