@@ -12,7 +12,6 @@ import type { EcsEvent } from '../collector/ecs/event.js';
 import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
 import { isAnomalous, type EventSink, type SinkHealth } from '../pipeline/sinks/sink.js';
 import { BUFFER_ERROR_CODES, BufferError, type DiskBuffer } from './buffer/index.js';
-import { Signal } from './buffer/signal.js';
 import type { DeadLetter, DeadLetterQueue } from './indexer/dead-letter.js';
 import { encodeRecords, isUsableId, TARGET_ANOMALIES, TARGET_LOGS, type RecordInput } from './indexer/record.js';
 
@@ -35,11 +34,12 @@ const WRITE_RETRY_MS = 1000;
 
 /** At shutdown, how long a write waits for a full buffer to free space before giving up. */
 const SHUTDOWN_SPACE_WAIT_MS = 5000;
+/** How often a write waiting for space looks at the shutdown deadline. */
+const SPACE_CHECK_MS = 1000;
 
 export class OpenSearchSink implements EventSink {
   readonly name = 'opensearch';
-  private shutdownStarted: Promise<void> | null = null;
-  private readonly shutdownBegun = new Signal();
+  private shutdownDeadline: number | null = null;
 
   constructor(private readonly options: OpenSearchSinkOptions) {}
 
@@ -49,8 +49,7 @@ export class OpenSearchSink implements EventSink {
    * logs and counts the lost batch instead of hanging the shutdown.
    */
   beginShutdown(): void {
-    this.shutdownStarted ??= new Promise((resolve) => setTimeout(resolve, SHUTDOWN_SPACE_WAIT_MS).unref());
-    this.shutdownBegun.fire();
+    this.shutdownDeadline ??= Date.now() + SHUTDOWN_SPACE_WAIT_MS;
   }
 
   async write(events: readonly EcsEvent[]): Promise<void> {
@@ -114,18 +113,20 @@ export class OpenSearchSink implements EventSink {
     }
   }
 
-  /** Waits while the buffer is full; after `beginShutdown`, only for a few seconds (then throws). */
+  /**
+   * Waits while the buffer is full; after `beginShutdown`, only for a few seconds (then throws).
+   * Checks back every second rather than racing a long-lived "shutdown" promise, which would
+   * collect one reaction per wait.
+   */
   private async waitForSpace(events: number): Promise<void> {
     const { buffer } = this.options;
     while (buffer.isFull()) {
-      if (this.shutdownStarted === null) {
-        await Promise.race([buffer.waitForSpace(), this.shutdownBegun.wait()]);
-        continue;
-      }
-      const gaveUp = await Promise.race([buffer.waitForSpace().then(() => false), this.shutdownStarted.then(() => true)]);
-      if (gaveUp && buffer.isFull()) {
+      if (this.shutdownDeadline !== null && Date.now() >= this.shutdownDeadline) {
         throw new SiemadError(ERROR_CODES.BUFFER_FAILED, `the disk buffer is still full at shutdown: ${events} queued events are dropped`);
       }
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([buffer.waitForSpace(), new Promise<void>((resolve) => (timer = setTimeout(resolve, SPACE_CHECK_MS)))]);
+      clearTimeout(timer);
     }
   }
 

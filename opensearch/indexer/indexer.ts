@@ -53,8 +53,8 @@ export class Indexer {
   private readonly requestAbort = new AbortController();
   private readonly jobs = new Set<Promise<void>>();
   private readonly slotFreed = new Signal();
-  private readonly stopRequested: Promise<typeof STOPPED>;
-  private requestStop!: () => void;
+  /** Wakes whoever waits in `untilStopped`; per-wait listeners, so nothing piles up on a long-lived promise. */
+  private readonly stopListeners = new Set<() => void>();
   /** A read that lost the race against the flush timer; its batch starts the next bulk request. */
   private carried: Promise<BufferBatch | null> | null = null;
   private loop: Promise<void> | null = null;
@@ -62,9 +62,6 @@ export class Indexer {
 
   constructor(private readonly options: IndexerOptions) {
     this.reachability = options.reachability ?? new Reachability();
-    this.stopRequested = new Promise((resolve) => {
-      this.requestStop = () => resolve(STOPPED);
-    });
     const metrics = options.registry === undefined ? null : new IndexerMetrics(options.registry, this);
     this.context = {
       service: new BulkRequestService(options.client, options.config.requestTimeoutMs),
@@ -112,7 +109,7 @@ export class Indexer {
   async stop(): Promise<void> {
     if (this.stopping) return this.loop ?? undefined;
     this.stopping = true;
-    this.requestStop();
+    for (const wake of this.stopListeners) wake();
     this.sleepAbort.abort();
     this.slotFreed.fire();
     const settled = Promise.allSettled([...this.jobs]);
@@ -145,7 +142,7 @@ export class Indexer {
     const { maxEvents, maxBytes, flushIntervalMs } = this.options.config;
     const firstRead = this.carried ?? this.options.buffer.read(maxEvents, maxBytes);
     this.carried = null;
-    const first = await Promise.race([firstRead, this.stopRequested]);
+    const first = await this.untilStopped(firstRead);
     if (first === STOPPED || first === null) return null;
     const batches = [first];
     let events = first.records.length;
@@ -158,7 +155,7 @@ export class Indexer {
     try {
       while (events < maxEvents && bytes < maxBytes && Date.now() < deadline) {
         const read = this.options.buffer.read(maxEvents - events, maxBytes - bytes);
-        const next = await Promise.race([read, flushDue, this.stopRequested]);
+        const next = await this.untilStopped(Promise.race([read, flushDue]));
         if (next === FLUSH_DUE || next === STOPPED) {
           this.carried = read;
           break;
@@ -172,6 +169,28 @@ export class Indexer {
       clearTimeout(timer);
     }
     return batches;
+  }
+
+  /**
+   * `promise`, or STOPPED as soon as `stop()` is called. (Racing against one long-lived "stopped"
+   * promise instead would leave a reaction on it per call, each holding a batch: a leak.)
+   */
+  private untilStopped<T>(promise: Promise<T>): Promise<T | typeof STOPPED> {
+    if (this.stopping) return Promise.resolve(STOPPED);
+    return new Promise<T | typeof STOPPED>((resolve, reject) => {
+      const wake = (): void => resolve(STOPPED);
+      this.stopListeners.add(wake);
+      promise.then(
+        (value) => {
+          this.stopListeners.delete(wake);
+          resolve(value);
+        },
+        (error: unknown) => {
+          this.stopListeners.delete(wake);
+          reject(error);
+        },
+      );
+    });
   }
 
   private async runJob(batches: BufferBatch[]): Promise<void> {
