@@ -9,7 +9,7 @@ from sklearn.ensemble import IsolationForest
 from sklearn.mixture import GaussianMixture
 
 # Bounds the ONNX file (one tree node per split) while keeping the forest stable.
-IFOREST_TREES = 200
+IFOREST_TREES = 100
 IFOREST_MAX_SAMPLES = 512
 # Components and covariance shapes searched by BIC; enough for a few event families.
 GMM_COMPONENTS = range(1, 9)

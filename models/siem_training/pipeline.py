@@ -36,7 +36,7 @@ class TrainingOptions:
     seed: int = 1
     calibration_fraction: float = 0.2
     holdout_fraction: float = 0.1
-    target_flags_per_10k: float = 6.0
+    target_flags_per_10k: float = 10.0
     tolerance_abs: float = 1e-4
     tolerance_rel: float = 1e-5
     detectors: tuple[str, ...] = ("iforest", "gmm")
