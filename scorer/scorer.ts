@@ -27,6 +27,16 @@ const SEVERITY: Record<AnomalyLevel, number> = { none: 0, low: 21, medium: 47, h
 
 /** A contribution below this (in risk) is not worth a reason. */
 const MIN_CONTRIBUTION = 0.02;
+/** An explanation is reused for the same entity and features within this risk and event time. */
+const REUSE_RISK_DELTA = 0.1;
+const REUSE_MS = 300_000;
+const MAX_CACHED_EXPLANATIONS = 10_000;
+
+interface CachedExplanation {
+  contributions: Contribution[];
+  risk: number;
+  time: number;
+}
 
 /**
  * The inline scorer: features from window state, the ONNX models of the event's family,
@@ -44,6 +54,7 @@ export class AnomalyScorer implements EventEnricher {
   private risks = new Float32Array(0);
   private modelRisks = new Float32Array(0);
   private readonly maxModels: number;
+  private readonly explanations = new Map<string, CachedExplanation>();
 
   constructor(
     private readonly ensemble: ModelEnsemble,
@@ -125,43 +136,72 @@ export class AnomalyScorer implements EventEnricher {
     return 'none';
   }
 
-  /** Perturbation reasons for the anomalous rows of one family, in one extra scoring run. */
+  /**
+   * Perturbation reasons for the anomalous rows of one family, in one extra scoring run. An attack
+   * makes the same entity anomalous event after event for the same features: the ranking found
+   * for it is reused (texts are rebuilt with the current values) while the entity, its set of
+   * above-normal features and its risk stay about the same, so bursts do not multiply the work.
+   */
   private async explain(events: EcsEvent[], model: FamilyModel, anomalous: number[]): Promise<void> {
     const stats = model.spec.features;
     const features = model.features;
-    // Candidate (row, feature) pairs: features away from their benign median can explain.
+    const rankings = new Map<number, Contribution[]>();
+    const keys = new Map<number, string>();
+    // Candidate (row, feature) pairs: only features above what most benign events have can explain
+    // an anomaly (and perturbing only those keeps the extra scoring small).
     const candidates: [row: number, local: number][] = [];
     for (const i of anomalous) {
+      let signature = '';
+      const before = candidates.length;
       for (let j = 0; j < features.length; j++) {
-        if (this.raw[i * FEATURE_COUNT + features[j]!] !== stats[j]!.p50) candidates.push([i, j]);
+        const value = this.raw[i * FEATURE_COUNT + features[j]!]!;
+        if (value > stats[j]!.p90 && value !== stats[j]!.p50) {
+          candidates.push([i, j]);
+          signature += String.fromCharCode(65 + j);
+        }
+      }
+      const event = events[i]!;
+      const key = `${model.family}|${event.source?.ip ?? event.user?.name ?? event.host?.hostname ?? ''}|${signature}`;
+      const cached = this.explanations.get(key);
+      const time = Date.parse(event['@timestamp']);
+      if (cached !== undefined && Math.abs(cached.risk - event.anomaly!.score) <= REUSE_RISK_DELTA && Math.abs(time - cached.time) <= REUSE_MS) {
+        rankings.set(i, cached.contributions);
+        candidates.length = before;
+      } else {
+        keys.set(i, key);
       }
     }
-    const perturbed = new Float32Array(Math.max(1, candidates.length) * FEATURE_COUNT);
-    candidates.forEach(([i, j], r) => {
-      perturbed.set(this.raw.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT), r * FEATURE_COUNT);
-      perturbed[r * FEATURE_COUNT + features[j]!] = stats[j]!.p50;
-    });
-    const rows = candidates.map((_, r) => r);
-    const risks = new Float32Array(Math.max(1, rows.length));
-    await model.score(perturbed, rows, risks, new Float32Array(Math.max(1, rows.length) * model.modelNames.length));
-    const original = new Map<number, number>();
-    for (const i of anomalous) original.set(i, events[i]!.anomaly!.score);
-    const byRow = new Map<number, Contribution[]>();
-    candidates.forEach(([i, j], r) => {
-      const weight = original.get(i)! - risks[r]!;
-      if (weight < MIN_CONTRIBUTION) return;
-      let list = byRow.get(i);
-      if (list === undefined) byRow.set(i, (list = []));
-      list.push({ feature: j, weight });
-    });
+    if (candidates.length > 0) {
+      const perturbed = new Float32Array(candidates.length * FEATURE_COUNT);
+      candidates.forEach(([i, j], r) => {
+        perturbed.set(this.raw.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT), r * FEATURE_COUNT);
+        perturbed[r * FEATURE_COUNT + features[j]!] = stats[j]!.p50;
+      });
+      const rows = candidates.map((_, r) => r);
+      const risks = new Float32Array(rows.length);
+      await model.score(perturbed, rows, risks, new Float32Array(rows.length * model.modelNames.length));
+      candidates.forEach(([i, j], r) => {
+        const weight = events[i]!.anomaly!.score - risks[r]!;
+        if (weight < MIN_CONTRIBUTION) return;
+        let list = rankings.get(i);
+        if (list === undefined) rankings.set(i, (list = []));
+        list.push({ feature: j, weight });
+      });
+    }
     for (const i of anomalous) {
       const event = events[i]!;
       const anomaly = event.anomaly!;
-      let contributions = (byRow.get(i) ?? []).sort((a, b) => b.weight - a.weight).slice(0, this.options.maxReasons);
-      // No single feature explains it: name those furthest above normal instead.
-      if (contributions.length === 0) contributions = this.furthestAboveNormal(i, model);
-      anomaly.reasons = contributions.map((c) => reasonText(features[c.feature]!, this.raw[i * FEATURE_COUNT + features[c.feature]!]!, event, stats[c.feature]));
-      const top = contributions[0];
+      let contributions = rankings.get(i);
+      const key = keys.get(i);
+      if (key !== undefined) {
+        contributions = (contributions ?? []).sort((a, b) => b.weight - a.weight).slice(0, this.options.maxReasons);
+        // No single feature explains it: name those furthest above normal instead.
+        if (contributions.length === 0) contributions = this.furthestAboveNormal(i, model);
+        this.remember(key, { contributions, risk: anomaly.score, time: Date.parse(event['@timestamp']) });
+      }
+      const ranking = contributions ?? [];
+      anomaly.reasons = ranking.map((c) => reasonText(features[c.feature]!, this.raw[i * FEATURE_COUNT + features[c.feature]!]!, event, stats[c.feature]));
+      const top = ranking[0];
       if (top !== undefined) {
         anomaly.recommended_action = recommendedAction(features[top.feature]!, event);
         const entity = anomalyEntity(features[top.feature]!, event);
@@ -169,6 +209,15 @@ export class AnomalyScorer implements EventEnricher {
       }
       if (anomaly.reasons[0] !== undefined) event.event.reason = anomaly.reasons[0];
     }
+  }
+
+  private remember(key: string, explanation: CachedExplanation): void {
+    if (this.explanations.size >= MAX_CACHED_EXPLANATIONS) {
+      const oldest = this.explanations.keys().next().value;
+      if (oldest !== undefined) this.explanations.delete(oldest);
+    }
+    this.explanations.delete(key);
+    this.explanations.set(key, explanation);
   }
 
   private furthestAboveNormal(i: number, model: FamilyModel): Contribution[] {

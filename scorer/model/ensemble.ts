@@ -7,6 +7,8 @@ import { FAMILIES, FAMILY_FEATURES, FEATURE_COUNT, type Family } from '../featur
 import { calibrate } from './calibration.js';
 import { loadSidecar, type Sidecar, type SidecarFamily } from './sidecar.js';
 
+const ONNX_RUN_ROWS = 64;
+
 interface LoadedModel {
   name: string;
   session: ort.InferenceSession;
@@ -65,13 +67,20 @@ export class FamilyModel {
         scaled[k * d + j] = (x - this.centers[j]!) / this.scales[j]!;
       }
     }
-    const input = new ort.Tensor('float32', scaled, [n, d]);
     const m = this.models.length;
-    for (let model = 0; model < m; model++) {
-      const spec = this.models[model]!;
-      const output = await spec.session.run({ [this.inputName]: input }, [spec.outputName]);
-      const data = output[spec.outputName]!.data as Float32Array;
-      for (let k = 0; k < n; k++) modelRisks[k * m + model] = calibrate(spec.calibration, spec.orientation * data[k]!);
+    // onnxruntime's tree ensemble is fastest per row on runs of about 64 rows (measured: 2.1 µs
+    // per row at 64, 3.6 µs at 256), so larger batches are cut into runs of that size.
+    for (let from = 0; from < n; from += ONNX_RUN_ROWS) {
+      const rowsInRun = Math.min(ONNX_RUN_ROWS, n - from);
+      const input = new ort.Tensor('float32', scaled.subarray(from * d, (from + rowsInRun) * d), [rowsInRun, d]);
+      for (let model = 0; model < m; model++) {
+        const spec = this.models[model]!;
+        const output = await spec.session.run({ [this.inputName]: input }, [spec.outputName]);
+        const data = output[spec.outputName]!.data as Float32Array;
+        for (let k = 0; k < rowsInRun; k++) {
+          modelRisks[(from + k) * m + model] = calibrate(spec.calibration, spec.orientation * data[k]!);
+        }
+      }
     }
     const method = this.spec.ensemble.method;
     for (let k = 0; k < n; k++) {

@@ -1,7 +1,7 @@
 import { OpCode, RESULTS_PER_OP, SLOTS, type OpBatch, type SlotSpec, type WindowStore } from './ops.js';
 import { RotatingBloomFilter } from './sketch/bloom.js';
 import { hash32 } from './sketch/hash.js';
-import { hllAddHash, hllCountUnion, HLL_REGISTERS } from './sketch/hyperloglog.js';
+import { hllAddHash, hllEstimate, hllRank, HLL_REGISTERS } from './sketch/hyperloglog.js';
 import { COUNT_SLICES, DISTINCT_SLICES, EXACT_MEMBERS, sliceLength, toSecond } from './window-math.js';
 
 export interface MemoryStoreOptions {
@@ -76,12 +76,51 @@ class HeavyCount {
   }
 }
 
+/** The union of a window's slice sketches, kept with its estimate inputs so a query is O(1). */
+class WindowUnion {
+  /** Slice index the union was built for; -1 = must be rebuilt. */
+  slice = -1;
+  readonly registers = new Uint8Array(HLL_REGISTERS);
+  sum = HLL_REGISTERS;
+  zeros = HLL_REGISTERS;
+
+  rebuild(slice: number, indexes: Float64Array, sketches: readonly Uint8Array[]): void {
+    this.registers.fill(0);
+    for (let k = 0; k < DISTINCT_SLICES; k++) {
+      if (!(indexes[k]! > slice - DISTINCT_SLICES && indexes[k]! <= slice)) continue;
+      const sketch = sketches[k]!;
+      for (let r = 0; r < HLL_REGISTERS; r++) if (sketch[r]! > this.registers[r]!) this.registers[r] = sketch[r]!;
+    }
+    let sum = 0;
+    let zeros = 0;
+    for (let r = 0; r < HLL_REGISTERS; r++) {
+      sum += 2 ** -this.registers[r]!;
+      if (this.registers[r] === 0) zeros++;
+    }
+    this.sum = sum;
+    this.zeros = zeros;
+    this.slice = slice;
+  }
+
+  /** A member added to a slice the union covers raises one register at most. */
+  raise(hash: number): void {
+    const index = hash & (HLL_REGISTERS - 1);
+    const rank = hllRank(hash);
+    const old = this.registers[index]!;
+    if (rank <= old) return;
+    this.sum += 2 ** -rank - 2 ** -old;
+    if (old === 0) this.zeros--;
+    this.registers[index] = rank;
+  }
+}
+
 class HeavyDistinct {
   /** Exact mode: member hash → last second. Undefined once in sketch mode. */
   exact: Map<number, number> | undefined = new Map();
-  /** Sketch mode, per window: DISTINCT_SLICES slice indexes and their registers. */
+  /** Sketch mode, per window: DISTINCT_SLICES slice indexes, their registers, and their union. */
   sliceIndexes: Float64Array[] | undefined;
   sketches: Uint8Array[][] | undefined;
+  unions: WindowUnion[] | undefined;
 
   add(windows: readonly number[], hash: number, second: number): void {
     if (this.exact !== undefined) {
@@ -99,6 +138,7 @@ class HeavyDistinct {
     this.exact = undefined;
     this.sliceIndexes = windows.map(() => new Float64Array(DISTINCT_SLICES).fill(-1));
     this.sketches = windows.map(() => Array.from({ length: DISTINCT_SLICES }, () => new Uint8Array(HLL_REGISTERS)));
+    this.unions = windows.map(() => new WindowUnion());
     for (const [hash, second] of members) this.addToSketch(windows, hash, second);
   }
 
@@ -109,12 +149,16 @@ class HeavyDistinct {
       const pos = slice % DISTINCT_SLICES;
       const indexes = this.sliceIndexes![w]!;
       const registers = this.sketches![w]![pos]!;
+      const union = this.unions![w]!;
       if (indexes[pos] !== slice) {
         if (indexes[pos]! > slice) continue;
+        // The slice this position held may be part of the union: rebuild it on the next query.
+        if (indexes[pos]! > union.slice - DISTINCT_SLICES) union.slice = -1;
         indexes[pos] = slice;
         registers.fill(0);
       }
       hllAddHash(registers, hash);
+      if (slice > union.slice - DISTINCT_SLICES && slice <= union.slice) union.raise(hash);
     }
   }
 
@@ -130,12 +174,9 @@ class HeavyDistinct {
         out[offset + w] = n;
         continue;
       }
-      const indexes = this.sliceIndexes![w]!;
-      const inWindow: Uint8Array[] = [];
-      for (let k = 0; k < DISTINCT_SLICES; k++) {
-        if (indexes[k]! > current - DISTINCT_SLICES && indexes[k]! <= current) inWindow.push(this.sketches![w]![k]!);
-      }
-      out[offset + w] = inWindow.length === 0 ? 0 : hllCountUnion(inWindow);
+      const union = this.unions![w]!;
+      if (union.slice !== current) union.rebuild(current, this.sliceIndexes![w]!, this.sketches![w]!);
+      out[offset + w] = union.zeros === HLL_REGISTERS ? 0 : hllEstimate(union.sum, union.zeros);
     }
   }
 }

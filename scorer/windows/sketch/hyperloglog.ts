@@ -10,21 +10,18 @@ const ALPHA = 0.7213 / (1 + 1.079 / HLL_REGISTERS);
 
 export function hllAddHash(registers: Uint8Array, hash: number): void {
   const index = hash & (HLL_REGISTERS - 1);
-  const rest = hash >>> HLL_BITS;
-  const rank = rest === 0 ? RANK_BITS + 1 : Math.clz32(rest) - HLL_BITS + 1;
+  const rank = hllRank(hash);
   if (rank > registers[index]!) registers[index] = rank;
 }
 
-/** Cardinality estimate of the union of the given sketches (linear counting for small sets). */
-export function hllCountUnion(sketches: readonly Uint8Array[]): number {
-  let sum = 0;
-  let zeros = 0;
-  for (let r = 0; r < HLL_REGISTERS; r++) {
-    let max = 0;
-    for (const sketch of sketches) if (sketch[r]! > max) max = sketch[r]!;
-    sum += 2 ** -max;
-    if (max === 0) zeros++;
-  }
+/** Rank a hash sets in its register (see hllAddHash). */
+export function hllRank(hash: number): number {
+  const rest = hash >>> HLL_BITS;
+  return rest === 0 ? RANK_BITS + 1 : Math.clz32(rest) - HLL_BITS + 1;
+}
+
+/** Estimate from the register sum Σ 2^-register and the number of zero registers. */
+export function hllEstimate(sum: number, zeros: number): number {
   const estimate = (ALPHA * HLL_REGISTERS * HLL_REGISTERS) / sum;
   if (estimate <= 2.5 * HLL_REGISTERS && zeros > 0) return Math.round(HLL_REGISTERS * Math.log(HLL_REGISTERS / zeros));
   return Math.round(estimate);
