@@ -86,7 +86,8 @@ export class SummarySink implements EventSink {
     entry.count++;
     if (ts < entry.first) entry.first = ts;
     if (ts > entry.last) entry.last = ts;
-    if (anomaly.score > entry.maxScore) {
+    // At equal risk the later event wins: its reasons carry the counts as they grew.
+    if (anomaly.score >= entry.maxScore) {
       entry.maxScore = anomaly.score;
       entry.level = anomaly.level;
       entry.reasons = anomaly.reasons;
