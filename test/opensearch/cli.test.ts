@@ -14,6 +14,7 @@ import { freePort } from '../helpers/ports.js';
 import { requireService } from '../helpers/services.js';
 import { ensureBuilt, SIEMAD, startServe } from '../helpers/siemad.js';
 import { waitFor } from '../helpers/wait.js';
+import { TcpForwarder } from './forwarder.js';
 import { countDocuments, duplicateIds, search, waitForCount } from './indexed.js';
 import { metricValue, openSearchServeArgs, sendOverTcp, streamsOf, writeAuthLog } from './serve-rig.js';
 
@@ -108,6 +109,31 @@ t.test('serve indexes events with the ECS mappings: CIDR queries on source.ip, a
   const log = await readFile(join(serve.dataDir, 'siemad.log'), 'utf8');
   t.match(log, /OpenSearch output open/);
   t.notMatch(log, /s3cr3t-pw/, 'the password never appears in the log');
+});
+
+t.test('serve started while OpenSearch is unreachable buffers events, applies the setup once it answers, then indexes them', async (t) => {
+  const cluster = await requireService(t, 'opensearch', () => sharedOpenSearch());
+  if (!cluster) return;
+  const port = await freePort('tcp');
+  const ns = namespace();
+  const { logs } = streamsOf(ns);
+  const serve = await startServe(openSearchServeArgs(`http://127.0.0.1:${port}`, ns, ['--bulk-retry-max-delay', '1s']));
+  t.teardown(() => serve.stop());
+  const http = serve.port('http');
+  const file = join(t.testdir(), 'auth.log');
+  await writeAuthLog(file, 0, 300);
+  await sendOverTcp(serve.port('tcp'), file);
+  await waitFor('the events in the buffer', async () => (await metricValue(http, 'siemad_buffer_events', 'buffer="opensearch"')) === 300, { timeoutMs: 20_000 });
+  const pending = (await fetch(`http://127.0.0.1:${http}/healthz`).then((response) => response.json())) as { sinkHealth: { setup: string } };
+  t.equal(pending.sinkHealth.setup, 'pending', 'nothing is written before the templates exist');
+  const target = new URL(cluster.url);
+  const forwarder = new TcpForwarder(port, { host: target.hostname, port: Number(target.port) });
+  await forwarder.open();
+  t.teardown(() => forwarder.close());
+  t.equal(await waitForCount(cluster.url, logs, 300, 60_000), 300);
+  const stream = await fetch(`${cluster.url}/_data_stream/${logs}`).then((response) => response.json() as Promise<{ data_streams: { template: string }[] }>);
+  t.equal(stream.data_streams[0]?.template, `siemad-${ns}-logs`, 'the data stream was made by the setup, from our template');
+  t.same(await duplicateIds(cluster.url, logs), []);
 });
 
 t.test('with OpenSearch away and the buffer full, TCP senders are paused and UDP datagrams are dropped and counted as buffer_full', async (t) => {
