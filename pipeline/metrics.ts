@@ -23,6 +23,8 @@ export class CollectorMetrics {
   readonly openConnections: Gauge<'transport'>;
   readonly connectionsRejected: Counter<'transport' | 'reason'>;
   readonly sinkErrors: Counter<'sink'>;
+  readonly anomalies: Counter<'level'>;
+  readonly queueCapacity: Gauge;
   private queueSource: { length: number; bytes: number } | undefined;
   private readonly eventChildren = new Map<string, { inc(n?: number): void }>();
   private static readonly MAX_EVENT_SERIES = 2000;
@@ -108,6 +110,17 @@ export class CollectorMetrics {
       labelNames: ['transport', 'reason'],
       registers,
     });
+    this.anomalies = new Counter({
+      name: 'siemad_anomalies_total',
+      help: 'Events the scorer flagged as anomalous, by anomaly.level (low, medium, high, critical)',
+      labelNames: ['level'],
+      registers,
+    });
+    this.queueCapacity = new Gauge({
+      name: 'siemad_queue_capacity',
+      help: 'Messages the queue between receivers and pipeline holds before TCP is paused and UDP dropped',
+      registers,
+    });
     this.sinkErrors = new Counter({
       name: 'siemad_sink_errors_total',
       help: 'Errors writing to a sink, by sink',
@@ -116,8 +129,9 @@ export class CollectorMetrics {
     });
   }
 
-  watchQueue(queue: { length: number; bytes: number }): void {
+  watchQueue(queue: { length: number; bytes: number; capacity: number }): void {
     this.queueSource = queue;
+    this.queueCapacity.set(queue.capacity);
   }
 
   /** Counts one event; series beyond a bound fold into action="other" so the registry stays bounded. */

@@ -135,7 +135,10 @@ export function collectorDashboard(): dashboard.DashboardBuilder {
     .withPanel(
       promChart(
         { title: 'Queue depth', description: 'Messages waiting between the receivers and the pipeline (full queue: UDP drops, TCP back-pressure)', unit: 'short', min: 0, width: WIDTH.third, redAbove: QUEUE_DEPTH_WARNING },
-        [{ expr: `sum by (instance) (${selector('siemad_queue_depth')})`, legend: '{{instance}}' }],
+        [
+          { expr: `sum by (instance) (${selector('siemad_queue_depth')})`, legend: '{{instance}}' },
+          { expr: `sum by (instance) (${selector('siemad_queue_capacity')})`, legend: 'capacity {{instance}}' },
+        ],
       ),
     )
     .withPanel(
@@ -160,6 +163,11 @@ export function collectorDashboard(): dashboard.DashboardBuilder {
     .withPanel(
       promChart({ title: 'Events by action (top 15)', description: 'The 15 busiest event.dataset / event.action pairs, events per second', unit: EVENTS_PER_SECOND, min: 0 }, [
         { expr: `topk(15, sum by (dataset, action) (${rate('siemad_events_total')}))`, legend: '{{dataset}} {{action}}' },
+      ]),
+    )
+    .withPanel(
+      promChart({ title: 'Anomalies by level', description: 'Events the scorer flagged per second, by anomaly.level (details on the anomalies dashboard)', unit: EVENTS_PER_SECOND, bars: true, stacked: true, min: 0, width: WIDTH.full, height: 6 }, [
+        { expr: `sum by (level) (${rate('siemad_anomalies_total')})`, legend: '{{level}}' },
       ]),
     )
     .withPanel(
