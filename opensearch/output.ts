@@ -37,6 +37,15 @@ export interface OpenSearchOutputOptions {
 }
 
 const MIB = 1024 * 1024;
+/** How long start-up waits for the setup before going on without it (the cluster may be slow or away). */
+const START_SETUP_WAIT_MS = 10_000;
+
+async function waitAtMost(promise: Promise<unknown> | null, ms: number): Promise<void> {
+  if (promise === null) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
 
 /**
  * Record and append sizes that suit a buffer of `maxTotalBytes`: records up to 1 MiB (a 64 KiB
@@ -115,19 +124,28 @@ export class OpenSearchOutput {
       indexer.start();
       return output;
     }
-    try {
-      await output.applySetup();
-    } catch (error) {
-      if (error instanceof SiemadError && error.code === ERROR_CODES.OPENSEARCH_UNAVAILABLE) {
-        reachability.failed(error.message);
-        logger.warn({ reason: error.message }, 'OpenSearch is unreachable; setup will be retried and events are buffered meanwhile');
-        output.setupLoop = output.retrySetup();
-        return output;
-      }
-      await output.close();
-      throw error;
+    // A refusal (bad credentials, no ISM where required) stops start-up; an outage or a slow
+    // cluster does not: the collector starts, and setup goes on in the background.
+    const attempt = output.applySetup().then(
+      () => null,
+      (error: unknown) => error,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([attempt, new Promise<'slow'>((resolve) => (timer = setTimeout(resolve, START_SETUP_WAIT_MS, 'slow')))]);
+    clearTimeout(timer);
+    if (outcome === null) return output;
+    if (outcome === 'slow') {
+      logger.warn({ waitedMs: START_SETUP_WAIT_MS }, 'OpenSearch setup is slow; it goes on in the background and events are buffered meanwhile');
+      output.setupLoop = attempt.then((error) => (error === null ? undefined : output.retrySetup(error)));
+      return output;
     }
-    return output;
+    if (outcome instanceof SiemadError && outcome.code === ERROR_CODES.OPENSEARCH_UNAVAILABLE) {
+      logger.warn({ reason: outcome.message }, 'OpenSearch is unreachable; setup will be retried and events are buffered meanwhile');
+      output.setupLoop = output.retrySetup(outcome);
+      return output;
+    }
+    await output.close();
+    throw outcome;
   }
 
   health(): SinkHealth {
@@ -155,7 +173,8 @@ export class OpenSearchOutput {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.setupAbort.abort();
-      await this.setupLoop;
+      // A setup request in flight may take its full timeout; closing the client below ends it.
+      await waitAtMost(this.setupLoop, 1000);
       await this.indexer.stop();
       await this.buffer.close();
       await this.deadLetters.close();
@@ -173,21 +192,26 @@ export class OpenSearchOutput {
   }
 
   /** Retries the setup with backoff until it succeeds (then indexing starts) or the output closes. */
-  private async retrySetup(): Promise<void> {
+  private async retrySetup(firstError: unknown): Promise<void> {
+    this.noteSetupFailure(firstError, 0);
     const retry = new RetryPolicy({ initialDelayMs: this.options.indexer.retryInitialDelayMs, maxDelayMs: this.options.indexer.retryMaxDelayMs });
     for (let attempt = 0; await retry.wait(attempt, this.setupAbort.signal); attempt++) {
       try {
         await this.applySetup();
         return;
       } catch (error) {
-        const message = (error as Error).message;
-        this.reachability.failed(message);
-        const unavailable = error instanceof SiemadError && error.code === ERROR_CODES.OPENSEARCH_UNAVAILABLE;
-        // A refusal (not an outage) needs an operator; report it as degraded meanwhile.
-        if (!unavailable) this.setupState = 'failed';
-        if (!unavailable || attempt % 10 === 0) this.options.logger.warn({ reason: message, attempt }, 'OpenSearch setup failed; retrying');
+        this.noteSetupFailure(error, attempt + 1);
       }
     }
+  }
+
+  private noteSetupFailure(error: unknown, attempt: number): void {
+    const message = (error as Error).message;
+    this.reachability.failed(message);
+    const unavailable = error instanceof SiemadError && error.code === ERROR_CODES.OPENSEARCH_UNAVAILABLE;
+    // A refusal (not an outage) needs an operator; report it as degraded meanwhile.
+    if (!unavailable) this.setupState = 'failed';
+    if (attempt > 0 && (!unavailable || attempt % 10 === 0)) this.options.logger.warn({ reason: message, attempt }, 'OpenSearch setup failed; retrying');
   }
 }
 
