@@ -127,7 +127,8 @@ export class Indexer {
       while (this.jobs.size >= concurrency && !this.stopping) await this.slotFreed.wait();
       if (this.stopping) break;
       const batches = await this.collect();
-      if (batches === null) break;
+      // Stopping: what was read stays unacknowledged and comes again after the restart.
+      if (batches === null || this.stopping) break;
       const job = this.runJob(batches);
       this.jobs.add(job);
       void job.finally(() => {
