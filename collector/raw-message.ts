@@ -22,6 +22,12 @@ export interface RawMessage {
   truncated: boolean;
   /** Size on the wire in bytes (before truncation). */
   size: number;
+  /**
+   * Called once this message's event has been handed to the sink (for a durable sink: written to
+   * its disk buffer). Stream receivers set it on the last message of each chunk they read and do
+   * not read that connection again before it is called.
+   */
+  onWritten?: () => void;
 }
 
 let nextConnectionId = 1;

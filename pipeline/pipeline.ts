@@ -86,6 +86,9 @@ export class Pipeline {
         // A sink that fails for good has its own retry/buffer; what reaches here is a bug: log, keep going.
         metrics?.sinkErrors.labels(this.options.sink.name).inc();
         logger.error({ err }, 'pipeline batch failed');
+      } finally {
+        // Connections waiting for their last chunk to be written may read again.
+        for (const raw of batch) raw.onWritten?.();
       }
       // Let receivers read between batches even when every stage resolves synchronously.
       await nextTurn();

@@ -93,7 +93,10 @@ export class StreamReceiver implements Receiver {
     const connectionId = newConnectionId();
     let seq = 0;
     let receivedAt = 0;
-    let paused = false;
+    // Reasons the socket is paused: the last chunk's messages not yet written, the queue full.
+    let holds = 0;
+    let heldByQueue = false;
+    let lastPushed: RawMessage | undefined;
 
     const framer = new StreamFramer(
       (text, truncated, size) => {
@@ -111,27 +114,42 @@ export class StreamReceiver implements Receiver {
           size,
         };
         queue.pushAlways(message, queuedSize(message));
+        lastPushed = message;
       },
       { maxMessageBytes, octetCounting: true, onFramingError: () => received.framingErrors.inc() },
     );
 
-    const resume = (): void => {
-      paused = false;
-      if (socket.destroyed) return;
+    const hold = (): void => {
+      if (holds++ > 0) return;
+      socket.pause();
+      // Backpressure is not idleness: no timeout while we are the ones not reading.
+      socket.setTimeout(0);
+    };
+    const release = (): void => {
+      if (--holds > 0 || socket.destroyed) return;
       if (idleTimeoutMs > 0) socket.setTimeout(idleTimeoutMs);
       socket.resume();
+    };
+    const releaseQueue = (): void => {
+      heldByQueue = false;
+      release();
     };
 
     socket.on('data', (chunk: Buffer) => {
       receivedAt = Date.now();
       received.bytes.inc(chunk.length);
       framer.push(chunk);
-      if (!paused && queue.isFull()) {
-        paused = true;
-        socket.pause();
-        // Backpressure is not idleness: no timeout while we are the ones not reading.
-        socket.setTimeout(0);
-        queue.onDrain(resume);
+      // What was read is written (to the sink's buffer) before more is read: a crash loses nothing
+      // the sender believes delivered beyond the chunk in hand.
+      if (lastPushed !== undefined) {
+        hold();
+        lastPushed.onWritten = release;
+        lastPushed = undefined;
+      }
+      if (!heldByQueue && queue.isFull()) {
+        heldByQueue = true;
+        hold();
+        queue.onDrain(releaseQueue);
       }
     });
     socket.on('end', () => {

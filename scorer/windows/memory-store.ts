@@ -203,10 +203,34 @@ class HeavyEntity {
 }
 
 type EntityState = number[] | HeavyEntity;
+/** IPv4 entities (`i:a.b.c.d`, most of them) are keyed by the address as a number: no key string. */
+type EntityKey = string | number;
+
+function compactKey(key: string): EntityKey {
+  if (key.charCodeAt(0) !== 0x69 /* i */ || key.charCodeAt(1) !== 0x3a /* : */) return key;
+  let value = 0;
+  let octet = -1;
+  let dots = 0;
+  for (let i = 2; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c === 0x2e) {
+      if (octet < 0 || dots === 3) return key;
+      value = value * 256 + octet;
+      octet = -1;
+      dots++;
+    } else if (c >= 0x30 && c <= 0x39) {
+      octet = octet < 0 ? c - 0x30 : octet * 10 + (c - 0x30);
+      if (octet > 255) return key;
+    } else {
+      return key;
+    }
+  }
+  return dots === 3 && octet >= 0 ? value * 256 + octet : key;
+}
 
 export class MemoryWindowStore implements WindowStore {
   readonly name = 'memory';
-  private readonly entities = new Map<string, EntityState>();
+  private readonly entities = new Map<EntityKey, EntityState>();
   private readonly blooms = new Map<number, RotatingBloomFilter>();
   private readonly profiles = new Map<string, Float64Array>();
   private watermark = 0;
@@ -260,7 +284,7 @@ export class MemoryWindowStore implements WindowStore {
   }
 
   /** Returns the entity's state, creating it and keeping the Map in (approximate) LRU order. */
-  private entity(key: string, second: number): EntityState {
+  private entity(key: EntityKey, second: number): EntityState {
     let state = this.entities.get(key);
     if (state === undefined) {
       state = [second];
@@ -304,14 +328,17 @@ export class MemoryWindowStore implements WindowStore {
   ): void {
     const windows = SPEC_WINDOWS[slot]!;
     const slices = timeField === 1 ? COUNT_SLICES : DISTINCT_SLICES;
-    let state = this.entity(key, second);
+    const mapKey = compactKey(key);
+    let state = this.entity(mapKey, second);
     if (Array.isArray(state)) {
       const tag = slot * 2 + (timeField - 1);
-      if (readOnly || addLight(state, tag, a, b, timeField)) {
-        queryLight(state, tag, timeField, windows, slices, second, out, offset);
+      const updated = readOnly ? state : addLight(state, tag, a, b, timeField);
+      if (updated !== null) {
+        if (updated !== state) this.entities.set(mapKey, updated);
+        queryLight(updated, tag, timeField, windows, slices, second, out, offset);
         return;
       }
-      state = this.promote(key, state);
+      state = this.promote(mapKey, state);
     }
     const heavy = timeField === 1 ? state.count(slot) : state.distinct(slot);
     if (!readOnly) heavy.add(windows, a, b);
@@ -319,7 +346,7 @@ export class MemoryWindowStore implements WindowStore {
   }
 
   /** Replays a light entity's records into heavy structures and puts it in the Map. */
-  private promote(key: string, light: number[]): HeavyEntity {
+  private promote(key: EntityKey, light: number[]): HeavyEntity {
     const heavy = new HeavyEntity(light[0]!);
     for (let k = 1; k < light.length; k += 3) {
       const tag = light[k]!;
@@ -370,20 +397,27 @@ export class MemoryWindowStore implements WindowStore {
 /**
  * Adds to a light record: a count record is (tag, second, amount) merged per second; a distinct
  * record is (tag, hash, last second) merged per member. `timeField` is the record field holding
- * the time (1 for counts, 2 for distinct). Returns false when a new record does not fit.
+ * the time (1 for counts, 2 for distinct). Returns the entity's array — a new one, exactly one
+ * record longer, when a record was added (push would leave V8's growth slack of 16+ slots in every
+ * one of millions of light entities) — or null when a new record does not fit.
  */
-function addLight(state: number[], tag: number, key: number, value: number, timeField: 1 | 2): boolean {
+function addLight(state: number[], tag: number, key: number, value: number, timeField: 1 | 2): number[] | null {
   for (let k = 1; k < state.length; k += 3) {
     if (state[k] === tag && state[k + 1] === key) {
       if (timeField === 1) state[k + 2]! += value;
       else if (state[k + 2]! < value) state[k + 2] = value;
-      return true;
+      return state;
     }
   }
   prune(state, timeField === 1 ? key : value);
-  if (state.length + 3 > LIGHT_LIMIT) return false;
-  state.push(tag, key, value);
-  return true;
+  const length = state.length;
+  if (length + 3 > LIGHT_LIMIT) return null;
+  const grown = new Array<number>(length + 3);
+  for (let k = 0; k < length; k++) grown[k] = state[k]!;
+  grown[length] = tag;
+  grown[length + 1] = key;
+  grown[length + 2] = value;
+  return grown;
 }
 
 /** Window results from light records: sum of amounts (counts) or number of members (distinct). */

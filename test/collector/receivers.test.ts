@@ -28,10 +28,12 @@ async function tcpReceiver(ctx: ReceiverContext, idleTimeoutMs = 0, maxConnectio
   return [receiver, await receiver.listen()];
 }
 
+/** Takes what is queued, as the pipeline does, and reports it written (connections read on). */
 function drain(ctx: ReceiverContext): RawMessage[] {
   const out: RawMessage[] = [];
   const all: RawMessage[] = [];
   while (ctx.queue.drainInto(out, 1000) > 0) all.push(...out);
+  for (const message of all) message.onWritten?.();
   return all;
 }
 
@@ -81,6 +83,28 @@ t.test('pauses a TCP sender while the queue is full and loses nothing', async (t
     ['<13>message number 0 with some padding to make it longer', '<13>message number 1 with some padding to make it longer', '<13>message number 2 with some padding to make it longer'],
   );
   t.ok(received.every((m, i) => m.seq === i), 'in order, numbered per connection');
+});
+
+t.test('reads no more of a connection until what it read is written', async (t) => {
+  const ctx = context();
+  const [receiver, port] = await tcpReceiver(ctx);
+  t.teardown(() => receiver.close());
+  const socket = await connect(port);
+  socket.write('<13>first\n');
+  await until(() => ctx.queue.length === 1);
+  socket.write('<13>second\n');
+  await new Promise((r) => setTimeout(r, 200));
+  t.equal(ctx.queue.length, 1, 'the second chunk waits in the socket');
+  const out: RawMessage[] = [];
+  ctx.queue.drainInto(out, 10);
+  t.equal(out[0]!.text, '<13>first');
+  t.type(out[0]!.onWritten, 'function');
+  out[0]!.onWritten!();
+  await until(() => ctx.queue.length === 1);
+  ctx.queue.drainInto(out, 10);
+  t.equal(out[0]!.text, '<13>second', 'read once the first was written');
+  out[0]!.onWritten?.();
+  socket.end();
 });
 
 t.test('drops UDP datagrams that find the queue full, and counts them', async (t) => {
@@ -141,6 +165,10 @@ t.test('garbage, huge length prefixes, truncated frames and slow writers: no exc
   const ctx = context(100_000, [], 1024);
   const [receiver, port] = await tcpReceiver(ctx, 5000);
   t.teardown(() => receiver.close());
+  // A pipeline stand-in: takes what is queued and reports it written, so connections read on.
+  const messages: RawMessage[] = [];
+  const pipeline = setInterval(() => messages.push(...drain(ctx)), 5);
+  t.teardown(() => clearInterval(pipeline));
   let seed = 7;
   const random = (): number => {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
@@ -173,7 +201,7 @@ t.test('garbage, huge length prefixes, truncated frames and slow writers: no exc
   }
   slow.end();
   await new Promise((r) => slow.once('close', r));
-  const messages = drain(ctx);
+  messages.push(...drain(ctx));
   for (let i = 0; i < attacks.length; i++) {
     if (i === 2) continue; // a frame cut short swallows the bytes it declared: that is the framing
     t.ok(messages.some((m) => m.text === `<13>marker-${i}`), `marker after attack ${i} arrived`);

@@ -4,7 +4,8 @@
  * must flag the same anomalies as one collector receiving all of it. Real `siemad analyze`
  * processes fed through standard input in step, and a real redis-server.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import t from 'tap';
 import { generateStream } from '../../eval/generator/generate-stream.js';
 import { startRedis } from '../helpers/redis.js';
@@ -18,7 +19,7 @@ import { ensureBuilt, SIEMAD } from '../helpers/siemad.js';
 const STEP = 8;
 
 interface Collector {
-  child: ChildProcessWithoutNullStreams;
+  child: ChildProcessByStdio<Writable, Readable, null>;
   lineNumbers: number[];
   /** Risk of each of its events so far, in order. */
   risks: number[];
