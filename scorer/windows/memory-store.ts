@@ -2,6 +2,7 @@ import { OpCode, RESULTS_PER_OP, SLOTS, type OpBatch, type SlotSpec, type Window
 import { RotatingBloomFilter } from './sketch/bloom.js';
 import { hash32 } from './sketch/hash.js';
 import { hllAddHash, hllEstimate, hllRank, HLL_REGISTERS } from './sketch/hyperloglog.js';
+import { Ipv4Table, STRIDE as TABLE_STRIDE } from './ipv4-table.js';
 import { COUNT_SLICES, DISTINCT_SLICES, EXACT_MEMBERS, sliceLength, toSecond } from './window-math.js';
 
 export interface MemoryStoreOptions {
@@ -21,14 +22,17 @@ export const DEFAULT_MEMORY_STORE_OPTIONS: MemoryStoreOptions = {
 
 /**
  * Window state in process memory. Most entities (an internet IP with one failed login) are
- * "light": one flat number array `[lastSecond, tag, a, b, tag, a, b, ...]` holding per-second
- * counts (`tag = slot*2`, a = second, b = amount) and distinct members (`tag = slot*2+1`,
- * a = member hash, b = last second). An entity whose array outgrows LIGHT_LIMIT becomes "heavy":
+ * "light": their state is `[lastSecond, tag, a, b, tag, a, b, ...]` holding per-second counts
+ * (`tag = slot*2+1`, a = second, b = amount) and distinct members (`tag = slot*2+2`, a = member
+ * hash, b = last second) — for IPv4 addresses in the flat Ipv4Table (up to RECORDS records), else
+ * as one number array per entity in a Map. An entity whose array outgrows LIGHT_LIMIT becomes "heavy":
  * fixed rings of slices per window and, past EXACT_MEMBERS, HyperLogLog sketches. Both forms
  * answer with the semantics of window-math.ts. Entities idle longer than the longest window expire;
  * beyond `maxEntities` the least recently active are evicted.
  */
 const LIGHT_LIMIT = 1 + 3 * 16;
+/** How often (in event time) the IPv4 table is swept for idle addresses. */
+const TABLE_SWEEP_S = 600;
 /** Re-inserting an entity in the Map (LRU order) on every touch is costly; do it at most this often. */
 const TOUCH_RESOLUTION_S = 30;
 
@@ -231,6 +235,8 @@ function compactKey(key: string): EntityKey {
 export class MemoryWindowStore implements WindowStore {
   readonly name = 'memory';
   private readonly entities = new Map<EntityKey, EntityState>();
+  private readonly table = new Ipv4Table();
+  private nextTableSweep = 0;
   private readonly blooms = new Map<number, RotatingBloomFilter>();
   private readonly profiles = new Map<string, Float64Array>();
   private watermark = 0;
@@ -275,7 +281,7 @@ export class MemoryWindowStore implements WindowStore {
   }
 
   stats(): { entities: number } {
-    return { entities: this.entities.size + this.profiles.size };
+    return { entities: this.entities.size + this.table.size + this.profiles.size };
   }
 
   async close(): Promise<void> {
@@ -329,13 +335,14 @@ export class MemoryWindowStore implements WindowStore {
     const windows = SPEC_WINDOWS[slot]!;
     const slices = timeField === 1 ? COUNT_SLICES : DISTINCT_SLICES;
     const mapKey = compactKey(key);
+    if (typeof mapKey === 'number' && this.updateInTable(mapKey, slot, timeField, a, b, second, readOnly, out, offset)) return;
     let state = this.entity(mapKey, second);
     if (Array.isArray(state)) {
-      const tag = slot * 2 + (timeField - 1);
+      const tag = storedTag(slot, timeField);
       const updated = readOnly ? state : addLight(state, tag, a, b, timeField);
       if (updated !== null) {
         if (updated !== state) this.entities.set(mapKey, updated);
-        queryLight(updated, tag, timeField, windows, slices, second, out, offset);
+        queryRecords(updated, 1, updated.length, tag, timeField, windows, slices, second, out, offset);
         return;
       }
       state = this.promote(mapKey, state);
@@ -345,11 +352,50 @@ export class MemoryWindowStore implements WindowStore {
     heavy.query(windows, second, out, offset);
   }
 
+  /**
+   * The IPv4 fast path: an address in the table (or new) is updated there. Returns false when the
+   * address lives in the Map, or has just been moved there because its records outgrew a slot.
+   */
+  private updateInTable(
+    ip: number,
+    slot: number,
+    timeField: 1 | 2,
+    a: number,
+    b: number,
+    second: number,
+    readOnly: boolean,
+    out: Float64Array,
+    offset: number,
+  ): boolean {
+    const table = this.table;
+    let at = table.find(ip);
+    if (at < 0) {
+      if (this.entities.has(ip)) return false;
+      at = table.insert(ip, second);
+    }
+    const data = table.data;
+    const base = at * TABLE_STRIDE;
+    if (second > data[base]!) data[base] = second;
+    const tag = storedTag(slot, timeField);
+    if (!readOnly && !addToSlot(data, base, tag, a, b, timeField, second)) {
+      // Outgrown: the address continues as a light array in the Map.
+      const records: number[] = [data[base]!];
+      for (let k = base + 1; k < base + TABLE_STRIDE; k += 3) {
+        if (data[k] !== 0) records.push(data[k]!, data[k + 1]!, data[k + 2]!);
+      }
+      table.remove(at);
+      this.entities.set(ip, records);
+      return false;
+    }
+    queryRecords(data, base + 1, base + TABLE_STRIDE, tag, timeField, SPEC_WINDOWS[slot]!, timeField === 1 ? COUNT_SLICES : DISTINCT_SLICES, second, out, offset);
+    return true;
+  }
+
   /** Replays a light entity's records into heavy structures and puts it in the Map. */
   private promote(key: EntityKey, light: number[]): HeavyEntity {
     const heavy = new HeavyEntity(light[0]!);
     for (let k = 1; k < light.length; k += 3) {
-      const tag = light[k]!;
+      const tag = light[k]! - 1;
       const slot = tag >> 1;
       if ((tag & 1) === 0) heavy.count(slot).add(SPEC_WINDOWS[slot]!, light[k + 1]!, light[k + 2]!);
       else heavy.distinct(slot).add(SPEC_WINDOWS[slot]!, light[k + 1]!, light[k + 2]!);
@@ -382,14 +428,30 @@ export class MemoryWindowStore implements WindowStore {
     if (second > profile[0]!) profile[0] = second;
   }
 
-  /** Drops entities idle beyond every window, and the least recently active beyond the bound. */
+  /**
+   * Drops entities idle beyond every window and, beyond the bound, the least recently active:
+   * those last seen before a second chosen (by sampling the table) so that about the excess goes.
+   */
   private expire(): void {
-    const cutoff = this.watermark - ENTITY_HORIZON_S - 60;
+    const { maxEntities } = this.options;
+    const table = this.table;
+    let before = this.watermark - ENTITY_HORIZON_S - 60;
+    const excess = this.entities.size + table.size - maxEntities;
+    if (excess > 0 && table.size > 0) {
+      before = Math.max(before, table.lastSecondQuantile(excess / (this.entities.size + table.size)) + 1);
+    }
+    // The Map is in (approximate) least-recently-active order.
     for (const [key, state] of this.entities) {
       const last = Array.isArray(state) ? state[0]! : state.last;
-      if (last >= cutoff && this.entities.size <= this.options.maxEntities) break;
-      if (last >= cutoff) this.evictions++;
+      if (last >= before && this.entities.size + table.size <= maxEntities) break;
+      if (last >= this.watermark - ENTITY_HORIZON_S - 60) this.evictions++;
       this.entities.delete(key);
+    }
+    // The table is swept (a pass over all its slots) every TABLE_SWEEP_S of event time, or to evict.
+    if (excess > 0 || this.watermark >= this.nextTableSweep) {
+      const removed = table.removeOlderThan(before);
+      if (excess > 0) this.evictions += removed;
+      this.nextTableSweep = this.watermark + TABLE_SWEEP_S;
     }
   }
 }
@@ -420,9 +482,14 @@ function addLight(state: number[], tag: number, key: number, value: number, time
   return grown;
 }
 
-/** Window results from light records: sum of amounts (counts) or number of members (distinct). */
-function queryLight(
-  state: number[],
+/**
+ * Window results from light records in `state[start..end)`: sum of amounts (counts) or number of
+ * members (distinct) of the records with stored tag `tag`.
+ */
+function queryRecords(
+  state: ArrayLike<number>,
+  start: number,
+  end: number,
   tag: number,
   timeField: 1 | 2,
   windows: readonly number[],
@@ -435,15 +502,55 @@ function queryLight(
     const length = sliceLength(windows[w]!, slices);
     const current = Math.floor(second / length);
     const first = (current - (slices - 1)) * length;
-    const end = (current + 1) * length;
+    const last = (current + 1) * length;
     let result = 0;
-    for (let k = 1; k < state.length; k += 3) {
+    for (let k = start; k < end; k += 3) {
       if (state[k] !== tag) continue;
       const time = state[k + timeField]!;
-      if (time >= first && time < end) result += timeField === 1 ? state[k + 2]! : 1;
+      if (time >= first && time < last) result += timeField === 1 ? state[k + 2]! : 1;
     }
     out[offset + w] = result;
   }
+}
+
+/**
+ * Adds a record to an IPv4 table slot (merging as addLight does); records past their window are
+ * dropped to make room. Returns false when the slot has no room for a new record.
+ */
+function addToSlot(data: Uint32Array, base: number, tag: number, key: number, value: number, timeField: 1 | 2, second: number): boolean {
+  let free = -1;
+  const end = base + TABLE_STRIDE;
+  for (let k = base + 1; k < end; k += 3) {
+    const stored = data[k]!;
+    if (stored === tag && data[k + 1] === key) {
+      if (timeField === 1) data[k + 2]! += value;
+      else if (data[k + 2]! < value) data[k + 2] = value;
+      return true;
+    }
+    if (stored === 0) {
+      if (free < 0) free = k;
+    } else if (!recordAlive(data, k, second)) {
+      data[k] = 0;
+      if (free < 0) free = k;
+    }
+  }
+  if (free < 0) return false;
+  data[free] = tag;
+  data[free + 1] = key;
+  data[free + 2] = value;
+  return true;
+}
+
+/** Stored tag of a slot's records: 1 + slot*2 for counts, 2 + slot*2 for distinct (0 = unused). */
+function storedTag(slot: number, timeField: 1 | 2): number {
+  return slot * 2 + timeField;
+}
+
+/** Whether the record with stored tag `tag` at `k` is still inside its slot's longest window. */
+function recordAlive(state: ArrayLike<number>, k: number, second: number): boolean {
+  const tag = state[k]! - 1;
+  const recordSecond = (tag & 1) === 0 ? state[k + 1]! : state[k + 2]!;
+  return recordSecond >= second - SLOT_HORIZON_S[tag >> 1]!;
 }
 
 /** Removes a light entity's records older than their slot's longest window. */
@@ -451,8 +558,7 @@ function prune(state: number[], second: number): void {
   let write = 1;
   for (let k = 1; k < state.length; k += 3) {
     const tag = state[k]!;
-    const recordSecond = (tag & 1) === 0 ? state[k + 1]! : state[k + 2]!;
-    if (recordSecond >= second - SLOT_HORIZON_S[tag >> 1]!) {
+    if (recordAlive(state, k, second)) {
       if (write !== k) {
         state[write] = tag;
         state[write + 1] = state[k + 1]!;
