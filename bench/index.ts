@@ -40,8 +40,17 @@ const { values } = parseArgs({
     warmup: { type: 'boolean', default: true },
     'no-warmup': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+if (values.help) {
+  process.stdout.write(
+    'Usage: npm run bench:index -- [--events 300000] [--scoring false|true] [--heap 1g] [--bulk-max-events 5000]\n' +
+      '       [--bulk-concurrency 2] [--buffer-fsync interval|always|never] [--no-warmup] [--keep]\n' +
+      'Events/s from TCP into OpenSearch, with the collector\'s CPU share and RSS; SIEMAD_BENCH_OPENSEARCH_URL uses a running cluster.\n',
+  );
+  process.exit(0);
+}
 const total = Number(values.events);
 if (values['no-warmup']) values.warmup = false;
 
