@@ -139,8 +139,8 @@ export class StreamReceiver implements Receiver {
       receivedAt = Date.now();
       received.bytes.inc(chunk.length);
       framer.push(chunk);
-      // What was read is written (to the sink's buffer) before more is read: a crash loses nothing
-      // the sender believes delivered beyond the chunk in hand.
+      // What was read is written (to the sink's buffer) before more is read: a crash loses at most
+      // the chunk in hand and what the kernel holds for this socket.
       if (lastPushed !== undefined) {
         hold();
         lastPushed.onWritten = release;
