@@ -8,7 +8,6 @@ import { ACTIONS } from './actions.js';
 import { classify, DATASETS, setDataset, setGroup, setTargetUser, setUserName } from './fields.js';
 import { trimEndSpaces } from './scan.js';
 
-const QUOTE = 39;
 
 /** Reused between calls: up to three quoted names read by `readQuotedNames`. */
 const names = ['', '', ''];
