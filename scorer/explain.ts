@@ -59,6 +59,8 @@ export function reasonText(feature: number, value: number, event: EcsEvent, stat
       return `first login of ${user} from ${ip}`;
     case F.new_user_net_login:
       return `first login of ${user} from this network`;
+    case F.new_org_net_login:
+      return `first successful login from ${ip}'s network by anyone`;
     case F.login_hour_rarity_user:
       return `login of ${user} at ${hourText(event)} is unusual for them (rarity ${v}${n.replace('normal', 'normal rarity')})`;
     case F.activity_hour_rarity_host:
@@ -128,6 +130,7 @@ export function recommendedAction(feature: number, event: EcsEvent): string {
       return `Distributed attack on ${user}: enforce MFA or key-only login for it and watch for a success`;
     case F.new_user_ip_login:
     case F.new_user_net_login:
+    case F.new_org_net_login:
     case F.login_hour_rarity_user:
     case F.privileged_user:
       return `Confirm with ${user} that this login is theirs; if not, lock the account and review the session`;

@@ -21,7 +21,7 @@ FEATURES = (
     ("fail_ips_user_1h", "count", True, A), ("fail_ips_user_24h", "count", True, A),
     ("auth_fail_user_1h", "count", True, A), ("fails_before_success", "count", True, A),
     ("new_ip", "flag", True, ("auth", "firewall", "web")), ("new_user_ip_login", "flag", True, A),
-    ("new_user_net_login", "flag", True, A), ("login_hour_rarity_user", "score", True, A),
+    ("new_user_net_login", "flag", True, A), ("new_org_net_login", "flag", True, A), ("login_hour_rarity_user", "score", True, A),
     ("activity_hour_rarity_host", "score", True, ("auth", "privilege")), ("privileged_user", "flag", False, ("auth", "privilege")),
     ("sudo_fail_user_1h", "count", True, P), ("not_in_sudoers", "flag", False, P),
     ("account_created", "flag", False, P), ("account_created_uid0", "flag", False, P), ("admin_group_added", "flag", False, P),
@@ -150,6 +150,7 @@ def _auth(rows: _Rows, attack: bool) -> None:
     rows.set("new_ip", np.where(failure > 0, rng.random(n) < 0.4, rng.random(n) < 0.01).astype(float))
     rows.set("new_user_ip_login", np.where(failure > 0, 0, rng.random(n) < 0.03).astype(float))
     rows.set("new_user_net_login", rows.values[:, COLUMN["new_user_ip_login"]] * (rng.random(n) < 0.3))
+    rows.set("new_org_net_login", rows.values[:, COLUMN["new_user_net_login"]] * (rng.random(n) < 0.1))
     rows.set("login_hour_rarity_user", np.where(failure > 0, 0, rng.exponential(0.5, n).clip(0, 8)))
     rows.set("activity_hour_rarity_host", rng.exponential(0.4, n).clip(0, 8))
     rows.flag("privileged_user", 0.06)

@@ -45,6 +45,7 @@ export const FEATURES = [
   { name: 'new_ip', kind: 'flag', windowed: true, description: 'first sight of the source IP (30 days)', families: ['auth', 'firewall', 'web'] },
   { name: 'new_user_ip_login', kind: 'flag', windowed: true, description: 'successful login of the user from an IP never seen for them', families: ['auth'] },
   { name: 'new_user_net_login', kind: 'flag', windowed: true, description: 'successful login of the user from a network (/24, /48) never seen for them', families: ['auth'] },
+  { name: 'new_org_net_login', kind: 'flag', windowed: true, description: 'successful login from a network (/24, /48) no one has logged in from before', families: ['auth'] },
   { name: 'login_hour_rarity_user', kind: 'score', windowed: true, description: 'how unusual the hour of a login is for the user (0 = usual, up to 8)', families: ['auth'] },
   { name: 'activity_hour_rarity_host', kind: 'score', windowed: true, description: 'how unusual the hour of a login or privileged action is for the host (0 = usual, up to 8)', families: ['auth', 'privilege'] },
   { name: 'privileged_user', kind: 'flag', windowed: false, description: 'the account is privileged (root, UID 0, admin names)', families: ['auth', 'privilege'] },

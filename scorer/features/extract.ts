@@ -21,8 +21,10 @@ const PRIOR_WEIGHT = 5;
 const MAX_RARITY = 8;
 /** Logins of a user seen before "first login from this IP/network" means anything (cold start). */
 const MIN_HISTORY_FOR_NOVELTY = 5;
+/** Logins to a host seen before "first login from this network for anyone" means anything. */
+const MIN_HOST_HISTORY_FOR_NOVELTY = 20;
 /** Operations one event can issue (the most: a successful login). */
-const OPS_PER_EVENT = 10;
+const OPS_PER_EVENT = 11;
 
 const enum Op {
   AuthFailIp,
@@ -35,6 +37,7 @@ const enum Op {
   UserHour,
   HostHour,
   Admin,
+  OrgNet,
 }
 const enum FirewallOp {
   Ports = 0,
@@ -149,10 +152,12 @@ export class FeatureExtractor {
       case Kind.AuthSuccess: {
         if (ip !== undefined) this.opIndex[base + Op.AuthFailIp] = ops.add(SLOT.auth_fail_by_ip, 'i:' + ip, '', time, 0);
         const hour = this.hours.hourOf(time);
+        const network = ip === undefined ? undefined : networkOf(ip);
+        if (network !== undefined) this.opIndex[base + Op.OrgNet] = ops.add(SLOT.seen_login_net, network, '', time, 1);
         if (user !== undefined) {
           if (ip !== undefined) {
             this.opIndex[base + Op.SeenUserIp] = ops.add(SLOT.seen_user_ip, user + '|' + ip, '', time, 1);
-            this.opIndex[base + Op.SeenUserNet] = ops.add(SLOT.seen_user_net, user + '|' + networkOf(ip), '', time, 1);
+            this.opIndex[base + Op.SeenUserNet] = ops.add(SLOT.seen_user_net, user + '|' + network, '', time, 1);
           }
           this.opIndex[base + Op.UserHour] = ops.add(SLOT.hour_profile_by_user, user, '', time, hour);
           this.opIndex[base + Op.Admin] = ops.add(SLOT.seen_admin, user, '', time, 0);
@@ -247,6 +252,10 @@ export class FeatureExtractor {
       if (this.has(i, Op.SeenUserIp) && this.result(i, Op.UserHour, 1) >= MIN_HISTORY_FOR_NOVELTY) {
         out[row + F.new_user_ip_login] = this.result(i, Op.SeenUserIp, 0) === 0 ? 1 : 0;
         out[row + F.new_user_net_login] = this.result(i, Op.SeenUserNet, 0) === 0 ? 1 : 0;
+      }
+      // Likewise a network nobody has logged in from is news only once the host has some history.
+      if (this.has(i, Op.OrgNet) && this.has(i, Op.HostHour) && this.result(i, Op.HostHour, 1) >= MIN_HOST_HISTORY_FOR_NOVELTY) {
+        out[row + F.new_org_net_login] = this.result(i, Op.OrgNet, 0) === 0 ? 1 : 0;
       }
       const hostProbability = this.hostHourProbability(i);
       out[row + F.activity_hour_rarity_host] = rarity(hostProbability);

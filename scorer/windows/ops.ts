@@ -57,6 +57,7 @@ export const SLOTS = [
   { name: 'hour_profile_by_host', code: OpCode.Profile, windows: [], horizon: 90 * DAY, bins: 24 },
   { name: 'auth_fail_by_user', code: OpCode.Count, windows: [10 * MINUTE, HOUR] },
   { name: 'seen_admin', code: OpCode.Seen, windows: [], horizon: 90 * DAY },
+  { name: 'seen_login_net', code: OpCode.Seen, windows: [], horizon: 90 * DAY },
 ] as const satisfies readonly SlotSpec[];
 
 export type SlotName = (typeof SLOTS)[number]['name'];

@@ -151,3 +151,20 @@ t.test('request content helpers', async (t) => {
   t.ok(queryEntropy('/q?x=8f3a9c1be7d4') > 3);
   t.doesNotThrow(() => sqlInjectionScore(normaliseUrl('%'.repeat(100_000))), 'hostile input is bounded');
 });
+
+t.test('a network nobody has logged in from stands out once the host has history', async (t) => {
+  const lines: string[] = [];
+  const users = ['alice', 'bob', 'carol', 'dave'];
+  for (let day = 0; day < 6; day++) {
+    for (const [k, user] of users.entries()) {
+      lines.push(`${new Date(Date.UTC(2026, 10, 2 + day, 9, k)).toISOString()} bastion sshd[${day}${k}]: Accepted publickey for ${user} from 10.0.4.${17 + k} port 5000${k} ssh2`);
+    }
+  }
+  lines.push(`${new Date(Date.UTC(2026, 10, 8, 9, 30)).toISOString()} bastion sshd[90]: Accepted publickey for alice from 10.0.4.99 port 60000 ssh2`);
+  lines.push(`${new Date(Date.UTC(2026, 10, 8, 9, 31)).toISOString()} bastion sshd[91]: Accepted publickey for bob from 198.51.100.99 port 60000 ssh2`);
+  const { rows } = await features(lines);
+  t.equal(rows[0]![F.new_org_net_login], 0, 'no history yet: not claimed');
+  t.equal(rows[24]![F.new_org_net_login], 0, 'a new address in the office network is no news');
+  t.equal(rows[24]![F.new_user_ip_login], 1, 'though new for alice');
+  t.equal(rows[25]![F.new_org_net_login], 1, 'an outside network nobody came from');
+});
