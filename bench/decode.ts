@@ -5,7 +5,7 @@
  *   npx tsx bench/decode.ts [corpusDir] [secondsPerRound]
  *   npx tsc -p tsconfig.json && node dist/bench/decode.js [corpusDir] [secondsPerRound]
  *
- * Inputs (default /work/shared/corpus, or $SIEMAD_CORPUS): loghub OpenSSH_2k and Linux_2k (file
+ * Inputs (../shared/corpus beside the repository, or $SIEMAD_CORPUS): loghub OpenSSH_2k and Linux_2k (file
  * lines, RFC 3164 without PRI), loghub Apache_2k (Apache error log), the 10k combined access log,
  * netfilter/UFW lines built from the OpenSSH sources (the corpus has no firewall log), and all of
  * them mixed. Rates are messages per CPU second of this process, best of several rounds.
@@ -18,8 +18,9 @@ import { defaultObserver, normalize, type NormalizeContext } from '../collector/
 import type { RawMessage } from '../collector/raw-message.js';
 import type { ParseOptions, SyslogMessage } from '../collector/syslog/message.js';
 import { parseSyslog } from '../collector/syslog/parse.js';
+import { CORPUS_DIR } from '../pipeline/corpus.js';
 
-const corpusDir = process.argv[2] ?? process.env['SIEMAD_CORPUS'] ?? '/work/shared/corpus';
+const corpusDir = process.argv[2] ?? CORPUS_DIR;
 const secondsPerRound = Number(process.argv[3] ?? 1);
 const ROUNDS = 5;
 const RECEIVED_AT = Date.UTC(2026, 10, 22, 12);

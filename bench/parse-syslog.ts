@@ -4,7 +4,7 @@
  *   npx tsc -p tsconfig.json && node dist/bench/parse-syslog.js [corpusDir] [secondsPerRound]
  *   npx tsx bench/parse-syslog.ts [corpusDir] [secondsPerRound]
  *
- * Inputs, from the public corpus (default /work/shared/corpus, or $SIEMAD_CORPUS):
+ * Inputs, from the public corpus (../shared/corpus beside the repository, or $SIEMAD_CORPUS):
  * - rfc3164-file: the loghub OpenSSH and Linux lines as files hold them (no PRI, CRLF);
  * - rfc3164-wire: the same lines with a PRI, as a sender puts them on the wire;
  * - rfc5424: the same messages rewritten as RFC 5424 (RFC 3339 time with microseconds and offset,
@@ -18,8 +18,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ParseOptions } from '../collector/syslog/message.js';
 import { parseSyslog } from '../collector/syslog/parse.js';
+import { CORPUS_DIR } from '../pipeline/corpus.js';
 
-const corpusDir = process.argv[2] ?? process.env['SIEMAD_CORPUS'] ?? '/work/shared/corpus';
+const corpusDir = process.argv[2] ?? CORPUS_DIR;
 const secondsPerRound = Number(process.argv[3] ?? 1);
 const ROUNDS = 5;
 const opts: ParseOptions = { timeZone: 'Europe/Berlin', now: Date.UTC(2026, 10, 22, 12) };

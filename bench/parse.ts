@@ -16,10 +16,11 @@ import { Command } from 'commander';
 import { defaultObserver, normalize, type NormalizeContext } from '../collector/normalize.js';
 import type { RawMessage } from '../collector/raw-message.js';
 import { parseSyslog } from '../collector/syslog/parse.js';
+import { CORPUS_DIR } from '../pipeline/corpus.js';
 
 const options = new Command('bench:parse')
   .option('--seconds <n>', 'CPU seconds per round', Number, 2)
-  .option('--corpus <dir>', 'the shared corpus', process.env['SIEMAD_CORPUS'] ?? join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus'))
+  .option('--corpus <dir>', 'the shared corpus', CORPUS_DIR)
   .parse()
   .opts<{ seconds: number; corpus: string }>();
 

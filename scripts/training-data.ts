@@ -23,6 +23,7 @@ import { VERSION } from '../pipeline/version.js';
 import { FEATURE_COUNT, FEATURES } from '../scorer/features/definitions.js';
 import { FeatureExtractor } from '../scorer/features/extract.js';
 import { MemoryWindowStore } from '../scorer/windows/memory-store.js';
+import { CORPUS_DIR } from '../pipeline/corpus.js';
 
 const GENERATED = [
   { seed: 1001, days: 14, start: '2026-09-07T00:00:00Z' },
@@ -34,7 +35,7 @@ const BATCH = 1024;
 const program = new Command('training-data')
   .description('Write the benign feature matrix (CSV) the models are trained on')
   .requiredOption('--out <file>', 'CSV to write; FILE.spec.json and FILE.sources.txt go beside it')
-  .option('--corpus <dir>', 'the shared public log corpus', path.resolve('..', 'shared', 'corpus'))
+  .option('--corpus <dir>', 'the shared public log corpus', CORPUS_DIR)
   .parse();
 const options = program.opts<{ out: string; corpus: string }>();
 

@@ -1,5 +1,5 @@
 /**
- * Lines of loghub's Thunderbird supercomputer log (/work/shared/corpus/loghub/Thunderbird_2k.log):
+ * Lines of loghub's Thunderbird supercomputer log (the shared corpus, loghub/Thunderbird_2k.log):
  * `LABEL EPOCH YYYY.MM.DD NODE Mmm D hh:mm:ss LOCATION TAG[PID]: CONTENT`, e.g.
  * `- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]: session closed`.
  *

@@ -6,6 +6,7 @@ import t from 'tap';
 import { requireService } from '../helpers/services.js';
 import { ensureBuilt, SIEMAD, startServe } from '../helpers/siemad.js';
 import { makeTestPki } from '../helpers/tls.js';
+import { corpusPath } from '../../pipeline/corpus.js';
 
 const run = promisify(execFile);
 
@@ -60,7 +61,7 @@ t.test('serves /metrics and /healthz, and drains and flushes on SIGTERM', async 
   const health = await fetch(`http://127.0.0.1:${metricsPort}/healthz`);
   t.equal(health.status, 200);
   t.equal(((await health.json()) as { status: string }).status, 'ok');
-  const sent = await run(process.execPath, [SIEMAD, 'send', '--port', String(serve.port('tcp')), '--format', 'rfc5424', '/work/shared/corpus/loghub/OpenSSH_2k.log'].filter((a) => a !== ''), {});
+  const sent = await run(process.execPath, [SIEMAD, 'send', '--port', String(serve.port('tcp')), '--format', 'rfc5424', corpusPath('loghub', 'OpenSSH_2k.log')].filter((a) => a !== ''), {});
   t.match(sent.stdout, /^sent 2000 messages/);
   const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
   for (const name of ['siemad_messages_received_total', 'siemad_bytes_received_total', 'siemad_frames_truncated_total', 'siemad_parse_errors_total', 'siemad_events_total', 'siemad_dropped_total', 'siemad_queue_depth', 'siemad_pipeline_latency_seconds', 'siemad_open_connections']) {
@@ -78,10 +79,10 @@ t.test('TLS 1.2+ with optional client certificates (mTLS)', async (t) => {
   const serve = await startServe(['--scoring', 'false', '--tls-port', '0', '--tls-cert', pki.serverCert, '--tls-key', pki.serverKey, '--tls-ca', pki.caCert, '--tls-require-client-cert', 'true']);
   t.teardown(() => serve.stop());
   const port = serve.port('tls');
-  const withClientCert = await run(process.execPath, [SIEMAD, 'send', '--transport', 'tls', '--port', String(port), '--tls-ca', pki.caCert, '--tls-cert', pki.clientCert, '--tls-key', pki.clientKey, '--format', 'rfc5424', '/work/shared/corpus/loghub/Linux_2k.log']);
+  const withClientCert = await run(process.execPath, [SIEMAD, 'send', '--transport', 'tls', '--port', String(port), '--tls-ca', pki.caCert, '--tls-cert', pki.clientCert, '--tls-key', pki.clientKey, '--format', 'rfc5424', corpusPath('loghub', 'Linux_2k.log')]);
   t.match(withClientCert.stdout, /^sent 2000 messages/);
   await serve.waitForEvents(2000);
-  const withoutClientCert = spawnSync(process.execPath, [SIEMAD, 'send', '--transport', 'tls', '--port', String(port), '--tls-ca', pki.caCert, '/work/shared/corpus/loghub/Linux_2k.log'], { encoding: 'utf8' });
+  const withoutClientCert = spawnSync(process.execPath, [SIEMAD, 'send', '--transport', 'tls', '--port', String(port), '--tls-ca', pki.caCert, corpusPath('loghub', 'Linux_2k.log')], { encoding: 'utf8' });
   t.not(withoutClientCert.status, 0, 'a client without certificate is refused');
   const old = tls.connect({ host: '127.0.0.1', port, ca: [], rejectUnauthorized: false, maxVersion: 'TLSv1.1', minVersion: 'TLSv1' });
   const outcome = await new Promise<string>((resolve) => {

@@ -1,5 +1,5 @@
 /**
- * Every line of the public corpus (/work/shared/corpus, or $SIEMAD_CORPUS) through the parser,
+ * Every line of the public corpus (../shared/corpus beside the repository, or $SIEMAD_CORPUS) through the parser,
  * checked against loghub's own structured parse of the same lines where one exists.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import t from 'tap';
 import type { ParseOptions } from '../../../collector/syslog/message.js';
 import { parseSyslog } from '../../../collector/syslog/parse.js';
+import { CORPUS_DIR } from '../../../pipeline/corpus.js';
 
-const corpusDir = process.env['SIEMAD_CORPUS'] ?? '/work/shared/corpus';
+const corpusDir = CORPUS_DIR;
 const opts: ParseOptions = { timeZone: 'UTC', now: Date.UTC(2026, 10, 22, 12) };
 
 function readLines(relativePath: string): string[] {

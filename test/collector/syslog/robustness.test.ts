@@ -10,11 +10,12 @@ import type { ParseOptions, SyslogMessage } from '../../../collector/syslog/mess
 import { INTERNAL_PARSE_ERROR, parseSyslog } from '../../../collector/syslog/parse.js';
 import { MAX_SD_ELEMENTS, MAX_SD_PARAMS } from '../../../collector/syslog/structured-data.js';
 import { seededRandom } from './seeded-random.js';
+import { CORPUS_DIR } from '../../../pipeline/corpus.js';
 
 const SEED = Number(process.env['SYSLOG_FUZZ_SEED'] ?? 424242);
 const MESSAGES = 120_000;
 const MAX_INPUT = 64 * 1024;
-const corpusDir = process.env['SIEMAD_CORPUS'] ?? '/work/shared/corpus';
+const corpusDir = CORPUS_DIR;
 const optionsPool: ParseOptions[] = [
   { timeZone: 'UTC', now: Date.UTC(2026, 10, 22, 12) },
   { timeZone: 'Europe/Berlin', now: Date.UTC(2027, 0, 1, 0, 30) },

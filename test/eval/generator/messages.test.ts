@@ -6,8 +6,9 @@ import { sudoCommand, sudoNotInSudoers } from '../../../eval/generator/messages/
 import { newUser } from '../../../eval/generator/messages/accounts.js';
 import { ufwBlock } from '../../../eval/generator/messages/ufw.js';
 import { accessLogLine } from '../../../eval/generator/messages/nginx.js';
+import { CORPUS_DIR } from '../../../pipeline/corpus.js';
 
-const CORPUS = '/work/shared/corpus';
+const CORPUS = CORPUS_DIR;
 
 function corpusMessages(file: string): string[] {
   // loghub lines: `Mon DD HH:MM:SS host sshd[pid]: message`, CRLF endings.
