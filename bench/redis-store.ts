@@ -69,12 +69,12 @@ function makeBatches(): OpBatch[] {
         const port = heavy ? 1 + Math.floor(random() * 65535) : pick(commonPorts);
         batch.add(SLOT.seen_ip, ip, '', time, 1);
         batch.add(SLOT.ports_by_ip, 'i:' + ip, String(port), time, 1);
-        batch.add(SLOT.denies_by_ip, 'i:' + ip, '', time, 1);
+        batch.add(SLOT.ports_by_ip_week, 'i:' + ip, String(port), time, 1);
+        batch.add(SLOT.hosts_by_ip, 'i:' + ip, '198.51.100.7', time, 1);
         batch.add(SLOT.hour_profile_by_host, host, '', time, new Date(time).getUTCHours());
       } else if (kind < 0.7) {
         const path = heavy ? `/wp-content/${Math.floor(random() * 5000)}.php` : pick(commonPaths);
-        batch.add(SLOT.web_requests_by_ip, 'i:' + ip, '', time, 1);
-        batch.add(SLOT.web_errors_by_ip, 'i:' + ip, '', time, heavy ? 1 : 0);
+        if (heavy) batch.add(SLOT.web_error_paths_by_ip, 'i:' + ip, path, time, 1);
         batch.add(SLOT.web_paths_by_ip, 'i:' + ip, path, time, 1);
         batch.add(SLOT.hour_profile_by_host, host, '', time, new Date(time).getUTCHours());
       } else if (kind < 0.95) {
@@ -82,7 +82,8 @@ function makeBatches(): OpBatch[] {
         batch.add(SLOT.seen_ip, ip, '', time, 1);
         batch.add(SLOT.auth_fail_by_ip, 'i:' + ip, '', time, 1);
         batch.add(SLOT.users_tried_by_ip, 'i:' + ip, user, time, 1);
-        batch.add(SLOT.auth_fail_by_user, 'u:' + user, '', time, 1);
+        batch.add(SLOT.auth_fail_by_ip_day, 'i:' + ip, '', time, 1);
+        batch.add(SLOT.fail_ips_by_user, 'u:' + user, ip, time, 1);
       } else {
         const user = pick(realUsers);
         batch.add(SLOT.seen_user_ip, user + '|' + ip, '', time, 1);

@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { parseBoolean, parseChoice, parseDuration, parsePositiveInt, parseTimeZone } from '../pipeline/config-values.js';
+import { parseBoolean, parseChoice, parseDuration, parseNumberIn, parsePositiveInt, parseTimeZone } from '../pipeline/config-values.js';
 import { PACKAGE_ROOT } from '../pipeline/package-root.js';
 import type { EventEnricher } from '../pipeline/pipeline.js';
 import { ModelEnsemble } from '../scorer/model/ensemble.js';
 import { AnomalyScorer, type Levels } from '../scorer/scorer.js';
+import { DEFAULT_CALIBRATION } from '../scorer/calibration/site-calibration.js';
+import { FileCalibrationStore, RedisCalibrationStore, type CalibrationStore } from '../scorer/calibration/state-store.js';
 import { MemoryWindowStore } from '../scorer/windows/memory-store.js';
 import { RedisWindowStore } from '../scorer/windows/redis-store.js';
 import type { WindowStore } from '../scorer/windows/ops.js';
@@ -24,6 +26,11 @@ export interface ScoringOptions {
   profileTimeZone: string;
   maxEntities: number;
   maxReasons: number;
+  siteCalibration: boolean;
+  flagBudget: number;
+  calibrationWarmup: number;
+  calibrationCeiling: number;
+  calibrationMaxShift: number;
 }
 
 function parseLevels(value: string): Levels {
@@ -51,11 +58,19 @@ export function addScoringOptions(command: Command): Command {
     .addOption(envOption('--out-of-order-tolerance <duration>', 'SIEMAD_OUT_OF_ORDER_TOLERANCE', 'how late an event may arrive and still count at its own time in windows', parseDuration, 300_000, '5m'))
     .addOption(envOption('--profile-time-zone <zone>', 'SIEMAD_PROFILE_TIME_ZONE', 'time zone of working-hour profiles', parseTimeZone, 'UTC'))
     .addOption(envOption('--max-entities <n>', 'SIEMAD_MAX_ENTITIES', 'entities tracked in memory at most (memory store)', parsePositiveInt, 2_000_000))
-    .addOption(envOption('--max-reasons <n>', 'SIEMAD_MAX_REASONS', 'reasons given per anomaly', parsePositiveInt, 3));
+    .addOption(envOption('--max-reasons <n>', 'SIEMAD_MAX_REASONS', 'reasons given per anomaly', parsePositiveInt, 3))
+    .addOption(envOption('--site-calibration <bool>', 'SIEMAD_SITE_CALIBRATION', "learn this site's score distribution and keep flags within --flag-budget (false: the shipped calibration only)", parseBoolean, true))
+    .addOption(envOption('--flag-budget <per10k>', 'SIEMAD_FLAG_BUDGET', 'flagged events per 10,000 of a family before its threshold rises', parseNumberIn(0.1, 10_000), DEFAULT_CALIBRATION.budgetPer10k))
+    .addOption(envOption('--calibration-warmup <events>', 'SIEMAD_CALIBRATION_WARMUP', "events of a family seen before the site's own threshold replaces the shipped one", parsePositiveInt, DEFAULT_CALIBRATION.warmupEvents))
+    .addOption(envOption('--calibration-ceiling <risk>', 'SIEMAD_CALIBRATION_CEILING', 'shipped risk flagged on any site: the highest a threshold may rise to', parseNumberIn(0.01, 1), DEFAULT_CALIBRATION.ceiling))
+    .addOption(envOption('--calibration-max-shift <risk>', 'SIEMAD_CALIBRATION_MAX_SHIFT', 'largest threshold move per hour of event time, in risk', parseNumberIn(0.001, 1), DEFAULT_CALIBRATION.maxShiftPerHour));
 }
 
-/** Builds the scorer from the options, or no enricher when scoring is off. */
-export async function createScoring(options: ScoringOptions): Promise<EventEnricher[]> {
+/**
+ * Builds the scorer from the options, or no enricher when scoring is off. With `stateDir` (serve)
+ * the site calibration persists: in Redis beside the windows, else in `stateDir/calibration.json`.
+ */
+export async function createScoring(options: ScoringOptions, stateDir?: string): Promise<EventEnricher[]> {
   if (!options.scoring) return [];
   const ensemble = await ModelEnsemble.load(options.modelDir);
   let store: WindowStore;
@@ -67,13 +82,26 @@ export async function createScoring(options: ScoringOptions): Promise<EventEnric
   } else {
     store = new MemoryWindowStore({ maxEntities: options.maxEntities });
   }
-  return [
-    new AnomalyScorer(ensemble, store, {
-      batchSize: options.scoreBatchSize,
-      outOfOrderToleranceMs: options.outOfOrderTolerance,
-      profileTimeZone: options.profileTimeZone,
-      maxReasons: options.maxReasons,
-      ...(options.anomalyLevels !== undefined ? { levels: options.anomalyLevels } : {}),
-    }),
-  ];
+  let calibrationStore: CalibrationStore | undefined;
+  if (stateDir !== undefined && options.siteCalibration) {
+    calibrationStore = options.redisUrl !== undefined
+      ? new RedisCalibrationStore(options.redisUrl, `${options.redisKeyPrefix}calibration`)
+      : new FileCalibrationStore(path.join(stateDir, 'calibration.json'));
+  }
+  const scorer = new AnomalyScorer(ensemble, store, {
+    batchSize: options.scoreBatchSize,
+    outOfOrderToleranceMs: options.outOfOrderTolerance,
+    profileTimeZone: options.profileTimeZone,
+    maxReasons: options.maxReasons,
+    ...(options.anomalyLevels !== undefined ? { levels: options.anomalyLevels } : {}),
+    calibration: {
+      budgetPer10k: options.flagBudget,
+      warmupEvents: options.siteCalibration ? options.calibrationWarmup : Number.POSITIVE_INFINITY,
+      ceiling: options.calibrationCeiling,
+      maxShiftPerHour: options.calibrationMaxShift,
+    },
+    ...(calibrationStore !== undefined ? { calibrationStore } : {}),
+    });
+  await scorer.start();
+  return [scorer];
 }

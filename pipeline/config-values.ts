@@ -26,6 +26,15 @@ export function parsePositiveInt(value: string): number {
   return n;
 }
 
+/** A number within [min, max] (inclusive). */
+export function parseNumberIn(min: number, max: number): (value: string) => number {
+  return (value: string): number => {
+    const n = Number(value.trim());
+    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`expected a number from ${min} to ${max}`);
+    return n;
+  };
+}
+
 const SIZE_UNITS: Record<string, number> = {
   '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2,
   g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3,

@@ -6,6 +6,14 @@ import type { Transport } from '../collector/raw-message.js';
  * (transports, drop reasons, decoder datasets/actions), so cardinality stays bounded. Hot paths hold
  * on to labelled children instead of resolving labels per message.
  */
+/** What the scorer's site calibration reports per event family (scorer/calibration). */
+export interface CalibrationReading {
+  family: string;
+  threshold: number;
+  warm: boolean;
+  flaggedPer10k: number;
+}
+
 export type DropReason = 'queue_full' | 'not_allowed' | 'too_many_connections' | 'buffer_full' | 'shutdown';
 
 export class CollectorMetrics {
@@ -126,6 +134,41 @@ export class CollectorMetrics {
       help: 'Errors writing to a sink, by sink',
       labelNames: ['sink'],
       registers,
+    });
+  }
+
+  /**
+   * Gauges of the scorer's site calibration, read at scrape time: each family's current threshold
+   * (shipped risk), whether it is past its warm-up, and its flagged share of the baseline window.
+   */
+  watchCalibration(read: () => readonly CalibrationReading[]): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'siemad_calibration_threshold',
+      help: "Shipped-model risk at which a family's events are flagged now (the site calibration moves it between the low level and the ceiling)",
+      labelNames: ['family'],
+      registers,
+      collect() {
+        for (const family of read()) this.labels(family.family).set(family.threshold);
+      },
+    });
+    new Gauge({
+      name: 'siemad_calibration_warm',
+      help: "1 once a family has seen enough events for the site's own threshold (until then the shipped one is used)",
+      labelNames: ['family'],
+      registers,
+      collect() {
+        for (const family of read()) this.labels(family.family).set(family.warm ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'siemad_calibration_flagged_per_10k',
+      help: "Events of a family the models flagged, per 10,000, over the calibration's 7-day window (the budget bounds it)",
+      labelNames: ['family'],
+      registers,
+      collect() {
+        for (const family of read()) this.labels(family.family).set(family.flaggedPer10k);
+      },
     });
   }
 

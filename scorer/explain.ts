@@ -1,22 +1,41 @@
 import type { EcsEvent } from '../collector/ecs/event.js';
-import { F, FEATURES } from './features/definitions.js';
+import { F, FEATURES, type FeatureSubject } from './features/definitions.js';
 import type { FamilyFeature } from './model/sidecar.js';
 
 /**
- * Human-readable reasons for an anomaly: for the features that contributed most, their value
- * against what is normal on benign data (the sidecar's 99th percentile), in the analyst's terms:
- * "42 failed logins from 203.0.113.9 in 10 min (normal: ≤ 2)".
+ * Human-readable reasons for an anomaly, in the analyst's terms: "42 failed login attempts from
+ * 203.0.113.9 in 10 min (normal: ≤ 2)". A reason names a feature only when its value lies beyond
+ * what benign traffic shows (the training 99th percentile) in the abnormal direction, so the
+ * "normal" it quotes is never a range the value sits inside.
  */
 export interface Contribution {
+  /** Global feature index. */
   feature: number;
   /** Drop in risk when the feature is set to its benign median. */
   weight: number;
 }
 
+/** What a reason is about, beyond the event's own fields. */
+export interface ReasonContext {
+  event: EcsEvent;
+  /** The address the windows counted for (the event's, or its sshd connection's). */
+  ip: string | undefined;
+}
+
+/** Is `value` beyond the benign range of the feature, in the abnormal (high) direction? */
+export function isAbnormal(value: number, stats: FamilyFeature | undefined): boolean {
+  if (stats === undefined) return false;
+  // A bound quoted as "≤ 2" must be exceeded as shown: compare with the bound as displayed.
+  return value > displayedBound(stats.p99) + 1e-9;
+}
+
+/** The benign bound as quoted: integers below (counts are whole), two decimals below otherwise. */
+function displayedBound(p99: number): number {
+  return p99 >= 10 || Number.isInteger(p99) ? Math.floor(p99) : Math.floor(p99 * 100) / 100;
+}
+
 function normal(stats: FamilyFeature | undefined): string {
-  if (stats === undefined) return '';
-  const p99 = stats.p99;
-  return ` (normal: ≤ ${p99 >= 10 ? Math.round(p99) : Math.round(p99 * 100) / 100})`;
+  return stats === undefined ? '' : ` (normal: ≤ ${displayedBound(stats.p99)})`;
 }
 
 function round(value: number): string {
@@ -28,37 +47,41 @@ function hourText(event: EcsEvent): string {
   return time.length >= 16 ? `${time.slice(11, 16)} UTC` : 'this hour';
 }
 
-export function reasonText(feature: number, value: number, event: EcsEvent, stats: FamilyFeature | undefined): string {
-  const ip = event.source?.ip ?? 'the source';
+export function reasonText(feature: number, value: number, context: ReasonContext, stats: FamilyFeature | undefined): string {
+  const { event } = context;
+  const ip = context.ip ?? 'the source';
   const user = event.user?.name ?? 'the user';
   const host = event.host?.hostname ?? 'the host';
+  const target = event.user?.target?.name ?? '?';
   const v = round(value);
   const n = normal(stats);
   switch (feature) {
+    case F.auth_failure:
+      return `failed login attempt from ${ip}`;
     case F.auth_fail_ip_1m:
-      return `${v} failed logins from ${ip} in 1 min${n}`;
+      return `${v} failed login attempts from ${ip} in 1 min${n}`;
     case F.auth_fail_ip_10m:
-      return `${v} failed logins from ${ip} in 10 min${n}`;
+      return `${v} failed login attempts from ${ip} in 10 min${n}`;
     case F.auth_fail_ip_1h:
-      return `${v} failed logins from ${ip} in 1 h${n}`;
+      return `${v} failed login attempts from ${ip} in 1 h${n}`;
+    case F.auth_fail_ip_24h:
+      return `${v} failed login attempts from ${ip} in 24 h${n}`;
     case F.users_tried_ip_1h:
       return `${v} different user names tried from ${ip} in 1 h${n}`;
     case F.users_tried_ip_24h:
       return `${v} different user names tried from ${ip} in 24 h${n}`;
     case F.fail_ips_user_1h:
-      return `failed logins for ${user} from ${v} different IPs in 1 h${n}`;
-    case F.fail_ips_user_24h:
-      return `failed logins for ${user} from ${v} different IPs in 24 h${n}`;
-    case F.auth_fail_user_1h:
-      return `${v} failed logins for ${user} in 1 h${n}`;
-    case F.fails_before_success:
-      return `successful login of ${user} from ${ip} after ${v} failed logins from it in the last hour${n}`;
+      return `failed logins for ${user} from ${v} different addresses in 1 h${n}`;
+    case F.fail_ips_user_surge:
+      return `${v} more addresses than usual failing for ${user} in the last hour${n}`;
+    case F.failure_burst_before_success:
+      return `successful login of ${user} from ${ip} after ${round(value + 2)} failed attempts from it in the last hour`;
     case F.new_ip:
       return `first sight of ${ip}`;
     case F.new_user_ip_login:
       return `first login of ${user} from ${ip}`;
     case F.new_user_net_login:
-      return `first login of ${user} from this network`;
+      return `first login of ${user} from ${ip}'s network`;
     case F.new_org_net_login:
       return `first successful login from ${ip}'s network by anyone`;
     case F.login_hour_rarity_user:
@@ -72,61 +95,59 @@ export function reasonText(feature: number, value: number, event: EcsEvent, stat
     case F.not_in_sudoers:
       return `${user} is not in sudoers and tried sudo`;
     case F.account_created:
-      return `account ${event.user?.target?.name ?? '?'} created on ${host}`;
+      return `login account ${target} created on ${host}`;
     case F.account_created_uid0:
-      return `account ${event.user?.target?.name ?? '?'} created with UID 0 (root privileges) on ${host}`;
+      return `account ${target} created with UID 0 (root privileges) on ${host}`;
+    case F.admin_group_added:
+      return `${target} added to administrative group ${event.group?.name ?? '?'} on ${host}`;
     case F.ports_ip_1m:
       return `${v} different ports probed by ${ip} in 1 min${n}`;
     case F.ports_ip_30m:
       return `${v} different ports probed by ${ip} in 30 min${n}`;
     case F.ports_ip_24h:
       return `${v} different ports probed by ${ip} in 24 h${n}`;
-    case F.admin_group_added:
-      return `${event.user?.target?.name ?? '?'} added to administrative group ${event.group?.name ?? '?'} on ${host}`;
-    case F.denies_ip_1m:
-      return `${v} firewall denies for ${ip} in 1 min${n}`;
-    case F.denies_ip_30m:
-      return `${v} firewall denies for ${ip} in 30 min${n}`;
-    case F.web_req_ip_1m:
-      return `${v} web requests from ${ip} in 1 min${n}`;
-    case F.web_req_ip_10m:
-      return `${v} web requests from ${ip} in 10 min${n}`;
-    case F.web_err_ratio_ip_10m:
-      return `${Math.round(value * 100)}% of responses to ${ip} were errors in 10 min${stats ? ` (normal: ≤ ${Math.round(stats.p99 * 100)}%)` : ''}`;
+    case F.ports_ip_7d:
+      return `${v} different ports probed by ${ip} in 7 days${n}`;
+    case F.hosts_ip_30m:
+      return `${v} different addresses probed by ${ip} in 30 min${n}`;
+    case F.hosts_ip_24h:
+      return `${v} different addresses probed by ${ip} in 24 h${n}`;
     case F.web_paths_ip_10m:
       return `${v} different URL paths requested by ${ip} in 10 min${n}`;
+    case F.web_error_paths_ip_10m:
+      return `${v} different URL paths answered with an error to ${ip} in 10 min${n}`;
+    case F.web_error_paths_ip_24h:
+      return `${v} different URL paths answered with an error to ${ip} in 24 h${n}`;
     case F.sqli_score:
       return `SQL injection patterns in the URL (${v} patterns)`;
     case F.path_traversal:
       return 'path traversal or sensitive file probe in the URL';
     case F.scanner_user_agent:
       return `scanner user agent "${(event.user_agent?.original ?? '').slice(0, 60)}"`;
-    case F.url_length:
-      return `URL of ${v} characters${n}`;
-    case F.url_entropy:
-      return `random-looking URL query (entropy ${v} bits/char${n})`;
     default:
       return `${FEATURES[feature]?.description ?? 'feature ' + feature}: ${v}`;
   }
 }
 
 /** What an analyst should do first, from the strongest reason. */
-export function recommendedAction(feature: number, event: EcsEvent): string {
-  const ip = event.source?.ip ?? 'the source';
+export function recommendedAction(feature: number, context: ReasonContext): string {
+  const { event } = context;
+  const ip = context.ip ?? 'the source';
   const user = event.user?.name ?? 'the account';
   switch (feature) {
-    case F.fails_before_success:
+    case F.failure_burst_before_success:
       return `Treat as a possible compromise: confirm the login with ${user}, reset its credentials and review the session from ${ip}`;
+    case F.auth_failure:
     case F.auth_fail_ip_1m:
     case F.auth_fail_ip_10m:
     case F.auth_fail_ip_1h:
+    case F.auth_fail_ip_24h:
       return `Block ${ip} (fail2ban or firewall) and check for any successful login from it`;
     case F.users_tried_ip_1h:
     case F.users_tried_ip_24h:
       return `Password spraying: block ${ip} and check the targeted accounts for successful logins`;
     case F.fail_ips_user_1h:
-    case F.fail_ips_user_24h:
-    case F.auth_fail_user_1h:
+    case F.fail_ips_user_surge:
       return `Distributed attack on ${user}: enforce MFA or key-only login for it and watch for a success`;
     case F.new_user_ip_login:
     case F.new_user_net_login:
@@ -140,28 +161,39 @@ export function recommendedAction(feature: number, event: EcsEvent): string {
     case F.account_created_uid0:
     case F.account_created:
     case F.admin_group_added:
-      return `Investigate now: disable account ${event.user?.target?.name ?? '?'} and find who created it`;
+      return `Investigate now: confirm who created or changed account ${event.user?.target?.name ?? '?'}; disable it if nobody did`;
     case F.ports_ip_1m:
     case F.ports_ip_30m:
     case F.ports_ip_24h:
-    case F.denies_ip_1m:
-    case F.denies_ip_30m:
+    case F.ports_ip_7d:
+    case F.hosts_ip_30m:
+    case F.hosts_ip_24h:
       return `Port scan: block ${ip} at the edge and review which probed services are exposed`;
+    case F.web_paths_ip_10m:
+    case F.web_error_paths_ip_10m:
+    case F.web_error_paths_ip_24h:
+    case F.scanner_user_agent:
+      return `Web scan: block ${ip} at the WAF or firewall and check for 2xx responses to its requests`;
+    case F.sqli_score:
+    case F.path_traversal:
+      return `Web attack: block ${ip} at the WAF and check whether any of its payloads was answered 2xx`;
     default:
-      if (event.event.category?.includes('web')) return `Web attack: block ${ip} at the WAF and check for 2xx responses to its requests`;
       return 'Review the event and its entity in context';
   }
 }
 
-/** The entity an anomaly is about, from its strongest reason. */
-export function anomalyEntity(feature: number, event: EcsEvent): string | undefined {
-  const byUser = [F.fail_ips_user_1h, F.fail_ips_user_24h, F.auth_fail_user_1h, F.login_hour_rarity_user, F.sudo_fail_user_1h, F.not_in_sudoers];
-  if (byUser.includes(feature) && event.user?.name !== undefined) return `user.name=${event.user.name}`;
-  if ((feature === F.account_created || feature === F.account_created_uid0 || feature === F.admin_group_added) && event.user?.target?.name !== undefined) {
-    return `user.target.name=${event.user.target.name}`;
-  }
-  if (feature === F.activity_hour_rarity_host && event.host?.hostname !== undefined) return `host.hostname=${event.host.hostname}`;
-  if (event.source?.ip !== undefined) return `source.ip=${event.source.ip}`;
+/** `field=value` of the entity a subject names, falling back to the address, user, then host. */
+export function entityOf(subject: FeatureSubject | undefined, context: ReasonContext): string | undefined {
+  const { event } = context;
+  if (subject === 'user' && event.user?.name !== undefined) return `user.name=${event.user.name}`;
+  if (subject === 'target' && event.user?.target?.name !== undefined) return `user.target.name=${event.user.target.name}`;
+  if (subject === 'host' && event.host?.hostname !== undefined) return `host.hostname=${event.host.hostname}`;
+  if (context.ip !== undefined) return `source.ip=${context.ip}`;
   if (event.user?.name !== undefined) return `user.name=${event.user.name}`;
   return event.host?.hostname !== undefined ? `host.hostname=${event.host.hostname}` : undefined;
+}
+
+/** The entity an anomaly explained by `feature` is about. */
+export function anomalyEntity(feature: number, context: ReasonContext): string | undefined {
+  return entityOf(FEATURES[feature]?.subject, context);
 }

@@ -1,9 +1,12 @@
 import type { AnomalyLevel, EcsEvent } from '../collector/ecs/event.js';
 import type { EventEnricher } from '../pipeline/pipeline.js';
+import { SiteCalibration, DEFAULT_CALIBRATION, type CalibrationOptions, type FamilyCalibrationStatus } from './calibration/site-calibration.js';
+import type { CalibrationStore } from './calibration/state-store.js';
 import { FAMILIES, FEATURE_COUNT } from './features/definitions.js';
 import { FeatureExtractor, NO_FAMILY, type ExtractorOptions } from './features/extract.js';
-import { anomalyEntity, reasonText, recommendedAction, type Contribution } from './explain.js';
+import { anomalyEntity, entityOf, isAbnormal, reasonText, recommendedAction, type Contribution, type ReasonContext } from './explain.js';
 import type { FamilyModel, ModelEnsemble } from './model/ensemble.js';
+import { noveltyCap, unambiguousEvidence } from './policy.js';
 import type { WindowStore } from './windows/ops.js';
 
 export interface Levels {
@@ -20,17 +23,24 @@ export interface ScorerOptions extends ExtractorOptions {
   levels?: Levels;
   /** Reasons kept per anomaly. */
   maxReasons: number;
+  /** Site calibration settings (defaults: DEFAULT_CALIBRATION). */
+  calibration?: Partial<Omit<CalibrationOptions, 'low'>>;
+  /** Where the site calibration persists between runs (none: it starts afresh each run). */
+  calibrationStore?: CalibrationStore;
 }
 
 /** ECS `event.severity` per level (the numbers Elastic detection rules use). */
 const SEVERITY: Record<AnomalyLevel, number> = { none: 0, low: 21, medium: 47, high: 73, critical: 99 };
+const LEVEL_RANK: Record<AnomalyLevel, number> = { none: 0, low: 1, medium: 2, high: 3, critical: 4 };
 
 /** A contribution below this (in risk) is not worth a reason. */
 const MIN_CONTRIBUTION = 0.02;
-/** An explanation is reused for the same entity and features within this risk and event time. */
+/** An explanation is reused for the same entity and abnormal features within this risk and event time. */
 const REUSE_RISK_DELTA = 0.1;
 const REUSE_MS = 300_000;
 const MAX_CACHED_EXPLANATIONS = 10_000;
+/** How often (wall clock) the site calibration is saved while serving. */
+const SAVE_INTERVAL_MS = 60_000;
 
 interface CachedExplanation {
   contributions: Contribution[];
@@ -38,23 +48,39 @@ interface CachedExplanation {
   time: number;
 }
 
+/** An anomalous event the models flagged, waiting for its reasons. */
+interface Pending {
+  row: number;
+  family: number;
+  abnormal: number[];
+  context: ReasonContext;
+}
+
 /**
- * The inline scorer: features from window state, the ONNX models of the event's family,
- * calibrated risk, levels, and for anomalies the reasons. Reasons come from the model itself:
- * each feature of an anomalous event is reset in turn to its benign median for the family and the
- * event rescored; the features whose reset lowers the risk most are the reasons. Events outside
- * the scored families (cron, service messages) carry nothing these features measure: risk 0.
+ * The inline scorer: features from window state, the ONNX models of the event's family, the
+ * site calibration (scorer/README.md), domain policy, levels, and for anomalies the reasons.
+ * Reasons come from the model: each abnormal feature of an anomalous event (beyond its benign
+ * range) is reset in turn to its benign median and the event rescored; those whose reset lowers
+ * the risk most are the reasons. Events outside the scored families (cron, service messages)
+ * carry nothing these features measure: risk 0.
+ *
+ * Everything is decided in stream order on event time, so the same stream gives the same result
+ * through `serve`, `analyze` or `replay`, whatever the batch boundaries.
  */
 export class AnomalyScorer implements EventEnricher {
   readonly name = 'scorer';
   private readonly extractor: FeatureExtractor;
   private readonly levels: Levels;
+  private readonly calibration: SiteCalibration;
   private raw = new Float32Array(0);
   private families = new Int8Array(0);
+  private shippedRisks = new Float32Array(0);
   private risks = new Float32Array(0);
   private modelRisks = new Float32Array(0);
   private readonly maxModels: number;
   private readonly explanations = new Map<string, CachedExplanation>();
+  private saveTimer: NodeJS.Timeout | undefined;
+  private saving: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ensemble: ModelEnsemble,
@@ -64,10 +90,25 @@ export class AnomalyScorer implements EventEnricher {
     this.extractor = new FeatureExtractor(store, options);
     this.levels = options.levels ?? ensemble.sidecar.levels;
     this.maxModels = Math.max(...FAMILIES.map((family) => ensemble.families[family].modelNames.length));
+    this.calibration = new SiteCalibration({ ...DEFAULT_CALIBRATION, ...options.calibration, low: this.levels.low });
   }
 
   get modelVersion(): string {
     return this.ensemble.version;
+  }
+
+  /** Restores the saved site calibration and saves it periodically from then on. */
+  async start(): Promise<{ restored: boolean }> {
+    const store = this.options.calibrationStore;
+    if (store === undefined) return { restored: false };
+    const state = await store.load();
+    const restored = state !== undefined && this.calibration.load(state);
+    this.saveTimer = setInterval(() => void this.save(), SAVE_INTERVAL_MS).unref();
+    return { restored };
+  }
+
+  calibrationStatus(): FamilyCalibrationStatus[] {
+    return this.calibration.status();
   }
 
   async enrich(events: EcsEvent[]): Promise<void> {
@@ -80,6 +121,7 @@ export class AnomalyScorer implements EventEnricher {
     if (this.families.length >= rows) return;
     this.raw = new Float32Array(rows * FEATURE_COUNT);
     this.families = new Int8Array(rows);
+    this.shippedRisks = new Float32Array(rows);
     this.risks = new Float32Array(rows);
     this.modelRisks = new Float32Array(rows * this.maxModels);
   }
@@ -88,8 +130,7 @@ export class AnomalyScorer implements EventEnricher {
     const n = events.length;
     this.ensureCapacity(n);
     await this.extractor.extract(events, this.raw, this.families);
-    const version = this.ensemble.version;
-    const anomalous: number[][] = FAMILIES.map(() => []);
+    const modelScores: (Record<string, number> | undefined)[] = new Array(n);
     for (let f = 0; f < FAMILIES.length; f++) {
       const model = this.ensemble.families[FAMILIES[f]!];
       const rows: number[] = [];
@@ -98,21 +139,66 @@ export class AnomalyScorer implements EventEnricher {
       const names = model.modelNames;
       await model.score(this.raw, rows, this.risks, this.modelRisks);
       for (let k = 0; k < rows.length; k++) {
-        const risk = this.risks[k]!;
-        const modelScores: Record<string, number> = {};
-        for (let m = 0; m < names.length; m++) modelScores[names[m]!] = round4(this.modelRisks[k * names.length + m]!);
-        const level = this.annotate(events[rows[k]!]!, risk, modelScores, version);
-        if (level !== 'none') anomalous[f]!.push(rows[k]!);
+        const scores: Record<string, number> = {};
+        for (let m = 0; m < names.length; m++) scores[names[m]!] = round4(this.modelRisks[k * names.length + m]!);
+        modelScores[rows[k]!] = scores;
+        this.shippedRisks[rows[k]!] = this.risks[k]!;
       }
     }
-    for (let i = 0; i < n; i++) if (this.families[i] === NO_FAMILY) this.annotate(events[i]!, 0, {}, version);
-    for (let f = 0; f < FAMILIES.length; f++) {
-      if (anomalous[f]!.length > 0) await this.explain(events, this.ensemble.families[FAMILIES[f]!], anomalous[f]!);
+    const version = this.ensemble.version;
+    const pending: Pending[] = [];
+    for (let i = 0; i < n; i++) {
+      const event = events[i]!;
+      const time = this.extractor.timeOf(i);
+      this.calibration.advance(time);
+      const f = this.families[i]!;
+      if (f === NO_FAMILY) {
+        this.annotate(event, 0, 'none', {}, version);
+        continue;
+      }
+      const context: ReasonContext = { event, ip: this.extractor.sourceOf(i) };
+      const base = i * FEATURE_COUNT;
+      let risk = this.calibration.risk(f, this.shippedRisks[i]!, time, actorOf(context));
+      let level = this.levelOf(risk);
+      const evidence = unambiguousEvidence(this.raw, base, context);
+      if (evidence !== undefined) {
+        if (LEVEL_RANK[evidence.level] > LEVEL_RANK[level]) {
+          level = evidence.level;
+          risk = Math.max(risk, this.levels[evidence.level as Exclude<AnomalyLevel, 'none'>]);
+        }
+        this.annotate(event, risk, level, modelScores[i]!, version);
+        const anomaly = event.anomaly!;
+        anomaly.reasons = [evidence.reason];
+        anomaly.recommended_action = evidence.action;
+        const entity = anomalyEntity(evidence.feature, context);
+        if (entity !== undefined) anomaly.entity = entity;
+        event.event.reason = evidence.reason;
+        continue;
+      }
+      const abnormal = level === 'none' ? [] : this.abnormalFeatures(f, base);
+      const cap = noveltyCap(abnormal, event);
+      if (cap !== undefined && LEVEL_RANK[cap] < LEVEL_RANK[level]) {
+        level = cap;
+        risk = Math.min(risk, cap === 'none' ? this.levels.low * 0.99 : this.levels.low);
+      }
+      this.annotate(event, risk, level, modelScores[i]!, version);
+      if (level !== 'none') pending.push({ row: i, family: f, abnormal, context });
     }
+    if (pending.length > 0) await this.explain(pending);
   }
 
-  private annotate(event: EcsEvent, risk: number, modelScores: Record<string, number>, version: string): AnomalyLevel {
-    const level = this.levelOf(risk);
+  /** Global indexes of the family's features whose value is beyond the benign range. */
+  private abnormalFeatures(f: number, base: number): number[] {
+    const model = this.ensemble.families[FAMILIES[f]!];
+    const stats = model.spec.features;
+    const out: number[] = [];
+    model.features.forEach((feature, j) => {
+      if (isAbnormal(this.raw[base + feature]!, stats[j])) out.push(feature);
+    });
+    return out;
+  }
+
+  private annotate(event: EcsEvent, risk: number, level: AnomalyLevel, modelScores: Record<string, number>, version: string): void {
     event.event.risk_score = round4(risk);
     event.event.risk_score_norm = Math.round(risk * 1000) / 10;
     event.event.severity = SEVERITY[level];
@@ -124,7 +210,6 @@ export class AnomalyScorer implements EventEnricher {
       reasons: [],
       model_version: version,
     };
-    return level;
   }
 
   private levelOf(risk: number): AnomalyLevel {
@@ -137,78 +222,103 @@ export class AnomalyScorer implements EventEnricher {
   }
 
   /**
-   * Perturbation reasons for the anomalous rows of one family, in one extra scoring run. An attack
-   * makes the same entity anomalous event after event for the same features: the ranking found
-   * for it is reused (texts are rebuilt with the current values) while the entity, its set of
-   * above-normal features and its risk stay about the same, so bursts do not multiply the work.
+   * Perturbation reasons for the anomalous events of a chunk, one extra scoring run per family.
+   * An attack makes the same entity anomalous event after event for the same features: the
+   * ranking found for it is reused (texts are rebuilt with the current values) while the entity,
+   * its abnormal features and its risk stay about the same. Reuse is decided in stream order,
+   * as if events came one at a time, so batch boundaries do not change the reasons.
    */
-  private async explain(events: EcsEvent[], model: FamilyModel, anomalous: number[]): Promise<void> {
-    const stats = model.spec.features;
-    const features = model.features;
-    const rankings = new Map<number, Contribution[]>();
-    const keys = new Map<number, string>();
-    // Candidate (row, feature) pairs: only features above what most benign events have can explain
-    // an anomaly (and perturbing only those keeps the extra scoring small).
-    const candidates: [row: number, local: number][] = [];
-    for (const i of anomalous) {
-      let signature = '';
-      const before = candidates.length;
-      for (let j = 0; j < features.length; j++) {
-        const value = this.raw[i * FEATURE_COUNT + features[j]!]!;
-        if (value > stats[j]!.p90 && value !== stats[j]!.p50) {
-          candidates.push([i, j]);
-          signature += String.fromCharCode(65 + j);
+  private async explain(pending: Pending[]): Promise<void> {
+    const rankings = new Map<Pending, Contribution[]>();
+    /** Pending entries computed in this chunk whose ranking later entries copy. */
+    const sameAs = new Map<Pending, Pending>();
+    const computedHere = new Map<string, Pending>();
+    const toCompute: Pending[] = [];
+    for (const p of pending) {
+      if (p.abnormal.length === 0) continue;
+      const key = this.explanationKey(p);
+      const risk = p.context.event.anomaly!.score;
+      const time = this.extractor.timeOf(p.row);
+      const first = computedHere.get(key);
+      if (first !== undefined) {
+        const firstRisk = first.context.event.anomaly!.score;
+        if (Math.abs(firstRisk - risk) <= REUSE_RISK_DELTA && Math.abs(time - this.extractor.timeOf(first.row)) <= REUSE_MS) {
+          sameAs.set(p, first);
+          continue;
+        }
+      } else {
+        const cached = this.explanations.get(key);
+        if (cached !== undefined && Math.abs(cached.risk - risk) <= REUSE_RISK_DELTA && Math.abs(time - cached.time) <= REUSE_MS) {
+          rankings.set(p, cached.contributions);
+          continue;
         }
       }
-      const event = events[i]!;
-      const key = `${model.family}|${event.source?.ip ?? event.user?.name ?? event.host?.hostname ?? ''}|${signature}`;
-      const cached = this.explanations.get(key);
-      const time = Date.parse(event['@timestamp']);
-      if (cached !== undefined && Math.abs(cached.risk - event.anomaly!.score) <= REUSE_RISK_DELTA && Math.abs(time - cached.time) <= REUSE_MS) {
-        rankings.set(i, cached.contributions);
-        candidates.length = before;
-      } else {
-        keys.set(i, key);
-      }
+      computedHere.set(key, p);
+      toCompute.push(p);
     }
-    if (candidates.length > 0) {
-      const perturbed = new Float32Array(candidates.length * FEATURE_COUNT);
-      candidates.forEach(([i, j], r) => {
-        perturbed.set(this.raw.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT), r * FEATURE_COUNT);
-        perturbed[r * FEATURE_COUNT + features[j]!] = stats[j]!.p50;
-      });
-      const rows = candidates.map((_, r) => r);
-      const risks = new Float32Array(rows.length);
-      await model.score(perturbed, rows, risks, new Float32Array(rows.length * model.modelNames.length));
-      candidates.forEach(([i, j], r) => {
-        const weight = events[i]!.anomaly!.score - risks[r]!;
-        if (weight < MIN_CONTRIBUTION) return;
-        let list = rankings.get(i);
-        if (list === undefined) rankings.set(i, (list = []));
-        list.push({ feature: j, weight });
-      });
+    for (let f = 0; f < FAMILIES.length; f++) {
+      const batch = toCompute.filter((p) => p.family === f);
+      if (batch.length > 0) await this.rank(this.ensemble.families[FAMILIES[f]!], batch, rankings);
     }
-    for (const i of anomalous) {
-      const event = events[i]!;
-      const anomaly = event.anomaly!;
-      let contributions = rankings.get(i);
-      const key = keys.get(i);
-      if (key !== undefined) {
-        contributions = (contributions ?? []).sort((a, b) => b.weight - a.weight).slice(0, this.options.maxReasons);
-        // No single feature explains it: name those furthest above normal instead.
-        if (contributions.length === 0) contributions = this.furthestAboveNormal(i, model);
-        this.remember(key, { contributions, risk: anomaly.score, time: Date.parse(event['@timestamp']) });
-      }
-      const ranking = contributions ?? [];
-      anomaly.reasons = ranking.map((c) => reasonText(features[c.feature]!, this.raw[i * FEATURE_COUNT + features[c.feature]!]!, event, stats[c.feature]));
-      const top = ranking[0];
-      if (top !== undefined) {
-        anomaly.recommended_action = recommendedAction(features[top.feature]!, event);
-        const entity = anomalyEntity(features[top.feature]!, event);
-        if (entity !== undefined) anomaly.entity = entity;
-      }
-      if (anomaly.reasons[0] !== undefined) event.event.reason = anomaly.reasons[0];
+    for (const p of toCompute) {
+      this.remember(this.explanationKey(p), { contributions: rankings.get(p)!, risk: p.context.event.anomaly!.score, time: this.extractor.timeOf(p.row) });
     }
+    for (const [p, first] of sameAs) rankings.set(p, rankings.get(first)!);
+    for (const p of pending) this.writeReasons(p, rankings.get(p) ?? []);
+  }
+
+  private explanationKey(p: Pending): string {
+    const event = p.context.event;
+    return `${p.family}|${p.context.ip ?? event.user?.name ?? event.host?.hostname ?? ''}|${p.abnormal.join(',')}`;
+  }
+
+  /** Ranks each entry's abnormal features by how much resetting them to normal lowers its risk. */
+  private async rank(model: FamilyModel, batch: Pending[], rankings: Map<Pending, Contribution[]>): Promise<void> {
+    const stats = model.spec.features;
+    const local = new Map<number, number>(model.features.map((feature, j) => [feature, j]));
+    const candidates: [p: Pending, feature: number][] = [];
+    for (const p of batch) for (const feature of p.abnormal) candidates.push([p, feature]);
+    const perturbed = new Float32Array(candidates.length * FEATURE_COUNT);
+    candidates.forEach(([p, feature], r) => {
+      perturbed.set(this.raw.subarray(p.row * FEATURE_COUNT, (p.row + 1) * FEATURE_COUNT), r * FEATURE_COUNT);
+      perturbed[r * FEATURE_COUNT + feature] = stats[local.get(feature)!]!.p50;
+    });
+    const rows = candidates.map((_, r) => r);
+    const risks = new Float32Array(rows.length);
+    await model.score(perturbed, rows, risks, new Float32Array(rows.length * model.modelNames.length));
+    for (const p of batch) rankings.set(p, []);
+    candidates.forEach(([p, feature], r) => {
+      rankings.get(p)!.push({ feature, weight: this.shippedRisks[p.row]! - risks[r]! });
+    });
+    for (const p of batch) {
+      const all = rankings.get(p)!.sort((a, b) => b.weight - a.weight || a.feature - b.feature);
+      const strong = all.filter((c) => c.weight >= MIN_CONTRIBUTION);
+      // No single reset explains it: every abnormal feature is a reason, strongest effect first.
+      rankings.set(p, (strong.length > 0 ? strong : all).slice(0, this.options.maxReasons));
+    }
+  }
+
+  private writeReasons(p: Pending, ranking: Contribution[]): void {
+    const event = p.context.event;
+    const anomaly = event.anomaly!;
+    const model = this.ensemble.families[FAMILIES[p.family]!];
+    const local = new Map<number, number>(model.features.map((feature, j) => [feature, j]));
+    const base = p.row * FEATURE_COUNT;
+    if (ranking.length === 0) {
+      // Every value is inside its benign range: the combination is what the models find rare.
+      const scores = Object.entries(anomaly.model_scores).map(([name, value]) => `${name} ${value}`).join(', ');
+      anomaly.reasons = [`unusual combination of values that are each normal for a ${FAMILIES[p.family]} event (model risks: ${scores})`];
+      anomaly.recommended_action = 'Review the event and its entity in context';
+      const entity = entityOf(undefined, p.context);
+      if (entity !== undefined) anomaly.entity = entity;
+    } else {
+      anomaly.reasons = ranking.map((c) => reasonText(c.feature, this.raw[base + c.feature]!, p.context, model.spec.features[local.get(c.feature)!]));
+      const top = ranking[0]!.feature;
+      anomaly.recommended_action = recommendedAction(top, p.context);
+      const entity = anomalyEntity(top, p.context);
+      if (entity !== undefined) anomaly.entity = entity;
+    }
+    event.event.reason = anomaly.reasons[0]!;
   }
 
   private remember(key: string, explanation: CachedExplanation): void {
@@ -220,22 +330,33 @@ export class AnomalyScorer implements EventEnricher {
     this.explanations.set(key, explanation);
   }
 
-  private furthestAboveNormal(i: number, model: FamilyModel): Contribution[] {
-    const stats = model.spec.features;
-    const list: Contribution[] = [];
-    model.features.forEach((feature, j) => {
-      const value = this.raw[i * FEATURE_COUNT + feature]!;
-      if (value > stats[j]!.p99) list.push({ feature: j, weight: (value - stats[j]!.p99) / (stats[j]!.max - stats[j]!.p50 || 1) });
-    });
-    return list.sort((a, b) => b.weight - a.weight).slice(0, this.options.maxReasons);
+  private save(): Promise<void> {
+    const store = this.options.calibrationStore;
+    if (store === undefined) return Promise.resolve();
+    // One save at a time; a failed save is retried at the next interval.
+    this.saving = this.saving.then(() => store.save(this.calibration.save())).catch(() => undefined);
+    return this.saving;
   }
 
   async close(): Promise<void> {
+    if (this.saveTimer !== undefined) clearInterval(this.saveTimer);
+    await this.save();
+    await this.options.calibrationStore?.close();
     await this.ensemble.close();
     await this.store.close();
   }
 }
 
+/** Who acted, for the site calibration's familiarity: the source address, else the user, else the host. */
+function actorOf(context: ReasonContext): string | undefined {
+  if (context.ip !== undefined) return context.ip;
+  const user = context.event.user?.name;
+  if (user !== undefined) return 'u:' + user;
+  const host = context.event.host?.hostname;
+  return host === undefined ? undefined : 'h:' + host;
+}
+
 function round4(value: number): number {
   return Math.round(value * 10_000) / 10_000;
 }
+

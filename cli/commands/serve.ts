@@ -32,6 +32,7 @@ import {
 } from '../opensearch-options.js';
 import { envOption } from '../options.js';
 import { addScoringOptions, createScoring, type ScoringOptions } from '../scoring-options.js';
+import { AnomalyScorer } from '../../scorer/scorer.js';
 
 interface ServeOptions extends ScoringOptions, OpenSearchConnectionFlags, OpenSearchLayoutFlags, OpenSearchIndexingFlags {
   bind: string[];
@@ -105,7 +106,8 @@ async function serve(options: ServeOptions): Promise<void> {
   const metrics = new CollectorMetrics();
   // Checked before the models load, so a bad setting is reported at once.
   const openSearch = openSearchSettings(options, logger, metrics);
-  const enrichers = await createScoring(options);
+  const enrichers = await createScoring(options, options.dataDir);
+  for (const enricher of enrichers) if (enricher instanceof AnomalyScorer) metrics.watchCalibration(() => enricher.calibrationStatus());
   const sink = await createSink(options, openSearch);
   const collector = new Collector(config, sink, enrichers, logger, metrics);
   const listening = await collector.start();

@@ -3,7 +3,8 @@ import type { EcsEvent } from '../../collector/ecs/event.js';
 import { ACTIONS } from '../../collector/decoders/actions.js';
 import { OpBatch, SLOT, type WindowStore } from '../windows/ops.js';
 import { F, FAMILIES, FEATURE_COUNT } from './definitions.js';
-import { isPathTraversal, isScannerUserAgent, normaliseUrl, queryEntropy, sqlInjectionScore } from './request-content.js';
+import { foldPath, isPathTraversal, isScannerUserAgent, normaliseUrl, sqlInjectionScore } from './request-content.js';
+import { AttemptCorrelator, isSshProcess } from './attempts.js';
 import { HourOfDay } from './hour-of-day.js';
 
 export interface ExtractorOptions {
@@ -23,6 +24,11 @@ const MAX_RARITY = 8;
 const MIN_HISTORY_FOR_NOVELTY = 5;
 /** Logins to a host seen before "first login from this network for anyone" means anything. */
 const MIN_HOST_HISTORY_FOR_NOVELTY = 20;
+/** Failures before a success that a mistyped password explains (one typo, perhaps twice). */
+const TYPO_ALLOWANCE = 2;
+/** Below this UID, with a shell that cannot log in, an account belongs to a package (Debian, RHEL: SYS_UID_MAX 999). */
+const FIRST_LOGIN_UID = 1000;
+const NO_LOGIN_SHELL = /(?:nologin|\/false|\/sync|\/shutdown|\/halt)$/;
 /** Operations one event can issue (the most: a successful login). */
 const OPS_PER_EVENT = 11;
 
@@ -30,7 +36,7 @@ const enum Op {
   AuthFailIp,
   UsersTriedIp,
   FailIpsUser,
-  AuthFailUser,
+  AuthFailIpDay,
   SeenIp,
   SeenUserIp,
   SeenUserNet,
@@ -41,12 +47,12 @@ const enum Op {
 }
 const enum FirewallOp {
   Ports = 0,
-  Denies = 1,
+  PortsWeek = 1,
+  Hosts = 2,
 }
 const enum WebOp {
-  Requests = 0,
-  Errors = 1,
-  Paths = 2,
+  ErrorPaths = 0,
+  Paths = 1,
 }
 const enum SudoOp {
   Failures = 0,
@@ -83,9 +89,12 @@ const MODEL_FAMILY: readonly number[] = [
  */
 export class FeatureExtractor {
   private readonly ops = new OpBatch();
+  private readonly attempts = new AttemptCorrelator();
   private opIndex = new Int32Array(0);
   private kinds = new Uint8Array(0);
   private times = new Float64Array(0);
+  /** Per event of the batch: the source address its windows were read for (see `sourceOf`). */
+  private sources: (string | undefined)[] = [];
   private watermark = 0;
   private readonly hours: HourOfDay;
 
@@ -107,6 +116,7 @@ export class FeatureExtractor {
       this.kinds = new Uint8Array(n);
       this.times = new Float64Array(n);
     }
+    this.sources.length = n;
     this.opIndex.fill(-1, 0, n * OPS_PER_EVENT);
     this.ops.clear();
     for (let i = 0; i < n; i++) this.plan(events[i]!, i);
@@ -114,6 +124,19 @@ export class FeatureExtractor {
     out.fill(0, 0, n * FEATURE_COUNT);
     for (let i = 0; i < n; i++) this.fill(events[i]!, i, out, i * FEATURE_COUNT);
     if (families !== undefined) for (let i = 0; i < n; i++) families[i] = MODEL_FAMILY[this.kinds[i]!]!;
+  }
+
+  /**
+   * The source address event `i` of the last batch was counted for: its own `source.ip`, or for a
+   * line of an sshd connection that names no address (PAM's `rhost=` host name), the connection's.
+   */
+  sourceOf(i: number): string | undefined {
+    return this.sources[i];
+  }
+
+  /** Event time of event `i` of the last batch, as the windows used it (ms). */
+  timeOf(i: number): number {
+    return this.times[i]!;
   }
 
   private eventTime(event: EcsEvent): number {
@@ -134,21 +157,25 @@ export class FeatureExtractor {
     this.kinds[i] = kind;
     const ops = this.ops;
     const base = i * OPS_PER_EVENT;
-    const ip = event.source?.ip;
+    let ip = event.source?.ip;
     const user = event.user?.name;
     const amount = event.event.count ?? 1;
-    if (ip !== undefined) this.opIndex[base + Op.SeenIp] = ops.add(SLOT.seen_ip, ip, '', time, 1);
     switch (kind) {
-      case Kind.AuthFailure:
+      case Kind.AuthFailure: {
+        const attempts = this.attempts.newAttempts(event, time);
+        ip = this.attempts.lastIp;
         if (ip !== undefined) {
-          this.opIndex[base + Op.AuthFailIp] = ops.add(SLOT.auth_fail_by_ip, 'i:' + ip, '', time, amount);
+          this.opIndex[base + Op.AuthFailIp] = ops.add(SLOT.auth_fail_by_ip, 'i:' + ip, '', time, attempts);
+          this.opIndex[base + Op.AuthFailIpDay] = ops.add(SLOT.auth_fail_by_ip_day, 'i:' + ip, '', time, attempts);
           if (user !== undefined) {
             this.opIndex[base + Op.UsersTriedIp] = ops.add(SLOT.users_tried_by_ip, 'i:' + ip, user, time, 1);
-            this.opIndex[base + Op.FailIpsUser] = ops.add(SLOT.fail_ips_by_user, 'u:' + user, ip, time, 1);
+            // Names that do not exist here (admin, test, oracle...) are what the internet tries
+            // everywhere; many addresses failing for a real account is a targeted attack.
+            if (event.labels?.['invalid_user'] !== 'true') this.opIndex[base + Op.FailIpsUser] = ops.add(SLOT.fail_ips_by_user, 'u:' + user, ip, time, 1);
           }
         }
-        if (user !== undefined) this.opIndex[base + Op.AuthFailUser] = ops.add(SLOT.auth_fail_by_user, 'u:' + user, '', time, amount);
         break;
+      }
       case Kind.AuthSuccess: {
         if (ip !== undefined) this.opIndex[base + Op.AuthFailIp] = ops.add(SLOT.auth_fail_by_ip, 'i:' + ip, '', time, 0);
         const hour = this.hours.hourOf(time);
@@ -168,17 +195,21 @@ export class FeatureExtractor {
       case Kind.Firewall:
         if (ip !== undefined && event.event.type?.includes('denied') === true) {
           const port = event.destination?.port;
-          if (port !== undefined) this.opIndex[base + FirewallOp.Ports] = ops.add(SLOT.ports_by_ip, 'i:' + ip, String(port), time, 1);
-          this.opIndex[base + FirewallOp.Denies] = ops.add(SLOT.denies_by_ip, 'i:' + ip, '', time, amount);
+          if (port !== undefined) {
+            this.opIndex[base + FirewallOp.Ports] = ops.add(SLOT.ports_by_ip, 'i:' + ip, String(port), time, 1);
+            this.opIndex[base + FirewallOp.PortsWeek] = ops.add(SLOT.ports_by_ip_week, 'i:' + ip, String(port), time, 1);
+          }
+          const target = event.destination?.ip;
+          if (target !== undefined) this.opIndex[base + FirewallOp.Hosts] = ops.add(SLOT.hosts_by_ip, 'i:' + ip, target, time, 1);
         }
         break;
       case Kind.Web:
         if (ip !== undefined) {
           const status = event.http?.response?.status_code ?? 0;
-          this.opIndex[base + WebOp.Requests] = ops.add(SLOT.web_requests_by_ip, 'i:' + ip, '', time, amount);
-          this.opIndex[base + WebOp.Errors] = ops.add(SLOT.web_errors_by_ip, 'i:' + ip, '', time, status >= 400 ? amount : 0);
-          const path = event.url?.path ?? event.url?.original;
-          if (path !== undefined) this.opIndex[base + WebOp.Paths] = ops.add(SLOT.web_paths_by_ip, 'i:' + ip, path, time, 1);
+          const path = foldPath(event.url?.path ?? event.url?.original ?? '');
+          this.opIndex[base + WebOp.Paths] = ops.add(SLOT.web_paths_by_ip, 'i:' + ip, path, time, 1);
+          // Read with the error it counts: a request answered without error shows 0.
+          if (status >= 400) this.opIndex[base + WebOp.ErrorPaths] = ops.add(SLOT.web_error_paths_by_ip, 'i:' + ip, path, time, 1);
         }
         break;
       case Kind.Privilege: {
@@ -201,6 +232,8 @@ export class FeatureExtractor {
       default:
         break;
     }
+    this.sources[i] = ip;
+    if (ip !== undefined) this.opIndex[base + Op.SeenIp] = ops.add(SLOT.seen_ip, ip, '', time, 1);
   }
 
   private planHost(event: EcsEvent, base: number, time: number, hour: number): void {
@@ -241,13 +274,14 @@ export class FeatureExtractor {
       out[row + F.auth_fail_ip_1m] = this.result(i, Op.AuthFailIp, 0);
       out[row + F.auth_fail_ip_10m] = this.result(i, Op.AuthFailIp, 1);
       out[row + F.auth_fail_ip_1h] = this.result(i, Op.AuthFailIp, 2);
+      out[row + F.auth_fail_ip_24h] = this.result(i, Op.AuthFailIpDay, 0);
       out[row + F.users_tried_ip_1h] = this.result(i, Op.UsersTriedIp, 0);
       out[row + F.users_tried_ip_24h] = this.result(i, Op.UsersTriedIp, 1);
-      out[row + F.fail_ips_user_1h] = this.result(i, Op.FailIpsUser, 0);
-      out[row + F.fail_ips_user_24h] = this.result(i, Op.FailIpsUser, 1);
-      out[row + F.auth_fail_user_1h] = this.result(i, Op.AuthFailUser, 1);
+      const failIps1h = this.result(i, Op.FailIpsUser, 0);
+      out[row + F.fail_ips_user_1h] = failIps1h;
+      out[row + F.fail_ips_user_surge] = Math.max(0, Math.round(failIps1h - this.result(i, Op.FailIpsUser, 1) / 24));
     } else if (kind === Kind.AuthSuccess) {
-      out[row + F.fails_before_success] = this.result(i, Op.AuthFailIp, 2);
+      out[row + F.failure_burst_before_success] = Math.max(0, this.result(i, Op.AuthFailIp, 2) - TYPO_ALLOWANCE);
       // A user we know nothing about has no usual IP yet: novelty needs some history.
       if (this.has(i, Op.SeenUserIp) && this.result(i, Op.UserHour, 1) >= MIN_HISTORY_FOR_NOVELTY) {
         out[row + F.new_user_ip_login] = this.result(i, Op.SeenUserIp, 0) === 0 ? 1 : 0;
@@ -269,22 +303,17 @@ export class FeatureExtractor {
       out[row + F.ports_ip_1m] = this.result(i, FirewallOp.Ports, 0);
       out[row + F.ports_ip_30m] = this.result(i, FirewallOp.Ports, 1);
       out[row + F.ports_ip_24h] = this.result(i, FirewallOp.Ports, 2);
-      out[row + F.denies_ip_1m] = this.result(i, FirewallOp.Denies, 0);
-      out[row + F.denies_ip_30m] = this.result(i, FirewallOp.Denies, 1);
+      out[row + F.ports_ip_7d] = this.result(i, FirewallOp.PortsWeek, 0);
+      out[row + F.hosts_ip_30m] = this.result(i, FirewallOp.Hosts, 0);
+      out[row + F.hosts_ip_24h] = this.result(i, FirewallOp.Hosts, 1);
     } else if (kind === Kind.Web) {
-      const requests10m = this.result(i, WebOp.Requests, 1);
-      out[row + F.web_req_ip_1m] = this.result(i, WebOp.Requests, 0);
-      out[row + F.web_req_ip_10m] = requests10m;
-      out[row + F.web_err_ratio_ip_10m] = requests10m > 0 ? this.result(i, WebOp.Errors, 0) / requests10m : 0;
       out[row + F.web_paths_ip_10m] = this.result(i, WebOp.Paths, 0);
-      const url = event.url?.original ?? '';
-      const normalised = normaliseUrl(url);
+      out[row + F.web_error_paths_ip_10m] = this.result(i, WebOp.ErrorPaths, 0);
+      out[row + F.web_error_paths_ip_24h] = this.result(i, WebOp.ErrorPaths, 1);
+      const normalised = normaliseUrl(event.url?.original ?? '');
       out[row + F.sqli_score] = sqlInjectionScore(normalised);
       out[row + F.path_traversal] = isPathTraversal(normalised) ? 1 : 0;
       out[row + F.scanner_user_agent] = isScannerUserAgent(event.user_agent?.original ?? '') ? 1 : 0;
-      out[row + F.url_length] = url.length;
-      out[row + F.url_entropy] = queryEntropy(url);
-      out[row + F.http_error] = (event.http?.response?.status_code ?? 0) >= 400 ? 1 : 0;
     } else if (kind === Kind.Privilege) {
       const action = event.event.action;
       out[row + F.sudo_fail_user_1h] = this.result(i, SudoOp.Failures, 0);
@@ -293,7 +322,7 @@ export class FeatureExtractor {
         out[row + F.admin_group_added] = 1;
       }
       if (action === ACTIONS.userCreated) {
-        out[row + F.account_created] = 1;
+        out[row + F.account_created] = isSystemAccount(event) ? 0 : 1;
         out[row + F.account_created_uid0] = event.user?.target?.id === '0' ? 1 : 0;
       }
       out[row + F.privileged_user] = isPrivileged(event) ? 1 : 0;
@@ -333,16 +362,28 @@ function kindOf(event: EcsEvent): Kind {
     return Kind.Privilege;
   }
   if (category !== undefined && category.includes('authentication')) {
-    // PAM repeats, for sshd and sudo, the failure the service logs itself: count it once.
-    if (action.startsWith('pam-')) {
+    // PAM repeats for sudo and su the failure they log themselves (privilege events); for sshd
+    // the attempt correlator counts each attempt once, whichever forms the build logs.
+    if (action.startsWith('pam-') && !isSshProcess(event)) {
       const process = event.process?.name ?? '';
-      if (process.startsWith('sshd') || process.startsWith('sudo')) return Kind.AuthOther;
+      if (process.startsWith('sudo') || process === 'su') return Kind.AuthOther;
     }
     if (event.event.outcome === 'failure') return Kind.AuthFailure;
     if (event.event.outcome === 'success') return Kind.AuthSuccess;
     return Kind.AuthOther;
   }
   return Kind.Other;
+}
+
+/**
+ * An account a package's maintainer script created: a system UID and, when the line says, a shell
+ * that cannot log in. Informational; a UID-0 or login account is not.
+ */
+function isSystemAccount(event: EcsEvent): boolean {
+  const uid = Number(event.user?.target?.id ?? NaN);
+  if (!(uid > 0 && uid < FIRST_LOGIN_UID)) return false;
+  const shell = event.labels?.['login_shell'];
+  return shell === undefined || NO_LOGIN_SHELL.test(shell);
 }
 
 function isPrivileged(event: EcsEvent): boolean {

@@ -1,6 +1,6 @@
 /**
  * Per-request content signals for web logs: SQL injection patterns, path traversal and sensitive
- * file probes, scanner user agents, and the entropy of the query string. Inputs are attacker
+ * file probes, scanner user agents, and path folding for distinct-path counts. Inputs are attacker
  * controlled: everything here is bounded (URLs are cut to MAX_URL before matching) and regexes
  * are anchored on literal tokens so they cannot backtrack badly.
  */
@@ -44,6 +44,13 @@ export function isPathTraversal(normalisedUrl: string): boolean {
   return TRAVERSAL.test(normalisedUrl);
 }
 
+/** A payload that climbs out of the web root or names a system file (not a mere `.env` probe). */
+const TRAVERSAL_PAYLOAD = /(?:\.\.[/\\]|[/\\]\.\.(?:[/\\]|$)|\/etc\/(?:passwd|shadow)|\/proc\/self\/|boot\.ini|win\.ini|c:\\windows)/;
+
+export function isTraversalPayload(normalisedUrl: string): boolean {
+  return TRAVERSAL_PAYLOAD.test(normalisedUrl);
+}
+
 const SCANNER_AGENTS =
   /(?:sqlmap|nikto|nuclei|nmap|masscan|zgrab|dirbuster|dirb\/|gobuster|feroxbuster|wpscan|acunetix|nessus|openvas|w3af|arachni|havij|hydra|zmeu|jorgee|netsparker|burp|wfuzz|ffuf|skipfish|whatweb|commix|xsstrike|httpx|l9explore|censysinspect)/i;
 
@@ -51,21 +58,27 @@ export function isScannerUserAgent(userAgent: string): boolean {
   return SCANNER_AGENTS.test(userAgent.length > 512 ? userAgent.slice(0, 512) : userAgent);
 }
 
-/** Shannon entropy in bits per character of the query part (0 without a query). */
-export function queryEntropy(url: string): number {
-  const q = url.indexOf('?');
-  if (q < 0 || q === url.length - 1) return 0;
-  const end = Math.min(url.length, q + 1 + MAX_URL);
-  const counts = new Map<number, number>();
-  for (let i = q + 1; i < end; i++) {
-    const c = url.charCodeAt(i);
-    counts.set(c, (counts.get(c) ?? 0) + 1);
+/** A path segment that names one object rather than a resource: a number, hex id, UUID or token. */
+const ID_SEGMENT = /^(?:\d+|[0-9a-f]{8,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9_-]{20,}|[^/]*\d[^/]*\d[^/]*\d[^/]{4,})$/i;
+
+/**
+ * The path with its query removed and every segment that identifies an object folded to `*`:
+ * `/api/v1/items/8812/notes` and `/api/v1/items/8813/notes` are one resource. Distinct-path
+ * counts then measure how widely a client explores, not how many records an application user opens.
+ */
+export function foldPath(path: string): string {
+  const q = path.indexOf('?');
+  const bare = q < 0 ? path : path.slice(0, q);
+  if (bare.length > MAX_URL) return bare.slice(0, MAX_URL);
+  let folded = '';
+  let start = 0;
+  while (start <= bare.length) {
+    let end = bare.indexOf('/', start);
+    if (end < 0) end = bare.length;
+    const segment = bare.slice(start, end);
+    folded += segment.length > 0 && ID_SEGMENT.test(segment) ? '*' : segment;
+    if (end < bare.length) folded += '/';
+    start = end + 1;
   }
-  const n = end - q - 1;
-  let entropy = 0;
-  for (const count of counts.values()) {
-    const p = count / n;
-    entropy -= p * Math.log2(p);
-  }
-  return entropy;
+  return folded;
 }

@@ -37,17 +37,19 @@ const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 /**
- * Every piece of window state, by slot number. The number is part of the store keys, so
- * existing slots keep their number; add new ones at the end.
+ * Every piece of window state, by slot number. The number is part of the store keys: a change of
+ * numbers or windows must bump WINDOW_LAYOUT, so a Redis holding an earlier layout's state is not
+ * misread (its keys are left to expire).
  */
+export const WINDOW_LAYOUT = 2;
+
 export const SLOTS = [
   { name: 'auth_fail_by_ip', code: OpCode.Count, windows: [MINUTE, 10 * MINUTE, HOUR] },
   { name: 'users_tried_by_ip', code: OpCode.Distinct, windows: [HOUR, DAY] },
   { name: 'fail_ips_by_user', code: OpCode.Distinct, windows: [HOUR, DAY] },
   { name: 'ports_by_ip', code: OpCode.Distinct, windows: [MINUTE, 30 * MINUTE, DAY] },
-  { name: 'denies_by_ip', code: OpCode.Count, windows: [MINUTE, 30 * MINUTE] },
-  { name: 'web_requests_by_ip', code: OpCode.Count, windows: [MINUTE, 10 * MINUTE] },
-  { name: 'web_errors_by_ip', code: OpCode.Count, windows: [10 * MINUTE] },
+  { name: 'hosts_by_ip', code: OpCode.Distinct, windows: [30 * MINUTE, DAY] },
+  { name: 'web_error_paths_by_ip', code: OpCode.Distinct, windows: [10 * MINUTE, DAY] },
   { name: 'web_paths_by_ip', code: OpCode.Distinct, windows: [10 * MINUTE] },
   { name: 'sudo_fail_by_user', code: OpCode.Count, windows: [HOUR] },
   { name: 'seen_ip', code: OpCode.Seen, windows: [], horizon: 30 * DAY },
@@ -55,9 +57,10 @@ export const SLOTS = [
   { name: 'seen_user_net', code: OpCode.Seen, windows: [], horizon: 90 * DAY },
   { name: 'hour_profile_by_user', code: OpCode.Profile, windows: [], horizon: 90 * DAY, bins: 24 },
   { name: 'hour_profile_by_host', code: OpCode.Profile, windows: [], horizon: 90 * DAY, bins: 24 },
-  { name: 'auth_fail_by_user', code: OpCode.Count, windows: [10 * MINUTE, HOUR] },
+  { name: 'ports_by_ip_week', code: OpCode.Distinct, windows: [7 * DAY] },
   { name: 'seen_admin', code: OpCode.Seen, windows: [], horizon: 90 * DAY },
   { name: 'seen_login_net', code: OpCode.Seen, windows: [], horizon: 90 * DAY },
+  { name: 'auth_fail_by_ip_day', code: OpCode.Count, windows: [DAY] },
 ] as const satisfies readonly SlotSpec[];
 
 export type SlotName = (typeof SLOTS)[number]['name'];

@@ -4,7 +4,7 @@
  * order and atomically (a batch over MAX_OPS_PER_CALL operations or MAX_BYTES_PER_CALL bytes is
  * split into calls that are each atomic, sent one after the other).
  *
- * Keys (P = keyPrefix, S = slot number, E = entity bytes, always last so any entity is safe):
+ * Keys (P = keyPrefix + `w<WINDOW_LAYOUT>:`, S = slot number, E = entity bytes, always last so any entity is safe):
  * - `P c S:E` count series: one HASH per (slot, entity) holding every window's slices, field
  *   `slice * 4 + window index` → sum of amounts. One hash rather than one per window: the script
  *   reads (HGETALL) and writes (HSET, HDEL of slices 12+ behind the newest, EXPIRE) each key once
@@ -34,7 +34,7 @@
  */
 import { Redis } from 'ioredis';
 import { ERROR_CODES, SiemadError } from '../../pipeline/errors.js';
-import { OpCode, RESULTS_PER_OP, SLOTS, type OpBatch, type SlotSpec, type WindowStore } from './ops.js';
+import { OpCode, RESULTS_PER_OP, SLOTS, WINDOW_LAYOUT, type OpBatch, type SlotSpec, type WindowStore } from './ops.js';
 import { resultsPerOp, WINDOW_SCRIPT } from './redis-script.js';
 import { toSecond } from './window-math.js';
 
@@ -87,7 +87,7 @@ export class RedisWindowStore implements WindowStore {
    */
   static async connect(options: RedisWindowStoreOptions): Promise<RedisWindowStore> {
     const where = checkedAddress(options.url);
-    const keyPrefix = options.keyPrefix ?? DEFAULT_KEY_PREFIX;
+    const keyPrefix = `${options.keyPrefix ?? DEFAULT_KEY_PREFIX}w${WINDOW_LAYOUT}:`;
     const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     let ready = false;
     const client = new Redis(options.url, {

@@ -3,7 +3,7 @@ import type { EcsEvent } from '../../../collector/ecs/event.js';
 import { defaultObserver, normalize } from '../../../collector/normalize.js';
 import { F, FAMILIES, FEATURE_COUNT } from '../../../scorer/features/definitions.js';
 import { FeatureExtractor, NO_FAMILY } from '../../../scorer/features/extract.js';
-import { isPathTraversal, isScannerUserAgent, normaliseUrl, queryEntropy, sqlInjectionScore } from '../../../scorer/features/request-content.js';
+import { foldPath, isPathTraversal, isScannerUserAgent, isTraversalPayload, normaliseUrl, sqlInjectionScore } from '../../../scorer/features/request-content.js';
 import { MemoryWindowStore } from '../../../scorer/windows/memory-store.js';
 
 const context = { timeZone: 'UTC', observer: defaultObserver('test') };
@@ -34,10 +34,10 @@ t.test('brute force: failures per source IP over 1 min, 10 min and 1 h, then suc
   t.equal(last[F.auth_fail_ip_1h], 30);
   t.ok(last[F.auth_fail_ip_10m]! >= 20 && last[F.auth_fail_ip_10m]! <= 30, `10 min window: ${last[F.auth_fail_ip_10m]}`);
   t.ok(last[F.auth_fail_ip_1m]! < last[F.auth_fail_ip_10m]!);
+  t.equal(last[F.auth_fail_ip_24h], 30);
   t.equal(last[F.users_tried_ip_1h], 1);
-  t.equal(last[F.auth_fail_user_1h], 30);
   const success = rows[30]!;
-  t.equal(success[F.fails_before_success], 30, 'success after 30 failures from the same IP');
+  t.equal(success[F.failure_burst_before_success], 28, 'success after 30 failures from the same IP, two of which a typo would explain');
   t.equal(success[F.auth_failure], 0);
   t.equal(success[F.privileged_user], 1, 'root is privileged');
   t.equal(families[0], FAMILIES.indexOf('auth'));
@@ -66,8 +66,21 @@ t.test('port scans: distinct denied ports per source IP', async (t) => {
   t.equal(last[F.ports_ip_1m], 40);
   t.equal(last[F.ports_ip_30m], 40);
   t.equal(last[F.ports_ip_24h], 40);
-  t.equal(last[F.denies_ip_1m], 40);
+  t.equal(last[F.ports_ip_7d], 40);
+  t.equal(last[F.hosts_ip_30m], 1);
   t.equal(families[0], FAMILIES.indexOf('firewall'));
+});
+
+t.test('repeated SYNs of one client to two service ports are not a scan; a sweep of addresses is', async (t) => {
+  const ufw = (second: number, src: string, dst: string, port: number): string =>
+    `${at(0, second)} fw kernel: [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:ab:54:65:00:1c:73:21:f3:4f:08:00 SRC=${src} DST=${dst} LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=0 DF PROTO=TCP SPT=4${second % 10}000 DPT=${port} WINDOW=65535 RES=0x00 SYN URGP=0`;
+  const client = Array.from({ length: 30 }, (_, i) => ufw(i, '198.51.100.20', '203.0.113.10', i % 2 === 0 ? 143 : 80));
+  const sweep = Array.from({ length: 25 }, (_, i) => ufw(i, '192.0.2.99', `203.0.113.${i + 1}`, 23));
+  const { rows } = await features([...client, ...sweep]);
+  t.equal(rows[29]![F.ports_ip_30m], 2, 'two ports however many packets');
+  t.equal(rows[29]![F.hosts_ip_30m], 1);
+  t.equal(rows[54]![F.hosts_ip_30m], 25, 'a sweep reaches many addresses');
+  t.equal(rows[54]![F.ports_ip_30m], 1);
 });
 
 t.test('web: request rate, error share, distinct paths and request content', async (t) => {
@@ -81,9 +94,9 @@ t.test('web: request rate, error share, distinct paths and request content', asy
   t.equal(rows[1]![F.path_traversal], 1);
   t.equal(rows[2]![F.scanner_user_agent], 1);
   t.ok(rows[2]![F.sqli_score]! >= 2, `sqli score ${rows[2]![F.sqli_score]}`);
-  t.equal(rows[2]![F.web_req_ip_1m], 3);
   t.equal(rows[2]![F.web_paths_ip_10m], 3);
-  t.ok(Math.abs(rows[2]![F.web_err_ratio_ip_10m]! - 2 / 3) < 1e-6);
+  t.equal(rows[2]![F.web_error_paths_ip_10m], 2, 'two distinct paths answered with errors');
+  t.equal(rows[0]![F.web_error_paths_ip_10m], 0, 'a 200 shows no error paths');
   t.equal(rows[0]![F.sqli_score], 0);
   t.equal(rows[0]![F.path_traversal], 0);
 });
@@ -95,6 +108,8 @@ t.test('privilege: NOT in sudoers, failed sudo, UID-0 account creation, admin gr
     `${at(2)} app useradd[4242]: new user: name=backup2, UID=0, GID=0, home=/root, shell=/bin/bash, from=/dev/pts/1`,
     `${at(3)} app usermod[4243]: add 'backup2' to group 'sudo'`,
     `${at(4)} app CRON[77]: (root) CMD (run-parts /etc/cron.hourly)`,
+    `${at(5)} app useradd[4250]: new user: name=dovecot, UID=112, GID=120, home=/usr/lib/dovecot, shell=/usr/sbin/nologin, from=none`,
+    `${at(6)} app useradd[4251]: new user: name=jdoe, UID=1004, GID=1004, home=/home/jdoe, shell=/bin/bash, from=/dev/pts/0`,
   ];
   const { rows, families } = await features(lines);
   t.equal(rows[0]![F.not_in_sudoers], 1);
@@ -103,6 +118,8 @@ t.test('privilege: NOT in sudoers, failed sudo, UID-0 account creation, admin gr
   t.equal(rows[2]![F.account_created_uid0], 1);
   t.equal(rows[2]![F.privileged_user], 1);
   t.equal(rows[3]![F.admin_group_added], 1);
+  t.equal(rows[5]![F.account_created], 0, 'a package\'s system account (UID 112, nologin) is not a login account');
+  t.equal(rows[6]![F.account_created], 1, 'a person\'s account is');
   t.equal(families[4], NO_FAMILY, 'a cron job is in no scored family');
   t.same(Array.from(rows[4]!).filter((v) => v !== 0), [], 'and has no features');
 });
@@ -147,8 +164,14 @@ t.test('request content helpers', async (t) => {
   t.notOk(isPathTraversal('/docs/readme.html'));
   t.ok(isScannerUserAgent('Mozilla/5.0 (compatible; Nmap Scripting Engine; https://nmap.org/book/nse.html)'));
   t.notOk(isScannerUserAgent('Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'));
-  t.equal(queryEntropy('/no-query'), 0);
-  t.ok(queryEntropy('/q?x=8f3a9c1be7d4') > 3);
+  t.ok(isTraversalPayload('/static/../../etc/passwd'));
+  t.notOk(isTraversalPayload('/.env'), 'a secret probe is no traversal payload');
+  t.equal(foldPath('/api/v1/items/8812/notes?page=2'), '/api/v1/items/*/notes', 'ids and the query folded');
+  t.equal(foldPath('/users/3f2504e0-4f89-11d3-9a0c-0305e82c3301'), '/users/*');
+  t.equal(foldPath('/reset/AbCdEfGhIjKlMnOpQrStUv'), '/reset/*', 'a token folded');
+  t.equal(foldPath('/blog/2026/our-roadmap'), '/blog/*/our-roadmap');
+  t.equal(foldPath('/wp-login.php'), '/wp-login.php', 'names of resources kept');
+  t.equal(foldPath('/.env'), '/.env');
   t.doesNotThrow(() => sqlInjectionScore(normaliseUrl('%'.repeat(100_000))), 'hostile input is bounded');
 });
 
@@ -167,4 +190,36 @@ t.test('a network nobody has logged in from stands out once the host has history
   t.equal(rows[24]![F.new_org_net_login], 0, 'a new address in the office network is no news');
   t.equal(rows[24]![F.new_user_ip_login], 1, 'though new for alice');
   t.equal(rows[25]![F.new_org_net_login], 1, 'an outside network nobody came from');
+});
+
+t.test('one sshd attempt logged in several forms counts once; PAM-only failures count', async (t) => {
+  const ip = '203.0.113.77';
+  // OpenSSH with UsePAM and keyboard-interactive: each attempt is an `error: PAM` line; PAM's own
+  // line comes once per connection; the disconnect closes it.
+  const pamOnly: string[] = [];
+  for (let connection = 0; connection < 3; connection++) {
+    const pid = 3000 + connection;
+    pamOnly.push(`${at(connection, 0)} vps sshd[${pid}]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${ip}  user=root`);
+    for (let attempt = 1; attempt <= 3; attempt++) pamOnly.push(`${at(connection, attempt)} vps sshd[${pid}]: error: PAM: Authentication failure for root from ${ip}`);
+    pamOnly.push(`${at(connection, 5)} vps sshd[${pid}]: Disconnected from authenticating user root ${ip} port 5${connection}000 [preauth]`);
+  }
+  const { rows } = await features(pamOnly);
+  t.equal(rows[pamOnly.length - 1]![F.auth_fail_ip_10m], 9, '3 connections x 3 attempts, whatever the number of lines');
+  // Debian with password auth: Failed password + PAM's failure + PAM N more.
+  const debian = [
+    `${at(0, 0)} srv sshd[4000]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${ip}  user=root`,
+    `${at(0, 1)} srv sshd[4000]: Failed password for root from ${ip} port 40000 ssh2`,
+    `${at(0, 2)} srv sshd[4000]: message repeated 5 times: [ Failed password for root from ${ip} port 40000 ssh2]`,
+    `${at(0, 3)} srv sshd[4000]: error: maximum authentication attempts exceeded for root from ${ip} port 40000 ssh2 [preauth]`,
+    `${at(0, 3)} srv sshd[4000]: Disconnecting authenticating user root ${ip} port 40000: Too many authentication failures [preauth]`,
+    `${at(0, 4)} srv sshd[4000]: PAM 5 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=${ip}  user=root`,
+  ];
+  const second = await features(debian);
+  t.equal(second.rows[debian.length - 1]![F.auth_fail_ip_10m], 6, 'six attempts: one Failed line and five repeats; the other forms repeat them');
+  // A PID reused later by another client's connection starts afresh.
+  const reused = await features([
+    `${at(0, 0)} srv sshd[5000]: Failed password for root from ${ip} port 1 ssh2`,
+    `${at(30, 0)} srv sshd[5000]: Failed password for admin from 198.51.100.1 port 2 ssh2`,
+  ]);
+  t.equal(reused.rows[1]![F.auth_fail_ip_10m], 1);
 });

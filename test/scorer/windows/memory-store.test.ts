@@ -22,7 +22,7 @@ t.test('never tracks more than maxEntities', async (t) => {
   const store = new MemoryWindowStore({ seenCapacity: 1000, maxEntities: 50 });
   const batch = new OpBatch();
   const t0 = Date.UTC(2026, 0, 1);
-  for (let i = 0; i < 1000; i++) batch.add(SLOT.denies_by_ip, `i:10.1.${i >> 8}.${i & 255}`, '', t0 + i, 1);
+  for (let i = 0; i < 1000; i++) batch.add(SLOT.auth_fail_by_ip, `i:10.1.${i >> 8}.${i & 255}`, '', t0 + i, 1);
   store.execute(batch);
   t.ok(store.stats().entities <= 50);
   t.ok(store.evictions >= 950);

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { ERROR_CODES, SiemadError } from '../../../pipeline/errors.js';
-import { OpBatch, RESULTS_PER_OP, SLOT, SLOTS } from '../../../scorer/windows/ops.js';
+import { OpBatch, RESULTS_PER_OP, SLOT, SLOTS, WINDOW_LAYOUT } from '../../../scorer/windows/ops.js';
 import { EXPIRY_MARGIN_S, keyTtlSeconds, WINDOW_SCRIPT } from '../../../scorer/windows/redis-script.js';
 import { MAX_OPS_PER_CALL, RedisWindowStore } from '../../../scorer/windows/redis-store.js';
 import { freePortInRange } from '../../helpers/ports.js';
@@ -158,7 +158,7 @@ t.test('with a real redis-server', async (t) => {
       if (ttl <= 0 || ttl > longest) withoutTtl++;
     }
     t.equal(withoutTtl, 0, `all ${keys.length} keys expire within ${longest} s`);
-    const countTtl = await admin.ttl(`ttl:c${SLOT.auth_fail_by_ip}:i:192.0.2.7`);
+    const countTtl = await admin.ttl(`ttl:w${WINDOW_LAYOUT}:c${SLOT.auth_fail_by_ip}:i:192.0.2.7`);
     t.ok(Math.abs(countTtl - (3600 + EXPIRY_MARGIN_S)) <= 5, `a 1 h count series lives 1 h + margin (${countTtl} s)`);
     const seenTtl = await admin.ttl(`ttl:s${SLOT.seen_ip}:i:192.0.2.7`);
     t.ok(Math.abs(seenTtl - (30 * 86_400 + EXPIRY_MARGIN_S)) <= 5, `a 30 d seen mark lives 30 d + margin (${seenTtl} s)`);
@@ -201,9 +201,9 @@ t.test('with a real redis-server', async (t) => {
   t.test('after the server drops its scripts, the store sends the script again', async (t) => {
     const store = await connect();
     t.teardown(() => store.close());
-    await run(store, [[SLOT.denies_by_ip, 'i:192.0.2.1', '', T0, 2]]);
+    await run(store, [[SLOT.auth_fail_by_ip, 'i:192.0.2.1', '', T0, 2]]);
     await admin.script('FLUSH');
-    const results = await run(store, [[SLOT.denies_by_ip, 'i:192.0.2.1', '', T0 + 1000, 1]]);
+    const results = await run(store, [[SLOT.auth_fail_by_ip, 'i:192.0.2.1', '', T0 + 1000, 1]]);
     t.same(results[0]!.slice(0, 2), [3, 3]);
     const sha = createHash('sha1').update(WINDOW_SCRIPT).digest('hex');
     t.same(await admin.script('EXISTS', sha), [1], 'the script is cached again');
@@ -224,7 +224,7 @@ t.test('with a real redis-server', async (t) => {
     batch.add(SLOT.seen_ip, 'é\u0000\r\n', '', T0, NaN);
     const unknownSlot = batch.add(SLOT.seen_ip, '192.0.2.2', '', T0, 1);
     batch.slots[unknownSlot] = 250;
-    batch.add(SLOT.denies_by_ip, 'i:192.0.2.3', '', T0, 4);
+    batch.add(SLOT.auth_fail_by_ip, 'i:192.0.2.3', '', T0, 4);
     await store.execute(batch);
     const results = Array.from(batch.results.subarray(0, batch.size * RESULTS_PER_OP));
     t.ok(results.every(Number.isFinite), 'every result is a number');
@@ -237,9 +237,9 @@ t.test('with a real redis-server', async (t) => {
   t.test('a lost connection fails the batch with SIEMAD_REDIS_UNAVAILABLE and close still works', async (t) => {
     const own = await startRedis();
     const store = await RedisWindowStore.connect({ url: own.url });
-    await run(store, [[SLOT.denies_by_ip, 'i:192.0.2.1', '', T0, 1]]);
+    await run(store, [[SLOT.auth_fail_by_ip, 'i:192.0.2.1', '', T0, 1]]);
     await own.stop();
-    const error = await run(store, [[SLOT.denies_by_ip, 'i:192.0.2.1', '', T0, 1]]).then(
+    const error = await run(store, [[SLOT.auth_fail_by_ip, 'i:192.0.2.1', '', T0, 1]]).then(
       () => undefined,
       (e: unknown) => e,
     );

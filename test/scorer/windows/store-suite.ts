@@ -157,7 +157,7 @@ export function storeSuite(t: Test, factory: StoreFactory): void {
     t.teardown(() => store.close());
     const random = prng(42);
     const reference = new Reference();
-    const slots = [SLOT.auth_fail_by_ip, SLOT.users_tried_by_ip, SLOT.ports_by_ip, SLOT.web_requests_by_ip, SLOT.auth_fail_by_user];
+    const slots = [SLOT.auth_fail_by_ip, SLOT.users_tried_by_ip, SLOT.ports_by_ip, SLOT.sudo_fail_by_user, SLOT.auth_fail_by_ip_day];
     let time = T0;
     let mismatches = 0;
     let checked = 0;
