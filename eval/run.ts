@@ -11,6 +11,7 @@ import { Command } from 'commander';
 import { PACKAGE_ROOT } from '../pipeline/package-root.js';
 import { fail2banFlags } from './baselines/fail2ban.js';
 import { readDetectorFlags } from './detector-output.js';
+import { replaceSection } from './docs-section.js';
 import { generateStream } from './generator/generate-stream.js';
 import { ATTACK_KINDS } from './labels.js';
 import { evaluate, formatReport, type Report } from './metrics.js';
@@ -79,14 +80,6 @@ function checkTargets(ours: Report, fail2ban: Report): string[] {
     if (!(mine.recall > theirs.recall)) failed.push(`${kind}: recall ${mine.recall.toFixed(2)} not above fail2ban's ${theirs.recall.toFixed(2)}`);
   }
   return failed;
-}
-
-function replaceSection(file: string, start: string, end: string, body: string): void {
-  const text = fs.readFileSync(file, 'utf8');
-  const from = text.indexOf(start);
-  const to = text.indexOf(end, from + start.length);
-  if (from < 0 || to < 0) throw new Error(`${file} has no ${start} ... ${end} markers`);
-  fs.writeFileSync(file, text.slice(0, from + start.length) + '\n' + body + '\n' + text.slice(to));
 }
 
 fs.mkdirSync(options.workDir, { recursive: true });

@@ -1,4 +1,5 @@
 import type { EcsEvent } from '../../collector/ecs/event.js';
+import { AnomalousEntities, anomalyKey } from './anomalous-entities.js';
 import type { EventSink } from './sink.js';
 
 /** Counts kept per table; beyond it, rarer keys are not tracked (bounded memory on huge inputs). */
@@ -23,16 +24,6 @@ class TopCounter {
   }
 }
 
-interface EntityAnomalies {
-  count: number;
-  maxScore: number;
-  level: string;
-  reasons: string[];
-  action: string | undefined;
-  first: string;
-  last: string;
-}
-
 /**
  * `siemad analyze --format table`: a readable summary of what the input contained — volumes by
  * dataset and action, parse errors, the busiest failing sources and users.
@@ -46,8 +37,7 @@ export class SummarySink implements EventSink {
   private readonly failingSources = new TopCounter();
   private readonly failingUsers = new TopCounter();
   private readonly deniedSources = new TopCounter();
-  private readonly anomalies = new Map<string, EntityAnomalies>();
-  private anomalous = 0;
+  private readonly anomalies = new AnomalousEntities();
   private first: string | undefined;
   private last: string | undefined;
 
@@ -68,30 +58,7 @@ export class SummarySink implements EventSink {
         this.failingUsers.add(event.user?.name, count);
       }
       if (event.event.type?.includes('denied')) this.deniedSources.add(event.source?.ip, count);
-      if (event.anomaly?.is_anomaly === true) this.addAnomaly(event);
-    }
-  }
-
-  private addAnomaly(event: EcsEvent): void {
-    this.anomalous++;
-    const anomaly = event.anomaly!;
-    const key = anomaly.entity ?? event.event.action ?? 'unknown';
-    const ts = event['@timestamp'];
-    let entry = this.anomalies.get(key);
-    if (entry === undefined) {
-      if (this.anomalies.size >= MAX_KEYS) return;
-      entry = { count: 0, maxScore: -1, level: 'none', reasons: [], action: undefined, first: ts, last: ts };
-      this.anomalies.set(key, entry);
-    }
-    entry.count++;
-    if (ts < entry.first) entry.first = ts;
-    if (ts > entry.last) entry.last = ts;
-    // At equal risk the later event wins: its reasons carry the counts as they grew.
-    if (anomaly.score >= entry.maxScore) {
-      entry.maxScore = anomaly.score;
-      entry.level = anomaly.level;
-      entry.reasons = anomaly.reasons;
-      entry.action = anomaly.recommended_action;
+      if (event.anomaly?.is_anomaly === true) this.anomalies.add(anomalyKey(event), event.anomaly, event['@timestamp']);
     }
   }
 
@@ -99,10 +66,9 @@ export class SummarySink implements EventSink {
     this.print(this.render());
   }
 
-  /** The most anomalous entities first: highest risk, then most anomalous events. */
   private renderAnomalies(limit: number): string {
-    const ranked = [...this.anomalies].sort((a, b) => b[1].maxScore - a[1].maxScore || b[1].count - a[1].count).slice(0, limit);
-    const lines = [`most anomalous entities (${this.anomalies.size} entities, ${this.anomalous} anomalous events)`];
+    const ranked = this.anomalies.ranked(limit);
+    const lines = [`most anomalous entities (${this.anomalies.size} entities, ${this.anomalies.eventCount} anomalous events)`];
     for (const [rank, [entity, entry]] of ranked.entries()) {
       lines.push(
         `${String(rank + 1).padStart(2)}. ${entity}  risk ${entry.maxScore.toFixed(2)} ${entry.level}, ${entry.count} events, ${entry.first.slice(0, 19)} .. ${entry.last.slice(0, 19)}`,
@@ -116,7 +82,7 @@ export class SummarySink implements EventSink {
   render(): string {
     const lines: string[] = [];
     const pct = (n: number): string => (this.total === 0 ? '0.0' : ((100 * n) / this.total).toFixed(1));
-    lines.push(`events: ${this.total}   decoded to an action: ${this.decoded} (${pct(this.decoded)}%)   parse errors: ${this.parseErrors}   anomalous: ${this.anomalous}`);
+    lines.push(`events: ${this.total}   decoded to an action: ${this.decoded} (${pct(this.decoded)}%)   parse errors: ${this.parseErrors}   anomalous: ${this.anomalies.eventCount}`);
     if (this.first !== undefined) lines.push(`time range: ${this.first} .. ${this.last}`);
     if (this.anomalies.size > 0) lines.push('', this.renderAnomalies(15));
     lines.push('', table('dataset / action', 'events', this.actions.top(25)));
