@@ -118,6 +118,8 @@ export function reasonText(feature: number, value: number, context: ReasonContex
       return `${v} different URL paths answered with an error to ${ip} in 10 min${n}`;
     case F.web_error_paths_ip_24h:
       return `${v} different URL paths answered with an error to ${ip} in 24 h${n}`;
+    case F.probes_ip_24h:
+      return `${v} requests for secrets, admin tools or traversal from ${ip} in 24 h${n}`;
     case F.sqli_score:
       return `SQL injection patterns in the URL (${v} patterns)`;
     case F.path_traversal:
@@ -172,6 +174,7 @@ export function recommendedAction(feature: number, context: ReasonContext): stri
     case F.web_paths_ip_10m:
     case F.web_error_paths_ip_10m:
     case F.web_error_paths_ip_24h:
+    case F.probes_ip_24h:
     case F.scanner_user_agent:
       return `Web scan: block ${ip} at the WAF or firewall and check for 2xx responses to its requests`;
     case F.sqli_score:

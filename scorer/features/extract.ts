@@ -53,6 +53,7 @@ const enum FirewallOp {
 const enum WebOp {
   ErrorPaths = 0,
   Paths = 1,
+  Probes = 2,
 }
 const enum SudoOp {
   Failures = 0,
@@ -210,6 +211,7 @@ export class FeatureExtractor {
           this.opIndex[base + WebOp.Paths] = ops.add(SLOT.web_paths_by_ip, 'i:' + ip, path, time, 1);
           // Read with the error it counts: a request answered without error shows 0.
           if (status >= 400) this.opIndex[base + WebOp.ErrorPaths] = ops.add(SLOT.web_error_paths_by_ip, 'i:' + ip, path, time, 1);
+          if (isPathTraversal(normaliseUrl(event.url?.original ?? ''))) this.opIndex[base + WebOp.Probes] = ops.add(SLOT.probes_by_ip, 'i:' + ip, '', time, amount);
         }
         break;
       case Kind.Privilege: {
@@ -310,6 +312,7 @@ export class FeatureExtractor {
       out[row + F.web_paths_ip_10m] = this.result(i, WebOp.Paths, 0);
       out[row + F.web_error_paths_ip_10m] = this.result(i, WebOp.ErrorPaths, 0);
       out[row + F.web_error_paths_ip_24h] = this.result(i, WebOp.ErrorPaths, 1);
+      out[row + F.probes_ip_24h] = this.result(i, WebOp.Probes, 0);
       const normalised = normaliseUrl(event.url?.original ?? '');
       out[row + F.sqli_score] = sqlInjectionScore(normalised);
       out[row + F.path_traversal] = isPathTraversal(normalised) ? 1 : 0;
@@ -325,7 +328,6 @@ export class FeatureExtractor {
         out[row + F.account_created] = isSystemAccount(event) ? 0 : 1;
         out[row + F.account_created_uid0] = event.user?.target?.id === '0' ? 1 : 0;
       }
-      out[row + F.privileged_user] = isPrivileged(event) ? 1 : 0;
       out[row + F.activity_hour_rarity_host] = rarity(this.hostHourProbability(i));
     }
   }

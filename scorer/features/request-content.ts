@@ -37,8 +37,12 @@ export function sqlInjectionScore(normalisedUrl: string): number {
   return score;
 }
 
+/**
+ * Traversal, system files, and what secret hunters and exploit kits ask every web server for:
+ * environment and VCS files, credentials, framework debug and admin endpoints, router exploits.
+ */
 const TRAVERSAL =
-  /(?:\.\.[/\\]|[/\\]\.\.(?:[/\\]|$)|\/etc\/(?:passwd|shadow|hosts)|\/proc\/self\/|boot\.ini|win\.ini|\/\.env\b|\/\.git\/|\/wp-config\.php|\/\.htpasswd|\/\.aws\/|\/id_rsa\b|c:\\windows)/;
+  /(?:\.\.[/\\]|[/\\]\.\.(?:[/\\]|$)|\/etc\/(?:passwd|shadow|hosts)|\/proc\/self\/|boot\.ini|win\.ini|c:\\windows|\/\.env\b|\/\.(?:git|svn|hg|aws|ssh|docker|vscode)\/|\/\.(?:htpasswd|htaccess|ds_store|npmrc|git-credentials)\b|\/wp-config\.php|\/id_rsa\b|phpinfo|\/_profiler\/|\/actuator\/|\/server-status\b|\/phpunit\/|\/cgi-bin\/|\/boaform\/|\/hnap1\b|\/(?:wp-)?admin\/setup-config\.php|\/(?:backup|dump|database|db)\.(?:sql|zip|tar\.gz)\b)/;
 
 export function isPathTraversal(normalisedUrl: string): boolean {
   return TRAVERSAL.test(normalisedUrl);

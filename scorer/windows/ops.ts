@@ -61,6 +61,7 @@ export const SLOTS = [
   { name: 'seen_admin', code: OpCode.Seen, windows: [], horizon: 90 * DAY },
   { name: 'seen_login_net', code: OpCode.Seen, windows: [], horizon: 90 * DAY },
   { name: 'auth_fail_by_ip_day', code: OpCode.Count, windows: [DAY] },
+  { name: 'probes_by_ip', code: OpCode.Count, windows: [DAY] },
 ] as const satisfies readonly SlotSpec[];
 
 export type SlotName = (typeof SLOTS)[number]['name'];
