@@ -80,6 +80,8 @@ export class AnomalyScorer implements EventEnricher {
   private readonly maxModels: number;
   private readonly explanations = new Map<string, CachedExplanation>();
   private saveTimer: NodeJS.Timeout | undefined;
+  /** Whether `start` found and restored a saved site calibration. */
+  calibrationRestored = false;
   private saving: Promise<void> = Promise.resolve();
 
   constructor(
@@ -98,13 +100,17 @@ export class AnomalyScorer implements EventEnricher {
   }
 
   /** Restores the saved site calibration and saves it periodically from then on. */
-  async start(): Promise<{ restored: boolean }> {
+  async start(): Promise<void> {
     const store = this.options.calibrationStore;
-    if (store === undefined) return { restored: false };
+    if (store === undefined) return;
     const state = await store.load();
-    const restored = state !== undefined && this.calibration.load(state);
+    this.calibrationRestored = state !== undefined && this.calibration.load(state);
     this.saveTimer = setInterval(() => void this.save(), SAVE_INTERVAL_MS).unref();
-    return { restored };
+  }
+
+  /** Where the site calibration persists, if anywhere. */
+  get calibrationStoreName(): string | undefined {
+    return this.options.calibrationStore?.name;
   }
 
   calibrationStatus(): FamilyCalibrationStatus[] {

@@ -107,7 +107,11 @@ async function serve(options: ServeOptions): Promise<void> {
   // Checked before the models load, so a bad setting is reported at once.
   const openSearch = openSearchSettings(options, logger, metrics);
   const enrichers = await createScoring(options, options.dataDir);
-  for (const enricher of enrichers) if (enricher instanceof AnomalyScorer) metrics.watchCalibration(() => enricher.calibrationStatus());
+  for (const enricher of enrichers) {
+    if (!(enricher instanceof AnomalyScorer)) continue;
+    metrics.watchCalibration(() => enricher.calibrationStatus());
+    logger.info({ store: enricher.calibrationStoreName, restored: enricher.calibrationRestored, families: enricher.calibrationStatus() }, 'site calibration');
+  }
   const sink = await createSink(options, openSearch);
   const collector = new Collector(config, sink, enrichers, logger, metrics);
   const listening = await collector.start();
