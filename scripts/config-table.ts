@@ -58,7 +58,8 @@ function allCommands(): [string, Command][] {
  */
 async function metricsTable(): Promise<string> {
   const registry = new Registry();
-  new CollectorMetrics(registry, { defaultMetrics: false });
+  // The scorer's calibration gauges are registered when serve wires the scorer in.
+  new CollectorMetrics(registry, { defaultMetrics: false }).watchCalibration(() => []);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'siemad-docs-'));
   const output = await OpenSearchOutput.open({
     connection: { url: 'http://127.0.0.1:9' },
