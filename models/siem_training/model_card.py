@@ -1,25 +1,29 @@
-"""Renders MODEL_CARD.md from the sidecar, keeping what the evaluation runner (eval/run.ts) wrote
-between the evaluation markers."""
+"""Renders MODEL_CARD.md from the sidecar, keeping what the evaluation runners (eval/run.ts,
+eval/real/run.ts) wrote between their markers."""
 from __future__ import annotations
 
 from typing import Any
 
 EVAL_START = "<!-- eval:start -->"
 EVAL_END = "<!-- eval:end -->"
-EVALUATION_PLACEHOLDER = (
-    "\n_Not evaluated yet: `npm run eval -- --update-docs` (eval/run.ts) writes its results table between "
-    "these markers; `models/train.py` keeps whatever they enclose when it regenerates the card._\n"
+
+# (heading, marker name, the command that fills it): sections the evaluation runners own.
+EVALUATIONS = (
+    ("## Evaluation", "eval", "npm run eval -- --update-docs"),
+    ("## Evaluation on real servers' logs", "eval-real", "npm run eval:real -- --update-docs"),
 )
 
 
-def existing_evaluation(card: str | None) -> str:
-    """The text between the evaluation markers of the previous card, verbatim, or the placeholder."""
+def existing_evaluation(card: str | None, name: str = "eval", command: str = "npm run eval -- --update-docs") -> str:
+    """The text between the `name` markers of the previous card, verbatim, or a placeholder."""
+    start_marker, end_marker = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     if card:
-        start = card.find(EVAL_START)
-        end = card.find(EVAL_END, start + len(EVAL_START)) if start >= 0 else -1
+        start = card.find(start_marker)
+        end = card.find(end_marker, start + len(start_marker)) if start >= 0 else -1
         if start >= 0 and end >= 0:
-            return card[start + len(EVAL_START):end]
-    return EVALUATION_PLACEHOLDER
+            return card[start + len(start_marker):end]
+    return (f"\n_Not evaluated yet: `{command}` writes its results between these markers; "
+            "`models/train.py` keeps whatever they enclose when it regenerates the card._\n")
 
 
 def render_model_card(sidecar: dict[str, Any], model_parameters: dict[str, dict[str, dict[str, Any]]],
@@ -83,7 +87,8 @@ def render_model_card(sidecar: dict[str, Any], model_parameters: dict[str, dict[
     ]
     for family, spec in sidecar["families"].items():
         lines += _family_section(family, spec, model_parameters[family])
-    lines += ["## Evaluation", "", EVAL_START + existing_evaluation(previous_card) + EVAL_END, ""]
+    for heading, name, command in EVALUATIONS:
+        lines += [heading, "", f"<!-- {name}:start -->" + existing_evaluation(previous_card, name, command) + f"<!-- {name}:end -->", ""]
     return "\n".join(lines)
 
 

@@ -160,6 +160,7 @@ def test_model_card_has_a_section_per_family_and_placeholder_markers(trained):
     assert sidecar["training_data"]["sha256"] in card
     assert card.count(EVAL_START) == 1 and card.count(EVAL_END) == 1
     assert "Not evaluated yet" in card.split(EVAL_START)[1].split(EVAL_END)[0]
+    assert card.count("<!-- eval-real:start -->") == 1 and "npm run eval:real" in card.split("<!-- eval-real:start -->")[1]
     for family, spec in sidecar["families"].items():
         section = card.split(f"## Family `{family}`")[1].split("\n## ")[0]
         assert all(f"`{feature['name']}`" in section for feature in spec["features"])
@@ -171,12 +172,16 @@ def test_model_card_has_a_section_per_family_and_placeholder_markers(trained):
 def test_a_rerun_keeps_what_the_evaluation_runner_wrote_between_the_markers(trained, benign_files, tmp_path):
     card = (trained[0] / "MODEL_CARD.md").read_text()
     evaluation = "\nStream: seed 1.\n\n| attack kind | siemad |\n|---|---|\n| web_scan | 4/4 |\n"
+    real = "\n| file | targets |\n|---|---|\n| auth.log | met |\n"
     edited = card.split(EVAL_START)[0] + EVAL_START + evaluation + EVAL_END + card.split(EVAL_END)[1]
+    start, end = "<!-- eval-real:start -->", "<!-- eval-real:end -->"
+    edited = edited.split(start)[0] + start + real + end + edited.split(end)[1]
     (tmp_path / "MODEL_CARD.md").write_text(edited)
     csv_path, spec_path = benign_files
     train(TrainingOptions(features_csv=csv_path, feature_spec=spec_path, out_dir=tmp_path, holdout_fraction=0.0), lambda _: None)
     regenerated = (tmp_path / "MODEL_CARD.md").read_text()
     assert EVAL_START + evaluation + EVAL_END in regenerated
+    assert start + real + end in regenerated
     assert regenerated.count(EVAL_START) == 1
     sidecar = json.loads((tmp_path / "model.json").read_text())
     assert sidecar["holdout_flag_rate_per_10k"] is None  # no holdout asked for
