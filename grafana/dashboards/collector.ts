@@ -171,6 +171,21 @@ export function collectorDashboard(): dashboard.DashboardBuilder {
       ]),
     )
     .withPanel(
+      promChart({ title: 'Site calibration thresholds', description: "Shipped-model risk at which each family is flagged now: 0.4 = the shipped threshold; it rises (at most to the ceiling) while the site's familiar traffic would exceed the flag budget (scorer/README.md)", unit: 'short', min: 0, max: 1, width: WIDTH.third }, [
+        { expr: `max by (family) (${selector('siemad_calibration_threshold')})`, legend: '{{family}}' },
+      ]),
+    )
+    .withPanel(
+      promChart({ title: 'Flagged per 10k (familiar traffic)', description: "Each family's flagged share of the familiar actors' events over the calibration's 7-day window; the flag budget bounds it once a family is warm", unit: 'short', min: 0, width: WIDTH.third }, [
+        { expr: `max by (family) (${selector('siemad_calibration_flagged_per_10k')})`, legend: '{{family}}' },
+      ]),
+    )
+    .withPanel(
+      promChart({ title: 'Calibration warm-up', description: '1 once a family has seen enough familiar events for its own threshold; 0 while the shipped one is used', unit: 'short', min: 0, max: 1, width: WIDTH.third }, [
+        { expr: `min by (family) (${selector('siemad_calibration_warm')})`, legend: '{{family}}' },
+      ]),
+    )
+    .withPanel(
       promChart({ title: 'Sink errors', description: 'Errors writing to a sink, per second', unit: PER_SECOND, bars: true, min: 0, width: WIDTH.full, height: 6 }, [
         { expr: `sum by (sink) (${rate('siemad_sink_errors_total')})`, legend: '{{sink}}' },
       ]),

@@ -35,6 +35,8 @@ export function exposedSeries(exposition: string): Map<string, string> {
 /** Series name -> metric type, as `GET /metrics` of `siemad serve --opensearch-url ...` lists them. */
 export async function collectorSeries(): Promise<Map<string, string>> {
   const metrics = new CollectorMetrics();
+  // serve registers the scorer's calibration gauges when scoring is on (the default).
+  metrics.watchCalibration(() => [{ family: 'auth', threshold: 0.4, warm: false, flaggedPer10k: 0 }]);
   const dataDir = await mkdtemp(join(tmpdir(), 'siemad-metrics-'));
   // Nothing is ever sent: setup is off and the buffer stays empty, so the port need not answer.
   const output = await OpenSearchOutput.open({
