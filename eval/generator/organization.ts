@@ -3,6 +3,7 @@
  * jobs and addresses. Its own public addresses are in documentation ranges (203.0.113.0/24,
  * 2001:db8::/32), which internet sources never use.
  */
+import type { HostSpec } from './context.js';
 import type { Random } from './random.js';
 
 export type Role = 'admin' | 'developer' | 'analyst';
@@ -50,15 +51,12 @@ export interface CronJob {
   runSeconds: readonly [number, number];
 }
 
-export interface Host {
-  name: string;
+export interface Host extends HostSpec {
   /** Port 22 reachable from the internet (so the internet's scanners knock on it). */
   publicSsh: boolean;
   nginx: boolean;
   /** Logs UFW blocks for the company's public addresses. */
   firewall: boolean;
-  /** Average PIDs consumed per second: how busy the host is. */
-  pidsPerSecond: number;
   cronJobs: CronJob[];
 }
 

@@ -3,7 +3,7 @@
  * and logins that open a session (sshd, PAM, systemd-logind) and later close it. All components
  * (benign and attacks) use these, so an attack's lines look exactly like everyone else's.
  */
-import type { GenerationContext, HostRuntime } from '../context.js';
+import type { AnyContext, HostRuntime } from '../context.js';
 import type { Origin } from '../log-stream.js';
 import type { Account, SshKey } from '../organization.js';
 import type { Random } from '../random.js';
@@ -46,13 +46,13 @@ export interface FailedConnection {
 }
 
 /** A connection that tries passwords and never gets in. Returns the time of its last line. */
-export function failedPasswordConnection(ctx: GenerationContext, rng: Random, peer: SshPeer, start: number, connection: FailedConnection): number {
+export function failedPasswordConnection(ctx: AnyContext, rng: Random, peer: SshPeer, start: number, connection: FailedConnection): number {
   const { host, ip, origin } = peer;
   const { user, validUser } = connection;
   const attempts = Math.min(connection.attempts, MAX_AUTH_TRIES);
   const pid = host.pids.at(start);
   const port = clientPort(rng);
-  const log = (time: number, message: string): void => ctx.log(time, host, 'sshd', pid, message, origin);
+  const log = (time: number, message: string): void => ctx.log(time, host, host.sshdProgram, pid, message, origin);
 
   let time = start + seconds(rng.between(0.05, 0.8));
   if (!validUser) log(time, sshd.invalidUser(user, ip, port));
@@ -94,11 +94,11 @@ const OLD_KEX_OFFERS = [
 const OLD_HOSTKEY_OFFERS = ['ssh-rsa,ssh-dss', 'ssh-rsa', 'ssh-dss'];
 
 /** A connection that never reaches authentication: scanners and banner grabbers. */
-export function probeConnection(ctx: GenerationContext, rng: Random, peer: SshPeer, start: number, kind: ProbeKind): number {
+export function probeConnection(ctx: AnyContext, rng: Random, peer: SshPeer, start: number, kind: ProbeKind): number {
   const { host, ip, origin } = peer;
   const pid = host.pids.at(start);
   const port = clientPort(rng);
-  const log = (time: number, message: string): void => ctx.log(time, host, 'sshd', pid, message, origin);
+  const log = (time: number, message: string): void => ctx.log(time, host, host.sshdProgram, pid, message, origin);
   const time = start + seconds(rng.between(0.05, 2));
   switch (kind) {
     case 'closed':
@@ -144,13 +144,13 @@ export interface OpenSession {
   tty: string;
 }
 
-export function openSession(ctx: GenerationContext, rng: Random, peer: SshPeer, start: number, options: LoginOptions): { session: OpenSession; time: number } {
+export function openSession(ctx: AnyContext, rng: Random, peer: SshPeer, start: number, options: LoginOptions): { session: OpenSession; time: number } {
   const { host, ip, origin } = peer;
   const { account, method } = options;
   // The monitor forks a preauth child at once and the session's child after login (PIDs +1, +2).
   const monitorPid = host.pids.block(start, 3);
   const port = clientPort(rng);
-  const log = (time: number, message: string): void => ctx.log(time, host, 'sshd', monitorPid, message, origin);
+  const log = (time: number, message: string): void => ctx.log(time, host, host.sshdProgram, monitorPid, message, origin);
 
   let time = start + seconds(rng.between(0.1, 0.6));
   const mistypes = method === 'password' ? (options.mistypes ?? 0) : 0;
@@ -172,21 +172,21 @@ export function openSession(ctx: GenerationContext, rng: Random, peer: SshPeer, 
 }
 
 /** The client logs out (or its connection drops); returns the time of the last line. */
-export function closeSession(ctx: GenerationContext, rng: Random, session: OpenSession, start: number): number {
+export function closeSession(ctx: AnyContext, rng: Random, session: OpenSession, start: number): number {
   const { peer, account, port, monitorPid, sessionId } = session;
   const { host, ip, origin } = peer;
   // After privilege separation the session's child process logs the disconnect.
   const childPid = monitorPid + 2;
   let time = start;
   if (rng.chance(0.9)) {
-    ctx.log(time, host, 'sshd', childPid, sshd.receivedDisconnect(ip, port, 'disconnected by user', false), origin);
+    ctx.log(time, host, host.sshdProgram, childPid, sshd.receivedDisconnect(ip, port, 'disconnected by user', false), origin);
     time += 1;
-    ctx.log(time, host, 'sshd', childPid, sshd.disconnectedFromUser(account.name, ip, port), origin);
+    ctx.log(time, host, host.sshdProgram, childPid, sshd.disconnectedFromUser(account.name, ip, port), origin);
   } else {
-    ctx.log(time, host, 'sshd', childPid, `Timeout, client not responding from user ${account.name} ${ip} port ${port}`, origin);
+    ctx.log(time, host, host.sshdProgram, childPid, `Timeout, client not responding from user ${account.name} ${ip} port ${port}`, origin);
   }
   time += seconds(rng.between(0.002, 0.03));
-  ctx.log(time, host, 'sshd', monitorPid, pamSessionClosed('sshd', account.name), origin);
+  ctx.log(time, host, host.sshdProgram, monitorPid, pamSessionClosed('sshd', account.name), origin);
   time += seconds(rng.between(0.002, 0.05));
   ctx.log(time, host, 'systemd-logind', host.logindPid, sessionLoggedOut(sessionId), origin);
   time += seconds(rng.between(0.01, 0.3));

@@ -1,0 +1,9 @@
+/** Message texts systemd (PID 1, v252+) writes when a unit runs, as `systemd[1]: ...`. */
+
+export const unitStarting = (unit: string, description: string): string => `Starting ${unit} - ${description}...`;
+
+export const unitDeactivated = (unit: string): string => `${unit}: Deactivated successfully.`;
+
+export const unitFinished = (unit: string, description: string): string => `Finished ${unit} - ${description}.`;
+
+export const unitReloaded = (unit: string, description: string): string => `Reloaded ${unit} - ${description}.`;
