@@ -8,6 +8,7 @@ import type { LogStream, Origin } from './log-stream.js';
 import type { Organization } from './organization.js';
 import type { Random } from './random.js';
 import { syslogTag } from './syslog-line.js';
+import { DEFAULT_SSHD_DIALECT, type SshdDialect } from './sequences/sshd-dialects.js';
 
 /** Linux's default pid_max on 64-bit systems. */
 const PID_MAX = 4_194_304;
@@ -17,8 +18,8 @@ export interface HostSpec {
   name: string;
   /** Average PIDs consumed per second: how busy the host is. */
   pidsPerSecond: number;
-  /** The program name sshd's per-connection lines carry: `sshd`, or `sshd-session` from OpenSSH 9.8. */
-  sshdProgram?: string;
+  /** How this host's sshd writes logins; default: Debian/Ubuntu OpenSSH with passwords. */
+  sshd?: SshdDialect;
 }
 
 /** A site: whatever organisation a generator describes, as long as it lists its hosts. */
@@ -56,8 +57,8 @@ export class HostRuntime<H extends HostSpec = HostSpec> {
     return this.spec.name;
   }
 
-  get sshdProgram(): string {
-    return this.spec.sshdProgram ?? 'sshd';
+  get sshd(): SshdDialect {
+    return this.spec.sshd ?? DEFAULT_SSHD_DIALECT;
   }
 }
 

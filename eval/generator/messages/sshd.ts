@@ -39,6 +39,14 @@ export function disconnectingTooManyFailures(user: string, validUser: boolean, i
   return `Disconnecting ${validUser ? 'authenticating' : 'invalid'} user ${user} ${ip} port ${port}: Too many authentication failures [preauth]`;
 }
 
+/** OpenSSH before 7.6 says no more than this. */
+export const disconnectingTooManyFailuresUnnamed = (): string => 'Disconnecting: Too many authentication failures [preauth]';
+
+/** ClientAliveCountMax reached: OpenSSH 8.x+ names the user and client, older releases do not. */
+export function clientTimeout(who?: { name: string; ip: string; port: number }): string {
+  return who ? `Timeout, client not responding from user ${who.name} ${who.ip} port ${who.port}` : 'Timeout, client not responding.';
+}
+
 export function receivedDisconnect(ip: string, port: number, reason: string, preauth: boolean): string {
   return `Received disconnect from ${ip} port ${port}:11: ${reason}${preauth ? ' [preauth]' : ''}`;
 }
