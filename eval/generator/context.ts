@@ -20,6 +20,8 @@ export interface HostSpec {
   pidsPerSecond: number;
   /** How this host's sshd writes logins; default: Debian/Ubuntu OpenSSH with passwords. */
   sshd?: SshdDialect;
+  /** shadow 4.6 (RHEL/CentOS 7): `new user` lines without `from=`. */
+  legacyShadow?: boolean;
 }
 
 /** A site: whatever organisation a generator describes, as long as it lists its hosts. */

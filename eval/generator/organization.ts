@@ -97,7 +97,7 @@ const DEVELOPER_HOSTS = ['bastion-01', 'app-01', 'app-02', 'ci-01', 'web-01'];
 const DEVELOPER_SUDO_HOSTS = ['app-01', 'app-02', 'ci-01'];
 const ANALYST_HOSTS = ['bastion-01', 'app-01'];
 
-function sshKey(rng: Random, type?: KeyType): SshKey {
+export function sshKey(rng: Random, type?: KeyType): SshKey {
   return {
     type: type ?? rng.weighted<KeyType>(['ED25519', 'RSA', 'ECDSA'], [6, 3, 1]),
     fingerprint: `SHA256:${rng.chars(BASE64, 43)}`,
@@ -115,7 +115,7 @@ function usernames(rng: Random, count: number): string[] {
   return [...names];
 }
 
-function cronJob(user: Account, command: string, everyMinutes: number, atMinute: number, runSeconds: readonly [number, number]): CronJob {
+export function cronJob(user: Account, command: string, everyMinutes: number, atMinute: number, runSeconds: readonly [number, number]): CronJob {
   return { user: user.name, uid: user.uid, command, everyMinutes, atMinute, runSeconds };
 }
 
@@ -123,7 +123,7 @@ const ROOT: Account = { name: 'root', uid: 0 };
 const WWW_DATA: Account = { name: 'www-data', uid: 33 };
 const POSTGRES: Account = { name: 'postgres', uid: 114 };
 /** Accounts every Debian/Ubuntu system has (base-passwd), so sshd treats them as valid users. */
-const DEBIAN_SYSTEM_ACCOUNTS: Account[] = [
+export const DEBIAN_SYSTEM_ACCOUNTS: Account[] = [
   ROOT,
   ...(
     [
@@ -174,7 +174,7 @@ function hostSpecificCronJobs(name: string, backup: Account, deploy: Account): C
   }
 }
 
-function macAddress(rng: Random, prefix: string): string {
+export function macAddress(rng: Random, prefix: string): string {
   let mac = prefix;
   for (let i = 0; i < 3; i++) mac += `:${rng.int(0, 255).toString(16).padStart(2, '0')}`;
   return mac;

@@ -29,8 +29,8 @@ export interface ProbeMix {
  * One internet client's visit to `host`'s SSH port: a probe, or one or two password guesses for
  * common names (`knows` says which exist on the host).
  */
-export function internetSshVisit(ctx: AnyContext, rng: Random, host: HostRuntime, start: number, knows: (user: string) => boolean, probes = PROBES): void {
-  const peer: SshPeer = { host, ip: ctx.internet.scanner(rng), origin: BENIGN };
+export function internetSshVisit(ctx: AnyContext, rng: Random, host: HostRuntime, start: number, knows: (user: string) => boolean, probes = PROBES, ipv6Share = 0.05): void {
+  const peer: SshPeer = { host, ip: ctx.internet.scanner(rng, ipv6Share), origin: BENIGN };
   if (rng.chance(0.4)) {
     probeConnection(ctx, rng, peer, start, rng.weighted(probes.kinds, probes.weights));
     return;

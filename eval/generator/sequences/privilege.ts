@@ -103,7 +103,8 @@ export function createAccount(ctx: AnyContext, rng: Random, terminal: Terminal, 
   time += seconds(rng.between(0.001, 0.02));
   const home = account.home ?? `/home/${account.name}`;
   const shell = account.shell ?? '/bin/bash';
-  ctx.log(time, host, 'useradd', pid, newUser({ name: account.name, uid: account.uid, gid, home, shell, from: `/dev/${terminal.tty}` }), origin);
+  const from = host.spec.legacyShadow === true ? {} : { from: `/dev/${terminal.tty}` };
+  ctx.log(time, host, 'useradd', pid, newUser({ name: account.name, uid: account.uid, gid, home, shell, ...from }), origin);
   for (const group of account.groups ?? []) {
     time += seconds(rng.between(0.001, 0.01));
     ctx.log(time, host, 'useradd', pid, addedToGroup(account.name, group), origin);
