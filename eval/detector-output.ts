@@ -1,14 +1,30 @@
 /**
  * Reads what a detector says about each line: `siemad analyze --format ndjson` writes one ECS
  * event per input line, in input order, with `anomaly.is_anomaly`. An event without an `anomaly`
- * field set counts as not flagged.
+ * field set counts as not flagged. For flagged events it also keeps what produced them
+ * (`event.action` and the first of `anomaly.reasons`), to show what a detector gets wrong.
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { EcsEvent } from '../collector/ecs/event.js';
 
-/** Whether one NDJSON event line is flagged; throws on a line that is not a JSON object. */
-export function isFlaggedEvent(json: string, lineNumber: number): boolean {
+type AnomalyFields = NonNullable<EcsEvent['anomaly']>;
+
+/** What produced a flag. */
+export interface FlagCause {
+  /** `event.action`, or `-` when the event has none (undecoded). */
+  action: string;
+  /** The first of `anomaly.reasons`, or `-`. */
+  reason: string;
+}
+
+export interface Verdict {
+  flagged: boolean;
+  /** Set when flagged. */
+  cause?: FlagCause;
+}
+
+function parseObject(json: string, lineNumber: number): Record<string, unknown> {
   let event: unknown;
   try {
     event = JSON.parse(json);
@@ -16,23 +32,54 @@ export function isFlaggedEvent(json: string, lineNumber: number): boolean {
     throw new SyntaxError(`detector output line ${lineNumber} is not JSON: ${json.slice(0, 120)}`);
   }
   if (typeof event !== 'object' || event === null || Array.isArray(event)) throw new SyntaxError(`detector output line ${lineNumber} is not a JSON object`);
-  // Field names come from the ECS event type; the values are still checked, the input is external.
-  const anomaly: unknown = (event as Partial<Pick<EcsEvent, 'anomaly'>>).anomaly;
-  if (typeof anomaly !== 'object' || anomaly === null) return false;
-  const isAnomaly: unknown = (anomaly as Partial<Pick<NonNullable<EcsEvent['anomaly']>, 'is_anomaly'>>).is_anomaly;
-  return isAnomaly === true;
+  return event as Record<string, unknown>;
 }
 
-/** Flags from a detector's NDJSON output; `expectedLines` guards against dropped or extra events. */
-export async function readDetectorFlags(output: Readable, expectedLines?: number): Promise<boolean[]> {
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/** The verdict on one NDJSON event line; throws on a line that is not a JSON object. */
+export function parseVerdict(json: string, lineNumber: number): Verdict {
+  // Field names come from the ECS event type; the values are still checked, the input is external.
+  const event = parseObject(json, lineNumber) as Partial<Pick<EcsEvent, 'anomaly' | 'event'>>;
+  const anomaly: unknown = event.anomaly;
+  if (!isRecord(anomaly)) return { flagged: false };
+  const fields = anomaly as Partial<Pick<AnomalyFields, 'is_anomaly' | 'reasons'>>;
+  if (fields.is_anomaly !== true) return { flagged: false };
+  const action: unknown = isRecord(event.event) ? (event.event as Partial<Pick<EcsEvent['event'], 'action'>>).action : undefined;
+  const reasons: unknown = fields.reasons;
+  const reason: unknown = Array.isArray(reasons) ? reasons[0] : undefined;
+  return { flagged: true, cause: { action: typeof action === 'string' ? action : '-', reason: typeof reason === 'string' ? reason : '-' } };
+}
+
+/** Whether one NDJSON event line is flagged; throws on a line that is not a JSON object. */
+export function isFlaggedEvent(json: string, lineNumber: number): boolean {
+  return parseVerdict(json, lineNumber).flagged;
+}
+
+export interface DetectorOutput {
+  flags: boolean[];
+  /** The cause of each flagged line, by 0-based line index. */
+  causes: Map<number, FlagCause>;
+}
+
+/** Flags and causes from a detector's NDJSON output; `expectedLines` guards against dropped or extra events. */
+export async function readDetectorOutput(output: Readable, expectedLines?: number): Promise<DetectorOutput> {
   const flags: boolean[] = [];
+  const causes = new Map<number, FlagCause>();
   const reader = createInterface({ input: output, crlfDelay: Infinity });
   for await (const line of reader) {
     if (line.trim() === '') continue;
-    flags.push(isFlaggedEvent(line, flags.length + 1));
+    const verdict = parseVerdict(line, flags.length + 1);
+    if (verdict.cause) causes.set(flags.length, verdict.cause);
+    flags.push(verdict.flagged);
   }
   if (expectedLines !== undefined && flags.length !== expectedLines) {
     throw new RangeError(`detector wrote ${flags.length} events for ${expectedLines} input lines`);
   }
-  return flags;
+  return { flags, causes };
+}
+
+/** Flags only, for detectors whose causes nobody reads. */
+export async function readDetectorFlags(output: Readable, expectedLines?: number): Promise<boolean[]> {
+  return (await readDetectorOutput(output, expectedLines)).flags;
 }

@@ -84,12 +84,12 @@ export function unableToNegotiate(ip: string, port: number, what: string, offer:
 /**
  * sshd's own report of a failed PAM conversation (keyboard-interactive, or password with
  * UsePAM): the only line many Debian hosts with `KbdInteractiveAuthentication yes` write for a
- * valid user's wrong password at LogLevel INFO. An unknown account is an `illegal user`.
+ * valid account's wrong password at LogLevel INFO. For an unknown account pam_unix's "user
+ * unknown" is ignored by Debian's common-auth and pam_deny answers, so the text is the same with
+ * `illegal user`.
  */
 export function pamAuthenticationError(user: string, validUser: boolean, ip: string): string {
-  return validUser
-    ? `error: PAM: Authentication failure for ${user} from ${ip}`
-    : `error: PAM: User not known to the underlying authentication module for illegal user ${user} from ${ip}`;
+  return `error: PAM: Authentication failure for ${validUser ? '' : 'illegal user '}${user} from ${ip}`;
 }
 
 /** OpenSSH up to 7.x (RHEL/CentOS 7) repeats an unknown account's name at the first request. */
