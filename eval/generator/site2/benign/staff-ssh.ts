@@ -88,8 +88,9 @@ function phoneChecks(ctx: Context, rng: Random, member: StaffMember): void {
   const reachable = member.ssh.filter((access) => access.host !== 'crm-old');
   if (reachable.length === 0) return;
   for (let day = clock.dayStart(ctx.startTime); day < ctx.endTime; day += MICROS_PER_DAY) {
-    if (!rng.chance(0.4)) continue;
-    const picked = rng.pick(reachable);
+    if (!rng.chance(0.6)) continue;
+    // Mail trouble is what he is called about most.
+    const picked = rng.weighted(reachable, reachable.map((access) => (access.host === 'mx1' ? 2 : 1)));
     const access: SshAccess = picked.host === 'mx1' ? { ...picked, method: 'password' } : picked;
     const start = day + hours(rng.between(7, 23.8));
     visit(ctx, rng, member, { host: ctx.host(access.host), access, ip: member.carrier.sessionAddress(rng), start, length: minutes(rng.between(1, 8)) });
