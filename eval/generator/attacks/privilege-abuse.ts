@@ -75,17 +75,18 @@ export const sudoAbuse: AttackGenerator = (ctx, rng, plan): EpisodeSummary => {
   return { source: `${user.name} from ${ip}`, target: hostName, detail };
 };
 
-function rogueCommands(rng: Random, name: string): { command: string; account: NewAccount } {
+/** A UID-0 account, or one in the admins' group (`sudo` on Debian, `wheel` on RHEL). */
+function rogueCommands(rng: Random, name: string, adminGroup: string): { command: string; account: NewAccount } {
   if (rng.chance(0.75)) {
     const home = rng.pick(['/root', `/home/${name}`, '/var/lib/misc']);
     return { command: `/usr/sbin/useradd -o -u 0 -g 0 -M -d ${home} -s /bin/bash ${name}`, account: { name, uid: 0, gid: 0, home } };
   }
   const uid = rng.int(1050, 1099);
-  return { command: `/usr/sbin/useradd -m -s /bin/bash -G sudo ${name}`, account: { name, uid, groups: ['sudo'] } };
+  return { command: `/usr/sbin/useradd -m -s /bin/bash -G ${adminGroup} ${name}`, account: { name, uid, groups: [adminGroup] } };
 }
 
 /** An admin's session that quietly creates a root-equivalent account; returns the useradd command. */
-export function plantAccount(ctx: AnyContext, rng: Random, plan: EpisodePlan, host: HostRuntime, ip: string, login: LoginOptions, cover: readonly SudoCommandTemplate[]): string {
+export function plantAccount(ctx: AnyContext, rng: Random, plan: EpisodePlan, host: HostRuntime, ip: string, login: LoginOptions, cover: readonly SudoCommandTemplate[], adminGroup = 'sudo'): string {
   const admin = login.account;
   const { session, time: loggedIn } = openSession(ctx, rng, { host, ip, origin: plan }, plan.start, login);
   const terminal: Terminal = { host, account: admin, tty: session.tty, origin: plan };
@@ -96,7 +97,7 @@ export function plantAccount(ctx: AnyContext, rng: Random, plan: EpisodePlan, ho
     time = sudo(ctx, rng, terminal, time, coverCommand.command, { pwd: `/home/${admin.name}`, runSeconds: rng.between(1, 30) }) + seconds(rng.between(10, 60));
   }
   const name = rng.pick(BACKDOOR_NAMES);
-  const { command, account } = rogueCommands(rng, name);
+  const { command, account } = rogueCommands(rng, name, adminGroup);
   createAccount(ctx, rng, elevated(terminal), time + seconds(0.015), account);
   time = sudo(ctx, rng, terminal, time, command, { pwd: `/home/${admin.name}`, runSeconds: rng.between(0.1, 0.4) }) + seconds(rng.between(3, 20));
   const passwordSet = setPassword(ctx, rng, elevated(terminal), time, name);

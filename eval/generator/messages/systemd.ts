@@ -7,3 +7,9 @@ export const unitDeactivated = (unit: string): string => `${unit}: Deactivated s
 export const unitFinished = (unit: string, description: string): string => `Finished ${unit} - ${description}.`;
 
 export const unitReloaded = (unit: string, description: string): string => `Reloaded ${unit} - ${description}.`;
+
+/** systemd-sysusers creating a package's account (`systemd-sysusers[pid]: ...`). */
+export const sysusersGroupCreated = (group: string, gid: number): string => `Creating group '${group}' with GID ${gid}.`;
+
+export const sysusersUserCreated = (user: string, description: string, uid: number, gid: number): string =>
+  `Creating user '${user}' (${description}) with UID ${uid} and GID ${gid}.`;

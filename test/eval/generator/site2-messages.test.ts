@@ -7,6 +7,7 @@ import { ufwBlock, type BlockedPacket } from '../../../eval/generator/messages/u
 import { dummyConnection, vhostCombinedLine } from '../../../eval/generator/messages/apache.js';
 import { accessLogLine } from '../../../eval/generator/messages/nginx.js';
 import { formatRfc3339Micros } from '../../../eval/generator/syslog-line.js';
+import { sysusersGroupCreated, sysusersUserCreated } from '../../../eval/generator/messages/systemd.js';
 import { pamKeyboardInteractive, rhel7, reverseDns } from '../../../eval/generator/sequences/sshd-dialects.js';
 import { requireCorpus } from '../../../pipeline/corpus.js';
 
@@ -156,13 +157,15 @@ t.test("RHEL 7's UseDNS: a client's reverse name is stable, warned about when it
   t.same(dialect.invalidUserFollowUp('oracle'), ['input_userauth_request: invalid user oracle [preauth]']);
 });
 
-t.test('package maintainer scripts: groupadd, useradd with from=none (none at all on shadow 4.6), chage and chfn', async (t) => {
+t.test('package maintainer scripts: groupadd, useradd with from=none (none at all on shadow 4.6), chage, chfn, systemd-sysusers', async (t) => {
   t.equal(groupAddedToGroupFile('redis', 121), 'group added to /etc/group: name=redis, GID=121');
   t.equal(groupAddedToGshadow('redis'), 'group added to /etc/gshadow: name=redis');
   t.equal(newUser({ name: 'redis', uid: 114, gid: 121, home: '/var/lib/redis', shell: '/usr/sbin/nologin', from: 'none' }), 'new user: name=redis, UID=114, GID=121, home=/var/lib/redis, shell=/usr/sbin/nologin, from=none');
   t.equal(newUser({ name: 'nginx', uid: 996, gid: 994, home: '/var/lib/nginx', shell: '/sbin/nologin' }), 'new user: name=nginx, UID=996, GID=994, home=/var/lib/nginx, shell=/sbin/nologin');
   t.equal(passwordExpiryChanged('mysql'), 'changed password expiry for mysql');
   t.equal(userInformationChanged('mysql'), "changed user 'mysql' information");
+  t.equal(sysusersGroupCreated('systemd-coredump', 997), "Creating group 'systemd-coredump' with GID 997.");
+  t.equal(sysusersUserCreated('systemd-coredump', 'systemd Core Dumper', 997, 997), "Creating user 'systemd-coredump' (systemd Core Dumper) with UID 997 and GID 997.");
   t.equal(sshd.subsystemRequest('sftp', 'meera'), 'subsystem request for sftp by user meera');
   t.equal(sshd.clientTimeout(), 'Timeout, client not responding.');
 });

@@ -30,7 +30,8 @@ export const rogueAccountCreation: AttackGenerator<Agency> = (ctx, rng, plan) =>
   const access = rng.pick(admin.ssh.filter((candidate) => candidate.sudo));
   const host = ctx.host(access.host);
   const ip = admin.home.at(plan.start);
-  const command = plantAccount(ctx, rng, plan, host, ip, login(admin, access), SUDO_COMMANDS[host.spec.role]);
+  const adminGroup = host.spec.legacyShadow === true ? 'wheel' : 'sudo';
+  const command = plantAccount(ctx, rng, plan, host, ip, login(admin, access), SUDO_COMMANDS[host.spec.role], adminGroup);
   return { source: `${admin.name} from ${ip}`, target: host.name, detail: command };
 };
 

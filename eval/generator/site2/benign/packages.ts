@@ -12,6 +12,7 @@ import { LocalClock, MICROS_PER_DAY, hours, seconds } from '../../clock.js';
 import { addedToGroup, addedToShadowGroup, groupAddedToGroupFile, groupAddedToGshadow, newGroup, newUser, passwordExpiryChanged, userInformationChanged } from '../../messages/accounts.js';
 import { closeSession, openSession } from '../../sequences/ssh.js';
 import { sudo, type Terminal } from '../../sequences/privilege.js';
+import { sysusersGroupCreated, sysusersUserCreated } from '../../messages/systemd.js';
 import { SITE2_UTC_OFFSET_MINUTES, type Agency, type Site2Host } from '../organization.js';
 import { DEBIAN_PACKAGES, RHEL7_PACKAGES, type PackageAccount } from '../catalog/packages.js';
 import type { OnlineInterval } from './online-time.js';
@@ -42,27 +43,41 @@ function systemIdsFor(host: Site2Host): SystemIds {
 /** What the maintainer scripts log; `from` is the terminal (`none` without one, omitted on RHEL 7). */
 function createPackageAccounts(ctx: Context, rng: Random, host: HostRuntime<Site2Host>, pkg: PackageAccount, ids: SystemIds, time: number, from: string, origin: Origin): number {
   const { uid, gid } = ids.next();
-  const log = (program: string, pid: number, message: string): void => {
-    ctx.log(time, host, program, pid, message, origin);
+  // The maintainer script runs the tools one after another: consecutive PIDs with a fork or two between.
+  let nextPid = host.pids.block(time, 12);
+  const pid = (): number => (nextPid += 2) - 2;
+  const log = (program: string, processId: number, message: string): void => {
+    ctx.log(time, host, program, processId, message, origin);
     time += seconds(rng.between(0.002, 0.03));
   };
-  const groupadd = host.pids.at(time);
-  log('groupadd', groupadd, groupAddedToGroupFile(pkg.group, gid));
-  log('groupadd', groupadd, groupAddedToGshadow(pkg.group));
-  log('groupadd', groupadd, newGroup(pkg.group, gid));
-  if (pkg.user) {
-    const rhel = host.spec.legacyShadow === true;
-    const { name, home, shell } = pkg.user;
-    log('useradd', host.pids.at(time), newUser({ name, uid, gid, home, shell, ...(rhel ? {} : { from }) }));
-    if (pkg.adduserFollowUps && !rhel) {
-      log('chage', host.pids.at(time), passwordExpiryChanged(name));
-      log('chfn', host.pids.at(time), userInformationChanged(name));
-    }
-    for (const group of pkg.joins ?? []) {
-      const usermod = host.pids.at(time);
-      log('usermod', usermod, addedToGroup(name, group));
-      log('usermod', usermod, addedToShadowGroup(name, group));
-    }
+  const rhel = host.spec.legacyShadow === true;
+  const tool = rhel ? 'adduser' : (pkg.tool ?? 'adduser');
+  if (tool === 'sysusers') {
+    const sysusers = pid();
+    log('systemd-sysusers', sysusers, sysusersGroupCreated(pkg.group, gid));
+    if (pkg.user) log('systemd-sysusers', sysusers, sysusersUserCreated(pkg.user.name, pkg.description ?? pkg.user.name, uid, gid));
+    return time;
+  }
+  if (tool === 'adduser' || !pkg.user) {
+    const groupadd = pid();
+    log('groupadd', groupadd, groupAddedToGroupFile(pkg.group, gid));
+    log('groupadd', groupadd, groupAddedToGshadow(pkg.group));
+    log('groupadd', groupadd, newGroup(pkg.group, gid));
+  }
+  if (!pkg.user) return time;
+  const { name, home, shell } = pkg.user;
+  const useradd = pid();
+  // `useradd --user-group` creates the group itself and says so first.
+  if (tool === 'useradd') log('useradd', useradd, newGroup(pkg.group, gid));
+  log('useradd', useradd, newUser({ name, uid, gid, home, shell, ...(rhel ? {} : { from }) }));
+  if (pkg.adduserFollowUps && !rhel) {
+    log('chage', pid(), passwordExpiryChanged(name));
+    log('chfn', pid(), userInformationChanged(name));
+  }
+  for (const group of pkg.joins ?? []) {
+    const usermod = pid();
+    log('usermod', usermod, addedToGroup(name, group));
+    log('usermod', usermod, addedToShadowGroup(name, group));
   }
   return time;
 }
