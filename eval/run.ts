@@ -170,6 +170,10 @@ async function evaluateSite(site: SiteNumber, modelVersion: string): Promise<Sit
   process.stdout.write(`${summary}\n`);
   for (const line of failed) process.stdout.write(`TARGET MISSED: ${line}\n`);
   if (failed.length === 0) process.stdout.write(`All targets met: ${TARGETS[site]}.\n`);
+  const missed = new Set(siemad.episodes.filter((episode) => !episode.detected).map((episode) => episode.episode));
+  for (const episode of stream.episodes.filter((candidate) => missed.has(candidate.id))) {
+    process.stdout.write(`Missed: ${episode.id} (${episode.start.slice(0, 16)} UTC, ${episode.lines} lines) ${episode.source} -> ${episode.target}: ${episode.detail}\n`);
+  }
   if (options.causes > 0) process.stdout.write(`\nSite ${site}: ${formatFlagCauses(groupBenignFlagCauses(stream.labels, ours.causes), siemad.benign.lines, options.causes)}\n`);
   return { summary, failed };
 }
