@@ -1,11 +1,28 @@
 /**
  * Reads what a detector says about each line: `siemad analyze --format ndjson` writes one ECS
  * event per input line, in input order, with `anomaly.is_anomaly`. An event without an `anomaly`
- * field set counts as not flagged.
+ * field set counts as not flagged. For flagged events it also keeps what produced them
+ * (`event.action` and the first of `anomaly.reasons`), to show what a detector gets wrong.
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { EcsEvent } from '../collector/ecs/event.js';
+
+type AnomalyFields = NonNullable<EcsEvent['anomaly']>;
+
+/** What produced a flag. */
+export interface FlagCause {
+  /** `event.action`, or `-` when the event has none (undecoded). */
+  action: string;
+  /** The first of `anomaly.reasons`, or `-`. */
+  reason: string;
+}
+
+export interface Verdict {
+  flagged: boolean;
+  /** Set when flagged. */
+  cause?: FlagCause;
+}
 
 /** One NDJSON event line as an event; throws on a line that is not a JSON object. */
 export function parseEventLine(json: string, lineNumber: number): Partial<EcsEvent> {
@@ -19,13 +36,25 @@ export function parseEventLine(json: string, lineNumber: number): Partial<EcsEve
   return event as Partial<EcsEvent>;
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/** The verdict on one NDJSON event line; throws on a line that is not a JSON object. */
+export function parseVerdict(json: string, lineNumber: number): Verdict {
+  // Field names come from the ECS event type; the values are still checked, the input is external.
+  const event = parseEventLine(json, lineNumber);
+  const anomaly: unknown = event.anomaly;
+  if (!isRecord(anomaly)) return { flagged: false };
+  const fields = anomaly as Partial<Pick<AnomalyFields, 'is_anomaly' | 'reasons'>>;
+  if (fields.is_anomaly !== true) return { flagged: false };
+  const action: unknown = isRecord(event.event) ? (event.event as Partial<Pick<EcsEvent['event'], 'action'>>).action : undefined;
+  const reasons: unknown = fields.reasons;
+  const reason: unknown = Array.isArray(reasons) ? reasons[0] : undefined;
+  return { flagged: true, cause: { action: typeof action === 'string' ? action : '-', reason: typeof reason === 'string' ? reason : '-' } };
+}
+
 /** Whether one NDJSON event line is flagged; throws on a line that is not a JSON object. */
 export function isFlaggedEvent(json: string, lineNumber: number): boolean {
-  // Field names come from the ECS event type; the values are still checked, the input is external.
-  const anomaly: unknown = parseEventLine(json, lineNumber).anomaly;
-  if (typeof anomaly !== 'object' || anomaly === null) return false;
-  const isAnomaly: unknown = (anomaly as Partial<Pick<NonNullable<EcsEvent['anomaly']>, 'is_anomaly'>>).is_anomaly;
-  return isAnomaly === true;
+  return parseVerdict(json, lineNumber).flagged;
 }
 
 /**
@@ -45,7 +74,23 @@ export async function readDetectorOutput<T>(output: Readable, read: (json: strin
   return values;
 }
 
-/** Flags from a detector's NDJSON output; `expectedLines` guards against dropped or extra events. */
+export interface DetectorVerdicts {
+  flags: boolean[];
+  /** The cause of each flagged line, by 0-based line index. */
+  causes: Map<number, FlagCause>;
+}
+
+/** Flags and causes from a detector's NDJSON output. */
+export async function readDetectorVerdicts(output: Readable, expectedLines?: number): Promise<DetectorVerdicts> {
+  const verdicts = await readDetectorOutput(output, parseVerdict, expectedLines);
+  const causes = new Map<number, FlagCause>();
+  verdicts.forEach((verdict, index) => {
+    if (verdict.cause !== undefined) causes.set(index, verdict.cause);
+  });
+  return { flags: verdicts.map((verdict) => verdict.flagged), causes };
+}
+
+/** Flags only, for detectors whose causes nobody reads. */
 export function readDetectorFlags(output: Readable, expectedLines?: number): Promise<boolean[]> {
   return readDetectorOutput(output, isFlaggedEvent, expectedLines);
 }

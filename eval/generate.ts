@@ -1,12 +1,12 @@
 /**
  * `generate`: writes a labelled security-log stream for evaluating detectors.
- *   tsx eval/generate.ts --seed 1 --days 7 --out /tmp/stream.log
+ *   tsx eval/generate.ts --seed 1 --days 7 --out /tmp/stream.log [--site 2]
  * writes /tmp/stream.log (rsyslog lines) and /tmp/stream.log.labels.jsonl (one label per line),
  * and prints the attack episodes it wove in to stderr.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { ATTACK_KINDS, isAttackKind, type AttackKind } from './labels.js';
-import { DEFAULT_START_TIME, generateStream } from './generator/generate-stream.js';
+import { DEFAULT_START_TIME, SITES, generateStream, type SiteNumber } from './generator/generate-stream.js';
 import { labelsPathFor, writeStreamFiles } from './stream-files.js';
 
 function integer(name: string, min: number, max: number): (value: string) => number {
@@ -28,6 +28,12 @@ function startTime(value: string): string {
   return value;
 }
 
+function site(value: string): SiteNumber {
+  const parsed = Number(value);
+  if (!(SITES as readonly number[]).includes(parsed)) throw new InvalidArgumentError(`site must be one of ${SITES.join(', ')}`);
+  return parsed as SiteNumber;
+}
+
 function kinds(value: string): AttackKind[] {
   const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
   const unknown = names.filter((name) => !isAttackKind(name));
@@ -36,8 +42,9 @@ function kinds(value: string): AttackKind[] {
 }
 
 const program = new Command('generate')
-  .description('Write a seeded, labelled stream of rsyslog lines (sshd, PAM, sudo, su, useradd, cron, logind, UFW, nginx) with attack episodes.')
+  .description('Write a seeded, labelled stream of rsyslog lines (sshd, PAM, sudo, su, useradd, cron, logind, UFW, nginx, Apache) with attack episodes.')
   .requiredOption('--out <file>', 'log file to write; labels go to <file>.labels.jsonl')
+  .option('--site <n>', 'which site: 1, a 36-person company in UTC; 2, a six-person agency in IST built differently', site, 1 as SiteNumber)
   .option('--seed <n>', 'random seed: the same seed gives the same stream', integer('seed', 0, 2 ** 31 - 1), 1)
   .option('--days <n>', 'length of the stream in days', days, 7)
   .option('--start <time>', 'first instant of the stream (UTC)', startTime, DEFAULT_START_TIME)
@@ -48,9 +55,10 @@ const program = new Command('generate')
   .showHelpAfterError();
 
 program.parse();
-const options = program.opts<{ out: string; seed: number; days: number; start: string; episodesPerKind?: number; kinds?: AttackKind[]; reduceRepeats: boolean; benignOnly?: boolean }>();
+const options = program.opts<{ out: string; site: SiteNumber; seed: number; days: number; start: string; episodesPerKind?: number; kinds?: AttackKind[]; reduceRepeats: boolean; benignOnly?: boolean }>();
 
 const stream = generateStream({
+  site: options.site,
   seed: options.seed,
   days: options.days,
   startTime: options.start,

@@ -5,7 +5,7 @@
  * ticket per address, dropped once its last failure is older than findtime, with its count
  * rescaled to the findtime window when failures spread over a longer time (FailTicket.adjustTime).
  */
-import { failureAddress, mentionedAddress, parseSshdLine } from './sshd-filter.js';
+import { SshdFailureFilter, mentionedAddress, parseSshdLine } from './sshd-filter.js';
 
 export interface JailOptions {
   maxRetry: number;
@@ -71,10 +71,11 @@ class FailureCounter {
 /** Every line the sshd filter counts as a failure, in line order. */
 export function findSshdFailures(lines: readonly string[]): SshdFailure[] {
   const failures: SshdFailure[] = [];
+  const filter = new SshdFailureFilter();
   for (let index = 0; index < lines.length; index++) {
     const parsed = parseSshdLine(lines[index] ?? '');
     if (!parsed) continue;
-    const ip = failureAddress(parsed.message);
+    const ip = filter.failureHost(parsed);
     if (ip !== undefined) failures.push({ index, ip, time: parsed.time });
   }
   return failures;
@@ -87,11 +88,12 @@ export function fail2banFlags(lines: readonly string[], options: JailOptions = D
   const bannedUntil = new Map<string, number>();
   // Lines without an address (`check pass; user unknown`) belong to their connection's address.
   const connectionAddress = new Map<string, string>();
+  const filter = new SshdFailureFilter();
   for (let index = 0; index < lines.length; index++) {
     const parsed = parseSshdLine(lines[index] ?? '');
     if (!parsed) continue;
     const connection = `${parsed.hostname} ${parsed.pid ?? ''}`;
-    const failedIp = failureAddress(parsed.message);
+    const failedIp = filter.failureHost(parsed);
     const ip = failedIp ?? mentionedAddress(parsed.message) ?? connectionAddress.get(connection);
     if (ip === undefined) continue;
     connectionAddress.set(connection, ip);

@@ -1,21 +1,26 @@
 /**
  * fail2ban's `sshd` filter (filter.d/sshd.conf of fail2ban 1.0, `mode = normal`) in JavaScript,
  * for rsyslog lines `TIMESTAMP HOST sshd[PID]: MESSAGE`: which lines are authentication failures
- * and for which address. Lines the filter matches only as helpers (`<F-NOFAIL>`: pam_unix's
- * `authentication failure`, `Connection closed`, `Received disconnect ...: 11:`, `Accepted`) are
- * not failures. `<HOST>` is matched as an IP address (our sshd logs addresses, UseDNS no).
- * Forms that carry no address (`Disconnecting: Too many authentication failures`, `... account is
- * locked`) are left out; fail2ban needs an address from an earlier line of the connection there.
+ * and for which address. The rules are tried in the filter's order and the first that matches
+ * decides. Like fail2ban, lines of one connection (host and sshd PID, its `mlfid`) are merged:
+ * helper lines (`<F-NOFAIL>`: pam_unix's `authentication failure`, `Received disconnect ...: 11:`,
+ * `Connection closed`, `Accepted`) are no failures on their own, but become failures once the
+ * connection has named two different users (as `error: PAM: Authentication failure for illegal
+ * user X` and `Invalid user X` do) or has a failure still waiting for an address; a failure line
+ * without an address (`Disconnecting: Too many authentication failures`) takes the connection's.
+ * `<HOST>` is an IP address, or a host name (RHEL's `rhost=` with `UseDNS yes`).
  */
 import { isIP } from 'node:net';
 
 const IPV4 = String.raw`\d{1,3}(?:\.\d{1,3}){3}`;
 const IPV6 = String.raw`[0-9A-Fa-f]*:[0-9A-Fa-f:.]*`;
-const HOST = `(?<host>${IPV4}|${IPV6})`;
+const HOST = `(?<host>${IPV4}|${IPV6}|[\\w\\-.^_]*\\w)`;
 /** `__suff`: up to three of ` port N`, ` on X`, ` [preauth]`, then spaces. */
 const SUFF = String.raw`(?: (?:port \d+|on \S+|\[preauth\])){0,3}\s*`;
 /** `__on_port_opt` */
 const ON_PORT = String.raw`(?: (?:port \d+|on \S+)){0,2}`;
+/** `__authng_user` */
+const AUTHNG_USER = String.raw`(?: (?:invalid|authenticating) user (?<user>\S+|.*?))?`;
 const NOT_ALLOWED_REASONS = [
   'not listed in AllowUsers',
   'listed in DenyUsers',
@@ -24,21 +29,141 @@ const NOT_ALLOWED_REASONS = [
   "none of user's groups are listed in AllowGroups",
 ].join('|');
 
-/** The failure forms of `cmnfailre`, on the message after `__pref` (`error: `, `fatal: `, `PAM: `). */
-const FAILURE_PATTERNS: readonly RegExp[] = [
-  new RegExp(String.raw`^[aA]uthentication (?:failure|error|failed) for .* from ${HOST}(?: via \S+)?${SUFF}$`),
-  new RegExp(String.raw`^User not known to the underlying authentication module for .* from ${HOST}${SUFF}$`),
-  // `publickey = nofail`: a failed key counts only for an invalid user; any other method counts.
-  new RegExp(String.raw`^Failed publickey for invalid user (?:\S+|(?:(?! from ).)*?) from ${HOST}${ON_PORT}(?: ssh\d*)?(?:: .*|(?:(?! from ).)*)$`),
-  new RegExp(String.raw`^Failed (?!publickey )\S+ for (?:invalid user )?(?:\S+|(?:(?! from ).)*?) from ${HOST}${ON_PORT}(?: ssh\d*)?(?:: .*|(?:(?! from ).)*)$`),
-  new RegExp(String.raw`^ROOT LOGIN REFUSED FROM ${HOST}`),
-  new RegExp(String.raw`^[iI](?:llegal|nvalid) user .*? from ${HOST}${SUFF}$`),
-  new RegExp(String.raw`^User (?:\S+|.*?) from ${HOST} not allowed because (?:${NOT_ALLOWED_REASONS})${SUFF}$`),
-  new RegExp(String.raw`^refused connect from \S+ \(${HOST}\)`),
-  new RegExp(String.raw`^Received disconnect from ${HOST}${ON_PORT}:\s*3: .*: Auth fail${SUFF}$`),
-  new RegExp(String.raw`^maximum authentication attempts exceeded for .* from ${HOST}${ON_PORT}(?: ssh\d*)?${SUFF}$`),
-  new RegExp(String.raw`^Disconnecting(?: from)?(?: (?:invalid|authenticating)) user \S+ ${HOST}${ON_PORT}:\s*Change of username or service not allowed:\s*.*\[preauth\]\s*$`),
+/** One failregex: `nofail` and `forget`/`gained` are its `<F-NOFAIL>`, `<F-MLFFORGET>`, `<F-MLFGAINED>`. */
+interface Rule {
+  pattern: RegExp;
+  nofail?: boolean | ((groups: Record<string, string | undefined>) => boolean);
+  forget?: boolean;
+  gained?: boolean;
+}
+
+const rule = (pattern: string, flags: Omit<Rule, 'pattern'> = {}): Rule => ({ pattern: new RegExp(pattern), ...flags });
+
+/** `cmnfailre`, `mdre-normal-other` and `cfooterre` in the filter's order, on the message after `__pref`. */
+const RULES: readonly Rule[] = [
+  rule(String.raw`^[aA]uthentication (?:failure|error|failed) for (?<user>.*) from ${HOST}(?: via \S+)?${SUFF}$`),
+  rule(String.raw`^User not known to the underlying authentication module for (?<user>.*) from ${HOST}${SUFF}$`),
+  // `publickey = nofail`: a failed key counts for an invalid user; for a valid one it is a helper.
+  rule(String.raw`^Failed publickey for invalid user (?<user>\S+|(?:(?! from ).)*?) from ${HOST}${ON_PORT}(?: ssh\d*)?(?:: .*|(?:(?! from ).)*)$`),
+  rule(String.raw`^Failed (?<method>\S+) for (?:invalid user )?(?<user>\S+|(?:(?! from ).)*?) from ${HOST}${ON_PORT}(?: ssh\d*)?(?:: .*|(?:(?! from ).)*)$`, {
+    nofail: (groups) => groups['method'] === 'publickey',
+  }),
+  rule(String.raw`^(?<user>ROOT) LOGIN REFUSED FROM ${HOST}`),
+  rule(String.raw`^[iI](?:llegal|nvalid) user (?<user>.*?) from ${HOST}${SUFF}$`),
+  rule(String.raw`^User (?<user>\S+|.*?) from ${HOST} not allowed because (?:${NOT_ALLOWED_REASONS})${SUFF}$`),
+  rule(String.raw`^refused connect from \S+ \(${HOST}\)`),
+  rule(String.raw`^Received disconnect from ${HOST}${ON_PORT}:\s*3: .*: Auth fail${SUFF}$`, { forget: true }),
+  rule(String.raw`^pam_[a-z]+\(sshd:auth\):\s+authentication failure;(?:\s+(?:(?:logname|e?uid|tty)=\S*)){0,4}\s+ruser=\S*\s+rhost=${HOST}(?:\s+user=(?<user>\S*))?${SUFF}$`, { nofail: true }),
+  rule(String.raw`^maximum authentication attempts exceeded for (?<user>.*) from ${HOST}${ON_PORT}(?: ssh\d*)?${SUFF}$`),
+  rule(String.raw`^User (?<user>\S+|.*?) not allowed because account is locked${SUFF}`),
+  rule(String.raw`^Disconnecting(?: from)?(?: (?:invalid|authenticating)) user (?<user>\S+) ${HOST}${ON_PORT}:\s*Change of username or service not allowed:\s*.*\[preauth\]\s*$`, { forget: true }),
+  rule(String.raw`^Disconnecting: Too many authentication failures(?: for (?<user>\S+|.*?))?${SUFF}$`),
+  rule(String.raw`^Received disconnect from ${HOST}${ON_PORT}:\s*11:`, { nofail: true, forget: true }),
+  rule(String.raw`^(?:Connection (?:closed|reset)|Disconnected) (?:by|from)${AUTHNG_USER} ${HOST}(?:${SUFF}|\s*)$`, { nofail: true, forget: true }),
+  rule(String.raw`^Accepted \w+ for (?<user>\S+) from ${HOST}(?:\s|$)`, { forget: true, gained: true }),
+  rule(String.raw`^Connection from ${HOST}`, { nofail: true }),
 ];
+
+/** What a matched line says: its host (if any), the user it names, and its helper flags. */
+export interface SshdMatch {
+  host?: string;
+  user?: string;
+  nofail: boolean;
+  forget: boolean;
+  gained: boolean;
+}
+
+export function matchSshdMessage(message: string): SshdMatch | undefined {
+  for (const { pattern, nofail, forget, gained } of RULES) {
+    // Every rule names its host or user, so a match always has groups.
+    const values = pattern.exec(message)?.groups;
+    if (!values) continue;
+    const match: SshdMatch = {
+      nofail: typeof nofail === 'function' ? nofail(values) : nofail === true,
+      forget: forget === true,
+      gained: gained === true,
+    };
+    if (values['host'] !== undefined) match.host = values['host'];
+    if (values['user']) match.user = values['user'];
+    return match;
+  }
+  return undefined;
+}
+
+/** A connection's merged failure data, as fail2ban caches it per `mlfid`. */
+interface ConnectionState {
+  ip4?: string;
+  ip6?: string;
+  dns?: string;
+  users?: Set<string>;
+  nofail?: boolean;
+  gained?: boolean;
+  pending?: boolean;
+}
+
+/** fail2ban's mlfid cache keeps 100 connections (fail2ban-regex never reaches its 5-minute expiry). */
+const CONNECTION_CACHE_SIZE = 100;
+
+function setHost(state: ConnectionState, host: string | undefined): void {
+  if (host === undefined) return;
+  const family = isIP(host);
+  if (family === 4) state.ip4 = host;
+  else if (family === 6) state.ip6 = host;
+  else state.dns = host;
+}
+
+/** fail2ban's Filter._mergeFailure and findFailure for the sshd filter, line by line. */
+export class SshdFailureFilter {
+  private readonly connections = new Map<string, ConnectionState>();
+
+  /** The host this line counts a failure for, or undefined when it counts none. */
+  failureHost(line: SshdLine): string | undefined {
+    const match = matchSshdMessage(line.message);
+    if (!match) return undefined;
+    const key = `${line.hostname} ${line.pid ?? ''}`;
+    let nofail = match.nofail || match.gained;
+    let gained = match.gained;
+    const cached = this.connections.get(key);
+    let state: ConnectionState;
+    let users: Set<string> | undefined;
+    if (cached) {
+      if (match.user) (cached.users ??= new Set()).add(match.user);
+      users = cached.users;
+      // Only the last line's helper state counts; a success forgets failures waiting for an address.
+      cached.nofail = undefined;
+      cached.gained = undefined;
+      if (match.gained) cached.pending = false;
+      setHost(cached, match.host);
+      if (nofail) cached.nofail = true;
+      if (gained) cached.gained = true;
+      state = cached;
+      if (match.forget) this.connections.delete(key);
+    } else {
+      state = {};
+      setHost(state, match.host);
+      if (nofail) state.nofail = true;
+      if (gained) state.gained = true;
+      if (!match.forget) {
+        if (match.user) state.users = users = new Set([match.user]);
+        if (this.connections.size >= CONNECTION_CACHE_SIZE) this.connections.delete(this.connections.keys().next().value as string);
+        this.connections.set(key, state);
+      }
+    }
+    const pending = state.pending === true;
+    state.pending = false;
+    if (pending || (users !== undefined && users.size > 1)) {
+      // Failures waiting for an address, or a second user name: the helper counts after all.
+      state.nofail = undefined;
+      state.gained = undefined;
+      nofail = false;
+      gained = false;
+    }
+    if (nofail || gained) return undefined;
+    const host = state.ip4 ?? state.ip6 ?? state.dns;
+    if (host === undefined) state.pending = true;
+    return host;
+  }
+}
 
 /** `TIMESTAMP HOST sshd[PID]: [error: |fatal: [PAM: ]]MESSAGE` */
 const SSHD_LINE = /^(?<timestamp>\S+) (?<hostname>\S+) sshd(?:\((?:\S+)\))?(?:\[(?<pid>\d+)\])?: (?:(?:error|fatal): (?:PAM: )?)?(?<message>.*)$/;
@@ -68,15 +193,6 @@ export function parseSshdLine(line: string): SshdLine | undefined {
   const time = parseRfc3339Seconds(groups['timestamp'] ?? '');
   if (time === undefined) return undefined;
   return { time, hostname: groups['hostname'] ?? '', pid: groups['pid'], message: groups['message'] ?? '' };
-}
-
-/** The address a failure line blames, or undefined when the message is not a failure. */
-export function failureAddress(message: string): string | undefined {
-  for (const pattern of FAILURE_PATTERNS) {
-    const host = pattern.exec(message)?.groups?.['host'];
-    if (host !== undefined && isIP(host) !== 0) return host;
-  }
-  return undefined;
 }
 
 /** The first IP address mentioned in a message (`from X`, `rhost=X`, `by X`, `user U X port`). */

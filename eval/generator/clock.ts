@@ -41,3 +41,35 @@ export function isNight(time: number): boolean {
 export function isOffHours(time: number): boolean {
   return isWeekend(time) || isNight(time);
 }
+
+/**
+ * Calendar questions in a site's local time, for a zone with a fixed offset from UTC (no daylight
+ * saving inside a stream). Times stay UTC epoch microseconds; only the questions shift.
+ */
+export class LocalClock {
+  private readonly offset: number;
+
+  constructor(readonly utcOffsetMinutes: number) {
+    this.offset = utcOffsetMinutes * MICROS_PER_MINUTE;
+  }
+
+  /** The UTC instant at which the local day containing `time` begins. */
+  dayStart(time: number): number {
+    return dayStart(time + this.offset) - this.offset;
+  }
+
+  /** Local hour of the day as a fraction, 0 ≤ h < 24. */
+  hour(time: number): number {
+    return hourOfDay(time + this.offset);
+  }
+
+  /** Local day of the week, 0 = Sunday. */
+  weekday(time: number): number {
+    return new Date(Math.floor((time + this.offset) / 1000)).getUTCDay();
+  }
+
+  isWeekend(time: number): boolean {
+    const weekday = this.weekday(time);
+    return weekday === 0 || weekday === 6;
+  }
+}

@@ -77,13 +77,43 @@ export class InternetAddresses {
   }
 }
 
+/**
+ * An invented public IPv4 block (`a.b.c.0/len`, 16 ≤ len ≤ 24) wholly in unicast space: the
+ * network of an ISP, a mobile carrier's NAT pool, a VPN provider or a cloud.
+ */
+export function randomPublicIpv4Block(rng: Random, prefixLength: number): string {
+  if (!(prefixLength >= 16 && prefixLength <= 24)) throw new RangeError(`prefix length ${prefixLength} outside 16..24`);
+  const size = 2 ** (32 - prefixLength);
+  for (;;) {
+    const start = randomPublicIpv4(rng).octets.reduce((value, octet) => value * 256 + octet, 0);
+    const base = start - (start % size);
+    const first = ipv4FromNumber(base);
+    const last = ipv4FromNumber(base + size - 1);
+    if (ipaddr.IPv4.parse(first).range() === 'unicast' && ipaddr.IPv4.parse(last).range() === 'unicast') return `${first}/${prefixLength}`;
+  }
+}
+
+/** An invented provider's IPv6 /32 (first two hextets), from the APNIC and RIPE allocations. */
+export function randomIpv6Provider(rng: Random): [number, number] {
+  return [rng.pick([0x2401, 0x2403, 0x2405, 0x2409, 0x2a02, 0x2a05]), rng.int(0x0100, 0xfff0)];
+}
+
+/** A client's SLAAC address in a random /64 of a provider's /32. */
+export function ipv6InProvider(rng: Random, provider: readonly [number, number]): string {
+  return new ipaddr.IPv6([...provider, rng.int(0, 0xffff), rng.int(0, 0xffff), rng.int(0, 0xffff), rng.int(0, 0xffff), rng.int(0, 0xffff), rng.int(1, 0xffff)]).toString();
+}
+
+function ipv4FromNumber(value: number): string {
+  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
+}
+
 /** A random address inside an IPv4 CIDR block (for well-known crawler ranges). */
 export function addressInIpv4Block(rng: Random, cidr: string): string {
   const [network, prefixLength] = ipaddr.IPv4.parseCIDR(cidr);
   const base = network.octets.reduce((value, octet) => value * 256 + octet, 0);
   const size = 2 ** (32 - prefixLength);
   const value = base - (base % size) + rng.int(1, Math.max(1, size - 2));
-  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
+  return ipv4FromNumber(value);
 }
 
 export function isIpv6(address: string): boolean {

@@ -44,8 +44,10 @@ class Output {
   readonly labels: Label[] = [];
   readonly times: number[] = [];
 
+  constructor(private readonly utcOffsetMinutes: number) {}
+
   write(entry: PendingLine, message = entry.message): void {
-    this.lines.push(syslogLine(entry.time, entry.hostname, entry.tag, message));
+    this.lines.push(syslogLine(entry.time, entry.hostname, entry.tag, message, this.utcOffsetMinutes));
     this.times.push(entry.time);
     const line = this.labels.length + 1;
     this.labels.push(entry.origin ? { line, label: 'attack', kind: entry.origin.kind, episode: entry.origin.episode } : { line, label: 'benign' });
@@ -55,10 +57,14 @@ class Output {
 export class LogStream {
   private readonly pending: PendingLine[] = [];
 
-  /** Lines outside [startTime, endTime) are dropped, as if the file had been cut at the window. */
+  /**
+   * Lines outside [startTime, endTime) are dropped, as if the file had been cut at the window.
+   * `utcOffsetMinutes`: the hosts' local zone, which their timestamps are written in.
+   */
   constructor(
     readonly startTime: number,
     readonly endTime: number,
+    readonly utcOffsetMinutes = 0,
   ) {}
 
   /** `time` in epoch µs; components compute with fractions, the log has whole microseconds. */
@@ -70,7 +76,7 @@ export class LogStream {
 
   build(options: BuildOptions): GeneratedLines {
     const sorted = this.pending.slice().sort((x, y) => x.time - y.time || x.order - y.order);
-    const output = new Output();
+    const output = new Output(this.utcOffsetMinutes);
     let previous: PendingLine | undefined;
     let lastRepeat: PendingLine | undefined;
     let repeats = 0;

@@ -3,6 +3,7 @@
  * jobs and addresses. Its own public addresses are in documentation ranges (203.0.113.0/24,
  * 2001:db8::/32), which internet sources never use.
  */
+import type { HostSpec } from './context.js';
 import type { Random } from './random.js';
 
 export type Role = 'admin' | 'developer' | 'analyst';
@@ -50,15 +51,12 @@ export interface CronJob {
   runSeconds: readonly [number, number];
 }
 
-export interface Host {
-  name: string;
+export interface Host extends HostSpec {
   /** Port 22 reachable from the internet (so the internet's scanners knock on it). */
   publicSsh: boolean;
   nginx: boolean;
   /** Logs UFW blocks for the company's public addresses. */
   firewall: boolean;
-  /** Average PIDs consumed per second: how busy the host is. */
-  pidsPerSecond: number;
   cronJobs: CronJob[];
 }
 
@@ -99,7 +97,7 @@ const DEVELOPER_HOSTS = ['bastion-01', 'app-01', 'app-02', 'ci-01', 'web-01'];
 const DEVELOPER_SUDO_HOSTS = ['app-01', 'app-02', 'ci-01'];
 const ANALYST_HOSTS = ['bastion-01', 'app-01'];
 
-function sshKey(rng: Random, type?: KeyType): SshKey {
+export function sshKey(rng: Random, type?: KeyType): SshKey {
   return {
     type: type ?? rng.weighted<KeyType>(['ED25519', 'RSA', 'ECDSA'], [6, 3, 1]),
     fingerprint: `SHA256:${rng.chars(BASE64, 43)}`,
@@ -117,7 +115,7 @@ function usernames(rng: Random, count: number): string[] {
   return [...names];
 }
 
-function cronJob(user: Account, command: string, everyMinutes: number, atMinute: number, runSeconds: readonly [number, number]): CronJob {
+export function cronJob(user: Account, command: string, everyMinutes: number, atMinute: number, runSeconds: readonly [number, number]): CronJob {
   return { user: user.name, uid: user.uid, command, everyMinutes, atMinute, runSeconds };
 }
 
@@ -125,7 +123,7 @@ const ROOT: Account = { name: 'root', uid: 0 };
 const WWW_DATA: Account = { name: 'www-data', uid: 33 };
 const POSTGRES: Account = { name: 'postgres', uid: 114 };
 /** Accounts every Debian/Ubuntu system has (base-passwd), so sshd treats them as valid users. */
-const DEBIAN_SYSTEM_ACCOUNTS: Account[] = [
+export const DEBIAN_SYSTEM_ACCOUNTS: Account[] = [
   ROOT,
   ...(
     [
@@ -176,7 +174,7 @@ function hostSpecificCronJobs(name: string, backup: Account, deploy: Account): C
   }
 }
 
-function macAddress(rng: Random, prefix: string): string {
+export function macAddress(rng: Random, prefix: string): string {
   let mac = prefix;
   for (let i = 0; i < 3; i++) mac += `:${rng.int(0, 255).toString(16).padStart(2, '0')}`;
   return mac;

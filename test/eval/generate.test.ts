@@ -24,6 +24,21 @@ t.test('writes the log file and FILE.labels.jsonl, the same stream the library g
   t.same(written.labels, expected.labels);
 });
 
+t.test('--site 2 writes the agency stream the library generates for the seed', async (t) => {
+  const directory = await mkdtemp(join(tmpdir(), 'eval-generate-'));
+  t.teardown(() => rm(directory, { recursive: true, force: true }));
+  const out = join(directory, 'site2.log');
+  const result = runCli(['--site', '2', '--seed', '3', '--days', '1', '--out', out]);
+  t.equal(result.status, 0, result.stderr);
+  const written = await readStreamFiles(out);
+  const expected = generateStream({ site: 2, seed: 3, days: 1, startTime: DEFAULT_START_TIME });
+  t.ok(written.lines.length === expected.lines.length && written.lines.every((line, i) => line === expected.lines[i]), 'same lines');
+  t.match(written.lines[0] ?? '', /^2026-11-02T\d\d:\d\d:\d\d\.\d{6}\+05:30 (mx1|app1|crm-old) /);
+  const bad = runCli(['--site', '3', '--out', join(directory, 'never.log')]);
+  t.not(bad.status, 0);
+  t.match(bad.stderr, /site must be one of 1, 2/);
+});
+
 t.test('prints help, and refuses a malformed option with a one-line reason', async (t) => {
   const help = runCli(['--help']);
   t.equal(help.status, 0);

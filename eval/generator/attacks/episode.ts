@@ -1,6 +1,7 @@
 /** What every attack generator receives and reports. */
 import type { AttackKind } from '../../labels.js';
-import type { GenerationContext } from '../context.js';
+import type { GenerationContext, SiteHosts } from '../context.js';
+import type { Organization } from '../organization.js';
 import type { EpisodeRef } from '../log-stream.js';
 import type { Random } from '../random.js';
 
@@ -18,6 +19,7 @@ export interface EpisodeSummary {
   detail: string;
 }
 
-export type AttackGenerator = (ctx: GenerationContext, rng: Random, plan: EpisodePlan) => EpisodeSummary;
+export type AttackGenerator<O extends SiteHosts = Organization> = (ctx: GenerationContext<O>, rng: Random, plan: EpisodePlan) => EpisodeSummary;
 
-export type AttackGenerators = Record<AttackKind, AttackGenerator>;
+/** One generator per attack kind, for one site. */
+export type AttackGenerators<O extends SiteHosts = Organization> = Record<AttackKind, AttackGenerator<O>>;

@@ -1,7 +1,7 @@
 /**
  * When attack episodes happen: spread over the whole stream (episode i of a kind falls in the
- * i-th slice of the window), each kind's first episode off hours (night or weekend), and the
- * kinds that are off-hours by definition always so.
+ * i-th slice of the window), each kind's first episode off hours (night or weekend, in the site's
+ * own hours), and the kinds that are off-hours by definition always so.
  */
 import type { AttackKind } from '../../labels.js';
 import type { Random } from '../random.js';
@@ -24,15 +24,21 @@ const LONGEST: Record<AttackKind, number> = {
 
 type Constraint = (time: number) => boolean;
 
-const anyTime: Constraint = () => true;
-const offHours: Constraint = isOffHours;
-/** Deep night, 00:00–05:00, when the company's admins are asleep. */
-const deepNight: Constraint = (time) => hourOfDay(time) < 5;
+/** When the site is off work, in its own time. */
+export interface SiteHours {
+  offHours: Constraint;
+  /** Deep night, when the site's admins are asleep. */
+  deepNight: Constraint;
+}
 
-function constraintFor(kind: AttackKind, index: number): Constraint {
-  if (kind === 'night_admin_login') return deepNight;
-  if (kind === 'sudo_abuse' || kind === 'rogue_account_creation') return offHours;
-  return index === 0 ? offHours : anyTime;
+const anyTime: Constraint = () => true;
+/** Site 1 works in UTC: nights 22:00–06:00 and weekends off, deep night 00:00–05:00. */
+export const UTC_OFFICE_HOURS: SiteHours = { offHours: isOffHours, deepNight: (time) => hourOfDay(time) < 5 };
+
+function constraintFor(kind: AttackKind, index: number, hours: SiteHours): Constraint {
+  if (kind === 'night_admin_login') return hours.deepNight;
+  if (kind === 'sudo_abuse' || kind === 'rogue_account_creation') return hours.offHours;
+  return index === 0 ? hours.offHours : anyTime;
 }
 
 function drawStart(rng: Random, from: number, to: number, constraint: Constraint): number | undefined {
@@ -44,7 +50,14 @@ function drawStart(rng: Random, from: number, to: number, constraint: Constraint
   return undefined;
 }
 
-export function planEpisodes(rng: Random, startTime: number, endTime: number, kinds: readonly AttackKind[], perKind: number): EpisodePlan[] {
+export function planEpisodes(
+  rng: Random,
+  startTime: number,
+  endTime: number,
+  kinds: readonly AttackKind[],
+  perKind: number,
+  hours: SiteHours = UTC_OFFICE_HOURS,
+): EpisodePlan[] {
   const plans: EpisodePlan[] = [];
   for (const kind of kinds) {
     const kindRng = rng.fork(kind);
@@ -52,7 +65,7 @@ export function planEpisodes(rng: Random, startTime: number, endTime: number, ki
     if (latest <= startTime) throw new RangeError(`the stream is too short for a ${kind} episode`);
     const slice = (latest - startTime) / perKind;
     for (let index = 0; index < perKind; index++) {
-      const constraint = constraintFor(kind, index);
+      const constraint = constraintFor(kind, index, hours);
       const sliceStart = startTime + Math.round(slice * index);
       const start =
         drawStart(kindRng, sliceStart, Math.round(sliceStart + slice), constraint) ??

@@ -3,7 +3,7 @@
  * each try one or two passwords for common user names, or only grab the banner, then leave.
  * This is what the OpenSSH corpus shows on an internet-facing server.
  */
-import type { GenerationContext, HostRuntime } from '../context.js';
+import type { AnyContext, GenerationContext, HostRuntime } from '../context.js';
 import type { Random } from '../random.js';
 import { BENIGN } from '../log-stream.js';
 import { arrivals } from '../arrivals.js';
@@ -14,18 +14,30 @@ import { SCANNER_USERNAMES, SCANNER_USERNAME_WEIGHTS } from '../catalog/ssh-user
 
 const CONNECTIONS_PER_HOUR_PER_HOST = 7;
 
-const PROBE_KINDS: ProbeKind[] = ['closed', 'no-identification', 'kex-closed', 'kex-reset', 'banner', 'negotiation'];
-const PROBE_KIND_WEIGHTS = [30, 14, 16, 4, 6, 8];
+/** Connections that never authenticate, in the proportions of an OpenSSH 8.9+ log. */
+export const PROBES: ProbeMix = {
+  kinds: ['closed', 'no-identification', 'kex-closed', 'kex-reset', 'banner', 'negotiation'],
+  weights: [30, 14, 16, 4, 6, 8],
+};
 
-function visit(ctx: GenerationContext, rng: Random, host: HostRuntime, start: number): void {
-  const peer: SshPeer = { host, ip: ctx.internet.scanner(rng), origin: BENIGN };
+export interface ProbeMix {
+  kinds: readonly ProbeKind[];
+  weights: readonly number[];
+}
+
+/**
+ * One internet client's visit to `host`'s SSH port: a probe, or one or two password guesses for
+ * common names (`knows` says which exist on the host).
+ */
+export function internetSshVisit(ctx: AnyContext, rng: Random, host: HostRuntime, start: number, knows: (user: string) => boolean, probes = PROBES, ipv6Share = 0.05): void {
+  const peer: SshPeer = { host, ip: ctx.internet.scanner(rng, ipv6Share), origin: BENIGN };
   if (rng.chance(0.4)) {
-    probeConnection(ctx, rng, peer, start, rng.weighted(PROBE_KINDS, PROBE_KIND_WEIGHTS));
+    probeConnection(ctx, rng, peer, start, rng.weighted(probes.kinds, probes.weights));
     return;
   }
   const attempts = rng.chance(0.7) ? 1 : 2;
   const user = rng.weighted(SCANNER_USERNAMES, SCANNER_USERNAME_WEIGHTS);
-  const validUser = isKnownUser(ctx.org, user);
+  const validUser = knows(user);
   if (attempts === 1 || rng.chance(0.5)) {
     failedPasswordConnection(ctx, rng, peer, start, { user, validUser, attempts, ending: pickEnding(rng) });
     return;
@@ -35,7 +47,7 @@ function visit(ctx: GenerationContext, rng: Random, host: HostRuntime, start: nu
   const secondUser = rng.chance(0.5) ? user : rng.weighted(SCANNER_USERNAMES, SCANNER_USERNAME_WEIGHTS);
   failedPasswordConnection(ctx, rng, peer, end + seconds(rng.between(1, 90)), {
     user: secondUser,
-    validUser: isKnownUser(ctx.org, secondUser),
+    validUser: knows(secondUser),
     attempts: 1,
     ending: pickEnding(rng),
   });
@@ -47,6 +59,7 @@ export function generateSshNoise(ctx: GenerationContext, rng: Random): void {
     // Scanning waves: some hours see twice the usual traffic, others half.
     const waveOffset = hostRng.between(0, 24);
     const rate = (time: number): number => CONNECTIONS_PER_HOUR_PER_HOST * (1 + 0.5 * Math.sin((time / 3.6e9 + waveOffset) * 0.7));
-    for (const time of arrivals(hostRng, ctx.startTime, ctx.endTime, CONNECTIONS_PER_HOUR_PER_HOST * 1.5, rate)) visit(ctx, hostRng, host, time);
+    const knows = (user: string): boolean => isKnownUser(ctx.org, user);
+    for (const time of arrivals(hostRng, ctx.startTime, ctx.endTime, CONNECTIONS_PER_HOUR_PER_HOST * 1.5, rate)) internetSshVisit(ctx, hostRng, host, time, knows);
   }
 }

@@ -12,6 +12,7 @@ import { addressInIpv4Block } from '../internet.js';
 import { logRequest } from '../sequences/http.js';
 import { SITE_ORIGIN, buildSite, type Page, type Site } from '../catalog/site.js';
 import { BROWSER_USER_AGENTS, BROWSER_USER_AGENT_WEIGHTS, CRAWLERS, PROBE_USER_AGENTS, type Crawler } from '../catalog/user-agents.js';
+import { PROBE_PATHS, TLS_HELLO_ON_HTTP } from '../catalog/web-probes.js';
 
 const VISITS_PER_HOUR_AT_PEAK = 28;
 const PROBES_PER_DAY_PER_HOST = 35;
@@ -21,14 +22,6 @@ const UPTIME_MONITOR = {
 };
 const LANDING_REFERERS = ['-', 'https://www.google.com/', 'https://www.bing.com/', 'https://duckduckgo.com/', 'https://www.linkedin.com/', 'https://news.ycombinator.com/', 'https://t.co/'];
 const LANDING_REFERER_WEIGHTS = [40, 38, 6, 5, 5, 3, 3];
-const PROBE_PATHS = [
-  '/', '/.env', '/wp-login.php', '/xmlrpc.php', '/.git/config', '/robots.txt', '/admin/', '/boaform/admin/formLogin',
-  '/cgi-bin/luci/;stok=/locale', '/vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php', '/HNAP1/', '/owa/auth/logon.aspx',
-  '/remote/login', '/.aws/credentials', '/actuator/health', '/geoserver/web/', '/wp-includes/wlwmanifest.xml', '/favicon.ico',
-];
-/** A TLS ClientHello sent to the plain-HTTP port; nginx logs the raw bytes escaped and answers 400. */
-const TLS_HELLO_ON_HTTP = '\x16\x03\x01\x00\xf7\x01\x00\x00\xf3\x03\x03';
-
 class SiteTraffic {
   private readonly totalWeight: number;
 

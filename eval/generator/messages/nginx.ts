@@ -4,6 +4,8 @@
  * $body_bytes_sent "$http_referer" "$http_user_agent"`.
  */
 
+import { utcOffsetSuffix } from '../syslog-line.js';
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 export interface AccessLogEntry {
@@ -16,16 +18,18 @@ export interface AccessLogEntry {
   bytes: number;
   referer: string;
   userAgent: string;
+  /** The server's zone offset, which `$time_local` is written in; default 0 (UTC). */
+  utcOffsetMinutes?: number;
 }
 
 const twoDigits = (value: number): string => String(value).padStart(2, '0');
 
-/** `02/Nov/2026:09:14:03 +0000` */
-export function timeLocal(epochSeconds: number): string {
-  const date = new Date(epochSeconds * 1000);
+/** `02/Nov/2026:09:14:03 +0000` (nginx `$time_local`, Apache `%t` without brackets). */
+export function timeLocal(epochSeconds: number, offsetMinutes = 0): string {
+  const date = new Date((epochSeconds + offsetMinutes * 60) * 1000);
   return (
     `${twoDigits(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:` +
-    `${twoDigits(date.getUTCHours())}:${twoDigits(date.getUTCMinutes())}:${twoDigits(date.getUTCSeconds())} +0000`
+    `${twoDigits(date.getUTCHours())}:${twoDigits(date.getUTCMinutes())}:${twoDigits(date.getUTCSeconds())} ${utcOffsetSuffix(offsetMinutes, false)}`
   );
 }
 
@@ -36,7 +40,7 @@ function escapeField(value: string): string {
 
 export function accessLogLine(entry: AccessLogEntry): string {
   return (
-    `${entry.clientIp} - - [${timeLocal(entry.time)}] "${escapeField(entry.request)}" ${entry.status} ${entry.bytes} ` +
+    `${entry.clientIp} - - [${timeLocal(entry.time, entry.utcOffsetMinutes)}] "${escapeField(entry.request)}" ${entry.status} ${entry.bytes} ` +
     `"${escapeField(entry.referer)}" "${escapeField(entry.userAgent)}"`
   );
 }

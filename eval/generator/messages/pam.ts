@@ -41,6 +41,11 @@ export function pamSessionOpened(service: string, user: string, uid: number, by:
   return `pam_unix(${service}:session): session opened for user ${user}(uid=${uid}) by ${by.name ?? ''}(uid=${by.uid})`;
 }
 
+/** Linux-PAM before 1.4 (RHEL/CentOS 7) names the user without the uid. */
+export function pamSessionOpenedWithoutUid(service: string, user: string, by: { name?: string; uid: number }): string {
+  return `pam_unix(${service}:session): session opened for user ${user} by ${by.name ?? ''}(uid=${by.uid})`;
+}
+
 export const pamSessionClosed = (service: string, user: string): string =>
   `pam_unix(${service}:session): session closed for user ${user}`;
 

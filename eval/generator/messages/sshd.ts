@@ -17,9 +17,13 @@ export function accepted(method: SshAuthMethod, user: string, ip: string, port: 
   return `Accepted ${method} for ${user} from ${ip} port ${port} ssh2${keySuffix}`;
 }
 
-export function failedPassword(user: string, validUser: boolean, ip: string, port: number): string {
-  return `Failed password for ${validUser ? '' : 'invalid user '}${user} from ${ip} port ${port} ssh2`;
+/** `Failed password for ...`, `Failed keyboard-interactive/pam for ...`. */
+export function failedAuthentication(method: SshAuthMethod, user: string, validUser: boolean, ip: string, port: number): string {
+  return `Failed ${method} for ${validUser ? '' : 'invalid user '}${user} from ${ip} port ${port} ssh2`;
 }
+
+export const failedPassword = (user: string, validUser: boolean, ip: string, port: number): string =>
+  failedAuthentication('password', user, validUser, ip, port);
 
 export function failedPublickey(user: string, ip: string, port: number, key: { type: string; fingerprint: string }): string {
   return `Failed publickey for ${user} from ${ip} port ${port} ssh2: ${key.type} ${key.fingerprint}`;
@@ -33,6 +37,14 @@ export function maxAuthTriesExceeded(user: string, validUser: boolean, ip: strin
 
 export function disconnectingTooManyFailures(user: string, validUser: boolean, ip: string, port: number): string {
   return `Disconnecting ${validUser ? 'authenticating' : 'invalid'} user ${user} ${ip} port ${port}: Too many authentication failures [preauth]`;
+}
+
+/** OpenSSH before 7.6 says no more than this. */
+export const disconnectingTooManyFailuresUnnamed = (): string => 'Disconnecting: Too many authentication failures [preauth]';
+
+/** ClientAliveCountMax reached: OpenSSH 8.x+ names the user and client, older releases do not. */
+export function clientTimeout(who?: { name: string; ip: string; port: number }): string {
+  return who ? `Timeout, client not responding from user ${who.name} ${who.ip} port ${who.port}` : 'Timeout, client not responding.';
 }
 
 export function receivedDisconnect(ip: string, port: number, reason: string, preauth: boolean): string {
@@ -68,3 +80,23 @@ export const bannerInvalidFormat = (ip: string, port: number): string =>
 export function unableToNegotiate(ip: string, port: number, what: string, offer: string): string {
   return `Unable to negotiate with ${ip} port ${port}: no matching ${what} found. Their offer: ${offer} [preauth]`;
 }
+
+/**
+ * sshd's own report of a failed PAM conversation (keyboard-interactive, or password with
+ * UsePAM): the only line many Debian hosts with `KbdInteractiveAuthentication yes` write for a
+ * valid account's wrong password at LogLevel INFO. For an unknown account pam_unix's "user
+ * unknown" is ignored by Debian's common-auth and pam_deny answers, so the text is the same with
+ * `illegal user`.
+ */
+export function pamAuthenticationError(user: string, validUser: boolean, ip: string): string {
+  return `error: PAM: Authentication failure for ${validUser ? '' : 'illegal user '}${user} from ${ip}`;
+}
+
+/** OpenSSH up to 7.x (RHEL/CentOS 7) repeats an unknown account's name at the first request. */
+export const invalidUserRequest = (user: string): string => `input_userauth_request: invalid user ${user} [preauth]`;
+
+/** With `UseDNS yes` (RHEL's default), for a client whose reverse DNS name does not resolve back. */
+export const reverseMappingFailed = (name: string, ip: string): string =>
+  `reverse mapping checking getaddrinfo for ${name} [${ip}] failed - POSSIBLE BREAK-IN ATTEMPT!`;
+
+export const subsystemRequest = (subsystem: string, user: string): string => `subsystem request for ${subsystem} by user ${user}`;

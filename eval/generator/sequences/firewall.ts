@@ -1,5 +1,5 @@
 /** Packets UFW drops on the firewall's internet interface, one kernel log line each. */
-import type { GenerationContext, HostRuntime } from '../context.js';
+import type { AnyContext, GenerationContext, HostRuntime } from '../context.js';
 import type { Origin } from '../log-stream.js';
 import type { Random } from '../random.js';
 import { isIpv6 } from '../internet.js';
@@ -24,6 +24,16 @@ export interface Firewall {
   gatewayMac: string;
   publicIpv4: string[];
   publicIpv6: string[];
+  /** When the host booted, for kernels that stamp each line with the seconds since (printk time). */
+  bootTime?: number;
+}
+
+/** A packet other than a connection's first SYN: a late ACK/FIN, a reset, a retransmitted segment. */
+export interface TcpSegment {
+  /** In the kernel's order, e.g. `ACK FIN`, `ACK PSH`, `RST`. */
+  flags: string;
+  /** Packet length including the IP header. */
+  length: number;
 }
 
 /** A typical sender: an OS stack (Linux, Windows) or a scanning tool. */
@@ -41,7 +51,7 @@ export function firewallDestination(rng: Random, firewall: Firewall, source: Pac
 }
 
 export function logBlockedPacket(
-  ctx: GenerationContext,
+  ctx: AnyContext,
   rng: Random,
   firewall: Firewall,
   time: number,
@@ -50,6 +60,7 @@ export function logBlockedPacket(
   protocol: 'TCP' | 'UDP',
   destinationPort: number,
   origin: Origin,
+  segment?: TcpSegment & { sourcePort: number },
 ): void {
   const v6 = isIpv6(source.ip);
   const message = ufwBlock({
@@ -59,14 +70,16 @@ export function logBlockedPacket(
     source: source.ip,
     destination,
     protocol,
-    sourcePort: source.fixedSourcePort ?? rng.int(1_024, 65_535),
+    sourcePort: segment?.sourcePort ?? source.fixedSourcePort ?? rng.int(1_024, 65_535),
     destinationPort,
-    length: protocol === 'TCP' ? source.synLength + (v6 ? 20 : 0) : rng.int(29, 480) + (v6 ? 40 : 20),
+    length: segment ? segment.length + (v6 ? 20 : 0) : protocol === 'TCP' ? source.synLength + (v6 ? 20 : 0) : rng.int(29, 480) + (v6 ? 40 : 20),
     ttl: source.ttl,
     id: rng.int(0, 65_535),
     dontFragment: source.dontFragment,
     window: source.window,
     flowLabel: rng.int(0, 0xfffff),
+    ...(segment ? { tcpFlags: segment.flags } : {}),
+    ...(firewall.bootTime === undefined ? {} : { uptimeSeconds: (time - firewall.bootTime) / 1e6 }),
   });
   ctx.log(time, firewall.host, 'kernel', undefined, message, origin);
 }

@@ -2,7 +2,7 @@
  * What a logged-in user does that reaches the auth log: sudo (granted, refused, wrong password),
  * su, and account creation. `Terminal` is the user's shell on a host.
  */
-import type { GenerationContext, HostRuntime } from '../context.js';
+import type { AnyContext, HostRuntime } from '../context.js';
 import type { Origin } from '../log-stream.js';
 import type { Account } from '../organization.js';
 import type { Random } from '../random.js';
@@ -38,7 +38,7 @@ export interface SudoOptions {
 }
 
 /** A sudo command that is allowed and runs. Returns when its session closes. */
-export function sudo(ctx: GenerationContext, rng: Random, terminal: Terminal, time: number, command: string, options: SudoOptions = {}): number {
+export function sudo(ctx: AnyContext, rng: Random, terminal: Terminal, time: number, command: string, options: SudoOptions = {}): number {
   const { host, account, origin } = terminal;
   if (options.mistypes) {
     ctx.log(time, host, 'sudo', undefined, sudoPamFailure(terminal), origin);
@@ -53,13 +53,13 @@ export function sudo(ctx: GenerationContext, rng: Random, terminal: Terminal, ti
 }
 
 /** sudo refuses a user who is not in sudoers (after the user typed the right password). */
-export function sudoRefused(ctx: GenerationContext, terminal: Terminal, time: number, command: string, pwd?: string): number {
+export function sudoRefused(ctx: AnyContext, terminal: Terminal, time: number, command: string, pwd?: string): number {
   ctx.log(time, terminal.host, 'sudo', undefined, sudoNotInSudoers(invocation(terminal, command, pwd)), terminal.origin);
   return time;
 }
 
 /** Three wrong passwords at sudo's prompt. */
-export function sudoWrongPasswords(ctx: GenerationContext, rng: Random, terminal: Terminal, time: number, command: string, attempts = 3): number {
+export function sudoWrongPasswords(ctx: AnyContext, rng: Random, terminal: Terminal, time: number, command: string, attempts = 3): number {
   ctx.log(time, terminal.host, 'sudo', undefined, sudoPamFailure(terminal), terminal.origin);
   time += seconds(rng.between(4, 15) * attempts);
   ctx.log(time, terminal.host, 'sudo', undefined, sudoIncorrectPasswords(invocation(terminal, command), attempts), terminal.origin);
@@ -67,7 +67,7 @@ export function sudoWrongPasswords(ctx: GenerationContext, rng: Random, terminal
 }
 
 /** `su -` to another user: fails with a wrong password, or opens a session lasting `runSeconds`. */
-export function su(ctx: GenerationContext, rng: Random, terminal: Terminal, time: number, target: Account, succeed: boolean, runSeconds = 60): number {
+export function su(ctx: AnyContext, rng: Random, terminal: Terminal, time: number, target: Account, succeed: boolean, runSeconds = 60): number {
   const { host, account, tty, origin } = terminal;
   const pid = host.pids.at(time);
   if (!succeed) {
@@ -95,7 +95,7 @@ export interface NewAccount {
 }
 
 /** What `useradd` (run as root from `terminal`) logs; returns the time of its last line. */
-export function createAccount(ctx: GenerationContext, rng: Random, terminal: Terminal, time: number, account: NewAccount): number {
+export function createAccount(ctx: AnyContext, rng: Random, terminal: Terminal, time: number, account: NewAccount): number {
   const { host, origin } = terminal;
   const pid = host.pids.at(time);
   const gid = account.gid ?? account.uid;
@@ -103,7 +103,8 @@ export function createAccount(ctx: GenerationContext, rng: Random, terminal: Ter
   time += seconds(rng.between(0.001, 0.02));
   const home = account.home ?? `/home/${account.name}`;
   const shell = account.shell ?? '/bin/bash';
-  ctx.log(time, host, 'useradd', pid, newUser({ name: account.name, uid: account.uid, gid, home, shell, from: `/dev/${terminal.tty}` }), origin);
+  const from = host.spec.legacyShadow === true ? {} : { from: `/dev/${terminal.tty}` };
+  ctx.log(time, host, 'useradd', pid, newUser({ name: account.name, uid: account.uid, gid, home, shell, ...from }), origin);
   for (const group of account.groups ?? []) {
     time += seconds(rng.between(0.001, 0.01));
     ctx.log(time, host, 'useradd', pid, addedToGroup(account.name, group), origin);
@@ -114,7 +115,7 @@ export function createAccount(ctx: GenerationContext, rng: Random, terminal: Ter
 }
 
 /** `passwd NAME` run as root: the new password is typed twice, then PAM logs the change. */
-export function setPassword(ctx: GenerationContext, rng: Random, terminal: Terminal, time: number, user: string): number {
+export function setPassword(ctx: AnyContext, rng: Random, terminal: Terminal, time: number, user: string): number {
   time += seconds(rng.between(5, 25));
   ctx.log(time, terminal.host, 'passwd', terminal.host.pids.at(time), pamPasswordChanged(user), terminal.origin);
   return time;

@@ -93,3 +93,28 @@ t.test('on generated streams it catches every brute force and misses spraying an
   t.equal(report.kinds.distributed_brute_force?.detected, 0, 'no distributed_brute_force episode detected');
   t.ok(report.benign.flaggedPer10k < 5, `${report.benign.flaggedPer10k.toFixed(2)} benign lines flagged per 10k`);
 });
+
+t.test("merges a connection's lines as fail2ban does: a second user name turns the closing helper into a failure", async (t) => {
+  const lines = [
+    at(0, 700, `Invalid user sonar from ${A} port 7000`),
+    at(0, 700, `pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${A} `),
+    at(3, 700, `error: PAM: Authentication failure for illegal user sonar from ${A}`),
+    at(3, 700, `Failed keyboard-interactive/pam for invalid user sonar from ${A} port 7000 ssh2`),
+    at(4, 700, `Received disconnect from ${A} port 7000:11: Bye Bye [preauth]`),
+    at(4, 700, `Disconnected from invalid user sonar ${A} port 7000 [preauth]`),
+    // A valid user's PAM-only failures name one user: the closing line stays a helper.
+    at(10, 701, `pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${A}  user=root`),
+    at(12, 701, `error: PAM: Authentication failure for root from ${A}`),
+    at(13, 701, `Connection closed by authenticating user root ${A} port 7001 [preauth]`),
+  ];
+  t.same(findSshdFailures(lines).map((failure) => failure.index), [0, 2, 3, 4, 7]);
+});
+
+t.test("a failure without an address takes its connection's (OpenSSH 7.4's `Disconnecting: Too many authentication failures`)", async (t) => {
+  const lines = [
+    at(0, 800, `Failed password for root from ${A} port 8000 ssh2`),
+    at(1, 800, 'Disconnecting: Too many authentication failures [preauth]'),
+    at(2, 801, 'Disconnecting: Too many authentication failures [preauth]'),
+  ];
+  t.same(findSshdFailures(lines).map((failure) => [failure.index, failure.ip]), [[0, A], [1, A]]);
+});
