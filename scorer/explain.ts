@@ -34,8 +34,9 @@ function displayedBound(p99: number): number {
   return p99 >= 10 || Number.isInteger(p99) ? Math.floor(p99) : Math.floor(p99 * 100) / 100;
 }
 
-function normal(stats: FamilyFeature | undefined): string {
-  return stats === undefined ? '' : ` (normal: ≤ ${displayedBound(stats.p99)})`;
+/** The benign bound as quoted; `offset` is added back for features that leave out a typo's worth. */
+function normal(stats: FamilyFeature | undefined, offset = 0): string {
+  return stats === undefined ? '' : ` (normal: ≤ ${displayedBound(stats.p99) + offset})`;
 }
 
 function round(value: number): string {
@@ -120,6 +121,8 @@ export function reasonText(feature: number, value: number, context: ReasonContex
       return `${v} different URL paths answered with an error to ${ip} in 24 h${n}`;
     case F.probes_ip_24h:
       return `${v} requests for secrets, admin tools or traversal from ${ip} in 24 h${n}`;
+    case F.web_login_fail_ip_1h:
+      return `${round(value + 2)} refused form logins from ${ip} in 1 h${normal(stats, 2)}`;
     case F.sqli_score:
       return `SQL injection patterns in the URL (${v} patterns)`;
     case F.path_traversal:
@@ -173,6 +176,8 @@ export function recommendedAction(feature: number, context: ReasonContext): stri
       return `Port scan: block ${ip} at the edge and review which probed services are exposed`;
     case F.web_paths_ip_10m:
     case F.web_error_paths_ip_10m:
+    case F.web_login_fail_ip_1h:
+      return `Password guessing on a web login: block ${ip} and check the accounts it tried for a successful login`;
     case F.web_error_paths_ip_24h:
     case F.probes_ip_24h:
     case F.scanner_user_agent:

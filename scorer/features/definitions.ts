@@ -77,6 +77,7 @@ export const FEATURES = [
   { name: 'web_error_paths_ip_10m', kind: 'count', windowed: true, description: 'distinct URL paths answered 4xx/5xx to the source IP in 10 min', families: ['web'], subject: 'source' },
   { name: 'web_error_paths_ip_24h', kind: 'count', windowed: true, description: 'distinct URL paths answered 4xx/5xx to the source IP in 24 h', families: ['web'], subject: 'source' },
   { name: 'probes_ip_24h', kind: 'count', windowed: true, description: 'requests probing for secrets, admin tools or traversal from the source IP in 24 h (secret hunting)', families: ['web'], subject: 'source' },
+  { name: 'web_login_fail_ip_1h', kind: 'count', windowed: true, description: 'form posts refused (401, 403) to the source IP in 1 h, beyond the two a mistyped password explains (web login brute force and spraying)', families: ['web'], subject: 'source' },
   { name: 'sqli_score', kind: 'score', windowed: false, description: 'SQL injection patterns in the URL', families: ['web'], subject: 'source' },
   { name: 'path_traversal', kind: 'flag', windowed: false, description: 'path traversal or sensitive file probe in the URL', families: ['web'], subject: 'source' },
   { name: 'scanner_user_agent', kind: 'flag', windowed: false, description: 'user agent of a known scanner', families: ['web'], subject: 'source' },

@@ -54,6 +54,7 @@ const enum WebOp {
   ErrorPaths = 0,
   Paths = 1,
   Probes = 2,
+  LoginFailures = 3,
 }
 const enum SudoOp {
   Failures = 0,
@@ -212,6 +213,9 @@ export class FeatureExtractor {
           // Read with the error it counts: a request answered without error shows 0.
           if (status >= 400) this.opIndex[base + WebOp.ErrorPaths] = ops.add(SLOT.web_error_paths_by_ip, 'i:' + ip, path, time, 1);
           if (isPathTraversal(normaliseUrl(event.url?.original ?? ''))) this.opIndex[base + WebOp.Probes] = ops.add(SLOT.probes_by_ip, 'i:' + ip, '', time, amount);
+          if (event.http?.request?.method === 'POST') {
+            this.opIndex[base + WebOp.LoginFailures] = ops.add(SLOT.web_login_fail_by_ip, 'i:' + ip, '', time, status === 401 || status === 403 ? amount : 0);
+          }
         }
         break;
       case Kind.Privilege: {
@@ -313,6 +317,7 @@ export class FeatureExtractor {
       out[row + F.web_error_paths_ip_10m] = this.result(i, WebOp.ErrorPaths, 0);
       out[row + F.web_error_paths_ip_24h] = this.result(i, WebOp.ErrorPaths, 1);
       out[row + F.probes_ip_24h] = this.result(i, WebOp.Probes, 0);
+      out[row + F.web_login_fail_ip_1h] = Math.max(0, this.result(i, WebOp.LoginFailures, 0) - TYPO_ALLOWANCE);
       const normalised = normaliseUrl(event.url?.original ?? '');
       out[row + F.sqli_score] = sqlInjectionScore(normalised);
       out[row + F.path_traversal] = isPathTraversal(normalised) ? 1 : 0;

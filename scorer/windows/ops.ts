@@ -62,6 +62,7 @@ export const SLOTS = [
   { name: 'seen_login_net', code: OpCode.Seen, windows: [], horizon: 90 * DAY },
   { name: 'auth_fail_by_ip_day', code: OpCode.Count, windows: [DAY] },
   { name: 'probes_by_ip', code: OpCode.Count, windows: [DAY] },
+  { name: 'web_login_fail_by_ip', code: OpCode.Count, windows: [HOUR] },
 ] as const satisfies readonly SlotSpec[];
 
 export type SlotName = (typeof SLOTS)[number]['name'];
