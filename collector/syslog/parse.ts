@@ -19,7 +19,8 @@
  *
  * What is kept:
  * - Trailing CR and LF (any mix) are never part of `message`; a BOM at the very start of the input
- *   (first line of a file) or at the start of MSG/CONTENT is dropped.
+ *   (first line of a file) or at the start of MSG/CONTENT is dropped, and so is whitespace leading
+ *   MSG/CONTENT (rsyslog's RFC 5424 relay of a local BSD message reads `- -  Failed ...`).
  * - 'plain' and 'invalid' keep the whole input, minus those, as `message`. 'invalid' also keeps
  *   `priority` when the PRI itself was valid, and nothing else.
  * - Every result has all SyslogMessage keys, unset ones holding undefined, so all results share
