@@ -23,6 +23,7 @@ export const DATASETS = {
   apacheAccess: { module: 'apache', dataset: 'apache.access' },
   apacheError: { module: 'apache', dataset: 'apache.error' },
   iptables: { module: 'iptables', dataset: 'iptables.log' },
+  fail2ban: { module: 'fail2ban', dataset: 'fail2ban.log' },
 } as const satisfies Record<string, Dataset>;
 
 export function setDataset(event: EcsEvent, dataset: Dataset): void {
