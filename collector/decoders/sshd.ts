@@ -237,6 +237,16 @@ function pamFailure(body: string, pos: number, event: EcsEvent): boolean {
   return true;
 }
 
+/** `ssh_dispatch_run_fatal: Connection from ADDR port N: REASON [preauth]` (OpenSSH 7.4+). */
+function dispatchFatal(body: string, pos: number, event: EcsEvent): boolean {
+  const addressAt = pos + 40;
+  const colonAt = body.indexOf(': ', addressAt);
+  if (colonAt < 0 || !readAddressPort(body, addressAt, colonAt)) return false;
+  connectionError(body, pos, tailEnd(body, body.length), event);
+  setSource(event, found.address, found.port);
+  return true;
+}
+
 function unableToNegotiate(body: string, pos: number, event: EcsEvent): boolean {
   const colonAt = body.indexOf(': ', pos);
   if (colonAt < 0 || !readAddressPort(body, pos, colonAt)) return false;
@@ -335,6 +345,8 @@ function decodeAt(body: string, pos: number, event: EcsEvent): boolean {
       return body.startsWith('drop connection #', pos) && dropConnection(body, pos + 17, event);
     case 107: // k
       return body.startsWith('kex_exchange_identification: ', pos) && connectionError(body, pos, trimEndSpaces(body).length, event);
+    case 115: // s
+      return body.startsWith('ssh_dispatch_run_fatal: Connection from ', pos) && dispatchFatal(body, pos, event);
     default:
       return false;
   }

@@ -148,3 +148,11 @@ t.test('a missing host key is a configuration notice naming the file', async (t)
   t.equal(event.event.outcome, undefined);
   t.equal(event.file?.path, '/etc/ssh/ssh_host_ed25519_key');
 });
+
+t.test('ssh_dispatch_run_fatal is a connection error that names the source', async (t) => {
+  const event = decode('sshd', 'ssh_dispatch_run_fatal: Connection from 2001:db8::9 port 51900: message authentication code incorrect [preauth]');
+  t.equal(event.event.action, ACTIONS.sshConnectionError);
+  t.equal(event.event.outcome, undefined);
+  t.equal(event.source?.ip, '2001:db8::9');
+  t.equal(event.source?.port, 51900);
+});
