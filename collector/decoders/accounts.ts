@@ -5,10 +5,11 @@
  */
 import type { EcsEvent, EventType } from '../ecs/event.js';
 import { ACTIONS } from './actions.js';
-import { classify, DATASETS, setDataset, setGroup, setTargetUser, setUserName } from './fields.js';
+import { classify, DATASETS, setDataset, setGroup, setLabel, setTargetUser, setUserName } from './fields.js';
 import { trimEndSpaces } from './scan.js';
 
-
+/** Paths and tty names are far shorter; a longer value is not kept as a label. */
+const MAX_LABEL_LENGTH = 256;
 /** Reused between calls: up to three quoted names read by `readQuotedNames`. */
 const names = ['', '', ''];
 
@@ -46,6 +47,11 @@ function iam(event: EcsEvent, action: string, type: EventType[]): true {
   return true;
 }
 
+function labelFromList(body: string, key: string, label: string, event: EcsEvent): void {
+  const value = listValue(body, key, 10);
+  if (value.length > 0 && value.length <= MAX_LABEL_LENGTH) setLabel(event, label, value);
+}
+
 /** `new user: name=bob, UID=0, GID=0, home=/home/bob, shell=/bin/bash[, from=/dev/pts/0]` */
 function newUser(body: string, event: EcsEvent): boolean {
   const name = listValue(body, 'name=', 10);
@@ -53,6 +59,11 @@ function newUser(body: string, event: EcsEvent): boolean {
   const uid = listValue(body, 'UID=', 10);
   const gid = listValue(body, 'GID=', 10);
   setTargetUser(event, name, uid.length > 0 ? uid : undefined, gid.length > 0 ? gid : undefined);
+  // Home, shell and the terminal useradd ran from (`none` for package maintainer scripts) tell a
+  // system account (nologin shell, system UID) from a human one.
+  labelFromList(body, 'home=', 'home', event);
+  labelFromList(body, 'shell=', 'shell', event);
+  labelFromList(body, 'from=', 'tty', event);
   return iam(event, ACTIONS.userCreated, ['user', 'creation']);
 }
 

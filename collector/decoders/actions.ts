@@ -29,10 +29,13 @@ export const ACTIONS = {
   sshReverseMappingMismatch: 'ssh-reverse-mapping-mismatch',
   sshServerListening: 'ssh-server-listening',
   sshServerStopping: 'ssh-server-stopping',
+  sshHostKeyUnavailable: 'ssh-host-key-unavailable',
   // PAM (any service)
   pamAuthenticationFailure: 'pam-authentication-failure',
   pamMoreAuthenticationFailures: 'pam-more-authentication-failures',
   pamUserUnknown: 'pam-user-unknown',
+  pamRequirementNotMet: 'pam-requirement-not-met',
+  pamAccountLocked: 'pam-account-locked',
   pamMaxRetriesIgnored: 'pam-max-retries-ignored',
   pamSessionOpened: 'pam-session-opened',
   pamSessionClosed: 'pam-session-closed',
@@ -85,6 +88,13 @@ export const ACTIONS = {
   httpUpstreamError: 'http-upstream-error',
   // firewall
   firewallPacket: 'firewall-packet',
+  // fail2ban
+  fail2banMatch: 'fail2ban-match',
+  fail2banBan: 'fail2ban-ban',
+  fail2banBanRestored: 'fail2ban-ban-restored',
+  fail2banUnban: 'fail2ban-unban',
+  fail2banAlreadyBanned: 'fail2ban-already-banned',
+  fail2banIgnored: 'fail2ban-ignored',
 } as const;
 
 export type Action = (typeof ACTIONS)[keyof typeof ACTIONS];

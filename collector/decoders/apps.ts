@@ -9,8 +9,9 @@ import { decodeAccounts } from './accounts.js';
 import { decodeApacheErrorSyslog } from './apache-error.js';
 import { decodeCron } from './cron.js';
 import type { Decoder } from './decoder.js';
-import { decodeDisplayManager } from './display-manager.js';
+import { decodeDisplayManager, decodeKdm } from './display-manager.js';
 import { DATASETS, type Dataset } from './fields.js';
+import { decodeFail2ban } from './fail2ban.js';
 import { decodeFtpd } from './ftpd.js';
 import { decodeKerberosLogin } from './kerberos-login.js';
 import { decodeLogin } from './login.js';
@@ -51,6 +52,8 @@ const NGINX = profile(undefined, decodeNginxAccess, decodeNginxError);
 const APACHE = profile(undefined, decodeApacheAccess, decodeApacheErrorSyslog);
 const FTPD = profile(DATASETS.systemAuth, decodeFtpd, decodePam);
 const DISPLAY_MANAGER = profile(undefined, decodeDisplayManager, decodePam);
+/** `fail2ban` (journal), `fail2ban-server` (stdout), `fail2ban.filter` and other modules (syslog, log file). */
+const FAIL2BAN = profile(DATASETS.fail2ban, decodeFail2ban);
 /** Any other `name(pam_unix)` tag. */
 export const PAM_ONLY = profile(DATASETS.systemAuth, decodePam);
 
@@ -89,6 +92,7 @@ const APPS = new Map<string, AppProfile>([
   ['gdm', DISPLAY_MANAGER],
   ['gdm-binary', DISPLAY_MANAGER],
   ['gdm-session-worker', DISPLAY_MANAGER],
+  ['kdm', profile(undefined, decodeKdm, decodeDisplayManager, decodePam)],
   ['snmpd', profile(undefined, decodeSnmpd)],
   ['logrotate', profile(undefined, decodeLogrotate)],
 ]);
@@ -113,6 +117,7 @@ export function profileFor(appName: string): AppProfile | undefined {
   if (normalised !== undefined) return normalised;
   if (name.startsWith('nginx')) return NGINX;
   if (name.startsWith('apache') || name.startsWith('httpd')) return APACHE;
+  if (name.startsWith('fail2ban')) return FAIL2BAN;
   if (appName.includes('(pam_')) return PAM_ONLY;
   return undefined;
 }

@@ -3,7 +3,7 @@
  * domain, related.*) so every decoder agrees on what a field holds.
  */
 import type { EcsEndpoint, EcsEvent, EventCategory, EventOutcome, EventType } from '../ecs/event.js';
-import { isHostName, isIp } from './ip.js';
+import { canonicalIp, isHostName, isIp } from './ip.js';
 
 /** Longest user name we keep; sshd logs whatever a client sends. */
 const MAX_USER_NAME_LENGTH = 256;
@@ -23,6 +23,7 @@ export const DATASETS = {
   apacheAccess: { module: 'apache', dataset: 'apache.access' },
   apacheError: { module: 'apache', dataset: 'apache.error' },
   iptables: { module: 'iptables', dataset: 'iptables.log' },
+  fail2ban: { module: 'fail2ban', dataset: 'fail2ban.log' },
 } as const satisfies Record<string, Dataset>;
 
 export function setDataset(event: EcsEvent, dataset: Dataset): void {
@@ -65,14 +66,16 @@ function addRelatedHost(event: EcsEvent, host: string): void {
 }
 
 /**
- * Fills an endpoint from a raw address as logs write it: an IP goes to `ip` (and related.ip), a
- * host name to `domain` (and related.hosts); `address` keeps the raw value either way. Anything
+ * Fills an endpoint from a raw address as logs write it: an IP goes to `ip` (and related.ip) in
+ * canonical form (ip.ts), a host name to `domain` (and related.hosts); `address` keeps the raw
+ * value either way. Anything
  * else (free text, empty) is dropped. Returns false when nothing was set.
  */
 function setEndpoint(event: EcsEvent, endpoint: EcsEndpoint, address: string, port: number): boolean {
   if (isIp(address)) {
-    endpoint.ip = address;
-    addRelatedIp(event, address);
+    const ip = canonicalIp(address);
+    endpoint.ip = ip;
+    addRelatedIp(event, ip);
   } else if (isHostName(address)) {
     endpoint.domain = address;
     addRelatedHost(event, address);

@@ -13,7 +13,7 @@ import { profileFor } from './apps.js';
 import type { DecodeOptions } from './decoder.js';
 import { setDataset } from './fields.js';
 import { extractKeyValues } from './kv.js';
-import { readUint, skipDigits } from './scan.js';
+import { readUint, skipDigits, skipSpaces } from './scan.js';
 import { sniffBody } from './sniff.js';
 
 export type { DecodeOptions } from './decoder.js';
@@ -31,8 +31,7 @@ function unwrapRepeated(body: string): boolean {
   const countEnd = skipDigits(body, REPEATED.length);
   const count = readUint(body, REPEATED.length, countEnd);
   if (count <= 0 || !body.startsWith(' times: [', countEnd)) return false;
-  let start = countEnd + 9;
-  if (body.charCodeAt(start) === 32) start++;
+  const start = skipSpaces(body, countEnd + 9);
   let end = body.length;
   while (end > start && body.charCodeAt(end - 1) === 32) end--;
   if (body.charCodeAt(end - 1) === 93) end--;

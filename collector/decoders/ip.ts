@@ -5,6 +5,8 @@
  * trailing dotted quad. Zone ids (`fe80::1%eth0`) are refused.
  */
 
+import ipaddr from 'ipaddr.js';
+
 const MAX_IPV6_LENGTH = 45;
 
 function isIpv4Range(text: string, start: number, end: number): boolean {
@@ -83,6 +85,20 @@ export function isIpRange(text: string, start: number, end: number): boolean {
 /** True when `text` is an IPv4 or IPv6 address. */
 export function isIp(text: string): boolean {
   return isIpRange(text, 0, text.length);
+}
+
+/**
+ * An address (already validated by isIp) in one spelling per address, so the kernel's
+ * `2001:0db8:0000:...:0001` and sshd's `2001:db8::1` are one entity: IPv6 in RFC 5952 form.
+ * IPv4 and IPv6 with an embedded dotted quad (`::ffff:192.0.2.1`, as sshd writes it) stay as they are.
+ */
+export function canonicalIp(address: string): string {
+  if (!address.includes(':') || address.includes('.')) return address;
+  try {
+    return ipaddr.IPv6.parse(address).toRFC5952String();
+  } catch {
+    return address;
+  }
 }
 
 /**

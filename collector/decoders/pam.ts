@@ -43,6 +43,20 @@ function sessionOpened(body: string, pos: number, event: EcsEvent): void {
   }
 }
 
+/**
+ * pam_succeed_if: `requirement "uid >= 1000" not met by user "root"` (RHEL's system-auth denies
+ * system accounts a password login this way, before pam_unix is asked).
+ */
+function requirementNotMet(body: string, pos: number, event: EcsEvent): boolean {
+  const byAt = body.indexOf(' not met by user "', pos);
+  const end = trimEndSpaces(body).length;
+  if (byAt < pos || body.charCodeAt(end - 1) !== 34 /* " */ || end - 1 <= byAt + 18) return false;
+  classify(event, ACTIONS.pamRequirementNotMet, ['authentication'], ['info'], 'failure');
+  setUserName(event, body.slice(byAt + 18, end - 1));
+  event.event.reason = body.slice(pos - 12, byAt + 8);
+  return true;
+}
+
 /** The module message proper, without any `pam_*(...): ` prefix. */
 function decodeMessageAt(body: string, pos: number, event: EcsEvent): boolean {
   if (body.startsWith('authentication failure', pos)) {
@@ -61,7 +75,17 @@ function decodeMessageAt(body: string, pos: number, event: EcsEvent): boolean {
     return true;
   }
   if (body.startsWith('check pass; user unknown', pos)) {
-    classify(event, ACTIONS.pamUserUnknown, ['authentication'], ['info']);
+    // The first line pam_unix logs for a password tried on an account that does not exist.
+    classify(event, ACTIONS.pamUserUnknown, ['authentication'], ['info'], 'failure');
+    return true;
+  }
+  if (body.startsWith('requirement ', pos)) return requirementNotMet(body, pos + 12, event);
+  if (body.startsWith('Consecutive login failures for user ', pos)) {
+    // pam_faillock (RHEL 8+): `... for user root account temporarily locked`.
+    const userEnd = body.indexOf(' account ', pos + 36);
+    if (userEnd <= pos + 36) return false;
+    classify(event, ACTIONS.pamAccountLocked, ['authentication'], ['info'], 'failure');
+    setUserName(event, body.slice(pos + 36, userEnd));
     return true;
   }
   if (body.startsWith('password changed for ', pos)) {

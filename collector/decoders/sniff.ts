@@ -7,9 +7,11 @@ import type { SyslogMessage } from '../syslog/message.js';
 import { decodeApacheErrorFile } from './apache-error.js';
 import type { DecodeOptions } from './decoder.js';
 import { DATASETS } from './fields.js';
+import { decodeFail2banPrefixed } from './fail2ban.js';
 import { decodeLogin } from './login.js';
 import { decodeNetfilter } from './netfilter.js';
 import { decodeNginxError } from './nginx-error.js';
+import { decodePam } from './pam.js';
 import { decodeServiceStatus } from './service-status.js';
 import { decodeAccessLog } from './web-access.js';
 
@@ -39,6 +41,9 @@ export function sniffBody(body: string, event: EcsEvent, msg: SyslogMessage, opt
   }
   if (isDigit(first) && body.charCodeAt(4) === 47 /* / */ && decodeNginxError(body, event, msg, options)) return true;
   if (first === 45 /* - */ && body.startsWith('-- ')) return loginWithTitleTag(body, event);
+  if (first === 102 /* f */ && decodeFail2banPrefixed(body, event)) return true;
+  // `pam_unix(systemd-user:session): ...` from `(systemd)` and other programs without a profile.
+  if (first === 112 /* p */ && body.startsWith('pam_') && decodePam(body, event)) return true;
   if (first === 73 /* I */ || body.includes(' IN=')) {
     if (decodeNetfilter(body, event)) return true;
   }

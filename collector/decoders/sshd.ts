@@ -1,7 +1,13 @@
 /**
- * OpenSSH server messages (every template of loghub's OpenSSH sample and the current OpenSSH
- * wording). Dispatch on the first character, then `startsWith`; user/address tails are read from
- * the right (user-address.ts). PAM lines that sshd logs are left to pam.ts.
+ * OpenSSH server messages (every template of loghub's OpenSSH sample and the wording of OpenSSH
+ * 6.6 to 9.x on Debian/Ubuntu and RHEL/CentOS). Dispatch on the first character, then
+ * `startsWith`; user/address tails are read from the right (user-address.ts). PAM lines that sshd
+ * logs are left to pam.ts.
+ *
+ * Every line that reports a failed authentication carries category authentication and outcome
+ * failure, whatever else it is (a notice, a disconnect): one attempt logs several such lines, each
+ * with its own event.action, and the scorer counts the attempt once per sshd process (README.md,
+ * "Counting, for the scorer").
  */
 import type { EcsEvent } from '../ecs/event.js';
 import { ACTIONS } from './actions.js';
@@ -11,6 +17,8 @@ import { found, readAddressPort, readUserAddressPort, readUserFromAddress } from
 
 const PREAUTH = ' [preauth]';
 const MAX_METHOD_LENGTH = 40;
+/** pam_strerror texts are shorter; a longer run before ` for ` is not one. */
+const MAX_PAM_REASON_LENGTH = 80;
 
 /** End of the meaningful text: without trailing spaces, ` [preauth]`, then ` ssh2`. */
 function tailEnd(body: string, end: number): number {
@@ -51,18 +59,28 @@ function login(body: string, pos: number, event: EcsEvent, verb: 'Accepted' | 'F
   return true;
 }
 
-/** Lines `PREFIX [invalid user ]USER from ADDR[ port N]`. */
+/** A line about a failed authentication that is not the `Failed METHOD` line itself. */
+function authFailure(event: EcsEvent, action: string): void {
+  classify(event, action, ['authentication'], ['info'], 'failure');
+}
+
+/** Lines `PREFIX [invalid user ]USER from ADDR[ port N]`, all of them failures. */
 function userFrom(body: string, pos: number, event: EcsEvent, action: string): boolean {
   if (!readUserFromAddress(body, pos, tailEnd(body, body.length))) return false;
-  classify(event, action, ['authentication'], ['info']);
+  authFailure(event, action);
   applyFound(event);
   return true;
 }
 
-/** Connection lines `PREFIX [authenticating|invalid ]user USER ADDR port N` or `PREFIX ADDR[ port N]`. */
+/**
+ * Connection lines `PREFIX [authenticating |invalid ]user USER ADDR port N` or `PREFIX ADDR[ port N]`.
+ * Closed while authenticating or as an invalid user means the client gave up or was cut off after
+ * failing: an authentication failure too. `user USER` (after a session) and a bare address are not.
+ */
 function connectionEnd(body: string, pos: number, event: EcsEvent, action: string): boolean {
   if (!readUserAddressPort(body, pos, tailEnd(body, body.length))) return false;
-  classify(event, action, ['network'], ['connection', 'end']);
+  if (found.invalidUser || found.authenticating) classify(event, action, ['authentication', 'network'], ['connection', 'end'], 'failure');
+  else classify(event, action, ['network'], ['connection', 'end']);
   applyFound(event);
   return true;
 }
@@ -103,7 +121,7 @@ function disconnecting(body: string, pos: number, event: EcsEvent): boolean {
   const end = tailEnd(body, body.length);
   if (body.startsWith(': ', pos)) {
     if (!body.startsWith('Too many authentication failures', pos + 2)) return false;
-    classify(event, ACTIONS.sshTooManyAuthFailures, ['authentication'], ['info']);
+    authFailure(event, ACTIONS.sshTooManyAuthFailures);
     let userStart = pos + 2 + 32;
     if (body.startsWith(' for ', userStart)) {
       userStart += 5;
@@ -118,7 +136,7 @@ function disconnecting(body: string, pos: number, event: EcsEvent): boolean {
   // `Disconnecting authenticating user root 1.2.3.4 port 22: Too many authentication failures`
   const reasonAt = body.indexOf(': Too many authentication failures', pos);
   if (reasonAt < 0 || !readUserAddressPort(body, pos + 1, reasonAt)) return false;
-  classify(event, ACTIONS.sshTooManyAuthFailures, ['authentication'], ['info']);
+  authFailure(event, ACTIONS.sshTooManyAuthFailures);
   applyFound(event);
   return true;
 }
@@ -147,7 +165,7 @@ function addressMapsTo(body: string, pos: number, event: EcsEvent): boolean {
 function userNotAllowed(body: string, pos: number, event: EcsEvent): boolean {
   const reasonAt = body.lastIndexOf(' not allowed because ');
   if (reasonAt < pos || !readUserFromAddress(body, pos, reasonAt)) return false;
-  classify(event, ACTIONS.sshUserNotAllowed, ['authentication'], ['info']);
+  authFailure(event, ACTIONS.sshUserNotAllowed);
   applyFound(event);
   return true;
 }
@@ -196,10 +214,37 @@ function prefixed(body: string, pos: number, event: EcsEvent): boolean {
   if (body.startsWith('Read from socket failed', pos) || body.startsWith('Write failed', pos)) {
     return connectionError(body, pos, tailEnd(body, body.length), event);
   }
-  if (body.startsWith('PAM: Authentication failure for ', pos)) {
-    return userFrom(body, pos + 32, event, ACTIONS.sshPamAuthenticationFailure);
+  if (body.startsWith('Could not load host key: ', pos)) {
+    // Logged on every connection when a configured host key file is missing (e.g. no ed25519 key).
+    classify(event, ACTIONS.sshHostKeyUnavailable, ['configuration'], ['info']);
+    event.file = { path: trimEndSpaces(body).slice(pos + 25) };
+    return true;
   }
   return decodeAt(body, pos, event);
+}
+
+/**
+ * `PAM: REASON for [illegal user ]USER from ADDR` (with or without sshd's `error: `): REASON is a
+ * pam_strerror text (`Authentication failure`, `User not known to the underlying authentication
+ * module`, ...), which never holds ` for `; the user and address are read from the right.
+ */
+function pamFailure(body: string, pos: number, event: EcsEvent): boolean {
+  const forAt = body.indexOf(' for ', pos);
+  if (forAt <= pos || forAt - pos > MAX_PAM_REASON_LENGTH || !userFrom(body, forAt + 5, event, ACTIONS.sshPamAuthenticationFailure)) {
+    return false;
+  }
+  event.event.reason = body.slice(pos, forAt);
+  return true;
+}
+
+/** `ssh_dispatch_run_fatal: Connection from ADDR port N: REASON [preauth]` (OpenSSH 7.4+). */
+function dispatchFatal(body: string, pos: number, event: EcsEvent): boolean {
+  const addressAt = pos + 40;
+  const colonAt = body.indexOf(': ', addressAt);
+  if (colonAt < 0 || !readAddressPort(body, addressAt, colonAt)) return false;
+  connectionError(body, pos, tailEnd(body, body.length), event);
+  setSource(event, found.address, found.port);
+  return true;
 }
 
 function unableToNegotiate(body: string, pos: number, event: EcsEvent): boolean {
@@ -219,7 +264,8 @@ function decodeAt(body: string, pos: number, event: EcsEvent): boolean {
     case 70: // F
       return body.startsWith('Failed ', pos) && login(body, pos + 7, event, 'Failed');
     case 80: // P
-      return body.startsWith('Postponed ', pos) && login(body, pos + 10, event, 'Postponed');
+      if (body.startsWith('Postponed ', pos)) return login(body, pos + 10, event, 'Postponed');
+      return body.startsWith('PAM: ', pos) && pamFailure(body, pos + 5, event);
     case 73: // I
       if (body.startsWith('Invalid user ', pos) || body.startsWith('Illegal user ', pos)) {
         return userFrom(body, pos + 13, event, ACTIONS.sshInvalidUser);
@@ -245,6 +291,7 @@ function decodeAt(body: string, pos: number, event: EcsEvent): boolean {
       }
       if (body.startsWith('ROOT LOGIN REFUSED FROM ', pos)) {
         if (!addressOnly(body, pos + 24, tailEnd(body, body.length), event, ACTIONS.sshRootLoginRefused, 'authentication')) return false;
+        event.event.outcome = 'failure';
         setUserName(event, 'root');
         return true;
       }
@@ -257,7 +304,7 @@ function decodeAt(body: string, pos: number, event: EcsEvent): boolean {
       return body.startsWith('fatal: ', pos) && prefixed(body, pos + 7, event);
     case 105: // i
       if (body.startsWith('input_userauth_request: invalid user ', pos)) {
-        classify(event, ACTIONS.sshInvalidUserRequest, ['authentication'], ['info']);
+        authFailure(event, ACTIONS.sshInvalidUserRequest);
         setUserName(event, body.slice(pos + 37, tailEnd(body, body.length)));
         setLabel(event, 'invalid_user', 'true');
         return true;
@@ -298,6 +345,8 @@ function decodeAt(body: string, pos: number, event: EcsEvent): boolean {
       return body.startsWith('drop connection #', pos) && dropConnection(body, pos + 17, event);
     case 107: // k
       return body.startsWith('kex_exchange_identification: ', pos) && connectionError(body, pos, trimEndSpaces(body).length, event);
+    case 115: // s
+      return body.startsWith('ssh_dispatch_run_fatal: Connection from ', pos) && dispatchFatal(body, pos, event);
     default:
       return false;
   }

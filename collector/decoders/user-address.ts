@@ -6,7 +6,8 @@
  */
 import { hasSpace, readUint } from './scan.js';
 
-export const found = { user: '', address: '', port: -1, invalidUser: false };
+/** `invalidUser`: `invalid|illegal user USER`; `authenticating`: `authenticating user USER`. */
+export const found = { user: '', address: '', port: -1, invalidUser: false, authenticating: false };
 
 const PORT = ' port ';
 const FROM = ' from ';
@@ -16,6 +17,7 @@ function reset(): void {
   found.address = '';
   found.port = -1;
   found.invalidUser = false;
+  found.authenticating = false;
 }
 
 /** Index where the address ends: before ` port N` ending at `end` (sets found.port), else `end`. */
@@ -76,7 +78,10 @@ export function readUserAddressPort(text: string, start: number, end: number): b
   if (addrStart === start) return true;
   let userStart = skipInvalidUser(text, start);
   if (userStart === start) {
-    if (text.startsWith('authenticating user ', start)) userStart = start + 20;
+    if (text.startsWith('authenticating user ', start)) {
+      userStart = start + 20;
+      found.authenticating = true;
+    }
     else if (text.startsWith('user ', start)) userStart = start + 5;
     else return false;
   }

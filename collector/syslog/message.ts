@@ -31,7 +31,10 @@ export interface SyslogMessage {
   structuredData?: Record<string, Record<string, string | string[]>>;
   /** True when SD-ELEMENTs or SD-PARAMs beyond the parser's bounds were dropped (hostile input). */
   structuredDataTruncated?: boolean;
-  /** The MSG part (RFC 5424) or CONTENT after `tag:` (RFC 3164); BOM removed, trailing CR/LF removed. */
+  /**
+   * The MSG part (RFC 5424) or CONTENT after `tag:` (RFC 3164): BOM and leading SP/HT removed,
+   * trailing CR/LF removed. Plain and invalid lines keep their leading whitespace.
+   */
   message: string;
   parseError?: string;
 }

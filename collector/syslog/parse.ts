@@ -14,12 +14,14 @@
  *   no timestamp and message `some text`.
  * - Without a PRI, a line that starts with a BSD or RFC 3339 timestamp is RFC 3164 as files hold
  *   it (`Dec 10 06:55:46 LabSZ sshd[24200]: ...`); a loghub Thunderbird line is read by
- *   thunderbird.ts; anything else (web server logs, `Use the BFG!`) is 'plain'.
+ *   thunderbird.ts, a line of fail2ban's own log file by fail2ban.ts (both 'rfc3164', as if sent
+ *   by syslog); anything else (web server logs, `Use the BFG!`) is 'plain'.
  * - An empty message (nothing but CR/LF or a BOM) is 'invalid'.
  *
  * What is kept:
  * - Trailing CR and LF (any mix) are never part of `message`; a BOM at the very start of the input
- *   (first line of a file) or at the start of MSG/CONTENT is dropped.
+ *   (first line of a file) or at the start of MSG/CONTENT is dropped, and so is whitespace leading
+ *   MSG/CONTENT (rsyslog's RFC 5424 relay of a local BSD message reads `- -  Failed ...`).
  * - 'plain' and 'invalid' keep the whole input, minus those, as `message`. 'invalid' also keeps
  *   `priority` when the PRI itself was valid, and nothing else.
  * - Every result has all SyslogMessage keys, unset ones holding undefined, so all results share
@@ -34,6 +36,7 @@ import { endWithoutLineBreak, skipBom } from './message-text.js';
 import { MAX_PRIORITY } from './priority.js';
 import { parseRfc3164 } from './rfc3164.js';
 import { looksLikeRfc5424, parseRfc5424 } from './rfc5424.js';
+import { parseFail2ban } from './fail2ban.js';
 import { parseThunderbird } from './thunderbird.js';
 import { createTimestampSlot } from './timestamp-slot.js';
 
@@ -110,6 +113,7 @@ function parseMessage(text: string, opts: ParseOptions): SyslogMessage {
   }
   if (parseRfc3164(text, start, end, opts, msg, slot, true)) return msg;
   if (parseThunderbird(text, start, end, opts, msg, slot)) return msg;
+  if (parseFail2ban(text, start, end, opts, msg)) return msg;
   msg.format = 'plain';
   msg.message = text.slice(start, end);
   return msg;

@@ -12,12 +12,12 @@
  *   it (kernel lines such as `audit(1131538222.234:0): initialized`). A first word that is none of
  *   these (RFC 3164's `Use the BFG!`, `-- MARK --`, `syslogd 1.4.1: restart.`) is content, with no
  *   appName.
- * - CONTENT: after the tag's `:` and one SP; a leading BOM is dropped.
+ * - CONTENT: after the tag's `:`; leading SP/HT and a BOM are dropped (message-text.ts).
  */
 import { indexOfSpace, isDigit, SPACE } from './chars.js';
 import { readBsdTimestamp } from './bsd-timestamp.js';
 import type { ParseOptions, SyslogMessage } from './message.js';
-import { stripBom } from './message-text.js';
+import { messageText } from './message-text.js';
 import { readRfc3339 } from './rfc3339.js';
 import type { TimestampSlot } from './timestamp-slot.js';
 
@@ -71,9 +71,8 @@ export function readTagAndContent(text: string, pos: number, end: number, msg: S
         contentStart = next === COLON ? pidEnd + 2 : pidEnd + 1;
       }
     }
-    if (contentStart > pos && contentStart < end && text.charCodeAt(contentStart) === SPACE) contentStart++;
   }
-  msg.message = stripBom(text, contentStart, end);
+  msg.message = messageText(text, contentStart, end);
 }
 
 /** Index after a timestamp at `pos` followed by SP or the end, filling `slot`; else -1. */

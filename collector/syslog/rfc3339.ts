@@ -17,29 +17,39 @@ const MIN_LENGTH = 19;
 const MAX_FRACTION_DIGITS = 6;
 
 /**
- * Reads a timestamp at `pos`; returns the index just after it and fills `slot`, or returns -1
- * (slot untouched) when no valid timestamp starts there.
+ * Wall-clock epoch ms (as if UTC) of `YYYY-MM-DD?hh:mm:ss` at `pos`, whatever character stands at
+ * `?` (the caller checks it), or NaN when the fields are missing or out of range. A leap second
+ * (:60) counts as the first second of the next minute.
  */
-export function readRfc3339(text: string, pos: number, end: number, timeZone: string, slot: TimestampSlot): number {
-  if (pos + MIN_LENGTH > end) return -1;
+export function readDateTime(text: string, pos: number, end: number): number {
+  if (pos + MIN_LENGTH > end) return Number.NaN;
   const year = readFixedDigits(text, pos, 4, end);
   const month = readFixedDigits(text, pos + 5, 2, end);
   const day = readFixedDigits(text, pos + 8, 2, end);
   const hour = readFixedDigits(text, pos + 11, 2, end);
   const minute = readFixedDigits(text, pos + 14, 2, end);
   const second = readFixedDigits(text, pos + 17, 2, end);
-  const separator = text.charCodeAt(pos + 10);
   if (
     year < 0 || text.charCodeAt(pos + 4) !== 45 /* - */ ||
     month < 1 || month > 12 || text.charCodeAt(pos + 7) !== 45 /* - */ ||
     day < 1 || day > daysInMonth(year, month) ||
-    (separator !== 84 /* T */ && separator !== 116 /* t */) ||
     hour < 0 || hour > 23 || text.charCodeAt(pos + 13) !== 58 /* : */ ||
     minute < 0 || minute > 59 || text.charCodeAt(pos + 16) !== 58 /* : */ ||
     second < 0 || second > 60
   ) {
-    return -1;
+    return Number.NaN;
   }
+  return civilToEpochMs(year, month, day, hour, minute, second, 0);
+}
+
+/**
+ * Reads a timestamp at `pos`; returns the index just after it and fills `slot`, or returns -1
+ * (slot untouched) when no valid timestamp starts there.
+ */
+export function readRfc3339(text: string, pos: number, end: number, timeZone: string, slot: TimestampSlot): number {
+  const wholeSeconds = readDateTime(text, pos, end);
+  const separator = text.charCodeAt(pos + 10);
+  if (Number.isNaN(wholeSeconds) || (separator !== 84 /* T */ && separator !== 116) /* t */) return -1;
   let p = pos + MIN_LENGTH;
   let millisecond = 0;
   if (p < end && text.charCodeAt(p) === 46 /* . */) {
@@ -53,7 +63,7 @@ export function readRfc3339(text: string, pos: number, end: number, timeZone: st
     if (digits === 1) millisecond *= 100;
     else if (digits === 2) millisecond *= 10;
   }
-  const wallClock = civilToEpochMs(year, month, day, hour, minute, second, millisecond);
+  const wallClock = wholeSeconds + millisecond;
   const zoneMark = p < end ? text.charCodeAt(p) : -1;
   if (zoneMark === 90 /* Z */ || zoneMark === 122 /* z */) {
     slot.epochMs = wallClock;

@@ -3,11 +3,13 @@
  * STRUCTURED-DATA [SP MSG]`. Any deviation makes the message invalid (see parse.ts), except:
  * - header fields may exceed the RFC's lengths (255/48/128/32): senders exceed them, and the input
  *   size already bounds them; their characters must still be PRINTUSASCII;
- * - the timestamp leniencies of rfc3339.ts.
+ * - the timestamp leniencies of rfc3339.ts;
+ * - MSG loses leading whitespace (message-text.ts): rsyslog relays a local BSD message as
+ *   `... - -  Failed password ...`, and the second SP is padding, not content.
  */
 import { indexOfSpace, isDigit, SPACE } from './chars.js';
 import type { ParseOptions, SyslogMessage } from './message.js';
-import { stripBom } from './message-text.js';
+import { messageText } from './message-text.js';
 import { readRfc3339 } from './rfc3339.js';
 import { readStructuredData } from './structured-data.js';
 import type { TimestampSlot } from './timestamp-slot.js';
@@ -113,6 +115,6 @@ export function parseRfc5424(
     }
     p++;
   }
-  msg.message = stripBom(text, p, end);
+  msg.message = messageText(text, p, end);
   return true;
 }

@@ -131,8 +131,79 @@ export async function startRsyslogForwarder(options: ForwarderOptions): Promise<
   };
 }
 
+/**
+ * How a server's rsyslog forwards what its local programs log, as README's "Sending logs" says:
+ * `rfc5424` is the recommended rule (TCP, octet-counted, RSYSLOG_SyslogProtocol23Format, disk-
+ * assisted queue); `rfc3164-tcp` and `rfc3164-udp` are rsyslog's default forwarding, the legacy
+ * `*.* @@host:port` and `*.* @host:port` lines (no template: RSYSLOG_TraditionalForwardFormat).
+ */
+export type LocalForwarding = 'rfc5424' | 'rfc3164-tcp' | 'rfc3164-udp';
+
+export interface LocalForwarderOptions {
+  target: { host?: string; port: number };
+  forwarding: LocalForwarding;
+  /** rsyslog's `localHostname`: the HOSTNAME of every forwarded message. */
+  hostname: string;
+}
+
+export interface LocalLogOptions {
+  tag: string;
+  /** The PID in the tag (`logger --id`). */
+  pid?: number;
+  /** `facility.severity`, as `logger -p` takes it. */
+  priority: string;
+}
+
+export interface LocalRsyslogForwarder extends RsyslogHandle {
+  /** The private socket rsyslog reads local messages from (imuxsock), standing in for /dev/log. */
+  readonly socketPath: string;
+  /** Logs one message as a local program does: `logger -u SOCKET -t TAG [--id=PID] -p PRIORITY`. */
+  log(message: string, options: LocalLogOptions): Promise<void>;
+}
+
+/** RainerScript for a local forwarder: imuxsock on `socketPath` (no rate limit), repeated-message reduction on as Debian ships it, one forwarding rule. */
+export function localForwardingConfig(options: LocalForwarderOptions, socketPath: string): string {
+  const host = options.target.host ?? '127.0.0.1';
+  const port = String(options.target.port);
+  const rule =
+    options.forwarding === 'rfc5424'
+      ? `*.* action(type="omfwd" target=${quote(host)} port=${quote(port)} protocol="tcp" TCP_Framing="octet-counted"` +
+        ' template="RSYSLOG_SyslogProtocol23Format" queue.type="LinkedList" queue.filename="siemad" queue.saveOnShutdown="on"' +
+        ' action.resumeRetryCount="-1")'
+      : `*.* ${options.forwarding === 'rfc3164-tcp' ? '@@' : '@'}${host}:${port}`;
+  return [
+    `global(localHostname=${quote(options.hostname)})`,
+    '$RepeatedMsgReduction on',
+    'module(load="imuxsock" SysSock.Use="off")',
+    `input(type="imuxsock" Socket=${quote(socketPath)} RateLimit.Interval="0")`,
+    rule,
+  ].join('\n');
+}
+
+export async function startLocalRsyslogForwarder(options: LocalForwarderOptions): Promise<LocalRsyslogForwarder> {
+  const loggerBinary = requireBinary('logger', 'install bsdutils');
+  let socketPath = '';
+  const rsyslog = await startRsyslog((dir) => {
+    socketPath = join(dir, 'log.sock');
+    return localForwardingConfig(options, socketPath);
+  });
+  return {
+    ...rsyslog,
+    socketPath,
+    log(message, logOptions) {
+      const args = ['-u', socketPath, '-t', logOptions.tag, '-p', logOptions.priority];
+      if (logOptions.pid !== undefined) args.push(`--id=${logOptions.pid}`);
+      return runLogger(loggerBinary, [...args, '--', message]);
+    },
+  };
+}
+
 function sendWithLogger(loggerBinary: string, port: number, message: string, options: SendOptions): Promise<void> {
   const args = ['--server', '127.0.0.1', '--port', String(port), '--tcp', '-t', options.tag ?? 'siemad-test', '-p', options.priority ?? 'user.notice', '--', message];
+  return runLogger(loggerBinary, args);
+}
+
+function runLogger(loggerBinary: string, args: readonly string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(loggerBinary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';

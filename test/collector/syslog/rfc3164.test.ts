@@ -114,10 +114,13 @@ t.test('takes tag[pid] without a colon, and no tag when the first word is just c
   t.strictSame([emptyPid.appName, emptyPid.procId, emptyPid.message], ['tag', undefined, 'x']);
 });
 
-t.test('drops one SP after the tag and a BOM, keeps the rest of the content as sent', async (t) => {
-  t.equal(parseSyslog('<13>Oct 11 22:14:15 host tag:  two', utc).message, ' two');
+t.test('drops the whitespace after the tag and a BOM, keeps the rest of the content as sent', async (t) => {
+  t.equal(parseSyslog('<13>Oct 11 22:14:15 host tag:  two  spaces ', utc).message, 'two  spaces ');
   t.equal(parseSyslog('<13>Oct 11 22:14:15 host tag:none', utc).message, 'none');
   t.equal(parseSyslog('<13>Oct 11 22:14:15 host tag: \uFEFFtext', utc).message, 'text');
+  t.equal(parseSyslog('<13>Oct 11 22:14:15 host tag[7]: \t \uFEFF indented', utc).message, 'indented');
+  t.equal(parseSyslog('<13>  no tag, no time', utc).message, 'no tag, no time');
+  t.equal(parseSyslog('<13>Oct 11 22:14:15 host tag:   ', utc).message, '');
 });
 
 t.test('reads space-padded, unpadded and zero-padded days and any month case', async (t) => {

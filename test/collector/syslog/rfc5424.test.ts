@@ -259,9 +259,10 @@ t.test('makes a header cut short or with bad characters invalid', async (t) => {
   }
 });
 
-t.test('keeps MSG content after the first SP exactly, including inner spaces and newlines', async (t) => {
-  const msg = parseSyslog('<13>1 - h a p m -  two spaces\nsecond line\r\n', opts);
-  t.equal(msg.message, ' two spaces\nsecond line');
+t.test('drops whitespace leading MSG and keeps the rest exactly, including inner spaces and newlines', async (t) => {
+  const msg = parseSyslog('<13>1 - h a p m -  two  spaces\nsecond line \r\n', opts);
+  t.equal(msg.message, 'two  spaces\nsecond line ');
+  t.equal(parseSyslog('<13>1 - h a p m - \t\uFEFF x', opts).message, 'x');
 });
 
 t.test('reads multi-digit versions', async (t) => {
