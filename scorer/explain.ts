@@ -67,6 +67,8 @@ export function reasonText(feature: number, value: number, context: ReasonContex
       return `${v} failed login attempts from ${ip} in 1 h${n}`;
     case F.auth_fail_ip_24h:
       return `${v} failed login attempts from ${ip} in 24 h${n}`;
+    case F.auth_fail_ip_7d:
+      return `${v} failed login attempts from ${ip} in 7 days${n}`;
     case F.users_tried_ip_1h:
       return `${v} different user names tried from ${ip} in 1 h${n}`;
     case F.users_tried_ip_24h:
@@ -147,6 +149,7 @@ export function recommendedAction(feature: number, context: ReasonContext): stri
     case F.auth_fail_ip_10m:
     case F.auth_fail_ip_1h:
     case F.auth_fail_ip_24h:
+    case F.auth_fail_ip_7d:
       return `Block ${ip} (fail2ban or firewall) and check for any successful login from it`;
     case F.users_tried_ip_1h:
     case F.users_tried_ip_24h:

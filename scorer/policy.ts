@@ -1,4 +1,5 @@
 import type { AnomalyLevel, EcsEvent } from '../collector/ecs/event.js';
+import { ACTIONS } from '../collector/decoders/actions.js';
 import { F } from './features/definitions.js';
 import { isTraversalPayload, normaliseUrl } from './features/request-content.js';
 import type { ReasonContext } from './explain.js';
@@ -65,6 +66,23 @@ export function unambiguousEvidence(row: Float32Array, base: number, context: Re
     }
   }
   return undefined;
+}
+
+/**
+ * What another detector on the host concluded: fail2ban banned an address. Not a model's finding,
+ * so flagged whatever the budget, at medium: the ban already stopped it, the address is worth a look.
+ */
+export function externalDetection(event: EcsEvent): Evidence | undefined {
+  const action = event.event.action;
+  if (action !== ACTIONS.fail2banBan && action !== ACTIONS.fail2banBanRestored) return undefined;
+  const ip = event.source?.ip ?? 'an address';
+  const jail = event.rule?.name;
+  return {
+    level: 'medium',
+    reason: `fail2ban banned ${ip}${jail !== undefined ? ` (jail ${jail})` : ''}`,
+    action: `Check what ${ip} did before the ban and whether any login or request of it succeeded`,
+    feature: F.auth_failure,
+  };
 }
 
 const NOVELTY = new Set<number>([F.new_ip, F.new_user_ip_login, F.new_user_net_login, F.new_org_net_login, F.privileged_user]);

@@ -6,7 +6,7 @@ import { FAMILIES, FEATURE_COUNT } from './features/definitions.js';
 import { FeatureExtractor, NO_FAMILY, type ExtractorOptions } from './features/extract.js';
 import { anomalyEntity, entityOf, isAbnormal, reasonText, recommendedAction, type Contribution, type ReasonContext } from './explain.js';
 import type { FamilyModel, ModelEnsemble } from './model/ensemble.js';
-import { noveltyCap, unambiguousEvidence } from './policy.js';
+import { externalDetection, noveltyCap, unambiguousEvidence } from './policy.js';
 import type { WindowStore } from './windows/ops.js';
 
 export interface Levels {
@@ -158,21 +158,25 @@ export class AnomalyScorer implements EventEnricher {
       const time = this.extractor.timeOf(i);
       this.calibration.advance(time);
       const f = this.families[i]!;
-      if (f === NO_FAMILY) {
+      const context: ReasonContext = { event, ip: this.extractor.sourceOf(i) };
+      const base = i * FEATURE_COUNT;
+      let risk = 0;
+      let level: AnomalyLevel = 'none';
+      if (f !== NO_FAMILY) {
+        risk = this.calibration.risk(f, this.shippedRisks[i]!, time, actorOf(context));
+        level = this.levelOf(risk);
+      }
+      const evidence = f === NO_FAMILY ? externalDetection(event) : unambiguousEvidence(this.raw, base, context);
+      if (f === NO_FAMILY && evidence === undefined) {
         this.annotate(event, 0, 'none', {}, version);
         continue;
       }
-      const context: ReasonContext = { event, ip: this.extractor.sourceOf(i) };
-      const base = i * FEATURE_COUNT;
-      let risk = this.calibration.risk(f, this.shippedRisks[i]!, time, actorOf(context));
-      let level = this.levelOf(risk);
-      const evidence = unambiguousEvidence(this.raw, base, context);
       if (evidence !== undefined) {
         if (LEVEL_RANK[evidence.level] > LEVEL_RANK[level]) {
           level = evidence.level;
           risk = Math.max(risk, this.levels[evidence.level as Exclude<AnomalyLevel, 'none'>]);
         }
-        this.annotate(event, risk, level, modelScores[i]!, version);
+        this.annotate(event, risk, level, modelScores[i] ?? {}, version);
         const anomaly = event.anomaly!;
         anomaly.reasons = [evidence.reason];
         anomaly.recommended_action = evidence.action;

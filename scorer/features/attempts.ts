@@ -22,6 +22,10 @@ const enum Form {
   Disconnected,
   MaxAttempts,
   TooMany,
+  UserUnknown,
+  NotAllowed,
+  PamRequirement,
+  PamLocked,
   Other,
 }
 const FORMS = Form.Other + 1;
@@ -38,6 +42,11 @@ const FORM_OF_ACTION = new Map<string, Form>([
   [ACTIONS.sshConnectionReset, Form.Disconnected],
   [ACTIONS.sshMaxAuthAttemptsExceeded, Form.MaxAttempts],
   [ACTIONS.sshTooManyAuthFailures, Form.TooMany],
+  [ACTIONS.pamUserUnknown, Form.UserUnknown],
+  [ACTIONS.sshUserNotAllowed, Form.NotAllowed],
+  [ACTIONS.sshRootLoginRefused, Form.NotAllowed],
+  [ACTIONS.pamRequirementNotMet, Form.PamRequirement],
+  [ACTIONS.pamAccountLocked, Form.PamLocked],
 ]);
 
 /** A connection whose last line is older than this (event time) is over; its PID may be reused. */

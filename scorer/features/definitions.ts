@@ -50,6 +50,7 @@ export const FEATURES = [
   { name: 'auth_fail_ip_10m', kind: 'count', windowed: true, description: 'failed login attempts from the source IP in 10 min', families: ['auth'], subject: 'source' },
   { name: 'auth_fail_ip_1h', kind: 'count', windowed: true, description: 'failed login attempts from the source IP in 1 h', families: ['auth'], subject: 'source' },
   { name: 'auth_fail_ip_24h', kind: 'count', windowed: true, description: 'failed login attempts from the source IP in 24 h (slow brute force)', families: ['auth'], subject: 'source' },
+  { name: 'auth_fail_ip_7d', kind: 'count', windowed: true, description: 'failed login attempts from the source IP in 7 days (low and slow)', families: ['auth'], subject: 'source' },
   { name: 'users_tried_ip_1h', kind: 'count', windowed: true, description: 'distinct user names failing from the source IP in 1 h', families: ['auth'], subject: 'source' },
   { name: 'users_tried_ip_24h', kind: 'count', windowed: true, description: 'distinct user names failing from the source IP in 24 h', families: ['auth'], subject: 'source' },
   { name: 'fail_ips_user_1h', kind: 'count', windowed: true, description: 'distinct source IPs failing for the user in 1 h, for an account that exists (sshd did not call it invalid)', families: ['auth'], subject: 'user' },

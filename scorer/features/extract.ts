@@ -281,6 +281,7 @@ export class FeatureExtractor {
       out[row + F.auth_fail_ip_10m] = this.result(i, Op.AuthFailIp, 1);
       out[row + F.auth_fail_ip_1h] = this.result(i, Op.AuthFailIp, 2);
       out[row + F.auth_fail_ip_24h] = this.result(i, Op.AuthFailIpDay, 0);
+      out[row + F.auth_fail_ip_7d] = this.result(i, Op.AuthFailIpDay, 1);
       out[row + F.users_tried_ip_1h] = this.result(i, Op.UsersTriedIp, 0);
       out[row + F.users_tried_ip_24h] = this.result(i, Op.UsersTriedIp, 1);
       const failIps1h = this.result(i, Op.FailIpsUser, 0);
@@ -389,7 +390,7 @@ function kindOf(event: EcsEvent): Kind {
 function isSystemAccount(event: EcsEvent): boolean {
   const uid = Number(event.user?.target?.id ?? NaN);
   if (!(uid > 0 && uid < FIRST_LOGIN_UID)) return false;
-  const shell = event.labels?.['login_shell'];
+  const shell = event.labels?.['shell'];
   return shell === undefined || NO_LOGIN_SHELL.test(shell);
 }
 

@@ -60,7 +60,7 @@ export const SLOTS = [
   { name: 'ports_by_ip_week', code: OpCode.Distinct, windows: [7 * DAY] },
   { name: 'seen_admin', code: OpCode.Seen, windows: [], horizon: 90 * DAY },
   { name: 'seen_login_net', code: OpCode.Seen, windows: [], horizon: 90 * DAY },
-  { name: 'auth_fail_by_ip_day', code: OpCode.Count, windows: [DAY] },
+  { name: 'auth_fail_by_ip_day', code: OpCode.Count, windows: [DAY, 7 * DAY] },
   { name: 'probes_by_ip', code: OpCode.Count, windows: [DAY] },
   { name: 'web_login_fail_by_ip', code: OpCode.Count, windows: [HOUR] },
 ] as const satisfies readonly SlotSpec[];
