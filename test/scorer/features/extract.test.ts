@@ -116,7 +116,6 @@ t.test('privilege: NOT in sudoers, failed sudo, UID-0 account creation, admin gr
   t.equal(rows[1]![F.sudo_fail_user_1h], 3, 'attempts counted from the line');
   t.equal(rows[2]![F.account_created], 1);
   t.equal(rows[2]![F.account_created_uid0], 1);
-  t.equal(rows[2]![F.privileged_user], 1);
   t.equal(rows[3]![F.admin_group_added], 1);
   t.equal(rows[5]![F.account_created], 0, 'a package\'s system account (UID 112, nologin) is not a login account');
   t.equal(rows[6]![F.account_created], 1, 'a person\'s account is');
