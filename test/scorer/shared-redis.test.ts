@@ -1,7 +1,8 @@
 /**
- * Scale-out through Redis: two collectors sharing one Redis, each receiving half of a stream
- * (alternate lines, as a round-robin load balancer sends them, both receiving at the same time),
- * must flag the same anomalies as one collector receiving all of it. Real `siemad analyze`
+ * Scale-out through Redis: two collectors sharing one Redis, each receiving the hosts of half of a
+ * stream (as a load balancer spreads senders' connections: every host's lines reach one
+ * collector, so the lines of one sshd connection are counted together), both receiving at the same
+ * time, must flag the same anomalies as one collector receiving all of it. Real `siemad analyze`
  * processes fed through standard input in step, and a real redis-server.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
@@ -95,8 +96,12 @@ t.test('two collectors sharing Redis, each with half of the stream, flag what on
     kinds: ['brute_force', 'password_spraying', 'distributed_brute_force', 'port_scan_fast', 'port_scan_slow', 'web_scan'],
   });
   const all = stream.lines.map((_, i) => i);
-  const even = all.filter((i) => i % 2 === 0);
-  const odd = all.filter((i) => i % 2 === 1);
+  // RSYSLOG_FileFormat: time, host, tag, message.
+  const hostOf = (line: string): string => line.split(' ', 2)[1]!;
+  const hosts = [...new Set(stream.lines.map(hostOf))].sort();
+  const firstHalf = new Set(hosts.filter((_, k) => k % 2 === 0));
+  const even = all.filter((i) => firstHalf.has(hostOf(stream.lines[i]!)));
+  const odd = all.filter((i) => !firstHalf.has(hostOf(stream.lines[i]!)));
 
   const single = await run(stream.lines, [startCollector(redis.url, 'single:', all)]);
   const pair = await run(stream.lines, [startCollector(redis.url, 'pair:', even), startCollector(redis.url, 'pair:', odd)]);
@@ -112,11 +117,12 @@ t.test('two collectors sharing Redis, each with half of the stream, flag what on
   t.ok(jaccard >= 0.97, `the same events are flagged (Jaccard ${jaccard.toFixed(3)}: ${single.flagged.size} vs ${pair.flagged.size}, ${both} in both)`);
 
   // Strong attacks stand out even in half a stream; what sharing buys shows in the risks: without
-  // it each collector counts half of every window, and its scores drift from the single one's.
-  // (Shared collectors still differ a little: an event can see another collector's slightly later
-  // events of the same window slice, which one collector would process after it.)
+  // it each collector counts only its hosts' part of an address's windows (internet addresses
+  // probe every host), and its scores drift from the single one's. (Shared collectors still differ
+  // a little: an event can see another collector's slightly later events of the same window
+  // slice, which one collector would process after it.)
   const meanDifference = (risks: Float64Array): number => risks.reduce((sum, risk, i) => sum + Math.abs(risk - single.risks[i]!), 0) / risks.length;
   const shared = meanDifference(pair.risks);
   const unshared = meanDifference(alone.risks);
-  t.ok(shared * 1.5 < unshared, `risks match the single collector's (mean |Δrisk| ${shared.toFixed(5)} shared, ${unshared.toFixed(5)} unshared)`);
+  t.ok(shared * 1.2 < unshared, `risks match the single collector's (mean |Δrisk| ${shared.toFixed(5)} shared, ${unshared.toFixed(5)} unshared)`);
 });

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { MemoryWindowStore } from '../../../scorer/windows/memory-store.js';
-import { OpBatch, SLOT } from '../../../scorer/windows/ops.js';
+import { LONGEST_WINDOW, OpBatch, SLOT } from '../../../scorer/windows/ops.js';
 import { storeSuite } from './store-suite.js';
 
 storeSuite(t, async () => new MemoryWindowStore({ seenCapacity: 10_000 }));
@@ -13,7 +13,7 @@ t.test('idle entities expire once event time has moved past every window', async
   store.execute(batch);
   t.equal(store.stats().entities, 100);
   batch.clear();
-  batch.add(SLOT.auth_fail_by_ip, 'i:198.51.100.1', '', t0 + 26 * 3_600_000, 1);
+  batch.add(SLOT.auth_fail_by_ip, 'i:198.51.100.1', '', t0 + LONGEST_WINDOW + 2 * 3_600_000, 1);
   store.execute(batch);
   t.equal(store.stats().entities, 1);
 });

@@ -126,7 +126,7 @@ t.test('with a real redis-server', async (t) => {
   t.test('two collectors applying alternating batches of a stream end with the same windows as one', async (t) => {
     const [first, second, single] = await Promise.all([connect('shared:'), connect('shared:'), connect('single:')]);
     t.teardown(() => Promise.all([first.close(), second.close(), single.close()]));
-    const batches = streamBatches(7, 40, 150);
+    const batches = streamBatches(7, 60, 150);
     let differing = 0;
     for (let b = 0; b < batches.length; b++) {
       const shared = await run(b % 2 === 0 ? first : second, batches[b]!);
@@ -149,7 +149,9 @@ t.test('with a real redis-server', async (t) => {
     for (let port = 0; port < 200; port++) ops.push([SLOT.ports_by_ip, 'i:198.51.100.9', String(port), T0 + port * 100, 1]);
     await run(store, ops);
     const keys = await keysUnder(admin, 'ttl:');
-    const kinds = new Set(keys.map((key) => key.slice('ttl:'.length, 'ttl:'.length + 1)));
+    const prefix = `ttl:w${WINDOW_LAYOUT}:`;
+    t.ok(keys.every((key) => key.startsWith(prefix)), 'every key carries the window layout');
+    const kinds = new Set(keys.map((key) => key.slice(prefix.length, prefix.length + 1)));
     t.same([...kinds].sort(), ['c', 'd', 'h', 'p', 's', 'u'], 'counts, distinct, sketches, profiles, seen, unions');
     const longest = Math.max(...SLOTS.map((_, slot) => keyTtlSeconds(slot)));
     let withoutTtl = 0;
@@ -160,7 +162,7 @@ t.test('with a real redis-server', async (t) => {
     t.equal(withoutTtl, 0, `all ${keys.length} keys expire within ${longest} s`);
     const countTtl = await admin.ttl(`ttl:w${WINDOW_LAYOUT}:c${SLOT.auth_fail_by_ip}:i:192.0.2.7`);
     t.ok(Math.abs(countTtl - (3600 + EXPIRY_MARGIN_S)) <= 5, `a 1 h count series lives 1 h + margin (${countTtl} s)`);
-    const seenTtl = await admin.ttl(`ttl:s${SLOT.seen_ip}:i:192.0.2.7`);
+    const seenTtl = await admin.ttl(`ttl:w${WINDOW_LAYOUT}:s${SLOT.seen_ip}:i:192.0.2.7`);
     t.ok(Math.abs(seenTtl - (30 * 86_400 + EXPIRY_MARGIN_S)) <= 5, `a 30 d seen mark lives 30 d + margin (${seenTtl} s)`);
   });
 
