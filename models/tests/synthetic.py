@@ -17,20 +17,20 @@ FEATURES = (
     ("is_auth", "flag", False, ()), ("is_firewall", "flag", False, ()), ("is_web", "flag", False, ()),
     ("is_privilege", "flag", False, ()), ("auth_failure", "flag", False, A),
     ("auth_fail_ip_1m", "count", True, A), ("auth_fail_ip_10m", "count", True, A), ("auth_fail_ip_1h", "count", True, A),
+    ("auth_fail_ip_24h", "count", True, A), ("auth_fail_ip_7d", "count", True, A),
     ("users_tried_ip_1h", "count", True, A), ("users_tried_ip_24h", "count", True, A),
-    ("fail_ips_user_1h", "count", True, A), ("fail_ips_user_24h", "count", True, A),
-    ("auth_fail_user_1h", "count", True, A), ("fails_before_success", "count", True, A),
+    ("fail_ips_user_1h", "count", True, A), ("fail_ips_user_surge", "count", True, A),
+    ("failure_burst_before_success", "count", True, A),
     ("new_ip", "flag", True, ("auth", "firewall", "web")), ("new_user_ip_login", "flag", True, A),
     ("new_user_net_login", "flag", True, A), ("new_org_net_login", "flag", True, A), ("login_hour_rarity_user", "score", True, A),
-    ("activity_hour_rarity_host", "score", True, ("auth", "privilege")), ("privileged_user", "flag", False, ("auth", "privilege")),
+    ("activity_hour_rarity_host", "score", True, ("auth", "privilege")), ("privileged_user", "flag", False, A),
     ("sudo_fail_user_1h", "count", True, P), ("not_in_sudoers", "flag", False, P),
     ("account_created", "flag", False, P), ("account_created_uid0", "flag", False, P), ("admin_group_added", "flag", False, P),
     ("ports_ip_1m", "count", True, F), ("ports_ip_30m", "count", True, F), ("ports_ip_24h", "count", True, F),
-    ("denies_ip_1m", "count", True, F), ("denies_ip_30m", "count", True, F),
-    ("web_req_ip_1m", "count", True, W), ("web_req_ip_10m", "count", True, W),
-    ("web_err_ratio_ip_10m", "ratio", True, W), ("web_paths_ip_10m", "count", True, W),
+    ("ports_ip_7d", "count", True, F), ("hosts_ip_30m", "count", True, F), ("hosts_ip_24h", "count", True, F),
+    ("web_paths_ip_10m", "count", True, W), ("web_error_paths_ip_10m", "count", True, W),
+    ("web_error_paths_ip_24h", "count", True, W), ("probes_ip_24h", "count", True, W), ("web_login_fail_ip_1h", "count", True, W),
     ("sqli_score", "score", False, W), ("path_traversal", "flag", False, W), ("scanner_user_agent", "flag", False, W),
-    ("url_length", "length", False, W), ("url_entropy", "score", False, W), ("http_error", "flag", False, W),
 )
 COLUMN = {name: index for index, (name, _, _, _) in enumerate(FEATURES)}
 FAMILY_COLUMNS = {family: [index for index, feature in enumerate(FEATURES) if family in feature[3]]
@@ -67,19 +67,18 @@ class _Rows:
 def _web(rows: _Rows, attack: bool) -> None:
     rng, n = rows.rng, rows.count
     rows.set("is_web", 1)
-    per_minute = rng.integers(60, 300, n) if attack else rng.geometric(1 / 4, n)
-    rows.set("web_req_ip_1m", per_minute)
-    rows.set("web_req_ip_10m", per_minute * (rng.uniform(5, 10, n) if attack else rng.uniform(1, 4, n)))
-    error_ratio = rng.uniform(0.6, 0.95, n) if attack else np.where(rng.random(n) < 0.8, 0, rng.beta(1, 8, n))
-    rows.set("web_err_ratio_ip_10m", error_ratio)
-    rows.set("web_paths_ip_10m", np.ceil(rows.values[:, COLUMN["web_req_ip_10m"]] * (rng.uniform(0.8, 1, n) if attack else rng.uniform(0.1, 0.6, n))))
-    rows.set("http_error", (rng.random(n) < np.maximum(error_ratio, 0.03)).astype(float))
+    paths = rng.integers(60, 400, n) if attack else np.ceil(rng.lognormal(np.log(4), 0.8, n))
+    rows.set("web_paths_ip_10m", paths)
+    # Benign clients' error paths come and go apart from how much they browse (a broken link, an
+    # expired session): drawn independently, as they are in the real matrix.
+    errors = np.ceil(paths * rng.uniform(0.6, 0.95, n)) if attack else (rng.random(n) < 0.1) * rng.geometric(0.6, n)
+    rows.set("web_error_paths_ip_10m", errors)
+    rows.set("web_error_paths_ip_24h", errors + rng.integers(0, 50, n) if attack else (rng.random(n) < 0.15) * rng.geometric(0.5, n))
+    rows.set("probes_ip_24h", rng.integers(3, 60, n) if attack else (rng.random(n) < 0.002).astype(float))
+    rows.set("web_login_fail_ip_1h", rng.integers(3, 40, n) if attack else (rng.random(n) < 0.003) * rng.geometric(0.6, n))
     rows.flag("path_traversal", 0.3 if attack else 0.0005)
     rows.flag("scanner_user_agent", 0.6 if attack else 0.001)
-    rows.set("url_length", np.round(rng.lognormal(np.log(70 if attack else 28), 0.5, n)))
-    has_query = rng.random(n) < (0.6 if attack else 0.25)
-    rows.set("url_entropy", np.where(has_query, rng.normal(3.8, 0.4, n).clip(1, 6), 0))
-    rows.set("sqli_score", np.where(rng.random(n) < 0.002, rng.uniform(0.5, 1.5, n), 0))
+    rows.set("sqli_score", np.where(rng.random(n) < 0.002, 1, 0))
     rows.flag("new_ip", 0.9 if attack else 0.05)
 
 
@@ -87,10 +86,9 @@ def _sql_injection(rows: _Rows) -> None:
     """Per-event anomaly: a single request whose URL carries an injection payload."""
     _web(rows, attack=False)
     rng, n = rows.rng, rows.count
-    rows.set("sqli_score", rng.uniform(4, 9, n))
-    rows.set("url_length", np.round(rng.uniform(180, 700, n)))
-    rows.set("url_entropy", rng.uniform(4.8, 5.8, n))
-    rows.set("http_error", 1)
+    rows.set("sqli_score", rng.integers(4, 9, n))
+    rows.set("web_error_paths_ip_10m", 1)
+    rows.set("web_error_paths_ip_24h", 1)
 
 
 def _firewall(rows: _Rows, attack: bool) -> None:
@@ -100,9 +98,10 @@ def _firewall(rows: _Rows, attack: bool) -> None:
     ports_1m = rng.integers(30, 600, n) if attack else rng.geometric(0.85, n)
     rows.set("ports_ip_1m", ports_1m)
     ports_30m = rows.set("ports_ip_30m", ports_1m * (rng.uniform(2, 8, n) if attack else 1) + (0 if attack else rng.geometric(0.6, n) - 1))
-    rows.set("ports_ip_24h", ports_30m + (rng.integers(0, 200, n) if attack else rng.geometric(0.5, n) - 1))
-    rows.set("denies_ip_1m", ports_1m * (rng.uniform(1, 1.5, n) if attack else rng.geometric(0.7, n)))
-    rows.set("denies_ip_30m", rows.values[:, COLUMN["denies_ip_1m"]] * (rng.uniform(3, 10, n) if attack else rng.uniform(1, 3, n)))
+    ports_24h = rows.set("ports_ip_24h", ports_30m + (rng.integers(0, 200, n) if attack else rng.geometric(0.5, n) - 1))
+    rows.set("ports_ip_7d", ports_24h + (rng.integers(0, 200, n) if attack else rng.geometric(0.5, n) - 1))
+    hosts = rows.set("hosts_ip_30m", np.ones(n) if attack else rng.geometric(0.95, n))
+    rows.set("hosts_ip_24h", hosts + (0 if attack else rng.geometric(0.9, n) - 1))
 
 
 def _slow_port_scan(rows: _Rows) -> None:
@@ -110,11 +109,12 @@ def _slow_port_scan(rows: _Rows) -> None:
     rng, n = rows.rng, rows.count
     rows.set("is_firewall", 1)
     rows.flag("new_ip", 0.3)
-    ports_1m = rows.set("ports_ip_1m", rng.integers(1, 3, n))
+    rows.set("ports_ip_1m", rng.integers(1, 3, n))
     ports_30m = rows.set("ports_ip_30m", rng.integers(20, 60, n))
-    rows.set("ports_ip_24h", ports_30m + rng.integers(0, 40, n))
-    rows.set("denies_ip_1m", ports_1m)
-    rows.set("denies_ip_30m", ports_30m * rng.uniform(1, 1.2, n))
+    ports_24h = rows.set("ports_ip_24h", ports_30m + rng.integers(0, 40, n))
+    rows.set("ports_ip_7d", ports_24h + rng.integers(0, 40, n))
+    rows.set("hosts_ip_30m", 1)
+    rows.set("hosts_ip_24h", 1)
 
 
 def _auth(rows: _Rows, attack: bool) -> None:
@@ -126,12 +126,13 @@ def _auth(rows: _Rows, attack: bool) -> None:
         per_minute = rng.integers(8, 60, n)
         rows.set("auth_fail_ip_1m", per_minute)
         rows.set("auth_fail_ip_10m", per_minute * rng.uniform(5, 10, n))
-        rows.set("auth_fail_ip_1h", per_minute * rng.uniform(20, 60, n))
+        hour = rows.set("auth_fail_ip_1h", per_minute * rng.uniform(20, 60, n))
+        day = rows.set("auth_fail_ip_24h", hour * rng.uniform(1, 3, n))
+        rows.set("auth_fail_ip_7d", day * rng.uniform(1, 2, n))
         rows.set("users_tried_ip_1h", rng.integers(10, 400, n))
         rows.set("users_tried_ip_24h", rows.values[:, COLUMN["users_tried_ip_1h"]] * rng.uniform(1, 3, n))
         rows.set("fail_ips_user_1h", rng.geometric(0.7, n))
-        rows.set("fail_ips_user_24h", rng.geometric(0.4, n))
-        rows.set("auth_fail_user_1h", rng.geometric(0.4, n))
+        rows.set("fail_ips_user_surge", np.zeros(n))
         rows.flag("new_ip", 0.95)
         rows.flag("privileged_user", 0.4)
         rows.set("activity_hour_rarity_host", rng.exponential(0.8, n).clip(0, 8))
@@ -141,12 +142,13 @@ def _auth(rows: _Rows, attack: bool) -> None:
     rows.set("auth_fail_ip_1m", fail_1m)
     rows.set("auth_fail_ip_10m", np.where(failure > 0, fail_1m + rng.geometric(0.5, n) - 1, 0))
     rows.set("auth_fail_ip_1h", np.where(failure > 0, rows.values[:, COLUMN["auth_fail_ip_10m"]] + rng.geometric(0.3, n) - 1, 0))
+    rows.set("auth_fail_ip_24h", np.where(failure > 0, rows.values[:, COLUMN["auth_fail_ip_1h"]] + rng.geometric(0.5, n) - 1, 0))
+    rows.set("auth_fail_ip_7d", np.where(failure > 0, rows.values[:, COLUMN["auth_fail_ip_24h"]] + rng.geometric(0.5, n) - 1, 0))
     rows.set("users_tried_ip_1h", np.where(failure > 0, rng.geometric(0.8, n), 0))
     rows.set("users_tried_ip_24h", rows.values[:, COLUMN["users_tried_ip_1h"]] + np.where(failure > 0, rng.geometric(0.6, n) - 1, 0))
     rows.set("fail_ips_user_1h", np.where(failure > 0, rng.geometric(0.9, n), 0))
-    rows.set("fail_ips_user_24h", rows.values[:, COLUMN["fail_ips_user_1h"]] + np.where(failure > 0, rng.geometric(0.7, n) - 1, 0))
-    rows.set("auth_fail_user_1h", np.where(failure > 0, rng.geometric(0.6, n), 0))
-    rows.set("fails_before_success", np.where(failure > 0, 0, (rng.random(n) < 0.08) * rng.geometric(0.6, n)))
+    rows.set("fail_ips_user_surge", np.where(failure > 0, (rng.random(n) < 0.05) * rng.geometric(0.7, n), 0))
+    rows.set("failure_burst_before_success", np.where(failure > 0, 0, (rng.random(n) < 0.01) * rng.geometric(0.8, n)))
     rows.set("new_ip", np.where(failure > 0, rng.random(n) < 0.4, rng.random(n) < 0.01).astype(float))
     rows.set("new_user_ip_login", np.where(failure > 0, 0, rng.random(n) < 0.03).astype(float))
     rows.set("new_user_net_login", rows.values[:, COLUMN["new_user_ip_login"]] * (rng.random(n) < 0.3))
@@ -159,7 +161,6 @@ def _auth(rows: _Rows, attack: bool) -> None:
 def _privilege(rows: _Rows) -> None:
     rng, n = rows.rng, rows.count
     rows.set("is_privilege", 1)
-    rows.flag("privileged_user", 0.5)
     rows.tail_count("sudo_fail_user_1h", 0.97, 1.5)
     rows.flag("not_in_sudoers", 0.002)
     created = rows.flag("account_created", 0.002)
@@ -172,7 +173,6 @@ def _rogue_account(rows: _Rows) -> None:
     """Off hours, an admin creates a UID-0 account or puts a new account into the sudo group."""
     rng, n = rows.rng, rows.count
     rows.set("is_privilege", 1)
-    rows.set("privileged_user", 1)
     rows.set("account_created", 1)
     uid0 = rows.set("account_created_uid0", (rng.random(n) < 0.5).astype(float))
     rows.set("admin_group_added", 1 - uid0)
