@@ -69,7 +69,6 @@ function makeBatches(): OpBatch[] {
         const port = heavy ? 1 + Math.floor(random() * 65535) : pick(commonPorts);
         batch.add(SLOT.seen_ip, ip, '', time, 1);
         batch.add(SLOT.ports_by_ip, 'i:' + ip, String(port), time, 1);
-        batch.add(SLOT.ports_by_ip_week, 'i:' + ip, String(port), time, 1);
         batch.add(SLOT.hosts_by_ip, 'i:' + ip, '198.51.100.7', time, 1);
         batch.add(SLOT.hour_profile_by_host, host, '', time, new Date(time).getUTCHours());
       } else if (kind < 0.7) {

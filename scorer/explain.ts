@@ -107,14 +107,12 @@ export function reasonText(feature: number, value: number, context: ReasonContex
       return `${v} different ports probed by ${ip} in 1 min${n}`;
     case F.ports_ip_30m:
       return `${v} different ports probed by ${ip} in 30 min${n}`;
-    case F.ports_ip_24h:
-      return `${v} different ports probed by ${ip} in 24 h${n}`;
     case F.ports_ip_7d:
       return `${v} different ports probed by ${ip} in 7 days${n}`;
     case F.hosts_ip_30m:
-      return `${v} different addresses probed by ${ip} in 30 min${n}`;
+      return `${round(value + 3)} different addresses probed by ${ip} in 30 min${normal(stats, 3)}`;
     case F.hosts_ip_24h:
-      return `${v} different addresses probed by ${ip} in 24 h${n}`;
+      return `${round(value + 3)} different addresses probed by ${ip} in 24 h${normal(stats, 3)}`;
     case F.web_paths_ip_10m:
       return `${v} different URL paths requested by ${ip} in 10 min${n}`;
     case F.web_error_paths_ip_10m:
@@ -172,7 +170,6 @@ export function recommendedAction(feature: number, context: ReasonContext): stri
       return `Investigate now: confirm who created or changed account ${event.user?.target?.name ?? '?'}; disable it if nobody did`;
     case F.ports_ip_1m:
     case F.ports_ip_30m:
-    case F.ports_ip_24h:
     case F.ports_ip_7d:
     case F.hosts_ip_30m:
     case F.hosts_ip_24h:

@@ -40,3 +40,31 @@ export function isoString(epochMs: number): string {
   const second = Math.floor(rest / 1000);
   return `${cachedDatePart}${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[second]}.${THREE_DIGITS[rest - second * 1000]}Z`;
 }
+
+let parsedDatePart = '';
+let parsedDayMs = Number.NaN;
+
+function digits(text: string, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    value = value * 10 + d;
+  }
+  return value;
+}
+
+/**
+ * Epoch milliseconds of an ISO 8601 time: the `YYYY-MM-DDTHH:MM:SS.mmmZ` that isoString writes is
+ * read digit by digit with its date part cached (the scorer reads every event's time), anything
+ * else through Date.parse. NaN when it is not a time.
+ */
+export function isoMillis(iso: string): number {
+  if (iso.length !== 24 || iso.charCodeAt(10) !== 84 /* T */ || iso.charCodeAt(23) !== 90 /* Z */) return Date.parse(iso);
+  if (!iso.startsWith(parsedDatePart) || parsedDatePart === '') {
+    parsedDayMs = Date.parse(iso.slice(0, 10) + 'T00:00:00.000Z');
+    parsedDatePart = iso.slice(0, 11);
+  }
+  const time = digits(iso, 11, 2) * MS_PER_HOUR + digits(iso, 14, 2) * 60_000 + digits(iso, 17, 2) * 1000 + digits(iso, 20, 3);
+  return Number.isFinite(time) ? parsedDayMs + time : Date.parse(iso);
+}

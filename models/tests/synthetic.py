@@ -26,7 +26,7 @@ FEATURES = (
     ("activity_hour_rarity_host", "score", True, ("auth", "privilege")), ("privileged_user", "flag", False, A),
     ("sudo_fail_user_1h", "count", True, P), ("not_in_sudoers", "flag", False, P),
     ("account_created", "flag", False, P), ("account_created_uid0", "flag", False, P), ("admin_group_added", "flag", False, P),
-    ("ports_ip_1m", "count", True, F), ("ports_ip_30m", "count", True, F), ("ports_ip_24h", "count", True, F),
+    ("ports_ip_1m", "count", True, F), ("ports_ip_30m", "count", True, F),
     ("ports_ip_7d", "count", True, F), ("hosts_ip_30m", "count", True, F), ("hosts_ip_24h", "count", True, F),
     ("web_paths_ip_10m", "count", True, W), ("web_error_paths_ip_10m", "count", True, W),
     ("web_error_paths_ip_24h", "count", True, W), ("probes_ip_24h", "count", True, W), ("web_login_fail_ip_1h", "count", True, W),
@@ -98,8 +98,7 @@ def _firewall(rows: _Rows, attack: bool) -> None:
     ports_1m = rng.integers(30, 600, n) if attack else rng.geometric(0.85, n)
     rows.set("ports_ip_1m", ports_1m)
     ports_30m = rows.set("ports_ip_30m", ports_1m * (rng.uniform(2, 8, n) if attack else 1) + (0 if attack else rng.geometric(0.6, n) - 1))
-    ports_24h = rows.set("ports_ip_24h", ports_30m + (rng.integers(0, 200, n) if attack else rng.geometric(0.5, n) - 1))
-    rows.set("ports_ip_7d", ports_24h + (rng.integers(0, 200, n) if attack else rng.geometric(0.5, n) - 1))
+    rows.set("ports_ip_7d", ports_30m + (rng.integers(0, 400, n) if attack else rng.geometric(0.4, n) - 1))
     hosts = rows.set("hosts_ip_30m", np.ones(n) if attack else rng.geometric(0.95, n))
     rows.set("hosts_ip_24h", hosts + (0 if attack else rng.geometric(0.9, n) - 1))
 
@@ -111,8 +110,7 @@ def _slow_port_scan(rows: _Rows) -> None:
     rows.flag("new_ip", 0.3)
     rows.set("ports_ip_1m", rng.integers(1, 3, n))
     ports_30m = rows.set("ports_ip_30m", rng.integers(20, 60, n))
-    ports_24h = rows.set("ports_ip_24h", ports_30m + rng.integers(0, 40, n))
-    rows.set("ports_ip_7d", ports_24h + rng.integers(0, 40, n))
+    rows.set("ports_ip_7d", ports_30m + rng.integers(0, 80, n))
     rows.set("hosts_ip_30m", 1)
     rows.set("hosts_ip_24h", 1)
 

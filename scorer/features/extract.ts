@@ -1,6 +1,7 @@
 import ipaddr from 'ipaddr.js';
 import type { EcsEvent } from '../../collector/ecs/event.js';
 import { ACTIONS } from '../../collector/decoders/actions.js';
+import { isoMillis } from '../../collector/decoders/iso-time.js';
 import { OpBatch, SLOT, type WindowStore } from '../windows/ops.js';
 import { F, FAMILIES, FEATURE_COUNT } from './definitions.js';
 import { foldPath, isPathTraversal, isScannerUserAgent, normaliseUrl, sqlInjectionScore } from './request-content.js';
@@ -26,6 +27,8 @@ const MIN_HISTORY_FOR_NOVELTY = 5;
 const MIN_HOST_HISTORY_FOR_NOVELTY = 20;
 /** Failures before a success that a mistyped password explains (one typo, perhaps twice). */
 const TYPO_ALLOWANCE = 2;
+/** Destination addresses a client of the site's few servers reaches: not yet a sweep. */
+const SERVICE_HOSTS_ALLOWANCE = 3;
 /** Below this UID, with a shell that cannot log in, an account belongs to a package (Debian, RHEL: SYS_UID_MAX 999). */
 const FIRST_LOGIN_UID = 1000;
 const NO_LOGIN_SHELL = /(?:nologin|\/false|\/sync|\/shutdown|\/halt)$/;
@@ -47,8 +50,7 @@ const enum Op {
 }
 const enum FirewallOp {
   Ports = 0,
-  PortsWeek = 1,
-  Hosts = 2,
+  Hosts = 1,
 }
 const enum WebOp {
   ErrorPaths = 0,
@@ -142,8 +144,8 @@ export class FeatureExtractor {
   }
 
   private eventTime(event: EcsEvent): number {
-    let time = Date.parse(event['@timestamp']);
-    if (!Number.isFinite(time)) time = Date.parse(event.event.created);
+    let time = isoMillis(event['@timestamp']);
+    if (!Number.isFinite(time)) time = isoMillis(event.event.created);
     if (!Number.isFinite(time)) time = this.watermark;
     const earliest = this.watermark - this.options.outOfOrderToleranceMs;
     if (time < earliest) time = earliest;
@@ -199,7 +201,6 @@ export class FeatureExtractor {
           const port = event.destination?.port;
           if (port !== undefined) {
             this.opIndex[base + FirewallOp.Ports] = ops.add(SLOT.ports_by_ip, 'i:' + ip, String(port), time, 1);
-            this.opIndex[base + FirewallOp.PortsWeek] = ops.add(SLOT.ports_by_ip_week, 'i:' + ip, String(port), time, 1);
           }
           const target = event.destination?.ip;
           if (target !== undefined) this.opIndex[base + FirewallOp.Hosts] = ops.add(SLOT.hosts_by_ip, 'i:' + ip, target, time, 1);
@@ -309,10 +310,9 @@ export class FeatureExtractor {
     } else if (kind === Kind.Firewall) {
       out[row + F.ports_ip_1m] = this.result(i, FirewallOp.Ports, 0);
       out[row + F.ports_ip_30m] = this.result(i, FirewallOp.Ports, 1);
-      out[row + F.ports_ip_24h] = this.result(i, FirewallOp.Ports, 2);
-      out[row + F.ports_ip_7d] = this.result(i, FirewallOp.PortsWeek, 0);
-      out[row + F.hosts_ip_30m] = this.result(i, FirewallOp.Hosts, 0);
-      out[row + F.hosts_ip_24h] = this.result(i, FirewallOp.Hosts, 1);
+      out[row + F.ports_ip_7d] = this.result(i, FirewallOp.Ports, 2);
+      out[row + F.hosts_ip_30m] = Math.max(0, this.result(i, FirewallOp.Hosts, 0) - SERVICE_HOSTS_ALLOWANCE);
+      out[row + F.hosts_ip_24h] = Math.max(0, this.result(i, FirewallOp.Hosts, 1) - SERVICE_HOSTS_ALLOWANCE);
     } else if (kind === Kind.Web) {
       out[row + F.web_paths_ip_10m] = this.result(i, WebOp.Paths, 0);
       out[row + F.web_error_paths_ip_10m] = this.result(i, WebOp.ErrorPaths, 0);
