@@ -145,7 +145,7 @@ def test_models_flag_few_fresh_benign_events_and_most_synthetic_attacks(trained)
 
 def test_progress_reports_families_rows_models_verification_calibration_and_files(trained):
     log = "\n".join(trained[2])
-    for expected in ("read 100000 rows x 41 features", "families: auth", "none", "auth: iforest: 100 trees",
+    for expected in (f"read 100000 rows x {len(synthetic.FEATURES)} features", "families: auth", "none", "auth: iforest: 100 trees",
                      "privilege: gmm: chose", "max abs diff", "calibration knots", "holdout split",
                      "overall benign flag rate", "wrote"):
         assert expected in log, expected

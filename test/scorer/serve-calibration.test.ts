@@ -12,6 +12,9 @@ import { promisify } from 'node:util';
 import t from 'tap';
 import { generateStream } from '../../eval/generator/generate-stream.js';
 import { writeStreamFiles } from '../../eval/stream-files.js';
+import { Redis } from 'ioredis';
+import { startRedis } from '../helpers/redis.js';
+import { requireService } from '../helpers/services.js';
 import { SIEMAD, startServe } from '../helpers/siemad.js';
 
 const run = promisify(execFile);
@@ -70,4 +73,32 @@ t.test('serve and analyze give the same verdicts for the same stream; calibratio
   const restarted = await (await fetch(`http://127.0.0.1:${again.port('http')}/metrics`)).text();
   const after = [...restarted.matchAll(/^siemad_calibration_threshold\{family="(\w+)"\} (\S+)$/gm)].map((m) => `${m[1]}=${m[2]}`);
   t.same(after, before, 'the same thresholds after the restart');
+});
+
+t.test('with the Redis window store the calibration persists in Redis beside the windows', async (t) => {
+  const redis = await requireService(t, 'redis-server', () => startRedis());
+  if (redis === undefined) return;
+  t.teardown(() => redis.stop());
+  const dir = await mkdtemp(join(tmpdir(), 'siemad-calibration-redis-'));
+  t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'stream.log');
+  const stream = generateStream({ seed: 22, days: 2, startTime: '2026-11-02T00:00:00Z' });
+  await writeStreamFiles(file, stream);
+  const flags = ['--window-store', 'redis', '--redis-url', redis.url, '--redis-key-prefix', 'cal:', '--calibration-warmup', '300'];
+  const dataDir = join(dir, 'data');
+  fs.mkdirSync(dataDir);
+  const serve = await startServe(flags, {}, { dataDir });
+  await run(process.execPath, [SIEMAD, 'send', '--port', String(serve.port('tcp')), '--format', 'raw', '--framing', 'lf', file]);
+  await serve.waitForEvents(stream.lines.length, 120_000);
+  t.equal(await serve.stop(), 0);
+  t.notOk(fs.existsSync(join(dataDir, 'calibration.json')), 'not in the data directory');
+  const client = new Redis(redis.url);
+  t.teardown(() => client.disconnect());
+  const saved = JSON.parse((await client.get('cal:calibration')) ?? 'null') as { version: number; families: Record<string, { observed: number }> } | null;
+  t.ok(saved !== null && saved.families['auth']!.observed > 0, 'saved under <prefix>calibration');
+
+  const again = await startServe(flags, {}, { dataDir });
+  t.teardown(() => again.stop());
+  const log = fs.readdirSync(dataDir).filter((name) => name.endsWith('.log')).map((name) => fs.readFileSync(join(dataDir, name), 'utf8')).join('\n');
+  t.match(log, /"store":"redis key cal:calibration","restored":true/, 'restored from Redis at start-up');
 });
