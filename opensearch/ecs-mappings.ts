@@ -172,6 +172,8 @@ export const ANOMALY_PROPERTIES: PropertiesOf<Pick<EcsEvent, 'anomaly'>> = {
       recommended_action: keyword,
       model_version: keyword,
       entity: keyword,
+      kind: keyword,
+      suppressed_by: keyword,
     } satisfies PropertiesOf<AnomalyFields>,
   },
 };

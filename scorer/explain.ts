@@ -1,5 +1,5 @@
-import type { EcsEvent } from '../collector/ecs/event.js';
-import { F, FEATURES, type FeatureSubject } from './features/definitions.js';
+import type { DetectionKind, EcsEvent } from '../collector/ecs/event.js';
+import { F, FEATURES, type Family, type FeatureSubject } from './features/definitions.js';
 import type { FamilyFeature } from './model/sidecar.js';
 
 /**
@@ -204,4 +204,49 @@ export function entityOf(subject: FeatureSubject | undefined, context: ReasonCon
 /** The entity an anomaly explained by `feature` is about. */
 export function anomalyEntity(feature: number, context: ReasonContext): string | undefined {
   return entityOf(FEATURES[feature]?.subject, context);
+}
+
+const KIND_OF_FEATURE = new Map<number, DetectionKind>([
+  [F.auth_failure, 'brute_force'],
+  [F.auth_fail_ip_1m, 'brute_force'],
+  [F.auth_fail_ip_10m, 'brute_force'],
+  [F.auth_fail_ip_1h, 'brute_force'],
+  [F.auth_fail_ip_24h, 'brute_force'],
+  [F.auth_fail_ip_7d, 'brute_force'],
+  [F.users_tried_ip_1h, 'password_spraying'],
+  [F.users_tried_ip_24h, 'password_spraying'],
+  [F.fail_ips_user_1h, 'distributed_brute_force'],
+  [F.fail_ips_user_surge, 'distributed_brute_force'],
+  [F.failure_burst_before_success, 'compromise'],
+  [F.new_user_ip_login, 'new_login_source'],
+  [F.new_user_net_login, 'new_login_source'],
+  [F.new_org_net_login, 'new_login_source'],
+  [F.privileged_user, 'new_login_source'],
+  [F.login_hour_rarity_user, 'unusual_hour'],
+  [F.activity_hour_rarity_host, 'unusual_hour'],
+  [F.sudo_fail_user_1h, 'privilege_abuse'],
+  [F.not_in_sudoers, 'privilege_abuse'],
+  [F.account_created, 'account_change'],
+  [F.account_created_uid0, 'account_change'],
+  [F.admin_group_added, 'account_change'],
+  [F.ports_ip_1m, 'port_scan'],
+  [F.ports_ip_30m, 'port_scan'],
+  [F.ports_ip_7d, 'port_scan'],
+  [F.hosts_ip_30m, 'port_scan'],
+  [F.hosts_ip_24h, 'port_scan'],
+  [F.web_paths_ip_10m, 'web_scan'],
+  [F.web_error_paths_ip_10m, 'web_scan'],
+  [F.web_error_paths_ip_24h, 'web_scan'],
+  [F.probes_ip_24h, 'web_scan'],
+  [F.scanner_user_agent, 'web_scan'],
+  [F.web_login_fail_ip_1h, 'web_login_guessing'],
+  [F.sqli_score, 'web_attack'],
+  [F.path_traversal, 'web_attack'],
+]);
+const NEW_SOURCE_KIND: Record<Family, DetectionKind> = { auth: 'new_login_source', firewall: 'port_scan', web: 'web_scan', privilege: 'privilege_abuse' };
+
+/** The detection kind of an anomaly whose strongest reason is `feature` (in `family`'s model). */
+export function detectionKind(feature: number, family: Family): DetectionKind {
+  if (feature === F.new_ip) return NEW_SOURCE_KIND[family];
+  return KIND_OF_FEATURE.get(feature) ?? 'unusual_combination';
 }

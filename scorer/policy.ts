@@ -1,4 +1,4 @@
-import type { AnomalyLevel, EcsEvent } from '../collector/ecs/event.js';
+import type { AnomalyLevel, DetectionKind, EcsEvent } from '../collector/ecs/event.js';
 import { ACTIONS } from '../collector/decoders/actions.js';
 import { F } from './features/definitions.js';
 import { isTraversalPayload, normaliseUrl } from './features/request-content.js';
@@ -12,6 +12,7 @@ import type { ReasonContext } from './explain.js';
  * Everything else is the models' and the site calibration's to decide.
  */
 export interface Evidence {
+  kind: DetectionKind;
   level: AnomalyLevel;
   reason: string;
   action: string;
@@ -38,6 +39,7 @@ export function unambiguousEvidence(row: Float32Array, base: number, context: Re
     const failures = burst + TYPO_ALLOWANCE;
     const user = event.user?.name ?? 'an account';
     return {
+      kind: 'compromise',
       level: failures >= BURST_CRITICAL ? 'critical' : 'high',
       reason: `successful login of ${user} from ${ip} right after ${failures} failed attempts from it in the last hour`,
       action: `Treat as a compromise: lock ${user}, reset its credentials and review the session from ${ip}`,
@@ -47,6 +49,7 @@ export function unambiguousEvidence(row: Float32Array, base: number, context: Re
   if (row[base + F.account_created_uid0] === 1) {
     const target = event.user?.target?.name ?? '?';
     return {
+      kind: 'account_change',
       level: 'critical',
       reason: `account ${target} created with UID 0 (a second root) on ${event.host?.hostname ?? 'the host'}`,
       action: `Investigate now: disable account ${target} and find who created it`,
@@ -58,6 +61,7 @@ export function unambiguousEvidence(row: Float32Array, base: number, context: Re
     const injected = row[base + F.sqli_score]! >= 2;
     if (injected || (row[base + F.path_traversal] === 1 && isTraversalPayload(normaliseUrl(event.url?.original ?? '')))) {
       return {
+        kind: 'web_attack',
         level: 'high',
         reason: `${injected ? 'SQL injection' : 'path traversal'} payload from ${ip} answered ${status}`,
         action: `Web attack that got an answer: block ${ip}, check what the ${status} response disclosed and the application's logs`,
@@ -78,6 +82,7 @@ export function externalDetection(event: EcsEvent): Evidence | undefined {
   const ip = event.source?.ip ?? 'an address';
   const jail = event.rule?.name;
   return {
+    kind: 'external_detection',
     level: 'medium',
     reason: `fail2ban banned ${ip}${jail !== undefined ? ` (jail ${jail})` : ''}`,
     action: `Check what ${ip} did before the ban and whether any login or request of it succeeded`,

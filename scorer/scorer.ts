@@ -4,7 +4,7 @@ import { SiteCalibration, DEFAULT_CALIBRATION, type CalibrationOptions, type Fam
 import type { CalibrationStore } from './calibration/state-store.js';
 import { FAMILIES, FEATURE_COUNT } from './features/definitions.js';
 import { FeatureExtractor, NO_FAMILY, type ExtractorOptions } from './features/extract.js';
-import { anomalyEntity, entityOf, isAbnormal, reasonText, recommendedAction, type Contribution, type ReasonContext } from './explain.js';
+import { anomalyEntity, detectionKind, entityOf, isAbnormal, reasonText, recommendedAction, type Contribution, type ReasonContext } from './explain.js';
 import type { FamilyModel, ModelEnsemble } from './model/ensemble.js';
 import { externalDetection, noveltyCap, unambiguousEvidence } from './policy.js';
 import type { WindowStore } from './windows/ops.js';
@@ -179,6 +179,7 @@ export class AnomalyScorer implements EventEnricher {
         this.annotate(event, risk, level, modelScores[i] ?? {}, version);
         const anomaly = event.anomaly!;
         anomaly.reasons = [evidence.reason];
+        anomaly.kind = evidence.kind;
         anomaly.recommended_action = evidence.action;
         const entity = anomalyEntity(evidence.feature, context);
         if (entity !== undefined) anomaly.entity = entity;
@@ -318,12 +319,14 @@ export class AnomalyScorer implements EventEnricher {
       // Every value is inside its benign range: the combination is what the models find rare.
       const scores = Object.entries(anomaly.model_scores).map(([name, value]) => `${name} ${value}`).join(', ');
       anomaly.reasons = [`unusual combination of values that are each normal for a ${FAMILIES[p.family]} event (model risks: ${scores})`];
+      anomaly.kind = 'unusual_combination';
       anomaly.recommended_action = 'Review the event and its entity in context';
       const entity = entityOf(undefined, p.context);
       if (entity !== undefined) anomaly.entity = entity;
     } else {
       anomaly.reasons = ranking.map((c) => reasonText(c.feature, this.raw[base + c.feature]!, p.context, model.spec.features[local.get(c.feature)!]));
       const top = ranking[0]!.feature;
+      anomaly.kind = detectionKind(top, FAMILIES[p.family]!);
       anomaly.recommended_action = recommendedAction(top, p.context);
       const entity = anomalyEntity(top, p.context);
       if (entity !== undefined) anomaly.entity = entity;

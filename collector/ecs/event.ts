@@ -156,6 +156,28 @@ export interface IptablesFields {
 export type AnomalyLevel = 'none' | 'low' | 'medium' | 'high' | 'critical';
 
 /** Custom field set written by the scorer (not part of ECS). */
+/**
+ * What kind of detection an anomaly is (`anomaly.kind`), from its strongest reason: alerts group
+ * anomalies by (entity, kind), suppressions and feedback name kinds.
+ */
+export const DETECTION_KINDS = [
+  'brute_force',
+  'password_spraying',
+  'distributed_brute_force',
+  'compromise',
+  'new_login_source',
+  'unusual_hour',
+  'privilege_abuse',
+  'account_change',
+  'port_scan',
+  'web_scan',
+  'web_attack',
+  'web_login_guessing',
+  'external_detection',
+  'unusual_combination',
+] as const;
+export type DetectionKind = (typeof DETECTION_KINDS)[number];
+
 export interface AnomalyFields {
   is_anomaly: boolean;
   score: number;
@@ -166,6 +188,10 @@ export interface AnomalyFields {
   model_version: string;
   /** The entity the anomaly is about, e.g. `source.ip=203.0.113.9`. */
   entity?: string;
+  /** What kind of detection it is (set on anomalies). */
+  kind?: DetectionKind;
+  /** The suppression that muted or lowered it: its id and why (set only when one matched). */
+  suppressed_by?: string;
 }
 
 export interface EcsEvent {
