@@ -82,6 +82,8 @@ export class AnomalyScorer implements EventEnricher {
   private saveTimer: NodeJS.Timeout | undefined;
   /** Whether `start` found and restored a saved site calibration. */
   calibrationRestored = false;
+  /** The feature rows of anomalous events, for the alert writer (feedback becomes training data). */
+  private readonly anomalyFeatures = new WeakMap<EcsEvent, Float32Array>();
   private saving: Promise<void> = Promise.resolve();
 
   constructor(
@@ -111,6 +113,14 @@ export class AnomalyScorer implements EventEnricher {
   /** Where the site calibration persists, if anywhere. */
   get calibrationStoreName(): string | undefined {
     return this.options.calibrationStore?.name;
+  }
+
+  /**
+   * The feature row (FEATURES order) an anomalous event was scored on, while the event object is
+   * alive; undefined for events that are not anomalies (or were scored by another scorer).
+   */
+  featuresOf(event: EcsEvent): Float32Array | undefined {
+    return this.anomalyFeatures.get(event);
   }
 
   calibrationStatus(): FamilyCalibrationStatus[] {
@@ -193,7 +203,10 @@ export class AnomalyScorer implements EventEnricher {
         risk = Math.min(risk, cap === 'none' ? this.levels.low * 0.99 : this.levels.low);
       }
       this.annotate(event, risk, level, modelScores[i]!, version);
-      if (level !== 'none') pending.push({ row: i, family: f, abnormal, context });
+      if (level !== 'none') {
+        pending.push({ row: i, family: f, abnormal, context });
+        this.anomalyFeatures.set(event, this.raw.slice(base, base + FEATURE_COUNT));
+      }
     }
     if (pending.length > 0) await this.explain(pending);
   }

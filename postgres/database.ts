@@ -1,0 +1,181 @@
+import fs from 'node:fs';
+import pg from 'pg';
+import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
+
+/**
+ * The one interface every PostgreSQL user of siemad talks to: a real server through a bounded
+ * node-postgres pool, or PGlite (PostgreSQL compiled to WebAssembly) in the data directory when no
+ * server is configured. Same SQL, same parameters ($1, $2 ...) on both; every query parameterised.
+ */
+export interface Queryable {
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: Row[]; rowCount: number }>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Database extends Queryable {
+  /** `postgres://...` (password hidden) or `pglite:<dir>`. */
+  readonly name: string;
+  /** Runs `work` in one transaction on one connection; rolls back when it throws. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface PostgresOptions {
+  url: string;
+  /** Connections at most. */
+  maxConnections?: number;
+  /** ms to wait for a connection (also bounds how long a caller waits while the server is down). */
+  connectTimeoutMs?: number;
+  /** ms a statement may run. */
+  statementTimeoutMs?: number;
+}
+
+const DEFAULTS = { maxConnections: 8, connectTimeoutMs: 5_000, statementTimeoutMs: 30_000 };
+
+/** The URL without its password, for logs and errors. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparseable url)';
+  }
+}
+
+class PgDatabase implements Database {
+  constructor(
+    readonly name: string,
+    private readonly pool: pg.Pool,
+  ) {}
+
+  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<{ rows: Row[]; rowCount: number }> {
+    const result = await this.pool.query(sql, params as unknown[]);
+    return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pool.query(sql);
+  }
+
+  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const tx: Queryable = {
+        async query<Row>(sql: string, params: readonly unknown[] = []) {
+          const result = await client.query(sql, params as unknown[]);
+          return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0 };
+        },
+        async exec(sql: string) {
+          // Without parameters node-postgres uses the simple protocol: several statements are fine.
+          await client.query(sql);
+        },
+      };
+      const value = await work(tx);
+      await client.query('COMMIT');
+      return value;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** Connects a bounded pool to a PostgreSQL server; errors on idle clients are absorbed (the pool reconnects). */
+export async function connectPostgres(options: PostgresOptions): Promise<Database> {
+  const settings = { ...DEFAULTS, ...options };
+  let pool: pg.Pool;
+  try {
+    pool = new pg.Pool({
+      connectionString: settings.url,
+      max: settings.maxConnections,
+      connectionTimeoutMillis: settings.connectTimeoutMs,
+      statement_timeout: settings.statementTimeoutMs,
+      idleTimeoutMillis: 30_000,
+      application_name: 'siemad',
+    });
+  } catch (err) {
+    throw new SiemadError(ERROR_CODES.CONFIG_INVALID, `--database-url: ${(err as Error).message}`, '--database-url');
+  }
+  pool.on('error', () => undefined);
+  return new PgDatabase(redactUrl(settings.url), pool);
+}
+
+interface PgliteQueryable {
+  query<Row>(sql: string, params?: unknown[]): Promise<{ rows: Row[]; affectedRows?: number }>;
+  exec(sql: string): Promise<unknown>;
+}
+
+interface PgliteLike extends PgliteQueryable {
+  transaction<T>(work: (tx: PgliteQueryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+class PgliteDatabase implements Database {
+  /** PGlite runs one query at a time; callers queue here, in order. */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly name: string,
+    private readonly db: PgliteLike,
+  ) {}
+
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(work, work);
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
+  query<Row>(sql: string, params: readonly unknown[] = []): Promise<{ rows: Row[]; rowCount: number }> {
+    return this.serial(async () => {
+      const result = await this.db.query<Row>(sql, params as unknown[]);
+      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    });
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.serial(async () => {
+      await this.db.exec(sql);
+    });
+  }
+
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.serial(() =>
+      this.db.transaction((inner) =>
+        work({
+          async query<Row>(sql: string, params: readonly unknown[] = []) {
+            const result = await inner.query<Row>(sql, params as unknown[]);
+            return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+          },
+          async exec(sql: string) {
+            await inner.exec(sql);
+          },
+        }),
+      ),
+    );
+  }
+
+  close(): Promise<void> {
+    return this.serial(() => this.db.close());
+  }
+}
+
+/** PGlite under `directory` (created if missing): the embedded default without --database-url. */
+export async function openEmbeddedPostgres(directory: string): Promise<Database> {
+  try {
+    fs.mkdirSync(directory, { recursive: true });
+    const { PGlite } = await import('@electric-sql/pglite');
+    const db = (await PGlite.create(directory)) as unknown as PgliteLike;
+    return new PgliteDatabase(`pglite:${directory}`, db);
+  } catch (err) {
+    throw new SiemadError(ERROR_CODES.DATABASE_UNAVAILABLE, `embedded PostgreSQL in ${directory}: ${(err as Error).message}`, '--data-dir');
+  }
+}
