@@ -33,8 +33,10 @@ import {
 import { envOption } from '../options.js';
 import { addScoringOptions, createScoring, type ScoringOptions } from '../scoring-options.js';
 import { AnomalyScorer } from '../../scorer/scorer.js';
+import { DatabaseService } from '../../postgres/service.js';
+import { addDatabaseOptions, openDatabase, type DatabaseFlags } from '../database-options.js';
 
-interface ServeOptions extends ScoringOptions, OpenSearchConnectionFlags, OpenSearchLayoutFlags, OpenSearchIndexingFlags {
+interface ServeOptions extends ScoringOptions, OpenSearchConnectionFlags, OpenSearchLayoutFlags, OpenSearchIndexingFlags, DatabaseFlags {
   bind: string[];
   udpPort: number | false;
   tcpPort: number | false;
@@ -95,6 +97,7 @@ export function serveCommand(): Command {
   addOpenSearchConnectionOptions(command);
   addOpenSearchLayoutOptions(command);
   addOpenSearchIndexingOptions(command, '<data-dir>/buffer');
+  addDatabaseOptions(command);
   return addScoringOptions(command).action(async (options: ServeOptions) => {
     await serve(options);
   });
@@ -113,9 +116,18 @@ async function serve(options: ServeOptions): Promise<void> {
     logger.info({ store: enricher.calibrationStoreName, restored: enricher.calibrationRestored, families: enricher.calibrationStatus() }, 'site calibration');
   }
   const sink = await createSink(options, openSearch);
+  // Alerts, feedback, suppressions and API tokens: a PostgreSQL that is down must not stop ingest.
+  const database = new DatabaseService(await openDatabase(options), logger);
+  await database.start();
   const collector = new Collector(config, sink, enrichers, logger, metrics);
-  const listening = await collector.start();
-  logger.info({ listening, sink: sink.name }, 'siemad serving');
+  let listening;
+  try {
+    listening = await collector.start();
+  } catch (err) {
+    await database.close();
+    throw err;
+  }
+  logger.info({ listening, sink: sink.name, database: database.db.name }, 'siemad serving');
 
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -127,17 +139,20 @@ async function serve(options: ServeOptions): Promise<void> {
       stopping = true;
       logger.info({ signal }, 'shutting down: draining queue and flushing sinks');
       if (sink instanceof OpenSearchSink) sink.beginShutdown();
-      collector.stop().then(
-        () => {
-          logger.info('stopped');
-          resolve();
-        },
-        (err: unknown) => {
-          logger.error({ err }, 'error during shutdown');
-          process.exitCode = 1;
-          resolve();
-        },
-      );
+      collector
+        .stop()
+        .then(() => database.close())
+        .then(
+          () => {
+            logger.info('stopped');
+            resolve();
+          },
+          (err: unknown) => {
+            logger.error({ err }, 'error during shutdown');
+            process.exitCode = 1;
+            resolve();
+          },
+        );
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
