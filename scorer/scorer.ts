@@ -8,6 +8,7 @@ import { anomalyEntity, detectionKind, entityOf, isAbnormal, reasonText, recomme
 import type { FamilyModel, ModelEnsemble } from './model/ensemble.js';
 import { externalDetection, noveltyCap, unambiguousEvidence } from './policy.js';
 import type { WindowStore } from './windows/ops.js';
+import { applySuppression, type SuppressionSource } from './suppressions.js';
 
 export interface Levels {
   low: number;
@@ -80,8 +81,12 @@ export class AnomalyScorer implements EventEnricher {
   private readonly maxModels: number;
   private readonly explanations = new Map<string, CachedExplanation>();
   private saveTimer: NodeJS.Timeout | undefined;
+  /** Analysts' suppressions in force (serve: polled from the database). */
+  private suppressions: SuppressionSource | undefined;
   /** Whether `start` found and restored a saved site calibration. */
   calibrationRestored = false;
+  /** Anomalies muted or lowered by a suppression so far. */
+  suppressedCount = 0;
   /** The feature rows of anomalous events, for the alert writer (feedback becomes training data). */
   private readonly anomalyFeatures = new WeakMap<EcsEvent, Float32Array>();
   private saving: Promise<void> = Promise.resolve();
@@ -209,6 +214,30 @@ export class AnomalyScorer implements EventEnricher {
       }
     }
     if (pending.length > 0) await this.explain(pending);
+    this.suppress(events);
+  }
+
+  /** From now on, anomalies an analyst's suppression matches are muted or lowered. */
+  useSuppressions(source: SuppressionSource): void {
+    this.suppressions = source;
+  }
+
+  /** Mutes or lowers the anomalies an analyst's suppression matches; the models' risk stays. */
+  private suppress(events: readonly EcsEvent[]): void {
+    const index = this.suppressions?.current();
+    if (index === undefined || index.size === 0) return;
+    const now = Date.now();
+    for (const event of events) {
+      const anomaly = event.anomaly;
+      if (anomaly?.is_anomaly !== true) continue;
+      const suppression = index.match(anomaly, now);
+      if (suppression === undefined) continue;
+      const level = applySuppression(anomaly, suppression);
+      anomaly.level = level;
+      anomaly.is_anomaly = level !== 'none';
+      event.event.severity = SEVERITY[level];
+      this.suppressedCount++;
+    }
   }
 
   /** Global indexes of the family's features whose value is beyond the benign range. */

@@ -34,6 +34,7 @@ import { envOption } from '../options.js';
 import { addScoringOptions, createScoring, type ScoringOptions } from '../scoring-options.js';
 import { AnomalyScorer } from '../../scorer/scorer.js';
 import { DatabaseService } from '../../postgres/service.js';
+import { SuppressionPoller } from '../../postgres/suppression-poller.js';
 import { addDatabaseOptions, openDatabase, type DatabaseFlags } from '../database-options.js';
 
 interface ServeOptions extends ScoringOptions, OpenSearchConnectionFlags, OpenSearchLayoutFlags, OpenSearchIndexingFlags, DatabaseFlags {
@@ -119,6 +120,9 @@ async function serve(options: ServeOptions): Promise<void> {
   // Alerts, feedback, suppressions and API tokens: a PostgreSQL that is down must not stop ingest.
   const database = new DatabaseService(await openDatabase(options), logger);
   await database.start();
+  const suppressions = new SuppressionPoller(database, logger);
+  await suppressions.start();
+  for (const enricher of enrichers) if (enricher instanceof AnomalyScorer) enricher.useSuppressions(suppressions);
   const collector = new Collector(config, sink, enrichers, logger, metrics);
   let listening;
   try {
@@ -141,7 +145,10 @@ async function serve(options: ServeOptions): Promise<void> {
       if (sink instanceof OpenSearchSink) sink.beginShutdown();
       collector
         .stop()
-        .then(() => database.close())
+        .then(() => {
+          suppressions.stop();
+          return database.close();
+        })
         .then(
           () => {
             logger.info('stopped');
