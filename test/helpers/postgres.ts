@@ -10,9 +10,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { openEmbeddedPostgres, type Database } from '../../postgres/database.js';
+import type { Test } from 'tap';
+import { connectPostgres, openEmbeddedPostgres, type Database } from '../../postgres/database.js';
 import { freePortInRange } from './ports.js';
-import { ServiceUnavailableError } from './services.js';
+import { requireService, ServiceUnavailableError } from './services.js';
 import { waitFor } from './wait.js';
 
 export interface PostgresHandle {
@@ -99,4 +100,24 @@ export async function startPglite(): Promise<{ db: Database; destroy(): Promise<
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Runs `suite` twice, as two subtests: on the embedded PGlite and on a real PostgreSQL server
+ * (under CI=true a missing server fails; elsewhere it is skipped with the reason).
+ */
+export function onBothDatabases(t: Test, suite: (t: Test, db: Database, server?: PostgresHandle) => Promise<void>): void {
+  t.test('on the embedded PostgreSQL (PGlite)', async (t) => {
+    const pglite = await startPglite();
+    t.teardown(() => pglite.destroy());
+    await suite(t, pglite.db);
+  });
+  t.test('on a PostgreSQL server', async (t) => {
+    const server = await requireService(t, 'postgresql', () => startPostgres());
+    if (server === undefined) return;
+    t.teardown(() => server.destroy());
+    const db = await connectPostgres({ url: server.url, maxConnections: 4 });
+    t.teardown(() => db.close());
+    await suite(t, db, server);
+  });
 }

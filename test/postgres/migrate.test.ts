@@ -1,8 +1,7 @@
 import t, { type Test } from 'tap';
 import { connectPostgres, type Database } from '../../postgres/database.js';
 import { migrate, readMigrations } from '../../postgres/migrate.js';
-import { startPglite, startPostgres } from '../helpers/postgres.js';
-import { requireService } from '../helpers/services.js';
+import { onBothDatabases } from '../helpers/postgres.js';
 
 const TABLES = ['alerts', 'alert_events', 'alert_history', 'feedback', 'suppressions', 'api_tokens', 'notification_deliveries'];
 
@@ -23,19 +22,9 @@ async function suite(t: Test, db: Database): Promise<void> {
   }), /check/i, 'a suppression must match something');
 }
 
-t.test('on the embedded PostgreSQL (PGlite)', async (t) => {
-  const pglite = await startPglite();
-  t.teardown(() => pglite.destroy());
-  await suite(t, pglite.db);
-});
-
-t.test('on a PostgreSQL server', async (t) => {
-  const server = await requireService(t, 'postgresql', () => startPostgres());
-  if (server === undefined) return;
-  t.teardown(() => server.destroy());
-  const db = await connectPostgres({ url: server.url, maxConnections: 4 });
-  t.teardown(() => db.close());
+onBothDatabases(t, async (t, db, server) => {
   await suite(t, db);
+  if (server === undefined) return;
   // Collectors starting together on a fresh database: the advisory lock lets one apply them.
   await db.query('CREATE DATABASE siemad_concurrent');
   const fresh = await connectPostgres({ url: server.url.replace(/\/postgres$/, '/siemad_concurrent'), maxConnections: 4 });

@@ -1,11 +1,10 @@
 import pino from 'pino';
 import t, { type Test } from 'tap';
 import type { AnomalyFields } from '../../collector/ecs/event.js';
-import { connectPostgres, type Database } from '../../postgres/database.js';
+import type { Database } from '../../postgres/database.js';
 import { DatabaseService } from '../../postgres/service.js';
 import { SuppressionPoller } from '../../postgres/suppression-poller.js';
-import { startPglite, startPostgres } from '../helpers/postgres.js';
-import { requireService } from '../helpers/services.js';
+import { onBothDatabases } from '../helpers/postgres.js';
 
 const silent = pino({ level: 'silent' });
 const scan: AnomalyFields = { is_anomaly: true, score: 0.9, level: 'high', model_scores: {}, reasons: ['40 different ports probed'], model_version: 'x', entity: 'source.ip=192.0.2.7', kind: 'port_scan' };
@@ -30,17 +29,4 @@ async function suite(t: Test, db: Database): Promise<void> {
   t.equal(poller.current().size, 0, 'a deleted suppression is gone at the next poll');
 }
 
-t.test('on the embedded PostgreSQL (PGlite)', async (t) => {
-  const pglite = await startPglite();
-  t.teardown(() => pglite.destroy());
-  await suite(t, pglite.db);
-});
-
-t.test('on a PostgreSQL server', async (t) => {
-  const server = await requireService(t, 'postgresql', () => startPostgres());
-  if (server === undefined) return;
-  t.teardown(() => server.destroy());
-  const db = await connectPostgres({ url: server.url, maxConnections: 2 });
-  t.teardown(() => db.close());
-  await suite(t, db);
-});
+onBothDatabases(t, suite);
