@@ -9,7 +9,7 @@
  * Each file gets its own window state (their clocks are years apart). Writes FEATURES.csv,
  * FEATURES.spec.json and FEATURES.sources.txt.
  *
- *   node dist/scripts/training-data.js --out models/data/features.csv [--corpus ../shared/corpus]
+ *   node dist/scripts/training-data.js --out models/data/features.csv [--corpus ../shared/corpus] [--feedback export.ndjson]
  */
 import { once } from 'node:events';
 import fs from 'node:fs';
@@ -24,6 +24,7 @@ import { FEATURE_COUNT, FEATURES } from '../scorer/features/definitions.js';
 import { FeatureExtractor } from '../scorer/features/extract.js';
 import { MemoryWindowStore } from '../scorer/windows/memory-store.js';
 import { CORPUS_DIR } from '../pipeline/corpus.js';
+import { readFeedbackRows } from './feedback-rows.js';
 
 const GENERATED = [
   { seed: 1001, days: 14, start: '2026-09-07T00:00:00Z' },
@@ -36,8 +37,9 @@ const program = new Command('training-data')
   .description('Write the benign feature matrix (CSV) the models are trained on')
   .requiredOption('--out <file>', 'CSV to write; FILE.spec.json and FILE.sources.txt go beside it')
   .option('--corpus <dir>', 'the shared public log corpus', CORPUS_DIR)
+  .option('--feedback <file>', "analysts' feedback export (GET /api/v1/feedback?format=ndjson): false positives and benign verdicts join the benign rows")
   .parse();
-const options = program.opts<{ out: string; corpus: string }>();
+const options = program.opts<{ out: string; corpus: string; feedback?: string }>();
 
 function toEvents(lines: readonly string[], source: string): EcsEvent[] {
   const context = { timeZone: 'UTC', observer: defaultObserver(VERSION) };
@@ -109,6 +111,16 @@ for (const file of CORPUS_FILES) {
   const kept = events.filter((event) => !(event.related?.ip ?? []).some((ip) => banned.has(ip)) && !(event.source?.ip !== undefined && banned.has(event.source.ip)));
   const rows = await writeMatrix(kept, out);
   const source = `corpus ${file}: ${rows} of ${lines.length} lines (dropped ${lines.length - rows} from ${banned.size} banned source IPs)`;
+  sources.push(source);
+  process.stderr.write(`training-data: ${source}\n`);
+}
+
+if (options.feedback !== undefined) {
+  const feedback = await readFeedbackRows(options.feedback);
+  let text = '';
+  for (const row of feedback.rows) text += Array.from(row, (v) => (Number.isInteger(v) ? String(v) : v.toFixed(6))).join(',') + '\n';
+  out.write(text);
+  const source = `analyst feedback ${path.basename(options.feedback)}: ${feedback.rows.length} rows of ${feedback.used} false-positive or benign verdicts (${feedback.skipped} rows of another feature set skipped, ${feedback.ignored} other lines)`;
   sources.push(source);
   process.stderr.write(`training-data: ${source}\n`);
 }
