@@ -39,8 +39,12 @@ export function normalize(raw: RawMessage, context: NormalizeContext): EcsEvent 
 
 function baseEvent(raw: RawMessage, msg: SyslogMessage, context: NormalizeContext): EcsEvent {
   const created = isoString(raw.receivedAt);
+  // A valid header time can still lie outside what ISO 8601 / OpenSearch dates hold (a sender's
+  // 9999-12-31T23:59:59-23:59): then the receipt time stands in, tagged, never an empty string.
+  const stated = msg.timestamp !== undefined && Number.isFinite(msg.timestamp) ? isoString(msg.timestamp) : '';
+  const outOfRange = msg.timestamp !== undefined && stated === '';
   const event: EcsEvent = {
-    '@timestamp': msg.timestamp !== undefined && Number.isFinite(msg.timestamp) ? isoString(msg.timestamp) : created,
+    '@timestamp': stated !== '' ? stated : created,
     ecs: { version: ECS_VERSION },
     event: { created, kind: 'event', original: raw.text, dataset: 'system.syslog', module: 'system' },
     log: {},
@@ -83,6 +87,7 @@ function baseEvent(raw: RawMessage, msg: SyslogMessage, context: NormalizeContex
   }
   if (raw.truncated) (tags ??= []).push(TAGS.truncated);
   if (msg.yearInferred === true) (tags ??= []).push(TAGS.timestampInferred);
+  if (outOfRange) (tags ??= []).push(TAGS.timestampOutOfRange);
   if (tags !== undefined) event.tags = tags;
   return event;
 }

@@ -242,4 +242,6 @@ export const TAGS = {
   decodeError: '_decoder_error',
   timestampInferred: '_timestamp_inferred',
   timestampMissing: '_timestamp_missing',
+  /** The header's time could not stand as @timestamp (outside years 0000-9999 in UTC): receipt time used. */
+  timestampOutOfRange: '_timestamp_out_of_range',
 } as const;
