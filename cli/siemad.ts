@@ -9,6 +9,11 @@ import { replayCommand } from './commands/replay.js';
 import { serveCommand } from './commands/serve.js';
 import { setupCommand } from './commands/setup.js';
 
+// `siemad analyze file | head`: the reader went away; that ends the output, quietly and well.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+});
+
 const program = new Command('siemad')
   .description('Security syslog collector: receive, decode to ECS, score anomalies, index into OpenSearch')
   .version(VERSION)
@@ -33,6 +38,8 @@ try {
   if (err instanceof CommanderError) {
     // Commander has printed its one line already (or help/version, which exit 0).
     process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else if ((err as NodeJS.ErrnoException).code === 'EPIPE') {
+    process.exitCode = 0;
   } else {
     process.stderr.write(formatFatal(err) + '\n');
     process.exitCode = 2;

@@ -94,3 +94,9 @@ t.test('TLS 1.2+ with optional client certificates (mTLS)', async (t) => {
   await new Promise((r) => setTimeout(r, 300));
   t.equal((await serve.events()).length, 2000, 'only the authenticated client got through');
 });
+
+t.test('analyze into a pipe that closes early (| head) ends quietly with 0', async (t) => {
+  const status = spawnSync('bash', ['-c', `"${process.execPath}" "${SIEMAD}" analyze --format ndjson --scoring false "${corpusPath('loghub', 'OpenSSH_2k.log')}" | head -n 1 > /dev/null; echo \${PIPESTATUS[0]}`], { encoding: 'utf8' });
+  t.equal(status.stdout.trim(), '0', 'exit code 0');
+  t.equal(status.stderr, '', 'nothing on standard error');
+});
