@@ -11,9 +11,12 @@
  *
  * Bounds: at most `maxMessageBytes` bytes of a message are kept; the rest of a longer frame is read
  * and discarded, so the stream stays in sync, and the message is emitted with `truncated = true`.
- * A declared length beyond `maxDeclaredBytes` is not a plausible octet count (garbage, or a huge
- * prefix meant to swallow the stream): like rsyslog, that frame is read as LF-terminated instead
- * and counted as a framing error. Memory per framer is one buffer of `maxMessageBytes`.
+ * A declared length beyond `maxDeclaredBytes` (16 × the message limit, at least 1 MiB) is honoured
+ * when the frame is well formed — the count is followed by a space and a syslog `<PRI>` — up to
+ * MAX_HONOURED_BYTES: the excess is read and discarded like any long message's and the stream
+ * stays in sync. Otherwise it is not a plausible octet count (garbage, or a prefix meant to
+ * swallow the stream): like rsyslog, that frame is read as LF-terminated instead and counted as a
+ * framing error. Memory per framer is one buffer of `maxMessageBytes`.
  */
 
 export type FrameHandler = (text: string, truncated: boolean, size: number) => void;
@@ -33,13 +36,18 @@ const SPACE = 0x20;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
 const MAX_LENGTH_DIGITS = 9;
+/** The largest octet count honoured at all (a well-formed frame beyond maxDeclaredBytes). */
+const MAX_HONOURED_BYTES = 256 * 1024 * 1024;
 
 const enum State {
   Start,
   Length,
+  /** A count beyond maxDeclaredBytes and its space were read: a `<` next makes it an octet frame. */
+  LargeLength,
   OctetBody,
   LineBody,
 }
+const LESS_THAN = 0x3c;
 
 export class StreamFramer {
   private readonly maxMessageBytes: number;
@@ -101,13 +109,24 @@ export class StreamFramer {
             i++;
           } else if (c === SPACE && this.declaredLength <= this.maxDeclaredBytes) {
             i++;
-            this.accLength = 0;
-            this.frameSize = this.declaredLength;
-            this.remaining = this.declaredLength;
-            this.state = State.OctetBody;
+            this.startOctetBody();
+          } else if (c === SPACE && this.declaredLength <= MAX_HONOURED_BYTES) {
+            this.keep(chunk, i, i + 1);
+            i++;
+            this.state = State.LargeLength;
           } else {
             // Not an octet count after all: the digits start an LF-terminated message.
             if (c === SPACE || this.lengthDigits === MAX_LENGTH_DIGITS) this.onFramingError?.();
+            this.frameSize = this.accLength;
+            this.state = State.LineBody;
+          }
+          break;
+        }
+        case State.LargeLength: {
+          if (chunk[i] === LESS_THAN) {
+            this.startOctetBody();
+          } else {
+            this.onFramingError?.();
             this.frameSize = this.accLength;
             this.state = State.LineBody;
           }
@@ -151,10 +170,17 @@ export class StreamFramer {
     }
   }
 
+  private startOctetBody(): void {
+    this.accLength = 0;
+    this.frameSize = this.declaredLength;
+    this.remaining = this.declaredLength;
+    this.state = State.OctetBody;
+  }
+
   /** End of stream: a partial line is still a message; a partial octet frame is emitted truncated. */
   end(): void {
-    if (this.state === State.LineBody || this.state === State.Length) {
-      if (this.state === State.Length) this.frameSize = this.accLength;
+    if (this.state === State.LineBody || this.state === State.Length || this.state === State.LargeLength) {
+      if (this.state !== State.LineBody) this.frameSize = this.accLength;
       this.state = State.Start;
       if (this.accLength > 0) {
         this.emitFrom(this.acc, 0, this.accLength, this.frameSize > this.maxMessageBytes, this.frameSize);

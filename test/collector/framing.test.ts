@@ -75,6 +75,21 @@ t.test('treats an implausible length prefix as an LF-terminated frame and counts
   t.equal(second.errors(), 1);
 });
 
+t.test('a well-formed frame longer than the plausibility bound is honoured: truncated, the excess discarded, the stream in sync', async (t) => {
+  const { frames, framer: f, errors } = framer(64);
+  const body = '<13>' + 'x'.repeat(1_048_576 + 100);
+  const input = Buffer.from(`${body.length} ${body}9 <14>after`);
+  for (let i = 0; i < input.length; i += 65_536) f.push(input.subarray(i, i + 65_536));
+  t.equal(frames.length, 2);
+  t.same(frames[0], { text: body.slice(0, 64), truncated: true, size: body.length });
+  t.same(frames[1], { text: "<14>after", truncated: false, size: 9 });
+  t.equal(errors(), 0, 'not a framing error');
+  const garbage = framer(64);
+  garbage.framer.push(Buffer.from('2000000 not syslog\n<13>next\n'));
+  t.same(garbage.frames.map((x) => x.text), ['2000000 not syslog', '<13>next'], 'a large count without <PRI> is no octet count');
+  t.equal(garbage.errors(), 1);
+});
+
 t.test('a line starting with digits but no space is LF framed (rsyslog high-precision lines)', async (t) => {
   const { frames, framer: f } = framer();
   f.push(Buffer.from('2026-11-22T10:00:00Z host app: x\n'));
