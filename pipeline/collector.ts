@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import tlsModule from 'node:tls';
@@ -176,6 +177,7 @@ function tlsOptions(tls: NonNullable<CollectorConfig['tls']>): tlsModule.SecureC
   if (tls.requireClientCert && tls.caFile === undefined) {
     throw new SiemadError(ERROR_CODES.TLS_INVALID, '--tls-require-client-cert needs --tls-ca to verify clients', '--tls-ca');
   }
+  if (options.ca !== undefined) checkCertificates(options.ca, tls.caFile!, '--tls-ca');
   try {
     tlsModule.createSecureContext(options);
   } catch (err) {
@@ -186,6 +188,19 @@ function tlsOptions(tls: NonNullable<CollectorConfig['tls']>): tlsModule.SecureC
     );
   }
   return options;
+}
+
+/** A CA bundle must hold PEM certificates, every one of which parses (Node would ignore garbage). */
+function checkCertificates(pem: Buffer, file: string, setting: string): void {
+  const blocks = pem.toString('utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw new SiemadError(ERROR_CODES.TLS_INVALID, `${setting}: ${file} holds no PEM certificate`, setting);
+  for (const block of blocks) {
+    try {
+      new crypto.X509Certificate(block);
+    } catch (err) {
+      throw new SiemadError(ERROR_CODES.TLS_INVALID, `${setting}: ${file} holds an unreadable certificate: ${(err as Error).message.split('\n')[0]}`, setting);
+    }
+  }
 }
 
 function readTlsFile(file: string, setting: string): Buffer {

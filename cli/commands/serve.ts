@@ -107,6 +107,9 @@ export function serveCommand(): Command {
 async function serve(options: ServeOptions): Promise<void> {
   const logger = createLogger(options.logLevel, 1);
   const config = collectorConfig(options);
+  if (options.tlsCa !== undefined && !options.tlsRequireClientCert) {
+    logger.warn('--tls-ca is set but --tls-require-client-cert is false: clients are not asked for certificates, so the CA authenticates nobody');
+  }
   const metrics = new CollectorMetrics();
   // Checked before the models load, so a bad setting is reported at once.
   const openSearch = openSearchSettings(options, logger, metrics);

@@ -1,5 +1,8 @@
 import { execFile, spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
 import t from 'tap';
@@ -35,6 +38,23 @@ t.test('bad configuration stops start-up with one line naming the setting, no st
     t.match(lines[0], pattern, `${name}: names the setting`);
     t.notMatch(result.stderr, /\n\s+at /, `${name}: no stack trace`);
   }
+});
+
+t.test('--tls-ca must hold certificates; without --tls-require-client-cert it draws a warning', async (t) => {
+  const pki = await requireService(t, 'openssl', async () => makeTestPki());
+  if (pki === undefined) return;
+  const dir = await mkdtemp(join(tmpdir(), 'siemad-tlsca-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const notACertificate = join(dir, 'ca.pem');
+  await writeFile(notACertificate, 'this is not a certificate\n');
+  const tlsArgs = ['serve', '--bind', '127.0.0.1', '--udp-port', 'off', '--tcp-port', 'off', '--metrics-port', 'off', '--scoring', 'false', '--data-dir', dir, '--tls-port', '0', '--tls-cert', pki.serverCert, '--tls-key', pki.serverKey];
+  const refused = siemad([...tlsArgs, '--tls-ca', notACertificate, '--tls-require-client-cert', 'true']);
+  t.equal(refused.status, 2);
+  t.match(refused.stderr.trim(), new RegExp(`^siemad: --tls-ca: ${notACertificate.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} holds no PEM certificate`));
+  const serve = await startServe(['--scoring', 'false', '--tls-port', '0', '--tls-cert', pki.serverCert, '--tls-key', pki.serverKey, '--tls-ca', pki.caCert]);
+  t.teardown(() => serve.stop());
+  const log = await readFile(join(serve.dataDir, 'siemad.log'), 'utf8');
+  t.match(log, /--tls-ca is set but --tls-require-client-cert is false/, 'warned at start-up');
 });
 
 t.test('a port in use is reported with the setting that asked for it', async (t) => {
