@@ -36,6 +36,7 @@ import { AnomalyScorer } from '../../scorer/scorer.js';
 import { DatabaseService } from '../../postgres/service.js';
 import { SuppressionPoller } from '../../postgres/suppression-poller.js';
 import { addDatabaseOptions, openDatabase, type DatabaseFlags } from '../database-options.js';
+import { ensureWritableDataDir } from '../data-dir.js';
 
 interface ServeOptions extends ScoringOptions, OpenSearchConnectionFlags, OpenSearchLayoutFlags, OpenSearchIndexingFlags, DatabaseFlags {
   bind: string[];
@@ -106,6 +107,7 @@ export function serveCommand(): Command {
 
 async function serve(options: ServeOptions): Promise<void> {
   const logger = createLogger(options.logLevel, 1);
+  ensureWritableDataDir(options.dataDir);
   const config = collectorConfig(options);
   if (options.tlsCa !== undefined && !options.tlsRequireClientCert) {
     logger.warn('--tls-ca is set but --tls-require-client-cert is false: clients are not asked for certificates, so the CA authenticates nobody');
