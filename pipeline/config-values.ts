@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { InvalidArgumentError } from 'commander';
 import { AllowList } from '../collector/receivers/allow-list.js';
 
@@ -67,6 +68,16 @@ export function parseBoolean(value: string): boolean {
 }
 
 /** Comma-separated list; empty items dropped. */
+/** Comma-separated IP addresses to listen on (IPv4 and/or IPv6; no host names). */
+export function parseAddressList(value: string): string[] {
+  const addresses = parseList(value);
+  if (addresses.length === 0) throw new InvalidArgumentError('expected at least one address');
+  for (const address of addresses) {
+    if (net.isIP(address) === 0) throw new InvalidArgumentError(`${address} is not an IP address`);
+  }
+  return addresses;
+}
+
 export function parseList(value: string): string[] {
   return value
     .split(',')

@@ -8,7 +8,7 @@ import {
   parseChoice,
   parseCidrList,
   parseDuration,
-  parseList,
+  parseAddressList,
   parsePort,
   parsePositiveInt,
   parseSize,
@@ -73,7 +73,7 @@ function parseSink(value: string): string {
 export function serveCommand(): Command {
   const command = new Command('serve')
     .description('Receive syslog over UDP, TCP and TLS, decode, score and deliver events to the configured sink')
-    .addOption(envOption('--bind <addresses>', 'SIEMAD_BIND', 'comma-separated listen addresses (IPv4 and/or IPv6)', parseList, ['0.0.0.0'], '0.0.0.0'))
+    .addOption(envOption('--bind <addresses>', 'SIEMAD_BIND', 'comma-separated listen addresses (IPv4 and/or IPv6)', parseAddressList, ['0.0.0.0'], '0.0.0.0'))
     .addOption(envOption('--udp-port <port>', 'SIEMAD_UDP_PORT', 'UDP syslog port, or "off"', parsePort, 5514))
     .addOption(envOption('--tcp-port <port>', 'SIEMAD_TCP_PORT', 'TCP syslog port (octet-counted and LF framing), or "off"', parsePort, 5514))
     .addOption(envOption('--tls-port <port>', 'SIEMAD_TLS_PORT', 'TLS syslog port (RFC 5425), used when --tls-cert is set, or "off"', parsePort, 6514))

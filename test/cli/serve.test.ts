@@ -29,6 +29,7 @@ t.test('bad configuration stops start-up with one line naming the setting, no st
     ['bad time zone', ['serve', '--time-zone', 'Mars/Olympus'], {}, /--time-zone/],
     ['unreadable certificate', ['serve', '--tls-cert', '/nonexistent/cert.pem', '--tls-key', '/nonexistent/key.pem', '--scoring', 'false', '--udp-port', '0', '--tcp-port', '0', '--metrics-port', 'off'], {}, /--tls-cert/],
     ['key without certificate', ['serve', '--tls-key', '/tmp/x.pem', '--scoring', 'false'], {}, /--tls-cert and --tls-key/],
+    ['listen address that is no IP', ['serve', '--bind', '999.1.1.1', '--scoring', 'false'], {}, /--bind <addresses>.*999\.1\.1\.1 is not an IP address/],
     ['data directory that cannot be written', ['serve', '--data-dir', '/dev/null/siemad', '--scoring', 'false'], {}, /^siemad: --data-dir: \/dev\/null\/siemad is not a writable directory \(ENOTDIR\)/],
   ];
   for (const [name, args, env, pattern] of cases) {
