@@ -10,9 +10,10 @@ ARG NODE_IMAGE=node:20-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # onnxruntime-node's install script would download CUDA files; its npm package already holds
-# the CPU build, which is all the collector uses.
+# the CPU build, which is all the collector uses. npm 11 skips it (package.json allowScripts);
+# the npm 10 of node:20 images runs it, and the package's own variable tells it to skip.
 ENV ONNXRUNTIME_NODE_INSTALL=skip
-COPY package.json package-lock.json .npmrc ./
+COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 # Only the runtime sources: tsc compiles whatever of its `include` list is present.
@@ -20,6 +21,7 @@ COPY cli ./cli
 COPY collector ./collector
 COPY scorer ./scorer
 COPY opensearch ./opensearch
+COPY postgres ./postgres
 COPY pipeline ./pipeline
 RUN npx tsc -p tsconfig.json
 
@@ -29,9 +31,11 @@ ENV NODE_ENV=production \
     ONNXRUNTIME_NODE_INSTALL=skip \
     SIEMAD_DATA_DIR=/var/lib/siemad
 WORKDIR /app
-COPY package.json package-lock.json .npmrc ./
+COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The schema migrations are read at start-up (siemad setup postgres, serve).
+COPY postgres/migrations ./postgres/migrations
 COPY models/current ./models/current
 
 # A system user of its own; the data directory (disk buffer, dead letters) is its only writable place.

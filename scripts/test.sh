@@ -15,6 +15,8 @@ bash scripts/install-system-deps.sh
 
 step "npm packages"
 if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  # npm 11 skips onnxruntime-node's CUDA download (package.json allowScripts); the variable tells
+  # its script to skip under npm 10, which runs dependency scripts.
   ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
 fi
 

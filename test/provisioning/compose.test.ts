@@ -18,7 +18,7 @@ interface ComposeService {
 }
 
 /** The sources a runtime image holds (Dockerfile COPY and .dockerignore allow-list agree on these). */
-const RUNTIME_SOURCE_DIRS = ['cli', 'collector', 'scorer', 'opensearch', 'pipeline'];
+const RUNTIME_SOURCE_DIRS = ['cli', 'collector', 'scorer', 'opensearch', 'postgres', 'pipeline'];
 
 function serveDefault(flag: string): unknown {
   const option = serveCommand().options.find((o) => o.long === flag);
@@ -117,6 +117,7 @@ t.test('the Dockerfile builds a non-root node:20-slim image that serves the defa
   t.match(dockerfile, 'npm ci --omit=dev');
   t.match(dockerfile, 'ONNXRUNTIME_NODE_INSTALL=skip');
   t.match(dockerfile, 'COPY models/current ./models/current');
+  t.match(dockerfile, 'COPY postgres/migrations ./postgres/migrations', 'the runtime image has the schema migrations');
   for (const dir of RUNTIME_SOURCE_DIRS) t.match(dockerfile, `COPY ${dir} ./${dir}`, `the image compiles ${dir}/`);
   const allowed = readRepoFile('.dockerignore')
     .split('\n')
