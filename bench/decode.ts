@@ -10,15 +10,13 @@
  * netfilter/UFW lines built from the OpenSSH sources (the corpus has no firewall log), and all of
  * them mixed. Rates are messages per CPU second of this process, best of several rounds.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { decodeMessage } from '../collector/decoders/index.js';
 import { ECS_VERSION, type EcsEvent } from '../collector/ecs/event.js';
 import { defaultObserver, normalize, type NormalizeContext } from '../collector/normalize.js';
 import type { RawMessage } from '../collector/raw-message.js';
 import type { ParseOptions, SyslogMessage } from '../collector/syslog/message.js';
 import { parseSyslog } from '../collector/syslog/parse.js';
-import { CORPUS_DIR } from '../pipeline/corpus.js';
+import { CORPUS_DIR, readCorpusOrExit } from '../pipeline/corpus.js';
 
 const corpusDir = process.argv[2] ?? CORPUS_DIR;
 const secondsPerRound = Number(process.argv[3] ?? 1);
@@ -30,7 +28,7 @@ const CREATED = new Date(RECEIVED_AT).toISOString();
 
 /** Lines without CR, as a receiver hands them over (flat strings, not V8 ropes). */
 function readLines(relativePath: string): string[] {
-  return readFileSync(join(corpusDir, relativePath), 'utf8')
+  return readCorpusOrExit(relativePath, corpusDir)
     .split('\n')
     .map((line) => Buffer.from(line.replace(/\r+$/, ''), 'utf8').toString('utf8'))
     .filter((line) => line.length > 0);

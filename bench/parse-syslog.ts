@@ -14,11 +14,10 @@
  * Prints msgs/s per CPU second and MB/s (UTF-16 code units counted as bytes) for each, best of
  * several rounds.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ParseOptions } from '../collector/syslog/message.js';
 import { parseSyslog } from '../collector/syslog/parse.js';
-import { CORPUS_DIR } from '../pipeline/corpus.js';
+import { CORPUS_DIR, readCorpusOrExit } from '../pipeline/corpus.js';
 
 const corpusDir = process.argv[2] ?? CORPUS_DIR;
 const secondsPerRound = Number(process.argv[3] ?? 1);
@@ -26,7 +25,7 @@ const ROUNDS = 5;
 const opts: ParseOptions = { timeZone: 'Europe/Berlin', now: Date.UTC(2026, 10, 22, 12) };
 
 function readLines(relativePath: string): string[] {
-  return readFileSync(join(corpusDir, relativePath), 'utf8')
+  return readCorpusOrExit(relativePath, corpusDir)
     .split('\n')
     .filter((line) => line.trim().length > 0);
 }

@@ -9,14 +9,13 @@
  * Rates are messages per CPU second of this (single-threaded) process, best of 5 rounds; the
  * machine and Node version are printed with them.
  */
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { defaultObserver, normalize, type NormalizeContext } from '../collector/normalize.js';
 import type { RawMessage } from '../collector/raw-message.js';
 import { parseSyslog } from '../collector/syslog/parse.js';
-import { CORPUS_DIR } from '../pipeline/corpus.js';
+import { CORPUS_DIR, readCorpusOrExit } from '../pipeline/corpus.js';
 
 const options = new Command('bench:parse')
   .option('--seconds <n>', 'CPU seconds per round', Number, 2)
@@ -30,7 +29,7 @@ const context: NormalizeContext = { timeZone: 'UTC', observer: defaultObserver('
 
 function corpusLines(): string[] {
   return FILES.flatMap((file) =>
-    readFileSync(join(options.corpus, file), 'utf8')
+    readCorpusOrExit(file, options.corpus)
       .split('\n')
       .map((line) => line.replace(/\r+$/, ''))
       .filter((line) => line !== ''),

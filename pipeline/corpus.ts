@@ -31,3 +31,19 @@ export function requireCorpus(...parts: string[]): string {
   }
   return file;
 }
+
+/**
+ * For entry points (benchmarks, scripts): the text of a corpus file, or one line on standard error
+ * naming the file and how to provide it, and exit code 2 — never a stack trace.
+ */
+export function readCorpusOrExit(relativePath: string, directory = CORPUS_DIR): string {
+  const file = path.join(directory, relativePath);
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    process.stderr.write(
+      `siemad: corpus file ${file} not found (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}): this needs the public log corpus (../shared/corpus beside the repository, or SIEMAD_CORPUS=DIR)\n`,
+    );
+    process.exit(2);
+  }
+}

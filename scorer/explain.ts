@@ -124,7 +124,7 @@ export function reasonText(feature: number, value: number, context: ReasonContex
     case F.web_login_fail_ip_1h:
       return `${round(value + 2)} refused form logins from ${ip} in 1 h${normal(stats, 2)}`;
     case F.sqli_score:
-      return `SQL injection patterns in the URL (${v} patterns)`;
+      return `SQL injection patterns in the URL (${v} ${value === 1 ? 'pattern' : 'patterns'})`;
     case F.path_traversal:
       return 'path traversal or sensitive file probe in the URL';
     case F.scanner_user_agent:
