@@ -1,16 +1,37 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Option } from 'commander';
+import { parseBoolean } from '../pipeline/config-values.js';
 import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
+import { envOption } from './options.js';
+
+/**
+ * Raw security logs, buffers, dead letters and state are for the collector's user alone (files
+ * 0600, folders 0700), or also for its group with `--data-group-read` (0640, 0750: e.g. a log
+ * shipper's group). Set as the process umask, so every file any component creates follows it.
+ */
+export function dataGroupReadOption(): Option {
+  return envOption('--data-group-read [bool]', 'SIEMAD_DATA_GROUP_READ', "let the collector's group read what it writes under the data directory (files 0640, folders 0750; default 0600, 0700)", parseBoolean, false);
+}
+
+/** Sets the umask; returns the mode directories get under it. */
+export function applyDataPermissions(groupRead: boolean): number {
+  const mask = groupRead ? 0o027 : 0o077;
+  process.umask(mask);
+  return 0o777 & ~mask;
+}
 
 /**
  * The data directory must exist (created if missing) and take files, checked before anything
- * listens: a directory that cannot be written would otherwise fail later, mid-stream.
+ * listens: a directory that cannot be written would otherwise fail later, mid-stream. An existing
+ * directory gets `mode` too (applyDataPermissions' result).
  */
-export function ensureWritableDataDir(directory: string, setting = '--data-dir'): void {
+export function ensureWritableDataDir(directory: string, mode: number, setting = '--data-dir'): void {
   try {
-    fs.mkdirSync(directory, { recursive: true, mode: 0o750 });
+    fs.mkdirSync(directory, { recursive: true });
+    fs.chmodSync(directory, mode);
     const probe = path.join(directory, `.siemad-write-test-${process.pid}`);
-    fs.writeFileSync(probe, '', { mode: 0o600 });
+    fs.writeFileSync(probe, '');
     fs.rmSync(probe);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;

@@ -26,10 +26,12 @@ import { parseEventLine } from '../replay/event-lines.js';
 import { detectInputFormat, type InputFormat } from '../replay/input-format.js';
 import { ReplayProgress, type ReplayCounts } from '../replay/progress.js';
 import { addScoringOptions, createScoring, type ScoringOptions } from '../scoring-options.js';
+import { applyDataPermissions, dataGroupReadOption } from '../data-dir.js';
 
 interface ReplayFlags extends ScoringOptions, OpenSearchConnectionFlags, OpenSearchLayoutFlags, OpenSearchIndexingFlags {
   inputFormat: 'auto' | InputFormat;
   dataDir: string;
+  dataGroupRead: boolean;
   timeZone: string;
   maxMessageBytes: number;
   maxEventBytes: number;
@@ -49,6 +51,7 @@ export function replayCommand(): Command {
     .argument('[files...]', 'NDJSON event or raw log files; none or "-" reads standard input (give --input-format)')
     .addOption(envOption('--input-format <format>', 'SIEMAD_INPUT_FORMAT', 'auto (per file: JSON objects with @timestamp and event are events), events or raw', parseChoice(['auto', 'events', 'raw'] as const), 'auto'))
     .addOption(envOption('--data-dir <dir>', 'SIEMAD_DATA_DIR', 'directory for the replay buffer and dead letters', undefined, './data'))
+    .addOption(dataGroupReadOption())
     .addOption(envOption('--time-zone <zone>', 'SIEMAD_TIME_ZONE', 'time zone of RFC 3164 timestamps in raw logs', parseTimeZone, 'UTC'))
     .addOption(envOption('--max-message-bytes <size>', 'SIEMAD_MAX_MESSAGE_BYTES', 'longest raw line kept; longer ones are truncated and tagged', parseSize, 64 * 1024, '64KiB'))
     .addOption(envOption('--max-event-bytes <size>', 'SIEMAD_MAX_EVENT_BYTES', 'longest NDJSON event line; longer ones are dead-lettered', parseSize, 1024 * 1024, '1MiB'))
@@ -68,6 +71,7 @@ async function replay(files: string[], flags: ReplayFlags): Promise<void> {
   const inputs = files.length === 0 ? ['-'] : files;
   const formats = await inputFormats(inputs, flags.inputFormat);
   const logger = createLogger(flags.logLevel, 2);
+  applyDataPermissions(flags.dataGroupRead);
   const settings = outputOptions(flags, { dataDir: flags.dataDir, bufferSubdir: 'replay-buffer', logger });
   const enrichers = formats.includes('raw') ? await createScoring(flags) : [];
   const output = await OpenSearchOutput.open(settings).catch((error: unknown) => {

@@ -36,7 +36,7 @@ import { AnomalyScorer } from '../../scorer/scorer.js';
 import { DatabaseService } from '../../postgres/service.js';
 import { SuppressionPoller } from '../../postgres/suppression-poller.js';
 import { addDatabaseOptions, openDatabase, type DatabaseFlags } from '../database-options.js';
-import { ensureWritableDataDir } from '../data-dir.js';
+import { applyDataPermissions, dataGroupReadOption, ensureWritableDataDir } from '../data-dir.js';
 
 interface ServeOptions extends ScoringOptions, OpenSearchConnectionFlags, OpenSearchLayoutFlags, OpenSearchIndexingFlags, DatabaseFlags {
   bind: string[];
@@ -58,6 +58,7 @@ interface ServeOptions extends ScoringOptions, OpenSearchConnectionFlags, OpenSe
   metricsPort: number | false;
   timeZone: string;
   dataDir: string;
+  dataGroupRead: boolean;
   sink?: string;
   ndjsonRotate: number;
   ndjsonKeep: number;
@@ -92,6 +93,7 @@ export function serveCommand(): Command {
     .addOption(envOption('--metrics-port <port>', 'SIEMAD_METRICS_PORT', 'port of the /metrics and /healthz endpoint, or "off"', parsePort, 9464))
     .addOption(envOption('--time-zone <zone>', 'SIEMAD_TIME_ZONE', 'time zone of RFC 3164 timestamps (which carry none)', parseTimeZone, 'UTC'))
     .addOption(envOption('--data-dir <dir>', 'SIEMAD_DATA_DIR', 'directory for NDJSON output, disk buffer and dead letters', undefined, './data'))
+    .addOption(dataGroupReadOption())
     .addOption(envOption('--sink <spec>', 'SIEMAD_SINK', 'where events go without --opensearch-url: ndjson:DIR', parseSink, undefined, 'ndjson:<data-dir>'))
     .addOption(envOption('--ndjson-rotate <size>', 'SIEMAD_NDJSON_ROTATE', 'rotate NDJSON files at this size', parseSize, 256 * 1024 * 1024, '256MiB'))
     .addOption(envOption('--ndjson-keep <n>', 'SIEMAD_NDJSON_KEEP', 'rotated NDJSON files kept per stream', parsePositiveInt, 5))
@@ -107,7 +109,7 @@ export function serveCommand(): Command {
 
 async function serve(options: ServeOptions): Promise<void> {
   const logger = createLogger(options.logLevel, 1);
-  ensureWritableDataDir(options.dataDir);
+  ensureWritableDataDir(options.dataDir, applyDataPermissions(options.dataGroupRead));
   const config = collectorConfig(options);
   if (options.tlsCa !== undefined && !options.tlsRequireClientCert) {
     logger.warn('--tls-ca is set but --tls-require-client-cert is false: clients are not asked for certificates, so the CA authenticates nobody');

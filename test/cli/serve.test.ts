@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,4 +121,17 @@ t.test('analyze into a pipe that closes early (| head) ends quietly with 0', asy
   const status = spawnSync('bash', ['-c', `"${process.execPath}" "${SIEMAD}" analyze --format ndjson --scoring false "${corpusPath('loghub', 'OpenSSH_2k.log')}" | head -n 1 > /dev/null; echo \${PIPESTATUS[0]}`], { encoding: 'utf8' });
   t.equal(status.stdout.trim(), '0', 'exit code 0');
   t.equal(status.stderr, '', 'nothing on standard error');
+});
+
+t.test('what serve writes under the data directory is its own: files 0600, folders 0700; with --data-group-read 0640, 0750', async (t) => {
+  for (const [groupRead, fileMode, dirMode] of [[false, 0o600, 0o700], [true, 0o640, 0o750]] as const) {
+    const serve = await startServe(['--scoring', 'false', '--data-group-read', String(groupRead)]);
+    const sent = await run(process.execPath, [SIEMAD, 'send', '--port', String(serve.port('tcp')), '--format', 'rfc5424', corpusPath('loghub', 'OpenSSH_2k.log')]);
+    t.match(sent.stdout, /^sent 2000 messages/);
+    await serve.waitForEvents(2000);
+    t.equal(await serve.stop(), 0);
+    t.equal((await stat(serve.dataDir)).mode & 0o777, dirMode, `data directory ${dirMode.toString(8)}`);
+    t.equal((await stat(join(serve.dataDir, 'events.ndjson'))).mode & 0o777, fileMode, `events.ndjson ${fileMode.toString(8)}`);
+    t.equal((await stat(join(serve.dataDir, 'postgres'))).mode & 0o777, dirMode, `embedded database folder ${dirMode.toString(8)}`);
+  }
 });
