@@ -153,7 +153,9 @@ export class OpenSearchOutput {
     const stats = this.buffer.stats();
     return {
       degraded: unreachableMs > this.options.indexer.degradedAfterMs || this.setupState === 'failed',
-      opensearch: unreachableMs > 0 ? `unreachable for ${Math.round(unreachableMs / 1000)} s: ${this.reachability.reason() ?? ''}` : 'ok',
+      // No error text: /healthz answers anyone, and the reason names internal addresses; the logs
+      // and siemad_opensearch_unreachable_seconds carry the details.
+      opensearch: unreachableMs > 0 ? `unreachable for ${Math.round(unreachableMs / 1000)} s` : 'ok',
       setup: this.setupState,
       bufferEvents: stats.events,
       bufferBytes: stats.bytes,

@@ -167,6 +167,8 @@ t.test('with OpenSearch away and the buffer full, TCP senders are paused and UDP
   t.pass('UDP datagrams arriving while the buffer is full are dropped and counted');
   await waitFor('/healthz to report degraded', async () => (await fetch(`http://127.0.0.1:${http}/healthz`)).status === 503, { timeoutMs: 15_000 });
   t.pass('/healthz is degraded');
+  const health = await (await fetch(`http://127.0.0.1:${http}/healthz`)).text();
+  t.notMatch(health, /ECONNREFUSED|127\.0\.0\.1:\d+|connect /, '/healthz names no internal address or error text');
   const started = Date.now();
   t.equal(await serve.stop(), 0, 'SIGTERM still ends it cleanly, although the queue cannot drain into the full buffer');
   t.ok(Date.now() - started < 20_000, 'without hanging');
