@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
-import { formatFatal } from '../pipeline/errors.js';
+import { formatFatal, formatUsageError } from '../pipeline/errors.js';
 import { VERSION } from '../pipeline/version.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { featuresCommand } from './commands/features.js';
@@ -19,7 +19,7 @@ const program = new Command('siemad')
   .version(VERSION)
   .showSuggestionAfterError(true)
   .exitOverride()
-  .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error:') ? `siemad: ${text}` : text) });
+  .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error:') ? formatUsageError(text) : text) });
 
 /** Subcommands (and theirs, like `setup opensearch`) share the error handling and output settings. */
 function inherit(command: Command, parent: Command): Command {

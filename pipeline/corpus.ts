@@ -42,7 +42,7 @@ export function readCorpusOrExit(relativePath: string, directory = CORPUS_DIR): 
     return fs.readFileSync(file, 'utf8');
   } catch (err) {
     process.stderr.write(
-      `siemad: corpus file ${file} not found (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}): this needs the public log corpus (../shared/corpus beside the repository, or SIEMAD_CORPUS=DIR)\n`,
+      `siemad: error: corpus file ${file} not found (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}): this needs the public log corpus (../shared/corpus beside the repository, or SIEMAD_CORPUS=DIR) [${ERROR_CODES.INPUT_UNREADABLE}]\n`,
     );
     process.exit(2);
   }

@@ -1,7 +1,8 @@
 /**
  * `npm run docs:config`: writes README's configuration and metrics sections from the code, so
  * the documentation cannot drift: every option of every command (flag, environment variable,
- * default, description) and every metric the collector registers (name, type, help).
+ * default, description), every metric the collector registers (name, type, help) and every error
+ * code.
  * `--check` exits 1 instead of writing when README is out of date (used by the tests).
  */
 import fs from 'node:fs';
@@ -18,6 +19,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { DEFAULT_INDEXER_CONFIG } from '../opensearch/indexer/config.js';
 import { OpenSearchOutput } from '../opensearch/output.js';
+import { ERROR_MEANINGS } from '../pipeline/errors.js';
 import { createLogger } from '../pipeline/logger.js';
 import { CollectorMetrics } from '../pipeline/metrics.js';
 import { PACKAGE_ROOT } from '../pipeline/package-root.js';
@@ -100,11 +102,22 @@ function replaceSection(text: string, name: string, body: string): string {
   return text.slice(0, from + start.length) + '\n' + body + '\n' + text.slice(to);
 }
 
+function errorsTable(): string {
+  const rows = Object.entries(ERROR_MEANINGS).map(([code, meaning]) => `| \`${code}\` | ${cell(meaning)} |`);
+  return [
+    'A command that cannot go on prints one line, `siemad: error: <what, naming the flag or variable> [CODE]`, and exits with 2:',
+    '',
+    '| code | meaning |',
+    '|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
 const config = allCommands()
   .map(([name, command]) => optionsTable(command, name))
   .join('\n\n');
 const before = fs.readFileSync(README, 'utf8');
-const after = replaceSection(replaceSection(before, 'config', config), 'metrics', await metricsTable());
+const after = replaceSection(replaceSection(replaceSection(before, 'config', config), 'metrics', await metricsTable()), 'errors', errorsTable());
 if (process.argv.includes('--check')) {
   if (after !== before) {
     process.stderr.write('README.md configuration/metrics sections are out of date: run npm run docs:config\n');

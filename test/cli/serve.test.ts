@@ -30,7 +30,7 @@ t.test('bad configuration stops start-up with one line naming the setting, no st
     ['unreadable certificate', ['serve', '--tls-cert', '/nonexistent/cert.pem', '--tls-key', '/nonexistent/key.pem', '--scoring', 'false', '--udp-port', '0', '--tcp-port', '0', '--metrics-port', 'off'], {}, /--tls-cert/],
     ['key without certificate', ['serve', '--tls-key', '/tmp/x.pem', '--scoring', 'false'], {}, /--tls-cert and --tls-key/],
     ['listen address that is no IP', ['serve', '--bind', '999.1.1.1', '--scoring', 'false'], {}, /--bind <addresses>.*999\.1\.1\.1 is not an IP address/],
-    ['data directory that cannot be written', ['serve', '--data-dir', '/dev/null/siemad', '--scoring', 'false'], {}, /^siemad: --data-dir: \/dev\/null\/siemad is not a writable directory \(ENOTDIR\)/],
+    ['data directory that cannot be written', ['serve', '--data-dir', '/dev/null/siemad', '--scoring', 'false'], {}, /^siemad: error: --data-dir: \/dev\/null\/siemad is not a writable directory \(ENOTDIR\) \[SIEMAD_CONFIG_INVALID\]$/],
   ];
   for (const [name, args, env, pattern] of cases) {
     const result = siemad(args, env);
@@ -52,7 +52,7 @@ t.test('--tls-ca must hold certificates; without --tls-require-client-cert it dr
   const tlsArgs = ['serve', '--bind', '127.0.0.1', '--udp-port', 'off', '--tcp-port', 'off', '--metrics-port', 'off', '--scoring', 'false', '--data-dir', dir, '--tls-port', '0', '--tls-cert', pki.serverCert, '--tls-key', pki.serverKey];
   const refused = siemad([...tlsArgs, '--tls-ca', notACertificate, '--tls-require-client-cert', 'true']);
   t.equal(refused.status, 2);
-  t.match(refused.stderr.trim(), new RegExp(`^siemad: --tls-ca: ${notACertificate.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} holds no PEM certificate`));
+  t.match(refused.stderr.trim(), new RegExp(`^siemad: error: --tls-ca: ${notACertificate.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} holds no PEM certificate`));
   const serve = await startServe(['--scoring', 'false', '--tls-port', '0', '--tls-cert', pki.serverCert, '--tls-key', pki.serverKey, '--tls-ca', pki.caCert]);
   t.teardown(() => serve.stop());
   const log = await readFile(join(serve.dataDir, 'siemad.log'), 'utf8');

@@ -65,7 +65,7 @@ t.test('TLS to OpenSearch: private CA and client certificate required; a wrong o
 
   const noCa = await siemad(['setup', 'opensearch', '--opensearch-url', url, '--opensearch-cert', pki.clientCert, '--opensearch-key', pki.clientKey, ...layout]);
   t.not(noCa.status, 0, 'a server certificate from an unknown CA is refused');
-  t.match(noCa.stderr.trim(), /^siemad: .*(self.signed|unable to verify|certificate).*\[SIEMAD_OPENSEARCH_UNAVAILABLE\]$/i);
+  t.match(noCa.stderr.trim(), /^siemad: error: .*(self.signed|unable to verify|certificate).*\[SIEMAD_OPENSEARCH_UNAVAILABLE\]$/i);
   const noClientCert = await siemad(['setup', 'opensearch', '--opensearch-url', url, '--opensearch-ca', pki.caCert, ...layout]);
   t.not(noClientCert.status, 0, 'without a client certificate the server hangs up');
   t.equal(noClientCert.stderr.trim().split('\n').length, 1);
