@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { formatFatal, formatUsageError } from '../pipeline/errors.js';
 import { VERSION } from '../pipeline/version.js';
 import { analyzeCommand } from './commands/analyze.js';
@@ -19,7 +19,17 @@ const program = new Command('siemad')
   .version(VERSION)
   .showSuggestionAfterError(true)
   .exitOverride()
-  .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error:') ? formatUsageError(text) : text) });
+  .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error:') ? formatUsageError(text) : text) })
+  .configureHelp({
+    // Long flags (--opensearch-skip-hostname-verification) leave no room beside them for the
+    // description; commander then stops wrapping. There, each description goes under its flag.
+    formatItem(this: Help, term: string, termWidth: number, description: string, helper: Help): string {
+      const width = helper.helpWidth ?? 80;
+      if (description === '' || width - termWidth - 4 >= helper.minWidthToWrap) return Help.prototype.formatItem.call(this, term, termWidth, description, helper);
+      const indent = ' '.repeat(6);
+      return `  ${term}\n${indent}${helper.boxWrap(description, width - indent.length).replace(/\n/g, `\n${indent}`)}`;
+    },
+  });
 
 /** Subcommands (and theirs, like `setup opensearch`) share the error handling and output settings. */
 function inherit(command: Command, parent: Command): Command {

@@ -26,7 +26,7 @@ export function featuresCommand(): Command {
   return new Command('features')
     .description('Write the feature matrix of log lines as CSV (one row per line, in order), for model training')
     .argument('[files...]', 'log files; none or "-" reads standard input')
-    .requiredOption('--out <file>', 'CSV file to write ("-" for standard output)')
+    .requiredOption('--out <file>', 'CSV file to write ("-" for standard output); required')
     .option('--spec <file>', 'also write the feature list (name, kind, windowed, description) as JSON')
     .addOption(envOption('--time-zone <zone>', 'SIEMAD_TIME_ZONE', 'time zone of RFC 3164 timestamps', parseTimeZone, 'UTC'))
     .addOption(envOption('--profile-time-zone <zone>', 'SIEMAD_PROFILE_TIME_ZONE', 'time zone of working-hour profiles', parseTimeZone, 'UTC'))
