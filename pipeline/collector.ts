@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { defaultObserver } from '../collector/normalize.js';
 import type { RawMessage } from '../collector/raw-message.js';
 import { AllowList } from '../collector/receivers/allow-list.js';
+import { SenderRateLimiter } from '../collector/receivers/sender-rate.js';
 import type { Receiver, ReceiverContext } from '../collector/receivers/receiver.js';
 import { StreamReceiver } from '../collector/receivers/stream.js';
 import { UdpReceiver } from '../collector/receivers/udp.js';
@@ -34,6 +35,10 @@ export interface CollectorConfig {
   metricsHost: string;
   metricsPort: number | null;
   timeZone: string;
+  /** Messages per second and burst per sender address (rate 0: no limit). */
+  senderRate?: { rate: number; burst: number };
+  /** Unparseable messages per second and burst per sender kept; beyond, dropped and counted. */
+  parseFailureRate?: { rate: number; burst: number };
 }
 
 export interface ListeningAddress {
@@ -70,6 +75,7 @@ export class Collector {
       metrics: this.metrics,
       logger,
       batchSize: config.batchSize,
+      ...(config.parseFailureRate !== undefined && config.parseFailureRate.rate > 0 ? { parseFailures: new SenderRateLimiter(config.parseFailureRate) } : {}),
     });
     this.http = new HttpServer(this.metrics.registry, () => this.health());
     this.metrics.watchQueue(this.queue);
@@ -83,6 +89,7 @@ export class Collector {
       logger: this.logger,
       allowList: new AllowList(this.config.allow),
       maxMessageBytes: this.config.maxMessageBytes,
+      senderRate: new SenderRateLimiter(this.config.senderRate ?? { rate: 0, burst: 0 }),
     };
     this.createReceivers(context);
     this.pipeline.start(this.queue);

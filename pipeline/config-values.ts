@@ -19,6 +19,13 @@ export function parsePort(value: string): number | false {
   return port;
 }
 
+/** A whole number, 0 or more. */
+export function parseCount(value: string): number {
+  const n = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number, 0 or more');
+  return n;
+}
+
 export function parsePositiveInt(value: string): number {
   const n = Number(value.trim());
   if (!/^\d+$/.test(value.trim()) || n < 1 || !Number.isSafeInteger(n)) {

@@ -14,7 +14,7 @@ export interface CalibrationReading {
   flaggedPer10k: number;
 }
 
-export type DropReason = 'queue_full' | 'not_allowed' | 'too_many_connections' | 'buffer_full' | 'shutdown';
+export type DropReason = 'queue_full' | 'not_allowed' | 'too_many_connections' | 'buffer_full' | 'shutdown' | 'sender_rate' | 'parse_failure_cap';
 
 export class CollectorMetrics {
   readonly registry: Registry;
@@ -32,6 +32,7 @@ export class CollectorMetrics {
   readonly connectionsRejected: Counter<'transport' | 'reason'>;
   readonly sinkErrors: Counter<'sink'>;
   readonly anomalies: Counter<'level'>;
+  readonly senderThrottled: Counter<'transport'>;
   readonly queueCapacity: Gauge;
   private queueSource: { length: number; bytes: number } | undefined;
   private readonly eventChildren = new Map<string, { inc(n?: number): void }>();
@@ -122,6 +123,12 @@ export class CollectorMetrics {
       name: 'siemad_anomalies_total',
       help: 'Events the scorer flagged as anomalous, by anomaly.level (low, medium, high, critical)',
       labelNames: ['level'],
+      registers,
+    });
+    this.senderThrottled = new Counter({
+      name: 'siemad_sender_throttled_total',
+      help: 'Times a TCP/TLS sender over --sender-rate was paused (its excess UDP datagrams are counted in siemad_dropped_total{reason="sender_rate"})',
+      labelNames: ['transport'],
       registers,
     });
     this.queueCapacity = new Gauge({

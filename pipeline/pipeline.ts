@@ -23,6 +23,11 @@ export interface PipelineOptions {
   logger: Logger;
   /** Events per batch through enrichers and sinks. */
   batchSize: number;
+  /**
+   * Per-sender bound on messages that failed to parse (serve): beyond it they are dropped and
+   * counted, so garbage cannot fill the buffer, the index and the dead letters.
+   */
+  parseFailures?: { allow(sender: string, now: number): boolean };
 }
 
 /**
@@ -37,25 +42,32 @@ export class Pipeline {
 
   constructor(private readonly options: PipelineOptions) {}
 
-  /** Decodes, enriches and writes one batch; returns the events in input order. */
+  /** Decodes, enriches and writes one batch; returns the events in input order (less any dropped by `parseFailures`). */
   async processBatch(raws: readonly RawMessage[]): Promise<EcsEvent[]> {
-    const { metrics } = this.options;
-    const events: EcsEvent[] = new Array(raws.length);
+    const { metrics, parseFailures } = this.options;
+    let events: EcsEvent[] = new Array(raws.length);
+    let kept = 0;
+    const now = Date.now();
     for (let i = 0; i < raws.length; i++) {
       const raw = raws[i]!;
       const event = normalize(raw, this.options.normalize);
       event.event.id = eventId(raw);
-      events[i] = event;
-      if (metrics !== undefined) {
-        metrics.countEvent(event.event.dataset, event.event.action);
-        if (event.error?.type === 'syslog_parse') metrics.parseErrors.inc();
+      if (event.error?.type === 'syslog_parse') {
+        metrics?.parseErrors.inc();
+        if (parseFailures !== undefined && !parseFailures.allow(raw.peerAddress, now)) {
+          metrics?.dropped.labels('parse_failure_cap').inc();
+          continue;
+        }
       }
+      events[kept++] = event;
+      metrics?.countEvent(event.event.dataset, event.event.action);
     }
+    if (kept < raws.length) events = events.slice(0, kept);
     for (const enricher of this.options.enrichers) await enricher.enrich(events);
     await this.options.sink.write(events);
     if (metrics !== undefined) {
-      const now = Date.now();
-      for (const raw of raws) metrics.pipelineLatency.observe((now - raw.receivedAt) / 1000);
+      const written = Date.now();
+      for (const raw of raws) metrics.pipelineLatency.observe((written - raw.receivedAt) / 1000);
       for (const event of events) if (event.anomaly?.is_anomaly === true) metrics.anomalies.labels(event.anomaly.level).inc();
     }
     return events;

@@ -7,6 +7,7 @@ import {
   parseBoolean,
   parseChoice,
   parseCidrList,
+  parseCount,
   parseDuration,
   parseAddressList,
   parsePort,
@@ -51,6 +52,9 @@ interface ServeOptions extends ScoringOptions, OpenSearchConnectionFlags, OpenSe
   idleTimeout: number;
   maxConnections: number;
   allow: string[];
+  senderRate: number;
+  senderBurst: number;
+  parseFailureRate: number;
   queueCapacity: number;
   queueBytes: number;
   batchSize: number;
@@ -86,6 +90,9 @@ export function serveCommand(): Command {
     .addOption(envOption('--idle-timeout <duration>', 'SIEMAD_IDLE_TIMEOUT', 'close a TCP/TLS connection idle this long (0 = never)', parseDuration, 600_000, '10m'))
     .addOption(envOption('--max-connections <n>', 'SIEMAD_MAX_CONNECTIONS', 'open TCP/TLS connections per listener', parsePositiveInt, 1024))
     .addOption(envOption('--allow <cidrs>', 'SIEMAD_ALLOW', 'comma-separated sender networks allowed (default: everyone)', parseCidrList, [], 'everyone'))
+    .addOption(envOption('--sender-rate <n>', 'SIEMAD_SENDER_RATE', 'messages per second one sender address may send on average (0: no limit; raise it for a central relay): UDP excess is dropped, a TCP/TLS sender paused', parseCount, 20_000))
+    .addOption(envOption('--sender-burst <n>', 'SIEMAD_SENDER_BURST', 'messages one sender may send at once above --sender-rate', parsePositiveInt, 100_000))
+    .addOption(envOption('--parse-failure-rate <n>', 'SIEMAD_PARSE_FAILURE_RATE', 'messages per second per sender kept when they fail to parse (burst 10x; 0: all); the rest is dropped and counted', parseCount, 100))
     .addOption(envOption('--queue-capacity <n>', 'SIEMAD_QUEUE_CAPACITY', 'messages held between receivers and pipeline', parsePositiveInt, 50_000))
     .addOption(envOption('--queue-bytes <size>', 'SIEMAD_QUEUE_BYTES', 'memory held by queued messages', parseSize, 128 * 1024 * 1024, '128MiB'))
     .addOption(envOption('--batch-size <n>', 'SIEMAD_BATCH_SIZE', 'events per pipeline batch', parsePositiveInt, 512))
@@ -197,6 +204,8 @@ function collectorConfig(options: ServeOptions): CollectorConfig {
     idleTimeoutMs: options.idleTimeout,
     maxConnections: options.maxConnections,
     allow: options.allow,
+    senderRate: { rate: options.senderRate, burst: options.senderBurst },
+    parseFailureRate: { rate: options.parseFailureRate, burst: options.parseFailureRate * 10 },
     queueCapacity: options.queueCapacity,
     queueBytes: options.queueBytes,
     batchSize: options.batchSize,

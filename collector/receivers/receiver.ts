@@ -3,6 +3,7 @@ import type { BoundedQueue } from '../../pipeline/queue.js';
 import type { CollectorMetrics } from '../../pipeline/metrics.js';
 import type { RawMessage } from '../raw-message.js';
 import type { AllowList } from './allow-list.js';
+import type { SenderRateLimiter } from './sender-rate.js';
 
 /** What every receiver needs from the collector around it. */
 export interface ReceiverContext {
@@ -11,6 +12,8 @@ export interface ReceiverContext {
   logger: Logger;
   allowList: AllowList;
   maxMessageBytes: number;
+  /** Per-sender message rate: UDP excess is dropped, a TCP/TLS sender over it is paused. */
+  senderRate: SenderRateLimiter;
 }
 
 export interface Receiver {

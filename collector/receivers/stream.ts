@@ -71,7 +71,8 @@ export class StreamReceiver implements Receiver {
 
   private accept(socket: net.Socket): void {
     const { transport, maxConnections, idleTimeoutMs } = this.options;
-    const { metrics, queue, allowList, maxMessageBytes, logger } = this.context;
+    const { metrics, queue, allowList, maxMessageBytes, logger, senderRate } = this.context;
+    const throttled = metrics.senderThrottled.labels(transport);
     if (!allowList.allows(socket.remoteAddress)) {
       metrics.connectionsRejected.labels(transport, 'not_allowed').inc();
       metrics.dropped.labels('not_allowed').inc();
@@ -138,7 +139,15 @@ export class StreamReceiver implements Receiver {
     socket.on('data', (chunk: Buffer) => {
       receivedAt = Date.now();
       received.bytes.inc(chunk.length);
+      const before = seq;
       framer.push(chunk);
+      // Over its rate, a sender is not read for as long as it is over: backpressure, nothing lost.
+      const overMs = seq > before ? senderRate.take(peerAddress, seq - before, receivedAt) : 0;
+      if (overMs > 0) {
+        throttled.inc();
+        hold();
+        setTimeout(release, overMs).unref();
+      }
       // What was read is written (to the sink's buffer) before more is read: a crash loses at most
       // the chunk in hand and what the kernel holds for this socket.
       if (lastPushed !== undefined) {

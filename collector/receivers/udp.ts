@@ -35,17 +35,22 @@ export class UdpReceiver implements Receiver {
     const type = net.isIPv6(host) ? 'udp6' : 'udp4';
     const socket = dgram.createSocket({ type, ipv6Only: type === 'udp6' && ipv6Only });
     this.socket = socket;
-    const { metrics, queue, allowList, maxMessageBytes } = this.context;
+    const { metrics, queue, allowList, maxMessageBytes, senderRate } = this.context;
     const received = metrics.receivedChildren('udp');
     const dropQueueFull = metrics.dropped.labels('queue_full');
     const dropNotAllowed = metrics.dropped.labels('not_allowed');
     const dropBufferFull = metrics.dropped.labels('buffer_full');
+    const dropSenderRate = metrics.dropped.labels('sender_rate');
     const sinkFull = this.options.sinkFull;
     socket.on('message', (datagram, rinfo) => {
       received.messages.inc();
       received.bytes.inc(datagram.length);
       if (!allowList.allows(rinfo.address)) {
         dropNotAllowed.inc();
+        return;
+      }
+      if (!senderRate.allow(rinfo.address, Date.now())) {
+        dropSenderRate.inc();
         return;
       }
       if (sinkFull !== undefined && sinkFull()) {

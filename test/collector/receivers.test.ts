@@ -7,6 +7,7 @@ import { AllowList } from '../../collector/receivers/allow-list.js';
 import type { ReceiverContext } from '../../collector/receivers/receiver.js';
 import { StreamReceiver } from '../../collector/receivers/stream.js';
 import { UdpReceiver } from '../../collector/receivers/udp.js';
+import { SenderRateLimiter } from '../../collector/receivers/sender-rate.js';
 import { CollectorMetrics } from '../../pipeline/metrics.js';
 import { BoundedQueue } from '../../pipeline/queue.js';
 
@@ -17,6 +18,7 @@ function context(capacity = 10_000, allow: string[] = [], maxMessageBytes = 1024
     logger: pino({ level: 'silent' }),
     allowList: new AllowList(allow),
     maxMessageBytes,
+    senderRate: new SenderRateLimiter({ rate: 0, burst: 0 }),
   };
 }
 
