@@ -46,7 +46,14 @@ def render_model_card(sidecar: dict[str, Any], model_parameters: dict[str, dict[
         "give each event a risk in [0, 1]; risk >= 0.4 is an anomaly (`low`), with `medium` 0.6, `high` 0.8 "
         "and `critical` 0.9. They rank events for an analyst: they do not prove an attack, and an attack "
         "that looks like the benign training traffic (or was inside it) is not flagged. Retrain when the "
-        "environment changes.",
+        "environment changes. On a deployment the collector also learns the site's own score distribution "
+        "and keeps each family's flags within a budget (scorer/README.md, site calibration).",
+        "",
+        "The Python prototype this replaces combined an Isolation Forest, DBSCAN and a Gaussian mixture. "
+        "DBSCAN is left out: it clusters the data it is fitted on and has no way to score a new event, so "
+        "using it inline would mean keeping the training rows and searching their neighbourhoods per event "
+        "(like LOF, which was tried and dropped for the same cost), and neither exports to ONNX; the "
+        "mixture already covers what a density model adds to the forest.",
         "",
         "## Training data",
         "",
