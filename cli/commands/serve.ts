@@ -35,8 +35,9 @@ import { addScoringOptions, createScoring, type ScoringOptions } from '../scorin
 import { AnomalyScorer } from '../../scorer/scorer.js';
 import { DatabaseService } from '../../postgres/service.js';
 import { addDatabaseOptions, openDatabase, type DatabaseFlags } from '../database-options.js';
+import { addApiOptions, startApi, type ApiFlags } from '../api-options.js';
 
-interface ServeOptions extends ScoringOptions, OpenSearchConnectionFlags, OpenSearchLayoutFlags, OpenSearchIndexingFlags, DatabaseFlags {
+interface ServeOptions extends ScoringOptions, OpenSearchConnectionFlags, OpenSearchLayoutFlags, OpenSearchIndexingFlags, DatabaseFlags, ApiFlags {
   bind: string[];
   udpPort: number | false;
   tcpPort: number | false;
@@ -98,6 +99,7 @@ export function serveCommand(): Command {
   addOpenSearchLayoutOptions(command);
   addOpenSearchIndexingOptions(command, '<data-dir>/buffer');
   addDatabaseOptions(command);
+  addApiOptions(command);
   return addScoringOptions(command).action(async (options: ServeOptions) => {
     await serve(options);
   });
@@ -119,11 +121,17 @@ async function serve(options: ServeOptions): Promise<void> {
   // Alerts, feedback, suppressions and API tokens: a PostgreSQL that is down must not stop ingest.
   const database = new DatabaseService(await openDatabase(options), logger);
   await database.start();
+  // The HTTP API answers 503 until the database is ready.
+  const api = await startApi(options, database, logger, metrics.registry).catch(async (err: unknown) => {
+    await database.close();
+    throw err;
+  });
   const collector = new Collector(config, sink, enrichers, logger, metrics);
   let listening;
   try {
-    listening = await collector.start();
+    listening = [...(await collector.start()), ...(api !== undefined ? [{ receiver: `api ${api.host}`, port: api.port }] : [])];
   } catch (err) {
+    await api?.close();
     await database.close();
     throw err;
   }
@@ -141,6 +149,7 @@ async function serve(options: ServeOptions): Promise<void> {
       if (sink instanceof OpenSearchSink) sink.beginShutdown();
       collector
         .stop()
+        .then(() => api?.close())
         .then(() => database.close())
         .then(
           () => {
