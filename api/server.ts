@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { listenError } from '../collector/receivers/listen-error.js';
 import type { ApiMetrics } from '../pipeline/metrics.js';
@@ -36,7 +36,7 @@ export async function buildApi(options: ApiServerOptions): Promise<FastifyInstan
   const app = Fastify({
     loggerInstance: options.logger.child({ component: 'api' }),
     // One line per request is logged by the onResponse hook below, with the token name.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: options.bodyLimit,
     ...(options.tls !== undefined ? { https: { cert: options.tls.cert, key: options.tls.key } } : {}),
     connectionTimeout: 30_000,

@@ -43,7 +43,7 @@ export function request(base: string, method: string, path: string, options: Req
   if (options.body !== undefined) {
     payload = Buffer.from(typeof options.body === 'string' ? options.body : JSON.stringify(options.body));
     headers['content-type'] ??= 'application/json';
-    headers['content-length'] = String(payload.length);
+    headers['content-length'] ??= String(payload.length);
   }
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
