@@ -101,7 +101,7 @@ export const HISTORY_SCHEMA = {
   properties: {
     id,
     at: timestamp,
-    actor: { type: 'string', description: 'the API token name, or siemad for the alert writer' },
+    actor: { type: 'string', description: 'who made the change: the API token name for changes made through the API' },
     change: { type: 'string', enum: ['opened', 'escalated', 'status', 'assignee', 'note'] },
     old_value: nullableText,
     new_value: nullableText,
