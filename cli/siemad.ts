@@ -8,6 +8,7 @@ import { sendCommand } from './commands/send.js';
 import { replayCommand } from './commands/replay.js';
 import { serveCommand } from './commands/serve.js';
 import { setupCommand } from './commands/setup.js';
+import { tokenCommand } from './commands/token.js';
 
 // `siemad analyze file | head`: the reader went away; that ends the output, quietly and well.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -38,7 +39,7 @@ function inherit(command: Command, parent: Command): Command {
   return command;
 }
 
-for (const command of [serveCommand(), analyzeCommand(), sendCommand(), featuresCommand(), replayCommand(), setupCommand()]) {
+for (const command of [serveCommand(), analyzeCommand(), sendCommand(), featuresCommand(), replayCommand(), setupCommand(), tokenCommand()]) {
   program.addCommand(inherit(command, program));
 }
 

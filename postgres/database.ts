@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import pg from 'pg';
 import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
+import { lockEmbeddedDirectory } from './embedded-lock.js';
 
 /**
  * The one interface every PostgreSQL user of siemad talks to: a real server through a bounded
@@ -126,6 +127,7 @@ class PgliteDatabase implements Database {
   constructor(
     readonly name: string,
     private readonly db: PgliteLike,
+    private readonly unlock: () => void = () => undefined,
   ) {}
 
   private serial<T>(work: () => Promise<T>): Promise<T> {
@@ -164,18 +166,22 @@ class PgliteDatabase implements Database {
   }
 
   close(): Promise<void> {
-    return this.serial(() => this.db.close());
+    return this.serial(() => this.db.close()).finally(this.unlock);
   }
 }
 
 /** PGlite under `directory` (created if missing): the embedded default without --database-url. */
 export async function openEmbeddedPostgres(directory: string): Promise<Database> {
+  let unlock: (() => void) | undefined;
   try {
     fs.mkdirSync(directory, { recursive: true });
+    unlock = lockEmbeddedDirectory(directory);
     const { PGlite } = await import('@electric-sql/pglite');
     const db = (await PGlite.create(directory)) as unknown as PgliteLike;
-    return new PgliteDatabase(`pglite:${directory}`, db);
+    return new PgliteDatabase(`pglite:${directory}`, db, unlock);
   } catch (err) {
+    if (err instanceof SiemadError) throw err;
+    unlock?.();
     throw new SiemadError(ERROR_CODES.DATABASE_UNAVAILABLE, `embedded PostgreSQL in ${directory}: ${(err as Error).message}`, '--data-dir');
   }
 }

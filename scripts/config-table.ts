@@ -15,13 +15,14 @@ import { replayCommand } from '../cli/commands/replay.js';
 import { sendCommand } from '../cli/commands/send.js';
 import { serveCommand } from '../cli/commands/serve.js';
 import { setupCommand } from '../cli/commands/setup.js';
+import { tokenCommand } from '../cli/commands/token.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { DEFAULT_INDEXER_CONFIG } from '../opensearch/indexer/config.js';
 import { OpenSearchOutput } from '../opensearch/output.js';
 import { ERROR_MEANINGS } from '../pipeline/errors.js';
 import { createLogger } from '../pipeline/logger.js';
-import { CollectorMetrics } from '../pipeline/metrics.js';
+import { ApiMetrics, CollectorMetrics } from '../pipeline/metrics.js';
 import { PACKAGE_ROOT } from '../pipeline/package-root.js';
 
 const README = path.join(PACKAGE_ROOT, 'README.md');
@@ -47,7 +48,7 @@ function optionsTable(command: Command, name: string): string {
 
 function allCommands(): [string, Command][] {
   const list: [string, Command][] = [];
-  for (const command of [serveCommand(), analyzeCommand(), sendCommand(), replayCommand(), setupCommand(), featuresCommand()]) {
+  for (const command of [serveCommand(), analyzeCommand(), sendCommand(), replayCommand(), setupCommand(), tokenCommand(), featuresCommand()]) {
     if (command.options.length > 0) list.push([command.name(), command]);
     for (const sub of command.commands) list.push([`${command.name()} ${sub.name()}`, sub]);
   }
@@ -62,6 +63,8 @@ async function metricsTable(): Promise<string> {
   const registry = new Registry();
   // The scorer's calibration gauges are registered when serve wires the scorer in.
   new CollectorMetrics(registry, { defaultMetrics: false }).watchCalibration(() => []);
+  // The HTTP API's, registered when serve starts it.
+  new ApiMetrics(registry);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'siemad-docs-'));
   const output = await OpenSearchOutput.open({
     connection: { url: 'http://127.0.0.1:9' },

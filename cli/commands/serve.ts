@@ -38,8 +38,9 @@ import { DatabaseService } from '../../postgres/service.js';
 import { SuppressionPoller } from '../../postgres/suppression-poller.js';
 import { addDatabaseOptions, openDatabase, type DatabaseFlags } from '../database-options.js';
 import { applyDataPermissions, dataGroupReadOption, ensureWritableDataDir } from '../data-dir.js';
+import { addApiOptions, startApi, type ApiFlags } from '../api-options.js';
 
-interface ServeOptions extends ScoringOptions, OpenSearchConnectionFlags, OpenSearchLayoutFlags, OpenSearchIndexingFlags, DatabaseFlags {
+interface ServeOptions extends ScoringOptions, OpenSearchConnectionFlags, OpenSearchLayoutFlags, OpenSearchIndexingFlags, DatabaseFlags, ApiFlags {
   bind: string[];
   udpPort: number | false;
   tcpPort: number | false;
@@ -109,6 +110,7 @@ export function serveCommand(): Command {
   addOpenSearchLayoutOptions(command);
   addOpenSearchIndexingOptions(command, '<data-dir>/buffer');
   addDatabaseOptions(command);
+  addApiOptions(command);
   return addScoringOptions(command).action(async (options: ServeOptions) => {
     await serve(options);
   });
@@ -137,11 +139,19 @@ async function serve(options: ServeOptions): Promise<void> {
   const suppressions = new SuppressionPoller(database, logger);
   await suppressions.start();
   for (const enricher of enrichers) if (enricher instanceof AnomalyScorer) enricher.useSuppressions(suppressions);
+  // The HTTP API answers 503 until the database is ready.
+  const api = await startApi(options, database, logger, metrics.registry).catch(async (err: unknown) => {
+    suppressions.stop();
+    await database.close();
+    throw err;
+  });
   const collector = new Collector(config, sink, enrichers, logger, metrics);
   let listening;
   try {
-    listening = await collector.start();
+    listening = [...(await collector.start()), ...(api !== undefined ? [{ receiver: `api ${api.host}`, port: api.port }] : [])];
   } catch (err) {
+    await api?.close();
+    suppressions.stop();
     await database.close();
     throw err;
   }
@@ -159,6 +169,7 @@ async function serve(options: ServeOptions): Promise<void> {
       if (sink instanceof OpenSearchSink) sink.beginShutdown();
       collector
         .stop()
+        .then(() => api?.close())
         .then(() => {
           suppressions.stop();
           return database.close();

@@ -25,7 +25,7 @@ export interface ServeHandle {
   readonly dataDir: string;
   /** receiver name (e.g. "tcp 127.0.0.1:0") → bound port */
   readonly listening: { receiver: string; port: number }[];
-  port(transport: 'udp' | 'tcp' | 'tls' | 'http', host?: string): number;
+  port(transport: 'udp' | 'tcp' | 'tls' | 'http' | 'api', host?: string): number;
   /** Events written so far to the NDJSON sink. */
   events(): Promise<Record<string, any>[]>;
   /** Polls the NDJSON sink until `count` events are there (or throws with the log tail). */
@@ -47,7 +47,7 @@ export async function startServe(args: readonly string[] = [], env: NodeJS.Proce
   const logFile = join(dataDir, options.dataDir === undefined ? 'siemad.log' : `siemad-${process.pid}-${++starts}.log`);
   const peer = spawnPeer(
     process.execPath,
-    [SIEMAD, 'serve', '--bind', '127.0.0.1', '--udp-port', '0', '--tcp-port', '0', '--metrics-host', '127.0.0.1', '--metrics-port', '0', '--data-dir', dataDir, ...args],
+    [SIEMAD, 'serve', '--bind', '127.0.0.1', '--udp-port', '0', '--tcp-port', '0', '--metrics-host', '127.0.0.1', '--metrics-port', '0', '--api-port', '0', '--data-dir', dataDir, ...args],
     { logFile, env: { ...process.env, ...env } },
   );
   let listening: { receiver: string; port: number }[] = [];
