@@ -142,7 +142,7 @@ async function runPass(url: string, openSearchPid: number | null, corpus: string
     [
       '--bind', '127.0.0.1', '--udp-port', 'off', '--tcp-port', '0', '--metrics-host', '127.0.0.1', '--metrics-port', '0',
       // One sender sends everything here: no per-sender limit (a central relay would set this too).
-      '--sender-rate', '0',
+      '--sender-rate', '0', '--api-port', 'off',
       '--data-dir', join(work, `data-${name}`), '--scoring', values.scoring,
       '--opensearch-url', url, '--index-namespace', namespace, '--index-replicas', '0', '--ism', 'if-available',
       '--bulk-max-events', values['bulk-max-events'], '--bulk-concurrency', values['bulk-concurrency'], '--buffer-fsync', values['buffer-fsync'],

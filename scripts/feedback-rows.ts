@@ -51,7 +51,8 @@ export async function readFeedbackRows(file: string): Promise<FeedbackRows> {
     const candidates: unknown[] = [];
     if (entry.features !== undefined) candidates.push(entry.features);
     if (Array.isArray(entry.events)) for (const event of entry.events) candidates.push((event as { features?: unknown } | null)?.features);
-    const present = candidates.filter((features) => features !== undefined && features !== null);
+    // The API writes `features: null` for a row stored by another generation of the model.
+    const present = candidates.filter((features) => features !== undefined);
     if (typeof entry.verdict !== 'string' || !BENIGN_VERDICTS.has(entry.verdict) || present.length === 0) {
       result.ignored++;
       continue;

@@ -45,7 +45,7 @@ t.test('a copy of the tracked files without ../shared builds, serves the demo an
   const port = await freePort('both');
   const metricsPort = await freePort('tcp');
   const dataDir = join(root, 'data');
-  const serve = spawn(process.execPath, [siemad, 'serve', '--bind', '127.0.0.1', '--udp-port', String(port), '--tcp-port', String(port), '--metrics-host', '127.0.0.1', '--metrics-port', String(metricsPort), '--data-dir', dataDir], {
+  const serve = spawn(process.execPath, [siemad, 'serve', '--bind', '127.0.0.1', '--udp-port', String(port), '--tcp-port', String(port), '--metrics-host', '127.0.0.1', '--metrics-port', String(metricsPort), '--api-port', '0', '--data-dir', dataDir], {
     cwd: repo,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

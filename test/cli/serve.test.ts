@@ -49,7 +49,7 @@ t.test('--tls-ca must hold certificates; without --tls-require-client-cert it dr
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const notACertificate = join(dir, 'ca.pem');
   await writeFile(notACertificate, 'this is not a certificate\n');
-  const tlsArgs = ['serve', '--bind', '127.0.0.1', '--udp-port', 'off', '--tcp-port', 'off', '--metrics-port', 'off', '--scoring', 'false', '--data-dir', dir, '--tls-port', '0', '--tls-cert', pki.serverCert, '--tls-key', pki.serverKey];
+  const tlsArgs = ['serve', '--bind', '127.0.0.1', '--udp-port', 'off', '--tcp-port', 'off', '--metrics-port', 'off', '--api-port', 'off', '--scoring', 'false', '--data-dir', dir, '--tls-port', '0', '--tls-cert', pki.serverCert, '--tls-key', pki.serverKey];
   const refused = siemad([...tlsArgs, '--tls-ca', notACertificate, '--tls-require-client-cert', 'true']);
   t.equal(refused.status, 2);
   t.match(refused.stderr.trim(), new RegExp(`^siemad: error: --tls-ca: ${notACertificate.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} holds no PEM certificate`));
@@ -64,7 +64,7 @@ t.test('a port in use is reported with the setting that asked for it', async (t)
   await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
   t.teardown(() => blocker.close());
   const port = (blocker.address() as net.AddressInfo).port;
-  const result = siemad(['serve', '--bind', '127.0.0.1', '--tcp-port', String(port), '--udp-port', 'off', '--metrics-port', 'off', '--scoring', 'false']);
+  const result = siemad(['serve', '--bind', '127.0.0.1', '--tcp-port', String(port), '--udp-port', 'off', '--metrics-port', 'off', '--api-port', 'off', '--scoring', 'false']);
   t.equal(result.status, 2);
   t.match(result.stderr.trim(), new RegExp(`--tcp-port: tcp 127\\.0\\.0\\.1:${port} is already in use`));
 });

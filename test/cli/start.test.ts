@@ -37,6 +37,7 @@ t.test('SIGTERM to npm start stops the collector', async (t) => {
       SIEMAD_METRICS_HOST: '127.0.0.1',
       SIEMAD_METRICS_PORT: String(metricsPort),
       SIEMAD_SCORING: 'false',
+      SIEMAD_API_PORT: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
