@@ -35,8 +35,9 @@ import { addScoringOptions, createScoring, type ScoringOptions } from '../scorin
 import { AnomalyScorer } from '../../scorer/scorer.js';
 import { DatabaseService } from '../../postgres/service.js';
 import { addDatabaseOptions, openDatabase, type DatabaseFlags } from '../database-options.js';
+import { addNotifyOptions, startNotifier, type NotifyFlags } from '../notify-options.js';
 
-interface ServeOptions extends ScoringOptions, OpenSearchConnectionFlags, OpenSearchLayoutFlags, OpenSearchIndexingFlags, DatabaseFlags {
+interface ServeOptions extends ScoringOptions, OpenSearchConnectionFlags, OpenSearchLayoutFlags, OpenSearchIndexingFlags, DatabaseFlags, NotifyFlags {
   bind: string[];
   udpPort: number | false;
   tcpPort: number | false;
@@ -98,6 +99,7 @@ export function serveCommand(): Command {
   addOpenSearchLayoutOptions(command);
   addOpenSearchIndexingOptions(command, '<data-dir>/buffer');
   addDatabaseOptions(command);
+  addNotifyOptions(command);
   return addScoringOptions(command).action(async (options: ServeOptions) => {
     await serve(options);
   });
@@ -119,11 +121,14 @@ async function serve(options: ServeOptions): Promise<void> {
   // Alerts, feedback, suppressions and API tokens: a PostgreSQL that is down must not stop ingest.
   const database = new DatabaseService(await openDatabase(options), logger);
   await database.start();
+  // Webhooks on new and escalated alerts: its own loop, never in the way of ingest.
+  const notifier = startNotifier(options, database, logger, metrics);
   const collector = new Collector(config, sink, enrichers, logger, metrics);
   let listening;
   try {
     listening = await collector.start();
   } catch (err) {
+    await notifier.stop();
     await database.close();
     throw err;
   }
@@ -141,6 +146,7 @@ async function serve(options: ServeOptions): Promise<void> {
       if (sink instanceof OpenSearchSink) sink.beginShutdown();
       collector
         .stop()
+        .then(() => notifier.stop())
         .then(() => database.close())
         .then(
           () => {
