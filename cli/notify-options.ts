@@ -66,7 +66,8 @@ export function addNotifyOptions(command: Command): Command {
         '--alert-url-template <template>',
         'SIEMAD_ALERT_URL_TEMPLATE',
         'link to an alert in notifications, with {id}, {entity}, {kind} filled in, e.g. https://grafana.example.com/d/siemad-alerts/?var-alert={id}',
-        withArgumentError(checkAlertUrlTemplate),
+        // Empty (as docker-compose passes an unset variable) means none.
+        withArgumentError((value: string) => (value.trim() === '' ? '' : checkAlertUrlTemplate(value.trim()))),
       ),
     );
 }
@@ -81,7 +82,7 @@ export function notifierConfig(flags: NotifyFlags): NotifierConfig {
     timeoutMs: flags.webhookTimeout,
     concurrency: flags.webhookConcurrency,
     maxAgeMs: flags.webhookMaxAge,
-    ...(flags.alertUrlTemplate !== undefined ? { alertUrlTemplate: flags.alertUrlTemplate } : {}),
+    ...(flags.alertUrlTemplate !== undefined && flags.alertUrlTemplate !== '' ? { alertUrlTemplate: flags.alertUrlTemplate } : {}),
   };
 }
 

@@ -79,11 +79,16 @@ const ENQUEUE_LIMIT = 1_000;
 const MAX_UNRECORDED = 10_000;
 /** How long past its timeout a claimed delivery stays with its collector. */
 const LEASE_MARGIN_MS = 30_000;
+/** At shutdown, posts still in flight after this long are cancelled (and retried later). */
+const STOP_GRACE_MS = 5_000;
+/** The retry delay of a post cancelled at shutdown: soon, by another collector or after the restart. */
+const CANCELLED_RETRY_MS = 1_000;
 
 export class WebhookNotifier {
   private readonly store: DeliveryStore;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly unrecorded: Finish[] = [];
+  private readonly cancel = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
   private stopped = false;
@@ -111,12 +116,20 @@ export class WebhookNotifier {
     this.schedule(0);
   }
 
-  /** Stops polling, waits for the posts in flight (each bounded by the timeout) and records them. */
-  async stop(): Promise<void> {
+  /**
+   * Stops polling, gives the posts in flight `graceMs` to finish, cancels the rest (they are
+   * retried soon, here after a restart or by another collector) and records their outcomes.
+   */
+  async stop(graceMs = STOP_GRACE_MS): Promise<void> {
     this.stopped = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
     await this.ticking;
-    await Promise.all([...this.inFlight]);
+    const inFlight = Promise.all([...this.inFlight]);
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([inFlight, new Promise<void>((resolve) => (grace = setTimeout(resolve, graceMs)))]);
+    clearTimeout(grace);
+    this.cancel.abort();
+    await inFlight;
     if (this.database.ready) await this.recordUnrecorded().catch(() => undefined);
   }
 
@@ -169,7 +182,7 @@ export class WebhookNotifier {
 
   private async deliver(target: WebhookTarget, notification: AlertNotification): Promise<void> {
     const body = encodePayload(target.format, notification, this.config.alertUrlTemplate);
-    const outcome = await postWebhook(target.url, body, this.config.timeoutMs);
+    const outcome = await postWebhook(target.url, body, this.config.timeoutMs, this.cancel.signal);
     await this.record(target, this.finishOf(target, notification, outcome));
   }
 
@@ -181,6 +194,11 @@ export class WebhookNotifier {
       this.metrics?.notificationsDelay.labels(target.id).observe(Math.max(0, Date.now() - notification.triggeredAt.getTime()) / 1000);
       this.logger.info({ ...context, status: outcome.status }, 'alert notification delivered');
       return { kind: 'delivered', deliveryId, attempt };
+    }
+    if (outcome.kind === 'retry' && this.cancel.signal.aborted) {
+      // Not the receiver's fault: retried soon instead of backed off (the attempt still counts).
+      this.logger.info(context, 'alert notification cancelled at shutdown; it will be retried');
+      return { kind: 'retry', deliveryId, attempt, delayMs: CANCELLED_RETRY_MS, error: outcome.error };
     }
     if (outcome.kind === 'retry' && attempt < this.config.retry.maxAttempts) {
       const delayMs = retryDelayMs(this.config.retry, attempt, outcome.retryAfterMs);

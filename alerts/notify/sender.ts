@@ -36,7 +36,9 @@ function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
-export async function postWebhook(url: string, body: string, timeoutMs: number): Promise<SendOutcome> {
+/** POSTs `body`; `cancel` (the notifier's shutdown) ends the request early, as a failure to retry. */
+export async function postWebhook(url: string, body: string, timeoutMs: number, cancel?: AbortSignal): Promise<SendOutcome> {
+  const timeout = AbortSignal.timeout(timeoutMs);
   let response: Response;
   try {
     response = await fetch(url, {
@@ -44,11 +46,11 @@ export async function postWebhook(url: string, body: string, timeoutMs: number):
       headers: { 'content-type': 'application/json', 'user-agent': `siemad/${VERSION}` },
       body,
       redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: cancel !== undefined ? AbortSignal.any([timeout, cancel]) : timeout,
     });
   } catch (err) {
     const error = err as Error & { cause?: { code?: string; message?: string } };
-    const reason = error.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (error.cause?.code ?? error.cause?.message ?? error.message);
+    const reason = timeout.aborted ? `no answer within ${timeoutMs} ms` : cancel?.aborted === true ? 'cancelled at shutdown' : (error.cause?.code ?? error.cause?.message ?? error.message);
     return { kind: 'retry', error: `request failed: ${reason}` };
   }
   if (response.status >= 200 && response.status < 300) {
