@@ -21,6 +21,8 @@ COPY collector ./collector
 COPY scorer ./scorer
 COPY opensearch ./opensearch
 COPY pipeline ./pipeline
+COPY postgres ./postgres
+COPY alerts ./alerts
 RUN npx tsc -p tsconfig.json
 
 # --- runtime ------------------------------------------------------------------------------
@@ -33,6 +35,8 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY models/current ./models/current
+# Applied at start (postgres/migrate.ts reads them beside package.json).
+COPY postgres/migrations ./postgres/migrations
 
 # A system user of its own; the data directory (disk buffer, dead letters) is its only writable place.
 RUN groupadd --system siemad \
