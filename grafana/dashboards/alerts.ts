@@ -9,7 +9,7 @@ import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DETECTION_KINDS } from '../../collector/ecs/event.js';
 import { DATASOURCES } from '../datasources.js';
-import { HEIGHT, WIDTH, chart, row, statPanel, tablePanel, topBars } from '../panels.js';
+import { HEIGHT, WIDTH, chart, row, statPanel, tablePanel, topBars, type TableOptions } from '../panels.js';
 import { postgresTable, postgresTimeSeries } from '../sql-query.js';
 import { ANOMALY_LEVEL_COLORS, levelColors } from './anomalies.js';
 import { siemadDashboard } from './common.js';
@@ -49,6 +49,11 @@ function kindVariable(): dashboard.CustomVariableBuilder {
     .multi(true)
     .includeAll(true)
     .current({ text: ['All'], value: ['$__all'] });
+}
+
+/** A table of one SQL query's rows. */
+function sqlTable(options: TableOptions, sql: string): ReturnType<typeof tablePanel> {
+  return tablePanel(options, DATASOURCES.postgres, postgresTable(sql));
 }
 
 function colouredByLevel<T extends { overrideByName(name: string, properties: dashboard.DynamicConfigValue[]): T }>(panel: T): T {
@@ -190,14 +195,13 @@ export function alertsDashboard(): dashboard.DashboardBuilder {
       ),
     )
     .withPanel(
-      tablePanel(
+      sqlTable(
         {
           title: 'Top entities',
           description: 'Entities with alerts active in the time range: highest level first, then most alerts',
           width: WIDTH.full - WIDTH.quarter,
         },
-        DATASOURCES.postgres,
-        postgresTable(`
+        `
           SELECT a.entity AS "entity", count(*) AS "alerts", count(*) FILTER (WHERE a.status = 'open') AS "open",
             (${LEVELS_SQL})[max(array_position(${LEVELS_SQL}, a.level))] AS "highest level",
             sum(a.anomaly_count) AS "anomalies", string_agg(DISTINCT a.kind, ', ') AS "kinds", max(a.last_seen) AS "last seen"
@@ -205,17 +209,16 @@ export function alertsDashboard(): dashboard.DashboardBuilder {
           WHERE ${ACTIVE_IN_RANGE} AND ${selected('a')}
           GROUP BY a.entity
           ORDER BY max(array_position(${LEVELS_SQL}, a.level)) DESC, count(*) DESC
-          LIMIT 20`),
+          LIMIT 20`,
       ).overrideByName('highest level', levelCells()),
     );
 
   builder
     .withRow(row('Feedback'))
     .withPanel(
-      tablePanel(
+      sqlTable(
         { title: 'False-positive rate by detection kind', description: 'Analyst verdicts in the time range per detection kind: the share that were false positives, and the counts', width: WIDTH.half },
-        DATASOURCES.postgres,
-        postgresTable(`
+        `
           SELECT f.kind AS "kind",
             count(*) FILTER (WHERE f.verdict = 'false_positive')::float8 / count(*) AS "false-positive rate",
             count(*) FILTER (WHERE f.verdict = 'false_positive') AS "false positives",
@@ -225,7 +228,7 @@ export function alertsDashboard(): dashboard.DashboardBuilder {
           FROM feedback f
           WHERE $__timeFilter(f.created_at) AND f.kind IS NOT NULL AND ${selected('f')}
           GROUP BY f.kind
-          ORDER BY 2 DESC, 6 DESC`),
+          ORDER BY 2 DESC, 6 DESC`,
       ).overrideByName('false-positive rate', [
         { id: 'unit', value: 'percentunit' },
         { id: 'min', value: 0 },
@@ -248,46 +251,43 @@ export function alertsDashboard(): dashboard.DashboardBuilder {
       ),
     )
     .withPanel(
-      tablePanel(
+      sqlTable(
         { title: 'Suppressions in force', description: 'Suppressions in force now: what they match, their effect, who made them and until when', height: HEIGHT.chart },
-        DATASOURCES.postgres,
-        postgresTable(`
+        `
           SELECT s.id AS "id", s.entity AS "entity", s.kind AS "kind", s.reason_contains AS "reason contains", s.effect AS "effect",
             s.comment AS "comment", s.created_by AS "created by", s.created_at AS "created", s.expires_at AS "expires"
           FROM suppressions s
           WHERE s.deleted_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now())
           ORDER BY s.created_at DESC
-          LIMIT 200`),
+          LIMIT 200`,
       ),
     );
 
   builder
     .withRow(row('Alerts'))
     .withPanel(
-      tablePanel(
+      sqlTable(
         { title: 'Latest alerts', description: 'Alerts active in the time range, most recently seen first', height: 14 },
-        DATASOURCES.postgres,
-        postgresTable(`
+        `
           SELECT a.id AS "id", a.last_seen AS "last seen", a.first_seen AS "first seen", a.level AS "level", a.status AS "status",
             a.entity AS "entity", a.kind AS "kind", a.anomaly_count AS "anomalies", round(a.score::numeric, 2) AS "score",
             a.assignee AS "assignee", a.top_reasons[1] AS "top reason", a.recommended_action AS "recommended action"
           FROM alerts a
           WHERE ${ACTIVE_IN_RANGE} AND ${selected('a')}
           ORDER BY a.last_seen DESC
-          LIMIT 200`),
+          LIMIT 200`,
       ).overrideByName('level', levelCells()),
     )
     .withPanel(
-      tablePanel(
+      sqlTable(
         { title: 'Pending and failed notifications', description: 'Webhook notifications pending or failed, with the last error (target: format:host#hash of the URL)', height: HEIGHT.chart },
-        DATASOURCES.postgres,
-        postgresTable(`
+        `
           SELECT d.created_at AS "created", d.alert_id AS "alert", d.trigger AS "trigger", d.level AS "level", d.target AS "target",
             d.status AS "status", d.attempts AS "attempts", d.next_attempt_at AS "next attempt", d.last_error AS "last error"
           FROM notification_deliveries d
           WHERE d.status IN ('pending', 'failed') AND $__timeFilter(d.created_at)
           ORDER BY d.created_at DESC
-          LIMIT 200`),
+          LIMIT 200`,
       ),
     );
   return builder;
