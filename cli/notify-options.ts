@@ -65,7 +65,7 @@ export function addNotifyOptions(command: Command): Command {
       envOption(
         '--alert-url-template <template>',
         'SIEMAD_ALERT_URL_TEMPLATE',
-        'link to an alert in notifications, with {id}, {entity}, {kind} filled in, e.g. https://grafana.example.com/d/siemad-alerts/?var-alert={id}',
+        'link to an alert in notifications, with {id}, {entity}, {kind} filled in, e.g. https://grafana.example.com/d/siemad-alerts/?var-entity={entity}',
         // Empty (as docker-compose passes an unset variable) means none.
         withArgumentError((value: string) => (value.trim() === '' ? '' : checkAlertUrlTemplate(value.trim()))),
       ),

@@ -11,7 +11,7 @@ import type { WebhookFormat } from './targets.js';
 export const URL_PLACEHOLDERS = ['id', 'entity', 'kind'] as const;
 
 /**
- * Checks a link template such as `https://grafana.example.com/d/siemad-alerts?var-alert={id}`:
+ * Checks a link template such as `https://grafana.example.com/d/siemad-alerts/?var-entity={entity}`:
  * only known placeholders, and an http(s) URL once filled. Throws an Error with one line.
  */
 export function checkAlertUrlTemplate(template: string): string {
@@ -24,7 +24,7 @@ export function checkAlertUrlTemplate(template: string): string {
   try {
     url = new URL(fillTemplate(template, { id: 1, entity: 'source.ip=192.0.2.1', kind: 'brute_force' }));
   } catch {
-    throw new Error('not a URL once filled in, e.g. https://grafana.example.com/d/siemad-alerts?var-alert={id}');
+    throw new Error('not a URL once filled in, e.g. https://grafana.example.com/d/siemad-alerts/?var-entity={entity}');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`expected an http or https URL, not ${url.protocol}`);
   return template;
