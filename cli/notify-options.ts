@@ -51,7 +51,7 @@ export function addNotifyOptions(command: Command): Command {
         .default([], 'none'),
     )
     .addOption(envOption('--webhook-min-level <level>', 'SIEMAD_WEBHOOK_MIN_LEVEL', 'notify alerts opened or escalated at this level or above', parseChoice(ALERT_LEVELS), DEFAULT_NOTIFIER_CONFIG.minLevel))
-    .addOption(envOption('--webhook-rate-limit <n>', 'SIEMAD_WEBHOOK_RATE_LIMIT', 'notification attempts per target per minute, across collectors (the rest wait their turn)', parsePositiveInt, DEFAULT_NOTIFIER_CONFIG.rateLimitPerMinute))
+    .addOption(envOption('--webhook-rate-limit <n>', 'SIEMAD_WEBHOOK_RATE_LIMIT', 'notifications sent or tried per target per minute, across collectors (retries of one count once; the rest wait their turn)', parsePositiveInt, DEFAULT_NOTIFIER_CONFIG.rateLimitPerMinute))
     .addOption(envOption('--webhook-max-attempts <n>', 'SIEMAD_WEBHOOK_MAX_ATTEMPTS', 'attempts per notification before it is marked failed', parsePositiveInt, DEFAULT_RETRY_POLICY.maxAttempts))
     .addOption(
       envOption('--webhook-backoff <duration>', 'SIEMAD_WEBHOOK_BACKOFF', 'delay before the first retry; doubled per failure (with jitter) up to 5m', positiveDuration, DEFAULT_RETRY_POLICY.initialDelayMs, '2s'),

@@ -22,7 +22,7 @@ export interface NotifierConfig {
   targets: readonly WebhookTarget[];
   /** Alert changes below this level are not notified. */
   minLevel: AlertLevel;
-  /** Attempts per target per minute, across collectors; the rest wait. */
+  /** Notifications tried per target in any minute, across collectors (a notification's retries count once); the rest wait. */
   rateLimitPerMinute: number;
   retry: RetryPolicy;
   /** ms one POST may take. */

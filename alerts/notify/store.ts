@@ -124,9 +124,9 @@ export class DeliveryStore {
   }
 
   /**
-   * Claims up to `max` due deliveries of `target`, fewer when the target had `perMinute`
-   * attempts in the last minute (from any collector: the count and the claim run under the
-   * target's advisory lock). Each claimed row's attempt counter is its claim: finishing it later
+   * Claims up to `max` due deliveries of `target`, fewer when `perMinute` of the target's
+   * deliveries were tried in the last minute (by any collector: the count and the claim run under
+   * the target's advisory lock; a delivery tried twice in the minute counts once). Each claimed row's attempt counter is its claim: finishing it later
    * only succeeds while the counter is unchanged.
    */
   claim(target: string, max: number, perMinute: number, leaseMs: number): Promise<AlertNotification[]> {
