@@ -145,7 +145,7 @@ export class WebhookNotifier {
   }
 
   /** One look at the database: record, create, claim and start sending. */
-  async tick(): Promise<void> {
+  private async tick(): Promise<void> {
     if (!this.database.ready || this.stopped) return;
     try {
       await this.recordUnrecorded();
