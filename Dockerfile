@@ -2,7 +2,7 @@
 # Needs the trained model in models/current (committed, or `npm run train`).
 #
 # Ports: 5514/udp and 5514/tcp syslog, 6514/tcp syslog over TLS (when SIEMAD_TLS_CERT and
-# SIEMAD_TLS_KEY are set), 9464/tcp Prometheus /metrics and /healthz.
+# SIEMAD_TLS_KEY are set), 9464/tcp Prometheus /metrics and /healthz, 8514/tcp the HTTP API.
 
 ARG NODE_IMAGE=node:20-slim
 
@@ -22,6 +22,8 @@ COPY collector ./collector
 COPY scorer ./scorer
 COPY opensearch ./opensearch
 COPY postgres ./postgres
+COPY alerts ./alerts
+COPY api ./api
 COPY pipeline ./pipeline
 RUN npx tsc -p tsconfig.json
 
@@ -46,7 +48,7 @@ RUN groupadd --system siemad \
 USER siemad
 VOLUME ["/var/lib/siemad"]
 
-EXPOSE 5514/udp 5514/tcp 6514/tcp 9464/tcp
+EXPOSE 5514/udp 5514/tcp 6514/tcp 9464/tcp 8514/tcp
 
 # /healthz answers 503 when the collector is degraded (e.g. OpenSearch unusable for a while).
 # node:20-slim has no curl; Node's fetch does the probe.

@@ -5,6 +5,7 @@
  */
 import type { Dashboard, Panel, RowPanel } from '@grafana/grafana-foundation-sdk/dashboard';
 import type { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { alertsDashboard } from './dashboards/alerts.js';
 import { anomaliesDashboard } from './dashboards/anomalies.js';
 import { collectorDashboard } from './dashboards/collector.js';
 import { logsDashboard } from './dashboards/logs.js';
@@ -24,6 +25,7 @@ const DASHBOARDS: readonly (readonly [file: string, build: () => DashboardBuilde
   ['siemad-collector', collectorDashboard],
   ['siemad-anomalies', anomaliesDashboard],
   ['siemad-logs', logsDashboard],
+  ['siemad-alerts', alertsDashboard],
 ];
 
 /**

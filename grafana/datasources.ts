@@ -11,11 +11,14 @@ export interface DatasourceRef {
 }
 
 export const OPENSEARCH_PLUGIN = 'grafana-opensearch-datasource';
+/** Grafana's built-in PostgreSQL datasource (its plugin id since Grafana 10.3; `postgres` before). */
+export const POSTGRES_PLUGIN = 'grafana-postgresql-datasource';
 
 export const DATASOURCES = {
   prometheus: { type: 'prometheus', uid: 'siemad-prometheus' },
   logs: { type: OPENSEARCH_PLUGIN, uid: 'siemad-opensearch-logs' },
   anomalies: { type: OPENSEARCH_PLUGIN, uid: 'siemad-opensearch-anomalies' },
+  postgres: { type: POSTGRES_PLUGIN, uid: 'siemad-postgres' },
 } as const satisfies Record<string, DatasourceRef>;
 
 /**

@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { AnomalyFields } from '../collector/ecs/event.js';
 import type { Transport } from '../collector/raw-message.js';
+import { TopAnomalyEntities } from './top-entities.js';
 
 /**
  * The collector's own Prometheus metrics (README lists each). Label values come from closed sets
@@ -13,6 +15,9 @@ export interface CalibrationReading {
   warm: boolean;
   flaggedPer10k: number;
 }
+
+/** Entities exported by siemad_top_anomaly_entities at most. */
+export const TOP_ANOMALY_ENTITIES = 10;
 
 export type DropReason = 'queue_full' | 'not_allowed' | 'too_many_connections' | 'buffer_full' | 'shutdown' | 'sender_rate' | 'parse_failure_cap';
 
@@ -34,6 +39,13 @@ export class CollectorMetrics {
   readonly anomalies: Counter<'level'>;
   readonly senderThrottled: Counter<'transport'>;
   readonly queueCapacity: Gauge;
+  /** Fed with every anomaly's entity, kind and level; read by siemad_top_anomaly_entities at scrape time. */
+  readonly topAnomalyEntities = new TopAnomalyEntities();
+  readonly notificationsSent: Counter<'target'>;
+  readonly notificationsRetried: Counter<'target'>;
+  readonly notificationsFailed: Counter<'target'>;
+  readonly notificationsPending: Gauge<'target'>;
+  readonly notificationsDelay: Histogram<'target'>;
   private queueSource: { length: number; bytes: number } | undefined;
   private readonly eventChildren = new Map<string, { inc(n?: number): void }>();
   private static readonly MAX_EVENT_SERIES = 2000;
@@ -142,6 +154,55 @@ export class CollectorMetrics {
       labelNames: ['sink'],
       registers,
     });
+    const top = this.topAnomalyEntities;
+    new Gauge({
+      name: 'siemad_top_anomaly_entities',
+      help: `Anomalies over the last 10 minutes of the ${TOP_ANOMALY_ENTITIES} (entity, kind) pairs with the highest level, then the most anomalies; level is their highest. Pairs leave when they fall out of the top`,
+      labelNames: ['entity', 'kind', 'level'],
+      registers,
+      collect() {
+        this.reset();
+        for (const entry of top.top(TOP_ANOMALY_ENTITIES)) this.labels(entry.entity, entry.kind, entry.level).set(entry.count);
+      },
+    });
+    // Webhook notifications (alerts/notify). `target` is the target's id (format:host#hash), never its URL.
+    this.notificationsSent = new Counter({
+      name: 'siemad_notifications_sent_total',
+      help: 'Alert notifications a webhook target accepted (2xx), by target',
+      labelNames: ['target'],
+      registers,
+    });
+    this.notificationsRetried = new Counter({
+      name: 'siemad_notifications_retried_total',
+      help: 'Alert notification attempts that failed and will be retried with backoff, by target',
+      labelNames: ['target'],
+      registers,
+    });
+    this.notificationsFailed = new Counter({
+      name: 'siemad_notifications_failed_total',
+      help: 'Alert notifications given up (rejected by the target, or out of attempts), by target',
+      labelNames: ['target'],
+      registers,
+    });
+    this.notificationsPending = new Gauge({
+      name: 'siemad_notifications_pending',
+      help: 'Alert notifications waiting to be delivered (first attempt, backoff or rate limit), by target, as of the last look at the database',
+      labelNames: ['target'],
+      registers,
+    });
+    this.notificationsDelay = new Histogram({
+      name: 'siemad_notifications_delay_seconds',
+      help: 'Time from the alert change (opened, escalated) to its notification being accepted, by target',
+      labelNames: ['target'],
+      buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900, 3600],
+      registers,
+    });
+  }
+
+  /** Counts one anomaly by level and feeds the top-entities gauge. */
+  countAnomaly(anomaly: AnomalyFields): void {
+    this.anomalies.labels(anomaly.level).inc();
+    if (anomaly.entity !== undefined) this.topAnomalyEntities.record(anomaly.entity, anomaly.kind ?? 'unknown', anomaly.level);
   }
 
   /**

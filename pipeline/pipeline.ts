@@ -68,7 +68,7 @@ export class Pipeline {
     if (metrics !== undefined) {
       const written = Date.now();
       for (const raw of raws) metrics.pipelineLatency.observe((written - raw.receivedAt) / 1000);
-      for (const event of events) if (event.anomaly?.is_anomaly === true) metrics.anomalies.labels(event.anomaly.level).inc();
+      for (const event of events) if (event.anomaly?.is_anomaly === true) metrics.countAnomaly(event.anomaly);
     }
     return events;
   }

@@ -62,6 +62,13 @@ class PgDatabase implements Database {
 
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A checked-out client has no error listener of the pool's: without this one, the server
+    // going away in the middle of a transaction would be an uncaught 'error' event (a crash).
+    let broken: Error | undefined;
+    const onError = (err: Error): void => {
+      broken = err;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const tx: Queryable = {
@@ -81,7 +88,9 @@ class PgDatabase implements Database {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      // A broken connection is destroyed instead of going back to the pool.
+      client.release(broken);
     }
   }
 

@@ -39,8 +39,9 @@ import { SuppressionPoller } from '../../postgres/suppression-poller.js';
 import { addDatabaseOptions, openDatabase, type DatabaseFlags } from '../database-options.js';
 import { applyDataPermissions, dataGroupReadOption, ensureWritableDataDir } from '../data-dir.js';
 import { addApiOptions, startApi, type ApiFlags } from '../api-options.js';
+import { addNotifyOptions, startNotifier, type NotifyFlags } from '../notify-options.js';
 
-interface ServeOptions extends ScoringOptions, OpenSearchConnectionFlags, OpenSearchLayoutFlags, OpenSearchIndexingFlags, DatabaseFlags, ApiFlags {
+interface ServeOptions extends ScoringOptions, OpenSearchConnectionFlags, OpenSearchLayoutFlags, OpenSearchIndexingFlags, DatabaseFlags, ApiFlags, NotifyFlags {
   bind: string[];
   udpPort: number | false;
   tcpPort: number | false;
@@ -111,6 +112,7 @@ export function serveCommand(): Command {
   addOpenSearchIndexingOptions(command, '<data-dir>/buffer');
   addDatabaseOptions(command);
   addApiOptions(command);
+  addNotifyOptions(command);
   return addScoringOptions(command).action(async (options: ServeOptions) => {
     await serve(options);
   });
@@ -139,8 +141,11 @@ async function serve(options: ServeOptions): Promise<void> {
   const suppressions = new SuppressionPoller(database, logger);
   await suppressions.start();
   for (const enricher of enrichers) if (enricher instanceof AnomalyScorer) enricher.useSuppressions(suppressions);
+  // Webhooks on new and escalated alerts: its own loop, never in the way of ingest.
+  const notifier = startNotifier(options, database, logger, metrics);
   // The HTTP API answers 503 until the database is ready.
   const api = await startApi(options, database, logger, metrics.registry).catch(async (err: unknown) => {
+    await notifier.stop();
     suppressions.stop();
     await database.close();
     throw err;
@@ -151,6 +156,7 @@ async function serve(options: ServeOptions): Promise<void> {
     listening = [...(await collector.start()), ...(api !== undefined ? [{ receiver: `api ${api.host}`, port: api.port }] : [])];
   } catch (err) {
     await api?.close();
+    await notifier.stop();
     suppressions.stop();
     await database.close();
     throw err;
@@ -170,6 +176,7 @@ async function serve(options: ServeOptions): Promise<void> {
       collector
         .stop()
         .then(() => api?.close())
+        .then(() => notifier.stop())
         .then(() => {
           suppressions.stop();
           return database.close();

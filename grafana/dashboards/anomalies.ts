@@ -55,7 +55,8 @@ function levelVariable(): dashboard.CustomVariableBuilder {
     .current({ text: ['All'], value: ['$__all'] });
 }
 
-function levelColors(): dashboard.ValueMapping {
+/** Level names shown in their colours (table cells). */
+export function levelColors(): dashboard.ValueMapping {
   const options: Record<string, dashboard.ValueMappingResult> = {};
   ANOMALY_LEVEL_COLORS.forEach(([level, color], index) => {
     options[level] = { color, index };

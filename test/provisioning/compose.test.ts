@@ -15,10 +15,12 @@ interface ComposeService {
   volumes?: (string | { type: string; source: string; target: string })[];
   command?: string | string[];
   profiles?: string[];
+  depends_on?: Record<string, { condition: string }> | string[];
+  healthcheck?: { test: string[] | string };
 }
 
 /** The sources a runtime image holds (Dockerfile COPY and .dockerignore allow-list agree on these). */
-const RUNTIME_SOURCE_DIRS = ['cli', 'collector', 'scorer', 'opensearch', 'postgres', 'pipeline'];
+const RUNTIME_SOURCE_DIRS = ['cli', 'collector', 'scorer', 'opensearch', 'pipeline', 'postgres', 'alerts', 'api'];
 
 function serveDefault(flag: string): unknown {
   const option = serveCommand().options.find((o) => o.long === flag);
@@ -41,7 +43,9 @@ function portTargets(service: ComposeService | undefined): string[] {
   });
 }
 
+/** `host:port` of a datasource URL (Grafana's PostgreSQL datasource takes a bare `host:port`). */
 function hostPort(url: string): string {
+  if (/^[a-z0-9.-]+:\d+$/i.test(url)) return url;
   const parsed = new URL(url);
   return `${parsed.hostname}:${parsed.port}`;
 }
@@ -53,15 +57,32 @@ t.test('docker-compose (v1) accepts docker-compose.yml and wires the stack toget
   t.equal(status, 0, toolMessage('docker-compose config accepts the file', { status, output }));
   if (status !== 0) return;
 
-  t.same(Object.keys(services).sort(), ['alertmanager', 'grafana', 'opensearch', 'opensearch-dashboards', 'opensearch-dashboards-init', 'prometheus', 'redis', 'siemad']);
+  t.same(Object.keys(services).sort(), ['alertmanager', 'grafana', 'opensearch', 'opensearch-dashboards', 'opensearch-dashboards-init', 'postgres', 'prometheus', 'redis', 'siemad']);
   t.same(services.alertmanager?.profiles, ['alerting'], 'Alertmanager is optional');
 
   const siemad = services.siemad;
   t.match(siemad?.environment, { SIEMAD_WINDOW_STORE: 'redis', SIEMAD_OPENSEARCH_URL: 'http://opensearch:9200' });
   t.equal(new URL(siemad?.environment?.SIEMAD_REDIS_URL ?? 'x:').hostname, 'redis');
+
+  // Alerts live in the compose PostgreSQL; the collector waits for it to be healthy.
+  const postgres = services.postgres;
+  const database = new URL(siemad?.environment?.SIEMAD_DATABASE_URL ?? 'x:');
+  t.equal(database.hostname, 'postgres', 'the collector uses the postgres service');
+  t.equal(database.port, '5432');
+  t.equal(database.username, postgres?.environment?.POSTGRES_USER, 'as the user the image creates');
+  t.equal(database.pathname, `/${postgres?.environment?.POSTGRES_DB}`, 'in the database the image creates');
+  t.equal(decodeURIComponent(database.password), postgres?.environment?.POSTGRES_PASSWORD, 'with its password');
+  t.same((siemad?.depends_on as Record<string, { condition: string }>)?.postgres, { condition: 'service_healthy' });
+  t.match(JSON.stringify(postgres?.healthcheck?.test), 'pg_isready', 'PostgreSQL has a health check');
+  t.ok(
+    (postgres?.volumes ?? []).some((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`).startsWith('postgres-data:/var/lib/postgresql/data')),
+    'its data lives in a named volume',
+  );
+  t.match(postgres?.image, /^postgres:\d+/);
+  t.equal(services.grafana?.environment?.SIEMAD_GRAFANA_DB_PASSWORD, postgres?.environment?.SIEMAD_GRAFANA_DB_PASSWORD, 'Grafana gets the read-only password the init script sets');
   t.same(
     portTargets(siemad).sort(),
-    [`${serveDefault('--udp-port')}/udp`, `${serveDefault('--tcp-port')}/tcp`, `${serveDefault('--tls-port')}/tcp`, `${serveDefault('--metrics-port')}/tcp`].sort(),
+    [`${serveDefault('--udp-port')}/udp`, `${serveDefault('--tcp-port')}/tcp`, `${serveDefault('--tls-port')}/tcp`, `${serveDefault('--metrics-port')}/tcp`, `${serveDefault('--api-port')}/tcp`].sort(),
     'siemad publishes the ports serve listens on by default',
   );
 
@@ -76,6 +97,7 @@ t.test('docker-compose (v1) accepts docker-compose.yml and wires the stack toget
       if (source === undefined || !source.startsWith('/')) continue;
       t.ok(existsSync(source), `${name}: ${relative(REPO_ROOT, source)} exists`);
       t.ok(resolve(source).startsWith(join(REPO_ROOT, 'provisioning')), `${name}: mounts from provisioning/`);
+      if (source.endsWith('init')) t.ok(statSync(source).isDirectory() && readdirSync(source).every((file) => (statSync(join(source, file)).mode & 0o111) !== 0), `${name}: init scripts are executable`);
     }
   }
   const init = services['opensearch-dashboards-init'];
@@ -83,7 +105,7 @@ t.test('docker-compose (v1) accepts docker-compose.yml and wires the stack toget
   t.match(JSON.stringify(init?.command), '/provisioning/saved-objects.ndjson');
 
   // Addresses in the provisioning files are compose services and their ports.
-  const knownPorts: Record<string, number> = { siemad: Number(serveDefault('--metrics-port')), opensearch: 9200, prometheus: 9090, alertmanager: 9093 };
+  const knownPorts: Record<string, number> = { siemad: Number(serveDefault('--metrics-port')), opensearch: 9200, prometheus: 9090, alertmanager: 9093, postgres: 5432 };
   const prometheus = readYaml<{ scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[]; alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] } }>(
     'provisioning',
     'prometheus',
@@ -94,7 +116,7 @@ t.test('docker-compose (v1) accepts docker-compose.yml and wires the stack toget
     ...prometheus.alerting.alertmanagers.flatMap((a) => a.static_configs.flatMap((c) => c.targets)),
     ...provisionedDatasources().map((ds) => hostPort(ds.url)),
   ];
-  t.ok(addresses.length >= 5);
+  t.ok(addresses.length >= 6);
   for (const address of addresses) {
     const [host, port] = address.split(':');
     t.equal(knownPorts[host!], Number(port), `${address} is a compose service port`);
@@ -109,7 +131,7 @@ t.test('the Dockerfile builds a non-root node:20-slim image that serves the defa
     .split('\n')
     .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'));
   const expose = instructions.find((line) => line.startsWith('EXPOSE '))?.split(/\s+/).slice(1).sort();
-  t.same(expose, [`${serveDefault('--udp-port')}/udp`, `${serveDefault('--tcp-port')}/tcp`, `${serveDefault('--tls-port')}/tcp`, `${serveDefault('--metrics-port')}/tcp`].sort());
+  t.same(expose, [`${serveDefault('--udp-port')}/udp`, `${serveDefault('--tcp-port')}/tcp`, `${serveDefault('--tls-port')}/tcp`, `${serveDefault('--metrics-port')}/tcp`, `${serveDefault('--api-port')}/tcp`].sort());
   t.match(dockerfile, /^ARG NODE_IMAGE=node:20-slim$/m);
   t.match(instructions.find((line) => line.startsWith('HEALTHCHECK')), '/healthz');
   const user = instructions.filter((line) => line.startsWith('USER ')).at(-1);
@@ -117,7 +139,7 @@ t.test('the Dockerfile builds a non-root node:20-slim image that serves the defa
   t.match(dockerfile, 'npm ci --omit=dev');
   t.match(dockerfile, 'ONNXRUNTIME_NODE_INSTALL=skip');
   t.match(dockerfile, 'COPY models/current ./models/current');
-  t.match(dockerfile, 'COPY postgres/migrations ./postgres/migrations', 'the runtime image has the schema migrations');
+  t.match(dockerfile, 'COPY postgres/migrations ./postgres/migrations', 'the image holds the migrations it applies at start');
   for (const dir of RUNTIME_SOURCE_DIRS) t.match(dockerfile, `COPY ${dir} ./${dir}`, `the image compiles ${dir}/`);
   const allowed = readRepoFile('.dockerignore')
     .split('\n')

@@ -70,7 +70,7 @@ t.test('grafana/build.ts --check agrees with the committed files and rejects unk
 t.test('dashboard uids are unique, panel ids unique within a dashboard, and panels fit the grid without overlapping', async (t) => {
   t.same(
     dashboards.map(({ dashboard }) => dashboard.uid),
-    ['siemad-anomalies', 'siemad-collector', 'siemad-logs'],
+    ['siemad-alerts', 'siemad-anomalies', 'siemad-collector', 'siemad-logs'],
   );
   for (const { file, dashboard } of dashboards) {
     const panels = allPanels(dashboard);
