@@ -35,8 +35,9 @@ import { addScoringOptions, createScoring, type ScoringOptions } from '../scorin
 import { AnomalyScorer } from '../../scorer/scorer.js';
 import { DatabaseService } from '../../postgres/service.js';
 import { addDatabaseOptions, openDatabase, type DatabaseFlags } from '../database-options.js';
+import { addAlertOptions, openAlertWriter, type AlertFlags } from '../alert-options.js';
 
-interface ServeOptions extends ScoringOptions, OpenSearchConnectionFlags, OpenSearchLayoutFlags, OpenSearchIndexingFlags, DatabaseFlags {
+interface ServeOptions extends ScoringOptions, OpenSearchConnectionFlags, OpenSearchLayoutFlags, OpenSearchIndexingFlags, DatabaseFlags, AlertFlags {
   bind: string[];
   udpPort: number | false;
   tcpPort: number | false;
@@ -98,6 +99,7 @@ export function serveCommand(): Command {
   addOpenSearchLayoutOptions(command);
   addOpenSearchIndexingOptions(command, '<data-dir>/buffer');
   addDatabaseOptions(command);
+  addAlertOptions(command);
   return addScoringOptions(command).action(async (options: ServeOptions) => {
     await serve(options);
   });
@@ -119,6 +121,8 @@ async function serve(options: ServeOptions): Promise<void> {
   // Alerts, feedback, suppressions and API tokens: a PostgreSQL that is down must not stop ingest.
   const database = new DatabaseService(await openDatabase(options), logger);
   await database.start();
+  // Anomalies at or above --alert-level become alerts, through a disk queue that never blocks ingest.
+  enrichers.push(await openAlertWriter(options, database, enrichers, logger, metrics));
   const collector = new Collector(config, sink, enrichers, logger, metrics);
   let listening;
   try {
