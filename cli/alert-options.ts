@@ -26,7 +26,7 @@ export function addAlertOptions(command: Command): Command {
   return command
     .addOption(envOption('--alert-level <level>', 'SIEMAD_ALERT_LEVEL', 'anomalies at or above this level open and update alerts (low, medium, high, critical)', parseChoice(ALERT_LEVELS), DEFAULT_GROUPING.level))
     .addOption(
-      envOption('--alert-window <duration>', 'SIEMAD_ALERT_WINDOW', 'an anomaly joins the alert of its entity and kind when it is at most this far from the alert’s anomalies (event time)', parseDuration, DEFAULT_GROUPING.windowMs, '2h'),
+      envOption('--alert-window <duration>', 'SIEMAD_ALERT_WINDOW', 'an anomaly joins the alert of its entity and kind when it is at most this far from the alert’s anomalies (event time)', parseDuration, DEFAULT_GROUPING.windowMs, `${DEFAULT_GROUPING.windowMs / 3_600_000}h`),
     )
     .addOption(
       envOption('--alert-queue-bytes <size>', 'SIEMAD_ALERT_QUEUE_BYTES', 'disk queue of anomalies waiting for PostgreSQL (<data-dir>/alert-queue); when full, anomalies are dropped from alerts and counted', parseSize, 64 * 1024 * 1024, '64MiB'),
