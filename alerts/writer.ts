@@ -69,6 +69,8 @@ export class AlertWriter implements EventEnricher {
   private readonly batchSize: number;
   private readonly drainMs: number;
   private appending: Promise<void> = Promise.resolve();
+  /** Anomalies handed to the queue whose append has not settled yet. */
+  private pendingAppends = 0;
   private applying: Promise<void> | undefined;
   private readonly loop: Promise<void>;
   private closing = false;
@@ -100,10 +102,7 @@ export class AlertWriter implements EventEnricher {
     this.minRank = levelRank(grouping.level);
     this.batchSize = options.batchSize ?? 500;
     this.drainMs = options.drainMs ?? 5_000;
-    options.metrics.watchQueue(() => {
-      const stats = buffer.stats();
-      return { events: stats.events, bytes: stats.bytes };
-    });
+    options.metrics.watchQueue(() => ({ events: this.queued, bytes: buffer.stats().bytes }));
     buffer.on('warning', (warning) => options.logger.warn({ code: warning.code }, `alert queue: ${warning.message}`));
     if (buffer.recovery.events > 0) options.logger.info({ anomalies: buffer.recovery.events }, 'alert queue: anomalies of an earlier run still to apply');
     this.stopWatching = database.onReady(() => {
@@ -114,9 +113,9 @@ export class AlertWriter implements EventEnricher {
     this.loop = this.run();
   }
 
-  /** Anomalies waiting in the queue. */
+  /** Anomalies waiting in the queue (or on their way into it). */
   get queued(): number {
-    return this.buffer.stats().events;
+    return this.pendingAppends + this.buffer.stats().events;
   }
 
   /** Queues the batch's anomalies at or above the alert level; never waits for the disk or the database. */
@@ -130,7 +129,14 @@ export class AlertWriter implements EventEnricher {
     }
     if (records === undefined || this.closing) return;
     const count = records.length;
-    this.appending = this.buffer.append(records).catch((err: unknown) => this.dropped(err, count));
+    this.pendingAppends += count;
+    this.appending = this.buffer.append(records).then(
+      () => void (this.pendingAppends -= count),
+      (err: unknown) => {
+        this.pendingAppends -= count;
+        this.dropped(err, count);
+      },
+    );
   }
 
   private dropped(err: unknown, count: number): void {

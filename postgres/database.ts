@@ -44,6 +44,8 @@ export function redactUrl(url: string): string {
   }
 }
 
+const ignoreError = (): void => undefined;
+
 class PgDatabase implements Database {
   constructor(
     readonly name: string,
@@ -61,6 +63,9 @@ class PgDatabase implements Database {
 
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A checked-out client whose server goes away emits 'error' besides failing its query; unheard,
+    // that event would crash the process in the middle of an outage (the pool only listens to idle clients).
+    client.on('error', ignoreError);
     try {
       await client.query('BEGIN');
       const tx: Queryable = {
@@ -80,6 +85,7 @@ class PgDatabase implements Database {
       await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
+      client.removeListener('error', ignoreError);
       client.release();
     }
   }
