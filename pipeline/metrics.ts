@@ -230,7 +230,7 @@ export class AlertMetrics {
     this.duplicates = new Counter({ name: 'siemad_alerts_duplicates_total', help: 'Anomalies replayed from the alert queue that were already applied (skipped)', registers });
     this.writeErrors = new Counter({ name: 'siemad_alerts_write_errors_total', help: 'Failed attempts to apply a batch of anomalies to PostgreSQL (retried)', registers });
     this.dropped = new Counter({ name: 'siemad_alerts_dropped_total', help: 'Anomalies lost to alerts, by reason: queue_full (the disk queue was full), rejected (the database refused them repeatedly)', labelNames: ['reason'], registers });
-    for (const reason of ['queue_full', 'rejected'] satisfies AlertDropReason[]) this.dropped.labels(reason);
+    for (const reason of ['queue_full', 'rejected'] satisfies AlertDropReason[]) this.dropped.labels(reason).inc(0);
     const metrics = this;
     new Gauge({
       name: 'siemad_alerts_queue_depth',
