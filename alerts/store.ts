@@ -11,7 +11,7 @@
  */
 import type { Database, Queryable } from '../postgres/database.js';
 import type { AlertAnomaly, AlertLevel } from './anomaly.js';
-import { ALERTS_PER_KEY, alertKey, placeAnomaly, qualifies, type AlertChange, type AlertState, type GroupingOptions, type KeyedAlert } from './grouping.js';
+import { ALERTS_PER_KEY, alertKey, placeAnomaly, qualifies, withinWindow, type AlertChange, type AlertState, type GroupingOptions, type KeyedAlert } from './grouping.js';
 
 export interface StoreOptions extends GroupingOptions {
   /** alert_events rows kept per alert (its first anomalies); anomaly_count counts them all. */
@@ -103,20 +103,16 @@ async function applyKey(tx: Queryable, anomalies: AlertAnomaly[], options: Store
     if (anomaly.time < from) from = anomaly.time;
     if (anomaly.time > to) to = anomaly.time;
   }
-  const candidates = await tx.query<AlertRow>(
-    `SELECT id::text AS id, level, score::float8 AS score, anomaly_count AS count,
-            (extract(epoch FROM first_seen) * 1000)::float8 AS first_seen, (extract(epoch FROM last_seen) * 1000)::float8 AS last_seen,
-            top_reasons, top_reason_scores::float8[] AS reason_scores, recommended_action, hosts
-       FROM alerts
-      WHERE entity = $1 AND kind = $2 AND status IN ('open', 'acknowledged') AND last_seen >= $3 AND first_seen <= $4
-      ORDER BY last_seen DESC
-      LIMIT ${ALERTS_PER_KEY}
-        FOR UPDATE`,
-    [entity, kind, iso(from - options.windowMs), iso(to + options.windowMs)],
-  );
-  const alerts: KeyedAlert<string>[] = candidates.rows.map((row) => ({ id: row.id, state: stateOf(entity, kind, row) }));
+  const alerts = await candidateAlerts(tx, entity, kind, from - options.windowMs, to + options.windowMs, ALERTS_PER_KEY);
+  // More alerts may overlap a batch that spans a long time (a replay mixing old and new): an
+  // anomaly none of the latest fits looks for its own.
+  const mayHaveMore = alerts.length === ALERTS_PER_KEY;
   const touched = new Map<KeyedAlert<string>, Touched>();
   for (const anomaly of fresh) {
+    if (mayHaveMore && !alerts.some((candidate) => withinWindow(candidate.state, anomaly.time, options.windowMs))) {
+      const [older] = await candidateAlerts(tx, entity, kind, anomaly.time - options.windowMs, anomaly.time + options.windowMs, 1);
+      if (older !== undefined && !alerts.some((candidate) => candidate.id === older.id)) alerts.push(older);
+    }
     const { alert, change, previous } = placeAnomaly(alerts, anomaly, options);
     let entry = touched.get(alert);
     if (entry === undefined) {
@@ -129,6 +125,22 @@ async function applyKey(tx: Queryable, anomalies: AlertAnomaly[], options: Store
     if (change !== 'updated') entry.changes.push({ change, from: previous, to: anomaly.level });
   }
   for (const entry of touched.values()) await writeAlert(tx, entry);
+}
+
+/** The key's open or acknowledged alerts whose span reaches into [from, to], latest first, locked. */
+async function candidateAlerts(tx: Queryable, entity: string, kind: string, from: number, to: number, limit: number): Promise<KeyedAlert<string>[]> {
+  const { rows } = await tx.query<AlertRow>(
+    `SELECT id::text AS id, level, score::float8 AS score, anomaly_count AS count,
+            (extract(epoch FROM first_seen) * 1000)::float8 AS first_seen, (extract(epoch FROM last_seen) * 1000)::float8 AS last_seen,
+            top_reasons, top_reason_scores::float8[] AS reason_scores, recommended_action, hosts
+       FROM alerts
+      WHERE entity = $1 AND kind = $2 AND status IN ('open', 'acknowledged') AND last_seen >= $3 AND first_seen <= $4
+      ORDER BY last_seen DESC
+      LIMIT $5
+        FOR UPDATE`,
+    [entity, kind, iso(from), iso(to), limit],
+  );
+  return rows.map((row) => ({ id: row.id, state: stateOf(entity, kind, row) }));
 }
 
 function count(report: ApplyReport, change: AlertChange): void {

@@ -132,6 +132,15 @@ async function suite(t: Test, fresh: () => Promise<Database>): Promise<void> {
     t.same((await alerts(db)).map((row) => [row.status, row.anomaly_count]), [['resolved', 2], ['open', 1]]);
   });
 
+  t.test('an anomaly from long before, in a batch with recent ones, still joins its own alert', async (t) => {
+    const db = await fresh();
+    const day = 24 * 60;
+    for (let d = 0; d < 6; d++) await applyAnomalies(db, [anomaly({ minute: d * 2 * day })], OPTIONS);
+    const report = await applyAnomalies(db, [anomaly({ minute: 10 * day + 1 }), anomaly({ minute: 2 })], OPTIONS);
+    t.same(report, { opened: 0, escalated: 0, updated: 2, duplicates: 0, belowLevel: 0 });
+    t.same((await alerts(db)).map((row) => row.anomaly_count), [2, 1, 1, 1, 1, 2]);
+  });
+
   t.test('forgets applied anomalies older than the retention', async (t) => {
     const db = await fresh();
     await applyAnomalies(db, [anomaly({ minute: 0 }), anomaly({ minute: 1 })], OPTIONS);
