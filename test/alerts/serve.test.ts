@@ -12,6 +12,7 @@ import t, { type Test } from 'tap';
 import { alertAnomalyOf, type AlertAnomaly } from '../../alerts/anomaly.js';
 import { AlertGrouper, DEFAULT_GROUPING, type AlertState } from '../../alerts/grouping.js';
 import { generateStream } from '../../eval/generator/generate-stream.js';
+import { FEATURE_COUNT } from '../../scorer/features/definitions.js';
 import type { GeneratedStream } from '../../eval/generator/stream-result.js';
 import { connectPostgres, openEmbeddedPostgres, type Database } from '../../postgres/database.js';
 import { startPostgres } from '../helpers/postgres.js';
@@ -116,6 +117,9 @@ t.test('without --database-url, alerts land in the embedded PostgreSQL under the
   const db = await openEmbeddedPostgres(join(serve.dataDir, 'postgres'));
   t.teardown(() => db.close());
   await checkAlerts(t, db, anomalies);
+  const features = await db.query<{ n: number; with_features: number }>('SELECT count(*)::integer AS n, count(*) FILTER (WHERE array_length(features, 1) = $1)::integer AS with_features FROM alert_events', [FEATURE_COUNT]);
+  t.ok(features.rows[0]!.n > 0);
+  t.equal(features.rows[0]!.with_features, features.rows[0]!.n, "every kept anomaly has the scorer's feature row");
   const { rows } = await db.query<{ entity: string }>("SELECT DISTINCT entity FROM alerts WHERE entity LIKE 'source.ip=%'");
   const entities = new Set(rows.map((row) => row.entity));
   for (const episode of stream.episodes) t.ok(entities.has(`source.ip=${episode.source}`), `${episode.id} (${episode.source}) has an alert`);
