@@ -110,7 +110,10 @@ export class AlertWriter implements EventEnricher {
       this.prune();
     });
     this.pruneTimer = setInterval(() => this.prune(), PRUNE_INTERVAL_MS).unref();
-    this.loop = this.run();
+    this.loop = this.run().catch((err: unknown) => {
+      // The queue's files failed under it: what is on disk stays for the next start.
+      options.logger.error({ err: (err as Error).message }, 'alert writer stopped: the alert queue could not be read');
+    });
   }
 
   /** Anomalies waiting in the queue (or on their way into it). */
