@@ -2,11 +2,14 @@
  * Reads what a detector says about each line: `siemad analyze --format ndjson` writes one ECS
  * event per input line, in input order, with `anomaly.is_anomaly`. An event without an `anomaly`
  * field set counts as not flagged. For flagged events it also keeps what produced them
- * (`event.action` and the first of `anomaly.reasons`), to show what a detector gets wrong.
+ * (`event.action` and the first of `anomaly.reasons`), to show what a detector gets wrong, and
+ * what an alert keeps of them (alerts/anomaly.ts), to group them into alerts.
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { alertAnomalyOf, type AlertAnomaly } from '../alerts/anomaly.js';
 import type { EcsEvent } from '../collector/ecs/event.js';
+import type { LineAnomaly } from './alert-figures.js';
 
 type AnomalyFields = NonNullable<EcsEvent['anomaly']>;
 
@@ -22,6 +25,8 @@ export interface Verdict {
   flagged: boolean;
   /** Set when flagged. */
   cause?: FlagCause;
+  /** What an alert keeps of it, when flagged (and it has an id and a time). */
+  alert?: AlertAnomaly;
 }
 
 /** One NDJSON event line as an event; throws on a line that is not a JSON object. */
@@ -49,7 +54,8 @@ export function parseVerdict(json: string, lineNumber: number): Verdict {
   const action: unknown = isRecord(event.event) ? (event.event as Partial<Pick<EcsEvent['event'], 'action'>>).action : undefined;
   const reasons: unknown = fields.reasons;
   const reason: unknown = Array.isArray(reasons) ? reasons[0] : undefined;
-  return { flagged: true, cause: { action: typeof action === 'string' ? action : '-', reason: typeof reason === 'string' ? reason : '-' } };
+  const alert = alertAnomalyOf(event);
+  return { flagged: true, cause: { action: typeof action === 'string' ? action : '-', reason: typeof reason === 'string' ? reason : '-' }, ...(alert === undefined ? {} : { alert }) };
 }
 
 /** Whether one NDJSON event line is flagged; throws on a line that is not a JSON object. */
@@ -78,16 +84,20 @@ export interface DetectorVerdicts {
   flags: boolean[];
   /** The cause of each flagged line, by 0-based line index. */
   causes: Map<number, FlagCause>;
+  /** The flagged lines as alerts see them, in line order. */
+  anomalies: LineAnomaly[];
 }
 
-/** Flags and causes from a detector's NDJSON output. */
+/** Flags, causes and anomalies from a detector's NDJSON output. */
 export async function readDetectorVerdicts(output: Readable, expectedLines?: number): Promise<DetectorVerdicts> {
   const verdicts = await readDetectorOutput(output, parseVerdict, expectedLines);
   const causes = new Map<number, FlagCause>();
+  const anomalies: LineAnomaly[] = [];
   verdicts.forEach((verdict, index) => {
     if (verdict.cause !== undefined) causes.set(index, verdict.cause);
+    if (verdict.alert !== undefined) anomalies.push({ line: index, anomaly: verdict.alert });
   });
-  return { flags: verdicts.map((verdict) => verdict.flagged), causes };
+  return { flags: verdicts.map((verdict) => verdict.flagged), causes, anomalies };
 }
 
 /** Flags only, for detectors whose causes nobody reads. */

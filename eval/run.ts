@@ -4,8 +4,9 @@
  * stream: the fail2ban sshd rule and a seed-style Isolation Forest on per-event features (no
  * windows). Site 1 is the company the models are trained on (other seeds); site 2 an agency built
  * differently that no model or threshold is fitted on. Prints each site's table, the benign flags
- * grouped by cause, and checks the targets; `--update-docs` writes the tables into the model card
- * and README (eval/doc-sections.ts).
+ * grouped by cause, the alerts its anomalies make (alerts/grouping.ts, as `siemad serve` groups
+ * them), and checks the targets; `--update-docs` writes the tables into the model card and README
+ * (eval/doc-sections.ts) and the alert figures into README's Alerts section.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,6 +21,8 @@ import { evaluate, formatReport, type Report } from './metrics.js';
 import { formatFlagCauses, groupBenignFlagCauses } from './flag-causes.js';
 import { writeEvalSection } from './doc-sections.js';
 import { writeStreamFiles } from './stream-files.js';
+import { alertGroupingTable, alertSummaryLine, episodeAlertFigures, groupingVariants, missedAlertTargets } from './alert-figures.js';
+import { replaceSection } from './docs-section.js';
 
 function sites(value: string): SiteNumber[] {
   if (value === 'all') return [...SITES];
@@ -122,8 +125,8 @@ function checkSite2(ours: Report): string[] {
 }
 
 const TARGETS: Record<SiteNumber, string> = {
-  1: 'site 1: recall >= 0.95, <= 5 benign per 10k, above fail2ban where it misses',
-  2: 'site 2: <= 10 benign per 10k (recall reported)',
+  1: 'site 1: recall >= 0.95, <= 5 benign per 10k, above fail2ban where it misses; <= 1.5 alerts per episode, <= 2 benign alerts per day',
+  2: 'site 2: <= 10 benign per 10k (recall reported); <= 1.5 alerts per episode, <= 2 benign alerts per day',
 };
 
 function describe(site: SiteNumber, stream: GeneratedStream, modelVersion: string, table: string): string {
@@ -139,7 +142,19 @@ function describe(site: SiteNumber, stream: GeneratedStream, modelVersion: strin
 
 interface SiteResult {
   summary: string;
+  /** The alert figures at each level, for README's Alerts section. */
+  alerts: string;
   failed: string[];
+}
+
+/** Anomalies per day, alerts per day, per episode and benign ones, at the default grouping and others. */
+function alertReport(site: SiteNumber, stream: GeneratedStream, ours: DetectorVerdicts): { text: string; failed: string[] } {
+  const [figures, ...others] = groupingVariants().map((grouping) => episodeAlertFigures(stream.labels, ours.anomalies, options.days, grouping));
+  const failed = missedAlertTargets(figures!).map((line) => `site ${site}: ${line}`);
+  const unalerted = stream.episodes.filter((episode) => !figures!.alerted.has(episode.id)).map((episode) => episode.id);
+  if (unalerted.length > 0) log(`site ${site}: episodes without an alert at --alert-level ${figures!.level} (their anomalies are below it, or none): ${unalerted.join(', ')}`);
+  const text = `Site ${site} (seed ${options.seed}, ${options.days} days), ${alertSummaryLine(figures!, 'episode')}. Other groupings:\n\n${alertGroupingTable([figures!, ...others], 'episode')}`;
+  return { text, failed };
 }
 
 async function evaluateSite(site: SiteNumber, modelVersion: string): Promise<SiteResult> {
@@ -166,8 +181,9 @@ async function evaluateSite(site: SiteNumber, modelVersion: string): Promise<Sit
   };
   const siemad = reports.siemad as Report;
   const summary = describe(site, stream, modelVersion, formatReport(reports));
-  const failed = site === 1 ? checkSite1(siemad, reports.fail2ban as Report) : checkSite2(siemad);
-  process.stdout.write(`${summary}\n`);
+  const alerts = alertReport(site, stream, ours);
+  const failed = [...(site === 1 ? checkSite1(siemad, reports.fail2ban as Report) : checkSite2(siemad)), ...alerts.failed];
+  process.stdout.write(`${summary}\n\n${alerts.text}\n\n`);
   for (const line of failed) process.stdout.write(`TARGET MISSED: ${line}\n`);
   if (failed.length === 0) process.stdout.write(`All targets met: ${TARGETS[site]}.\n`);
   const missed = new Set(siemad.episodes.filter((episode) => !episode.detected).map((episode) => episode.episode));
@@ -175,17 +191,18 @@ async function evaluateSite(site: SiteNumber, modelVersion: string): Promise<Sit
     process.stdout.write(`Missed: ${episode.id} (${episode.start.slice(0, 16)} UTC, ${episode.lines} lines) ${episode.source} -> ${episode.target}: ${episode.detail}\n`);
   }
   if (options.causes > 0) process.stdout.write(`\nSite ${site}: ${formatFlagCauses(groupBenignFlagCauses(stream.labels, ours.causes), siemad.benign.lines, options.causes)}\n`);
-  return { summary, failed };
+  return { summary, alerts: alerts.text, failed };
 }
 
 const model = JSON.parse(fs.readFileSync(path.join(options.modelDir, 'model.json'), 'utf8')) as { model_version: string };
 let missed = 0;
 for (const site of options.site) {
-  const { summary, failed } = await evaluateSite(site, model.model_version);
+  const { summary, alerts, failed } = await evaluateSite(site, model.model_version);
   missed += failed.length;
   if (options.updateDocs === true) {
     writeEvalSection(path.join(options.modelDir, 'MODEL_CARD.md'), site, summary);
     writeEvalSection(options.readme, site, summary);
+    replaceSection(options.readme, `<!-- eval-alerts-site${site}:start -->`, `<!-- eval-alerts-site${site}:end -->`, alerts);
     log(`site ${site}: updated the model card and ${path.relative(PACKAGE_ROOT, options.readme)}`);
   }
 }

@@ -46,6 +46,7 @@ export class CollectorMetrics {
   readonly notificationsFailed: Counter<'target'>;
   readonly notificationsPending: Gauge<'target'>;
   readonly notificationsDelay: Histogram<'target'>;
+  readonly alerts: AlertMetrics;
   private queueSource: { length: number; bytes: number } | undefined;
   private readonly eventChildren = new Map<string, { inc(n?: number): void }>();
   private static readonly MAX_EVENT_SERIES = 2000;
@@ -197,6 +198,7 @@ export class CollectorMetrics {
       buckets: [0.5, 1, 2, 5, 10, 30, 60, 120, 300, 900, 3600],
       registers,
     });
+    this.alerts = new AlertMetrics(registry);
   }
 
   /** Counts one anomaly by level and feeds the top-entities gauge. */
@@ -313,5 +315,51 @@ export class ApiMetrics {
       help: 'HTTP API requests answered 503 because the database was unavailable',
       registers,
     });
+  }
+}
+
+/** Why the alert writer dropped anomalies: its disk queue was full, or the database kept refusing them. */
+export type AlertDropReason = 'queue_full' | 'rejected';
+
+/** The alert writer's metrics (alerts/writer.ts); queue gauges are read at scrape time. */
+export class AlertMetrics {
+  readonly opened: Counter;
+  readonly escalated: Counter;
+  readonly updated: Counter;
+  readonly duplicates: Counter;
+  readonly writeErrors: Counter;
+  readonly dropped: Counter<'reason'>;
+  private queue: (() => { events: number; bytes: number }) | undefined;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.opened = new Counter({ name: 'siemad_alerts_opened_total', help: 'Alerts opened (an anomaly at or above --alert-level with no alert of its entity and kind within --alert-window)', registers });
+    this.escalated = new Counter({ name: 'siemad_alerts_escalated_total', help: 'Anomalies that raised the level of their alert', registers });
+    this.updated = new Counter({ name: 'siemad_alerts_updated_total', help: 'Anomalies that joined an alert without raising its level', registers });
+    this.duplicates = new Counter({ name: 'siemad_alerts_duplicates_total', help: 'Anomalies replayed from the alert queue that were already applied (skipped)', registers });
+    this.writeErrors = new Counter({ name: 'siemad_alerts_write_errors_total', help: 'Failed attempts to apply a batch of anomalies to PostgreSQL (retried)', registers });
+    this.dropped = new Counter({ name: 'siemad_alerts_dropped_total', help: 'Anomalies lost to alerts, by reason: queue_full (the disk queue was full), rejected (the database refused them repeatedly)', labelNames: ['reason'], registers });
+    for (const reason of ['queue_full', 'rejected'] satisfies AlertDropReason[]) this.dropped.labels(reason).inc(0);
+    const metrics = this;
+    new Gauge({
+      name: 'siemad_alerts_queue_depth',
+      help: 'Anomalies waiting in the alert writer\'s disk queue to be applied to PostgreSQL',
+      registers,
+      collect() {
+        if (metrics.queue !== undefined) this.set(metrics.queue().events);
+      },
+    });
+    new Gauge({
+      name: 'siemad_alerts_queue_bytes',
+      help: 'Bytes of the alert writer\'s disk queue',
+      registers,
+      collect() {
+        if (metrics.queue !== undefined) this.set(metrics.queue().bytes);
+      },
+    });
+  }
+
+  watchQueue(read: () => { events: number; bytes: number }): void {
+    this.queue = read;
   }
 }

@@ -45,6 +45,7 @@ export function redactUrl(url: string): string {
   }
 }
 
+
 class PgDatabase implements Database {
   constructor(
     readonly name: string,

@@ -199,6 +199,8 @@ export class AnomalyScorer implements EventEnricher {
         const entity = anomalyEntity(evidence.feature, context);
         if (entity !== undefined) anomaly.entity = entity;
         event.event.reason = evidence.reason;
+        // An external detection (no family) has no feature row to keep.
+        if (level !== 'none' && f !== NO_FAMILY) this.anomalyFeatures.set(event, this.raw.slice(base, base + FEATURE_COUNT));
         continue;
       }
       const abnormal = level === 'none' ? [] : this.abnormalFeatures(f, base);

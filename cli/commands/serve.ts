@@ -40,8 +40,9 @@ import { addDatabaseOptions, openDatabase, type DatabaseFlags } from '../databas
 import { applyDataPermissions, dataGroupReadOption, ensureWritableDataDir } from '../data-dir.js';
 import { addApiOptions, startApi, type ApiFlags } from '../api-options.js';
 import { addNotifyOptions, startNotifier, type NotifyFlags } from '../notify-options.js';
+import { addAlertOptions, openAlertWriter, type AlertFlags } from '../alert-options.js';
 
-interface ServeOptions extends ScoringOptions, OpenSearchConnectionFlags, OpenSearchLayoutFlags, OpenSearchIndexingFlags, DatabaseFlags, ApiFlags, NotifyFlags {
+interface ServeOptions extends ScoringOptions, OpenSearchConnectionFlags, OpenSearchLayoutFlags, OpenSearchIndexingFlags, DatabaseFlags, ApiFlags, NotifyFlags, AlertFlags {
   bind: string[];
   udpPort: number | false;
   tcpPort: number | false;
@@ -113,6 +114,7 @@ export function serveCommand(): Command {
   addDatabaseOptions(command);
   addApiOptions(command);
   addNotifyOptions(command);
+  addAlertOptions(command);
   return addScoringOptions(command).action(async (options: ServeOptions) => {
     await serve(options);
   });
@@ -141,6 +143,8 @@ async function serve(options: ServeOptions): Promise<void> {
   const suppressions = new SuppressionPoller(database, logger);
   await suppressions.start();
   for (const enricher of enrichers) if (enricher instanceof AnomalyScorer) enricher.useSuppressions(suppressions);
+  // Anomalies at or above --alert-level become alerts, through a disk queue that never blocks ingest.
+  enrichers.push(await openAlertWriter(options, database, enrichers, logger, metrics));
   // Webhooks on new and escalated alerts: its own loop, never in the way of ingest.
   const notifier = startNotifier(options, database, logger, metrics);
   // The HTTP API answers 503 until the database is ready.

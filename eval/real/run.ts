@@ -2,7 +2,9 @@
  * `npm run eval:real`: runs `siemad analyze` (the real CLI, as users run it) on each real
  * server's log of the corpus (or on other files) and compares its flags with a ground truth
  * derived independently from the raw lines; prints the figures per file and checks the targets
- * of issue 7. `--update-docs` writes the table into README.md and the model card.
+ * of issue 7, and the alerts its anomalies make (grouped as `siemad serve` groups them, issue 8).
+ * `--update-docs` writes the table into README.md and the model card, the alert table into
+ * README's Alerts section.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,6 +17,10 @@ import { replaceSection } from '../docs-section.js';
 import { groundTruth } from './ground-truth.js';
 import { measure, missedTargets, toDetectorLine, type DetectorLine } from './metrics.js';
 import { diagnostics, fileBlock, markdownTable } from './report.js';
+import { alertAnomalyOf } from '../../alerts/anomaly.js';
+import { DEFAULT_GROUPING } from '../../alerts/grouping.js';
+import { ALERT_TARGETS, alertFigures, alertFileTable, alertSummaryLine, hours, missedAlertTargets, type AlertFigures, type LineAnomaly } from '../alert-figures.js';
+import type { GroupingOptions } from '../../alerts/grouping.js';
 
 const program = new Command('eval:real')
   .description("Evaluate siemad on real servers' logs against an independent ground truth (eval/real/README.md)")
@@ -38,14 +44,43 @@ function inputFiles(): string[] {
   return fs.readdirSync(dir).filter((name) => name.endsWith('.log')).sort().map((name) => path.join(dir, name));
 }
 
-async function analyze(file: string, lines: number): Promise<DetectorLine[]> {
+interface Analyzed {
+  detector: DetectorLine[];
+  /** The flagged lines as alerts see them. */
+  anomalies: LineAnomaly[];
+  /** From the first to the last event time, in days (at least one). */
+  days: number;
+}
+
+async function analyze(file: string, lines: number): Promise<Analyzed> {
   const child = spawn(process.execPath, [SIEMAD, 'analyze', '--format', 'ndjson', '--model-dir', options.modelDir, file], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const events = await readDetectorOutput(child.stdout, (json, n) => toDetectorLine(parseEventLine(json, n)), lines);
+  const events = await readDetectorOutput(child.stdout, (json, n) => {
+    const event = parseEventLine(json, n);
+    return { line: toDetectorLine(event), alert: alertAnomalyOf(event) };
+  }, lines);
   const code = await exited;
   if (code !== 0) throw new Error(`siemad analyze ${file} exited ${code}`);
-  return events;
+  const anomalies: LineAnomaly[] = [];
+  let first = Infinity;
+  let last = -Infinity;
+  events.forEach((event, index) => {
+    if (event.alert !== undefined) anomalies.push({ line: index, anomaly: event.alert });
+    const time = Date.parse(event.line.timestamp);
+    if (time < first) first = time;
+    if (time > last) last = time;
+  });
+  return { detector: events.map((event) => event.line), anomalies, days: Math.max(1, (last - first) / 86_400_000) };
 }
+
+/** The alerts of a file: attackers are the targets, benign lines (legitimate actors and background) the false alarms. */
+function fileAlertFigures(truth: ReturnType<typeof groundTruth>, analyzed: Analyzed, attackers: number, grouping: GroupingOptions = DEFAULT_GROUPING): AlertFigures {
+  const attackOf = (line: number): string | undefined => (truth.labels[line] === 'attack' ? truth.lineActors[line] : undefined);
+  return alertFigures(analyzed.anomalies, attackOf, (line) => truth.labels[line] === 'benign', attackers, analyzed.days, grouping);
+}
+
+/** Alerts per attacker with shorter windows: real attackers come back for days. */
+const SHORTER_WINDOWS_MS = [3_600_000, 2 * 3_600_000, 6 * 3_600_000].filter((ms) => ms < DEFAULT_GROUPING.windowMs);
 
 function readLines(file: string): string[] {
   const lines = fs.readFileSync(file, 'utf8').split('\n');
@@ -64,11 +99,13 @@ if (files.length === 0 || missing !== undefined) {
 fs.mkdirSync(options.workDir, { recursive: true });
 const started = performance.now();
 const rows: { file: string; metrics: ReturnType<typeof measure>; missed: string[] }[] = [];
+const alertRows: { file: string; figures: AlertFigures }[] = [];
 for (const file of files) {
   const name = path.basename(file);
   const lines = readLines(file);
   let clock = performance.now();
-  const detector = await analyze(file, lines.length);
+  const analyzed = await analyze(file, lines.length);
+  const detector = analyzed.detector;
   const analyzeSeconds = (performance.now() - clock) / 1000;
   clock = performance.now();
   const truth = groundTruth(lines);
@@ -76,7 +113,17 @@ for (const file of files) {
   const missed = missedTargets(metrics);
   log(`${name}: ${lines.length} lines, siemad analyze ${analyzeSeconds.toFixed(1)} s, ground truth and metrics ${((performance.now() - clock) / 1000).toFixed(1)} s`);
   rows.push({ file: name, metrics, missed });
-  process.stdout.write(`${fileBlock(name, metrics, missed)}\n`);
+  const alerts = fileAlertFigures(truth, analyzed, metrics.attackers);
+  alertRows.push({ file: name, figures: alerts });
+  const alertGoals = missedAlertTargets(alerts, 'attacker');
+  const byWindow = SHORTER_WINDOWS_MS.map((windowMs) => {
+    const figures = fileAlertFigures(truth, analyzed, metrics.attackers, { ...DEFAULT_GROUPING, windowMs });
+    return `${figures.alertsPerTarget.toFixed(2)} with ${hours(windowMs)}`;
+  });
+  process.stdout.write(
+    `${fileBlock(name, metrics, missed)}\n  ${alertSummaryLine(alerts, 'attacker')}; the synthetic sites' goals: ${alertGoals.length === 0 ? 'met' : alertGoals.join(', ')}\n` +
+      `  alerts per attacker with shorter windows: ${byWindow.join(', ')}\n`,
+  );
   const text = diagnostics(name, lines, truth, detector, metrics);
   fs.writeFileSync(path.join(options.workDir, `${name}.diagnostics.txt`), text);
   if (options.verbose === true) process.stdout.write(`\n${text}\n`);
@@ -91,12 +138,18 @@ const summary = (readme: string): string =>
   `<= 20 benign events flagged per 10k, >= 90% of brute-forcers and of scanners flagged at least once.\n\n${markdownTable(rows)}`;
 process.stdout.write(`\n${summary('eval/real/README.md')}\n`);
 process.stdout.write(failedFiles === 0 ? 'All targets met on every file.\n' : `Targets missed on ${failedFiles} of ${rows.length} files.\n`);
+const alertSummary =
+  `Alerts of the real servers' logs (\`npm run eval:real\`, model ${model.model_version}; --alert-level ${DEFAULT_GROUPING.level}, --alert-window ${hours(DEFAULT_GROUPING.windowMs)}): ` +
+  `an attacker is an actor of the ground truth ([eval/real/README.md](eval/real/README.md)), a benign alert one whose anomalies are all benign lines. ` +
+  `Reported, not checked (the goals of the synthetic sites: <= ${ALERT_TARGETS.alertsPerEpisode} alerts per attack, <= ${ALERT_TARGETS.benignAlertsPerDay} benign alerts per day).\n\n${alertFileTable(alertRows)}`;
+process.stdout.write(`\n${alertSummary}\n`);
 log(`${rows.length} files in ${((performance.now() - started) / 1000).toFixed(1)} s; diagnostics in ${options.workDir}`);
 
 if (options.updateDocs === true) {
   const readme = path.join(PACKAGE_ROOT, 'eval', 'real', 'README.md');
   replaceSection(path.join(PACKAGE_ROOT, 'README.md'), '<!-- eval-real:start -->', '<!-- eval-real:end -->', summary(path.relative(PACKAGE_ROOT, readme)));
   replaceSection(path.join(options.modelDir, 'MODEL_CARD.md'), '<!-- eval-real:start -->', '<!-- eval-real:end -->', summary(path.relative(options.modelDir, readme)), true);
+  replaceSection(path.join(PACKAGE_ROOT, 'README.md'), '<!-- eval-real-alerts:start -->', '<!-- eval-real-alerts:end -->', alertSummary);
   log('updated README.md and the model card');
 }
 process.exitCode = failedFiles === 0 ? 0 : 1;

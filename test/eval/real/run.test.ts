@@ -29,6 +29,8 @@ t.test('evaluates files given with --files through the real CLI, prints the figu
   t.match(result.stdout, /actors: 2 attackers \(2 brute-forcers, 0 scanners\), 3 legitimate, 0 gray/, 'the owner address, dana and root');
   t.match(result.stdout, /\| small-host\.log \| 69 \| 2 \(2 \/ 0\) \| 3 \| 0 \|/);
   t.match(result.stderr, /eval:real: small-host\.log: 69 lines, siemad analyze/);
+  t.match(result.stdout, /alerts \(--alert-level high, --alert-window 24 h\): [\d.]+ anomalies and 2\.0 alerts per day, 1\.00 alerts per attacker \(2 of 2 attackers alerted\), 0\.00 benign alerts per day/, 'one alert per brute-forcer');
+  t.match(result.stdout, /\| small-host\.log \| 1\.0 \| [\d.]+ \| 2\.0 \| 2 of 2 \| 1\.00 \| 0\.00 \|/, 'the alert table');
   const missed = result.stdout.includes('TARGET MISSED');
   t.equal(result.status, missed ? 1 : 0, 'exit status 1 exactly when a target is missed');
   t.ok(existsSync(join(dir, 'small-host.log.diagnostics.txt')));

@@ -1,0 +1,259 @@
+/**
+ * The alert writer: a pipeline stage after the scorer that never makes ingest wait for
+ * PostgreSQL. Anomalies at or above the alert level are appended to a bounded write-ahead queue
+ * on disk (the DiskBuffer of opensearch/buffer: framed, checksummed, acknowledged, recovered after
+ * a restart) without awaiting the write; a full queue drops them and counts them. One loop reads
+ * the queue in order and applies each batch to PostgreSQL in one transaction (store.ts), then
+ * acknowledges it. While the database is down (DatabaseService not ready) the loop waits and the
+ * queue holds the anomalies; they are applied in order when it answers again. A batch is applied
+ * at least once (a crash between commit and acknowledgement replays it): the store skips
+ * anomalies it has applied, so none counts twice.
+ */
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { EcsEvent } from '../collector/ecs/event.js';
+import { BUFFER_ERROR_CODES, BufferError, DiskBuffer } from '../opensearch/buffer/index.js';
+import type { AlertMetrics } from '../pipeline/metrics.js';
+import type { EventEnricher } from '../pipeline/pipeline.js';
+import type { DatabaseService } from '../postgres/service.js';
+import { alertAnomalyOf, levelRank, type AlertAnomaly } from './anomaly.js';
+import { DEFAULT_GROUPING, type GroupingOptions } from './grouping.js';
+import { decodeAnomaly, encodeAnomaly } from './queue-record.js';
+import { applyAnomalies, DEFAULT_MAX_EVENTS_PER_ALERT, pruneAppliedEvents, type StoreOptions } from './store.js';
+
+export interface AlertWriterOptions {
+  /** Directory of the disk queue (one process owns it). */
+  directory: string;
+  /** Bound of the disk queue in bytes; anomalies that do not fit are dropped and counted. */
+  maxQueueBytes: number;
+  grouping?: GroupingOptions;
+  maxEventsPerAlert?: number;
+  /** The scorer's feature row of an anomalous event (AnomalyScorer.featuresOf). */
+  featuresOf?: (event: EcsEvent) => ArrayLike<number> | undefined;
+  metrics: AlertMetrics;
+  /** Where the queue's `siemad_buffer_*{buffer="alerts"}` metrics go. */
+  registry?: Registry;
+  logger: Logger;
+  /** Anomalies per transaction. */
+  batchSize?: number;
+  /** How long `close` lets the loop empty the queue while the database answers. */
+  drainMs?: number;
+}
+
+const MAX_BATCH_BYTES = 4 * 1024 * 1024;
+/** Attempts at a batch the database refuses (not an outage) before it is applied one by one, then dropped. */
+const MAX_REJECTIONS = 4;
+const RETRY_BASE_MS = 500;
+/** Replays come within seconds; the record of applied anomalies is kept much longer. */
+const APPLIED_RETENTION_MS = 7 * 86_400_000;
+const PRUNE_INTERVAL_MS = 3_600_000;
+
+const TRANSIENT_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * Whether a failed statement says the database is unavailable (or busy) rather than that the
+ * statement is wrong: connection errors, SQLSTATE classes 08 (connection), 53 (resources), 57
+ * (shutdown, cancel), 40 (serialization, deadlock) and 55P03 (lock not available).
+ */
+export function isTransientDatabaseError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (TRANSIENT_ERRNO.has(code) || /^(08|53|57|40)/.test(code) || code === '55P03')) return true;
+  const message = err instanceof Error ? err.message : String(err);
+  return /connection|connect ECONN|terminat|timeout|not queryable|closed/i.test(message);
+}
+
+export class AlertWriter implements EventEnricher {
+  readonly name = 'alerts';
+  private readonly store: StoreOptions;
+  private readonly minRank: number;
+  private readonly batchSize: number;
+  private readonly drainMs: number;
+  private appending: Promise<void> = Promise.resolve();
+  /** Anomalies handed to the queue whose append has not settled yet. */
+  private pendingAppends = 0;
+  private applying: Promise<void> | undefined;
+  private readonly loop: Promise<void>;
+  private closing = false;
+  private closed: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private readonly stopWatching: () => void;
+  private readonly pruneTimer: NodeJS.Timeout;
+  private dropWarned = 0;
+
+  /** Opens (and recovers) the disk queue and starts applying it. */
+  static async open(options: AlertWriterOptions, database: DatabaseService): Promise<AlertWriter> {
+    const buffer = await DiskBuffer.open({
+      directory: options.directory,
+      maxTotalBytes: options.maxQueueBytes,
+      maxRecordBytes: 64 * 1024,
+      name: 'alerts',
+      ...(options.registry !== undefined ? { registry: options.registry } : {}),
+    });
+    return new AlertWriter(options, database, buffer);
+  }
+
+  private constructor(
+    private readonly options: AlertWriterOptions,
+    private readonly database: DatabaseService,
+    private readonly buffer: DiskBuffer,
+  ) {
+    const grouping = options.grouping ?? DEFAULT_GROUPING;
+    this.store = { ...grouping, maxEventsPerAlert: options.maxEventsPerAlert ?? DEFAULT_MAX_EVENTS_PER_ALERT };
+    this.minRank = levelRank(grouping.level);
+    this.batchSize = options.batchSize ?? 500;
+    this.drainMs = options.drainMs ?? 5_000;
+    options.metrics.watchQueue(() => ({ events: this.queued, bytes: buffer.stats().bytes }));
+    buffer.on('warning', (warning) => options.logger.warn({ code: warning.code }, `alert queue: ${warning.message}`));
+    if (buffer.recovery.events > 0) options.logger.info({ anomalies: buffer.recovery.events }, 'alert queue: anomalies of an earlier run still to apply');
+    this.stopWatching = database.onReady(() => {
+      this.wake?.();
+      this.prune();
+    });
+    this.pruneTimer = setInterval(() => this.prune(), PRUNE_INTERVAL_MS).unref();
+    this.loop = this.run().catch((err: unknown) => {
+      // The queue's files failed under it: what is on disk stays for the next start.
+      options.logger.error({ err: (err as Error).message }, 'alert writer stopped: the alert queue could not be read');
+    });
+  }
+
+  /** Anomalies waiting in the queue (or on their way into it). */
+  get queued(): number {
+    return this.pendingAppends + this.buffer.stats().events;
+  }
+
+  /** Queues the batch's anomalies at or above the alert level; never waits for the disk or the database. */
+  enrich(events: EcsEvent[]): void {
+    let records: Buffer[] | undefined;
+    for (const event of events) {
+      const anomaly = event.anomaly;
+      if (anomaly?.is_anomaly !== true || levelRank(anomaly.level) < this.minRank) continue;
+      const found = alertAnomalyOf(event, this.options.featuresOf?.(event));
+      if (found !== undefined) (records ??= []).push(encodeAnomaly(found));
+    }
+    if (records === undefined || this.closing) return;
+    const count = records.length;
+    this.pendingAppends += count;
+    this.appending = this.buffer.append(records).then(
+      () => void (this.pendingAppends -= count),
+      (err: unknown) => {
+        this.pendingAppends -= count;
+        this.dropped(err, count);
+      },
+    );
+  }
+
+  private dropped(err: unknown, count: number): void {
+    this.options.metrics.dropped.labels('queue_full').inc(count);
+    const now = Date.now();
+    if (now - this.dropWarned < 30_000) return;
+    this.dropWarned = now;
+    const full = err instanceof BufferError && err.code === BUFFER_ERROR_CODES.FULL;
+    this.options.logger.warn({ anomalies: count, err: (err as Error).message }, full ? 'alert queue full: anomalies dropped from alerts (the database has been unavailable too long)' : 'alert queue: anomalies dropped');
+  }
+
+  private async run(): Promise<void> {
+    while (!this.closing) {
+      const batch = await this.buffer.read(this.batchSize, MAX_BATCH_BYTES);
+      if (batch === null) return;
+      const anomalies: AlertAnomaly[] = [];
+      for (const record of batch.records) {
+        const anomaly = decodeAnomaly(record);
+        if (anomaly !== undefined) anomalies.push(anomaly);
+      }
+      this.applying = this.applyBatch(anomalies).then((done) => {
+        if (done) this.buffer.ack(batch);
+      });
+      await this.applying;
+      this.applying = undefined;
+    }
+  }
+
+  /** Applies a batch, waiting out outages; false when closing first (it stays queued). */
+  private async applyBatch(anomalies: AlertAnomaly[]): Promise<boolean> {
+    const outcome = await this.applyWithRetry(anomalies);
+    if (outcome !== 'rejected') return outcome === 'applied';
+    if (anomalies.length === 1) {
+      this.options.metrics.dropped.labels('rejected').inc();
+      return true;
+    }
+    // One bad anomaly must not cost the others: apply them one by one.
+    for (const anomaly of anomalies) {
+      const single = await this.applyWithRetry([anomaly]);
+      if (single === 'closing') return false;
+      if (single === 'rejected') this.options.metrics.dropped.labels('rejected').inc();
+    }
+    return true;
+  }
+
+  private async applyWithRetry(anomalies: AlertAnomaly[]): Promise<'applied' | 'rejected' | 'closing'> {
+    const { metrics, logger } = this.options;
+    let rejections = 0;
+    for (;;) {
+      if (!this.database.ready) {
+        if (this.closing) return 'closing';
+        await this.pause();
+        continue;
+      }
+      try {
+        const report = await applyAnomalies(this.database.db, anomalies, this.store);
+        metrics.opened.inc(report.opened);
+        metrics.escalated.inc(report.escalated);
+        metrics.updated.inc(report.updated);
+        metrics.duplicates.inc(report.duplicates);
+        return 'applied';
+      } catch (err) {
+        metrics.writeErrors.inc();
+        if (isTransientDatabaseError(err)) {
+          this.database.failed(err);
+          continue;
+        }
+        rejections++;
+        logger.error({ err: (err as Error).message, anomalies: anomalies.length, attempt: rejections }, 'alert writer: the database refused a batch of anomalies');
+        if (rejections >= MAX_REJECTIONS) return 'rejected';
+        if (this.closing) return 'closing';
+        await this.pause(RETRY_BASE_MS * 2 ** rejections);
+      }
+    }
+  }
+
+  /** Waits until the database is ready again, `close` is called, or `ms` pass. */
+  private pause(ms?: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = ms === undefined ? undefined : setTimeout(() => this.wake?.(), ms);
+      this.wake = () => {
+        this.wake = undefined;
+        if (timer !== undefined) clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private prune(): void {
+    if (!this.database.ready || this.closing) return;
+    pruneAppliedEvents(this.database.db, APPLIED_RETENTION_MS).catch((err: unknown) => this.options.logger.debug({ err: (err as Error).message }, 'alert writer: pruning applied anomalies failed'));
+  }
+
+  /**
+   * Stops taking anomalies, lets the loop empty the queue for up to `drainMs` while the database
+   * answers, then closes the queue; what is left is applied after the next start.
+   */
+  close(): Promise<void> {
+    this.closed ??= this.shutDown();
+    return this.closed;
+  }
+
+  private async shutDown(): Promise<void> {
+    await this.appending;
+    const deadline = Date.now() + this.drainMs;
+    while (this.database.ready && this.buffer.stats().events > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    this.closing = true;
+    this.wake?.();
+    clearInterval(this.pruneTimer);
+    this.stopWatching();
+    await this.applying;
+    await this.buffer.close();
+    await this.loop;
+    const left = this.buffer.stats().events;
+    if (left > 0) this.options.logger.info({ anomalies: left }, 'alert queue: anomalies kept on disk for the next start');
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The alert writer in process, with its real disk queue and a real database (PGlite and a
+ * PostgreSQL server): the level filter, feature rows, order of application, the outage (the
+ * server stopped and started again), a full queue, and a restart with anomalies left on disk.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t, { type Test } from 'tap';
+import { DEFAULT_GROUPING } from '../../alerts/grouping.js';
+import { AlertWriter } from '../../alerts/writer.js';
+import { createLogger } from '../../pipeline/logger.js';
+import { CollectorMetrics } from '../../pipeline/metrics.js';
+import { connectPostgres, type Database } from '../../postgres/database.js';
+import { DatabaseService } from '../../postgres/service.js';
+import { startPglite, startPostgres } from '../helpers/postgres.js';
+import { requireService } from '../helpers/services.js';
+import { waitFor } from '../helpers/wait.js';
+import { anomalousEvent } from './fixtures.js';
+
+const logger = createLogger('silent');
+
+interface Rig {
+  writer: AlertWriter;
+  metrics: CollectorMetrics;
+  directory: string;
+}
+
+async function openWriter(t: Test, service: DatabaseService, options: { directory?: string; maxQueueBytes?: number } = {}): Promise<Rig> {
+  const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'siemad-alert-queue-')));
+  if (options.directory === undefined) t.teardown(() => rm(directory, { recursive: true, force: true }));
+  const metrics = new CollectorMetrics(undefined, { defaultMetrics: false });
+  const writer = await AlertWriter.open(
+    {
+      directory,
+      maxQueueBytes: options.maxQueueBytes ?? 8 * 1024 * 1024,
+      grouping: { ...DEFAULT_GROUPING, level: 'medium' },
+      featuresOf: (event) => (event.event.id === undefined ? undefined : [Number(event.event.id.slice(2)), 0.5]),
+      metrics: metrics.alerts,
+      logger,
+      drainMs: 2_000,
+    },
+    service,
+  );
+  t.teardown(() => writer.close());
+  return { writer, metrics, directory };
+}
+
+const counter = async (metric: { get(): Promise<{ values: { value: number; labels: Record<string, unknown> }[] }> }, label?: string): Promise<number> =>
+  (await metric.get()).values.filter((v) => label === undefined || v.labels.reason === label).reduce((sum, v) => sum + v.value, 0);
+
+async function historyOf(db: Database): Promise<string[]> {
+  const { rows } = await db.query<{ change: string; new_value: string }>('SELECT change, new_value FROM alert_history ORDER BY id');
+  return rows.map((row) => `${row.change} ${row.new_value}`);
+}
+
+async function drained(writer: AlertWriter): Promise<void> {
+  await waitFor('the alert queue to empty', async () => writer.queued === 0, { timeoutMs: 30_000, intervalMs: 50 });
+}
+
+async function suite(t: Test, db: Database): Promise<void> {
+  const service = new DatabaseService(db, logger, 200);
+  await service.start();
+  const { writer, metrics } = await openWriter(t, service);
+  const levels = ['none', 'low', 'medium', 'high', 'critical', 'high'] as const;
+  const events = levels.map((level, i) => anomalousEvent(`e-${i}`, i, level));
+  t.equal(writer.enrich(events), undefined, 'enrich does not return a promise: ingest never waits');
+  await drained(writer);
+  const { rows } = await db.query<{ level: string; anomaly_count: number }>('SELECT level, anomaly_count FROM alerts');
+  t.same(rows, [{ level: 'critical', anomaly_count: 4 }], 'below --alert-level nothing, at or above it one alert');
+  t.same(await historyOf(db), ['opened medium', 'escalated high', 'escalated critical'], 'applied in arrival order');
+  const features = await db.query<{ event_id: string; features: number[] }>('SELECT event_id, features FROM alert_events ORDER BY event_id');
+  t.same(features.rows.map((row) => [row.event_id, row.features]), [['e-2', [2, 0.5]], ['e-3', [3, 0.5]], ['e-4', [4, 0.5]], ['e-5', [5, 0.5]]], 'with the scorer\'s feature rows');
+  t.equal(await counter(metrics.alerts.opened), 1);
+  t.equal(await counter(metrics.alerts.escalated), 2);
+  t.equal(await counter(metrics.alerts.updated), 1);
+}
+
+t.test('on the embedded PostgreSQL (PGlite)', async (t) => {
+  const pglite = await startPglite();
+  t.teardown(() => pglite.destroy());
+  await suite(t, pglite.db);
+});
+
+t.test('on a PostgreSQL server', async (t) => {
+  const server = await requireService(t, 'postgresql', () => startPostgres());
+  if (server === undefined) return;
+  t.teardown(() => server.destroy());
+  const db = await connectPostgres({ url: server.url, maxConnections: 4, connectTimeoutMs: 1_000 });
+  t.teardown(() => db.close());
+
+  t.test('applies anomalies as they come', (t) => suite(t, db));
+
+  t.test('a connection lost in the middle of a transaction fails that transaction, not the process', async (t) => {
+    const killer = await connectPostgres({ url: server.url, maxConnections: 1 });
+    t.teardown(() => killer.close());
+    await t.rejects(
+      db.transaction(async (tx) => {
+        const { rows } = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+        await killer.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await tx.query('SELECT 1');
+      }),
+    );
+    t.same((await db.query('SELECT 1 AS one')).rows, [{ one: 1 }], 'the pool goes on with a new connection');
+  });
+
+  t.test('while the server is down anomalies wait in the queue, and are applied in order when it is back', async (t) => {
+    await db.query('TRUNCATE alerts CASCADE');
+    const service = new DatabaseService(db, logger, 200);
+    await service.start();
+    const { writer, metrics } = await openWriter(t, service);
+    writer.enrich([anomalousEvent('o-0', 0, 'medium', 'source.ip=192.0.2.50')]);
+    await drained(writer);
+    await server.stop();
+    writer.enrich([anomalousEvent('o-1', 1, 'high', 'source.ip=192.0.2.50'), anomalousEvent('o-2', 2, 'critical', 'source.ip=192.0.2.50')]);
+    writer.enrich([anomalousEvent('o-3', 3, 'medium', 'source.ip=192.0.2.50')]);
+    await waitFor('the writer to notice the outage', async () => !service.ready, { timeoutMs: 30_000, intervalMs: 50 });
+    t.equal(writer.queued, 3, 'three anomalies wait');
+    await server.start();
+    await drained(writer);
+    t.same(await historyOf(db), ['opened medium', 'escalated high', 'escalated critical'], 'in order');
+    const { rows } = await db.query<{ anomaly_count: number }>('SELECT anomaly_count FROM alerts');
+    t.same(rows, [{ anomaly_count: 4 }], 'none lost, none doubled');
+    t.ok((await counter(metrics.alerts.writeErrors)) >= 1, 'the failed attempt is counted');
+  });
+
+  t.test('a full queue drops and counts; what it holds survives a restart of the writer', async (t) => {
+    await db.query('TRUNCATE alerts CASCADE');
+    await server.stop();
+    const service = new DatabaseService(db, logger, 200);
+    await service.start();
+    t.notOk(service.ready);
+    const directory = await mkdtemp(join(tmpdir(), 'siemad-alert-queue-'));
+    t.teardown(() => rm(directory, { recursive: true, force: true }));
+    const first = await openWriter(t, service, { directory, maxQueueBytes: 1024 * 1024 });
+    const sent = 6_000;
+    for (let i = 0; i < sent; i += 100) {
+      first.writer.enrich(Array.from({ length: 100 }, (_, j) => anomalousEvent(`f-${i + j}`, (i + j) / 100, 'high', `source.ip=192.0.2.${(i + j) % 200}`)));
+    }
+    await first.writer.close();
+    const dropped = await counter(first.metrics.alerts.dropped, 'queue_full');
+    const queued = first.writer.queued;
+    t.ok(dropped > 0, `dropped ${dropped}`);
+    t.ok(queued > 0, `queued ${queued}`);
+    t.equal(dropped + queued, sent, 'every anomaly either waits or is counted as dropped');
+
+    await server.start();
+    const second = await openWriter(t, service, { directory });
+    await drained(second.writer);
+    const { rows } = await db.query<{ n: number }>('SELECT sum(anomaly_count)::integer AS n FROM alerts');
+    t.equal(rows[0]!.n, queued, 'the next writer applied what the queue held');
+  });
+});
