@@ -38,6 +38,7 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # The schema migrations are read at start-up (siemad setup postgres, serve).
 COPY postgres/migrations ./postgres/migrations
+COPY scorer/windows/window-ops.lua ./scorer/windows/window-ops.lua
 COPY models/current ./models/current
 
 # A system user of its own; the data directory (disk buffer, dead letters) is its only writable place.

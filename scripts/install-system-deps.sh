@@ -23,6 +23,7 @@ readonly PACKAGES=(
   curl                    # health probes in scripts/opensearch.sh
   unzip                   # unpacking the OpenSearch distribution
   maven                   # fetching OpenSearch from Maven Central
+  lua5.1                  # luac5.1 -p: syntax check of the Redis window script (Redis runs Lua 5.1)
   openjdk-17-jre-headless # runs OpenSearch 2.x
 )
 readonly DAEMONS=(redis-server postgres rsyslogd fail2ban-server prometheus)

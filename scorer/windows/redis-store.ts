@@ -35,7 +35,7 @@
 import { Redis } from 'ioredis';
 import { ERROR_CODES, SiemadError } from '../../pipeline/errors.js';
 import { OpCode, RESULTS_PER_OP, SLOTS, WINDOW_LAYOUT, type OpBatch, type SlotSpec, type WindowStore } from './ops.js';
-import { resultsPerOp, WINDOW_SCRIPT } from './redis-script.js';
+import { resultsPerOp, windowScript } from './redis-script.js';
 import { toSecond } from './window-math.js';
 
 export interface RedisWindowStoreOptions {
@@ -115,7 +115,7 @@ export class RedisWindowStore implements WindowStore {
       if (major < MIN_REDIS_VERSION[0] || (major === MIN_REDIS_VERSION[0] && minor < MIN_REDIS_VERSION[1])) {
         throw new Error(`Redis ${MIN_REDIS_VERSION.join('.')} or later is needed, found ${major}.${minor}`);
       }
-      const sha = String(await client.script('LOAD', WINDOW_SCRIPT));
+      const sha = String(await client.script('LOAD', windowScript()));
       ready = true;
       return new RedisWindowStore(client, keyPrefix, sha);
     } catch (error) {
@@ -174,7 +174,7 @@ export class RedisWindowStore implements WindowStore {
     // and caches it again under the same SHA. (Batches already in flight then retry in the order
     // their errors arrive, so one sent meanwhile may overtake them: rare, and each stays atomic.)
     try {
-      return await this.client.eval(WINDOW_SCRIPT, 0, this.keyPrefix, payload, opCount);
+      return await this.client.eval(windowScript(), 0, this.keyPrefix, payload, opCount);
     } catch (error) {
       throw storeError(error);
     }

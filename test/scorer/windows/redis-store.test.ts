@@ -4,7 +4,7 @@ import { createServer, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { ERROR_CODES, SiemadError } from '../../../pipeline/errors.js';
 import { OpBatch, RESULTS_PER_OP, SLOT, SLOTS, WINDOW_LAYOUT } from '../../../scorer/windows/ops.js';
-import { EXPIRY_MARGIN_S, keyTtlSeconds, WINDOW_SCRIPT } from '../../../scorer/windows/redis-script.js';
+import { EXPIRY_MARGIN_S, keyTtlSeconds, windowScript } from '../../../scorer/windows/redis-script.js';
 import { MAX_OPS_PER_CALL, RedisWindowStore } from '../../../scorer/windows/redis-store.js';
 import { freePortInRange } from '../../helpers/ports.js';
 import { startRedis } from '../../helpers/redis.js';
@@ -207,7 +207,7 @@ t.test('with a real redis-server', async (t) => {
     await admin.script('FLUSH');
     const results = await run(store, [[SLOT.auth_fail_by_ip, 'i:192.0.2.1', '', T0 + 1000, 1]]);
     t.same(results[0]!.slice(0, 2), [3, 3]);
-    const sha = createHash('sha1').update(WINDOW_SCRIPT).digest('hex');
+    const sha = createHash('sha1').update(windowScript()).digest('hex');
     t.same(await admin.script('EXISTS', sha), [1], 'the script is cached again');
   });
 
