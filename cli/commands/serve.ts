@@ -20,7 +20,6 @@ import { CollectorMetrics } from '../../pipeline/metrics.js';
 import { NdjsonSink } from '../../pipeline/sinks/ndjson.js';
 import type { EventSink } from '../../pipeline/sinks/sink.js';
 import { OpenSearchOutput, type OpenSearchOutputOptions } from '../../opensearch/output.js';
-import { OpenSearchSink } from '../../opensearch/sink.js';
 import {
   addOpenSearchConnectionOptions,
   addOpenSearchIndexingOptions,
@@ -176,7 +175,7 @@ async function serve(options: ServeOptions): Promise<void> {
       }
       stopping = true;
       logger.info({ signal }, 'shutting down: draining queue and flushing sinks');
-      if (sink instanceof OpenSearchSink) sink.beginShutdown();
+      sink.beginShutdown?.();
       collector
         .stop()
         .then(() => api?.close())

@@ -11,6 +11,11 @@ export interface EventSink {
   write(events: readonly EcsEvent[]): Promise<void>;
   /** Flushes what is buffered and releases files and connections. */
   close(): Promise<void>;
+  /**
+   * Shutdown has begun (a signal): the queue drains into the sink next, then `close`. A sink that
+   * may wait for room (a full disk buffer) stops waiting long, so a shutdown cannot hang.
+   */
+  beginShutdown?(): void;
   /** True while the sink refuses more for now (a full disk buffer): UDP receivers drop and count datagrams. */
   isFull?(): boolean;
   /** The sink's part of `/healthz`; `degraded` turns the endpoint to 503. */
