@@ -10,15 +10,7 @@ import type { CollectorMetrics } from '../pipeline/metrics.js';
 import type { EventEnricher } from '../pipeline/pipeline.js';
 import type { DatabaseService } from '../postgres/service.js';
 import { AnomalyScorer } from '../scorer/scorer.js';
-import { envOption } from './options.js';
-
-/** How anomalies become alerts in PostgreSQL (alerts/). */
-export interface AlertFlags {
-  alertLevel: AlertLevel;
-  alertWindow: number;
-  alertQueueBytes: number;
-  dataDir: string;
-}
+import { addOptionTable, optional, withDefault, type OptionValues } from './option-table.js';
 
 const MIN_QUEUE_BYTES = 1024 * 1024;
 
@@ -34,15 +26,17 @@ function parseQueueBytes(value: string): number {
   return bytes;
 }
 
+/** How anomalies become alerts in PostgreSQL (alerts/). */
+const ALERTS = {
+  alertLevel: withDefault({ flag: '--alert-level <level>', env: 'SIEMAD_ALERT_LEVEL', help: 'anomalies at or above this level open and update alerts (low, medium, high, critical)', parse: parseChoice(ALERT_LEVELS), default: DEFAULT_GROUPING.level }),
+  alertWindow: withDefault({ flag: '--alert-window <duration>', env: 'SIEMAD_ALERT_WINDOW', help: 'an anomaly joins the alert of its entity and kind when it is at most this far from the alert’s anomalies (event time)', parse: parseWindow, default: DEFAULT_GROUPING.windowMs, shownDefault: `${DEFAULT_GROUPING.windowMs / 3_600_000}h` }),
+  alertQueueBytes: withDefault({ flag: '--alert-queue-bytes <size>', env: 'SIEMAD_ALERT_QUEUE_BYTES', help: 'disk queue of anomalies waiting for PostgreSQL (<data-dir>/alert-queue); when full, anomalies are dropped from alerts and counted', parse: parseQueueBytes, default: 64 * 1024 * 1024, shownDefault: '64MiB' }),
+} as const;
+
+export type AlertFlags = OptionValues<typeof ALERTS> & { dataDir: string };
+
 export function addAlertOptions(command: Command): Command {
-  return command
-    .addOption(envOption('--alert-level <level>', 'SIEMAD_ALERT_LEVEL', 'anomalies at or above this level open and update alerts (low, medium, high, critical)', parseChoice(ALERT_LEVELS), DEFAULT_GROUPING.level))
-    .addOption(
-      envOption('--alert-window <duration>', 'SIEMAD_ALERT_WINDOW', 'an anomaly joins the alert of its entity and kind when it is at most this far from the alert’s anomalies (event time)', parseWindow, DEFAULT_GROUPING.windowMs, `${DEFAULT_GROUPING.windowMs / 3_600_000}h`),
-    )
-    .addOption(
-      envOption('--alert-queue-bytes <size>', 'SIEMAD_ALERT_QUEUE_BYTES', 'disk queue of anomalies waiting for PostgreSQL (<data-dir>/alert-queue); when full, anomalies are dropped from alerts and counted', parseQueueBytes, 64 * 1024 * 1024, '64MiB'),
-    );
+  return addOptionTable(command, ALERTS);
 }
 
 /** The alert writer of `siemad serve`, fed by the scorer (which it asks for feature rows). */

@@ -7,26 +7,25 @@ import { parsePort, parseSize } from '../pipeline/config-values.js';
 import { ApiMetrics } from '../pipeline/metrics.js';
 import type { Registry } from 'prom-client';
 import type { DatabaseService } from '../postgres/service.js';
-import { envOption } from './options.js';
+import { addOptionTable, optional, withDefault, type OptionValues } from './option-table.js';
 
 /** The HTTP API's own port: next to syslog's 5514 and 6514, clear of the metrics' 9464. */
 export const DEFAULT_API_PORT = 8514;
 
-export interface ApiFlags {
-  apiPort: number | false;
-  apiHost: string;
-  apiTlsCert?: string;
-  apiTlsKey?: string;
-  apiBodyLimit: number;
-}
+
+/** The HTTP API (api/): its own port, TLS and body limit. */
+const API = {
+  apiPort: withDefault({ flag: '--api-port <port>', env: 'SIEMAD_API_PORT', help: 'port of the HTTP API (alerts, feedback, suppressions; /docs, /openapi.json), or "off"', parse: parsePort, default: DEFAULT_API_PORT }),
+  apiHost: withDefault({ flag: '--api-host <address>', env: 'SIEMAD_API_HOST', help: 'address the HTTP API listens on (0.0.0.0 for every interface; use TLS then)', default: '127.0.0.1' }),
+  apiTlsCert: optional({ flag: '--api-tls-cert <file>', env: 'SIEMAD_API_TLS_CERT', help: 'PEM certificate (chain): the HTTP API speaks HTTPS' }),
+  apiTlsKey: optional({ flag: '--api-tls-key <file>', env: 'SIEMAD_API_TLS_KEY', help: 'PEM private key for --api-tls-cert' }),
+  apiBodyLimit: withDefault({ flag: '--api-body-limit <size>', env: 'SIEMAD_API_BODY_LIMIT', help: 'largest HTTP API request body (larger: 413)', parse: parseSize, default: 64 * 1024, shownDefault: '64KiB' }),
+} as const;
+
+export type ApiFlags = OptionValues<typeof API>;
 
 export function addApiOptions(command: Command): Command {
-  return command
-    .addOption(envOption('--api-port <port>', 'SIEMAD_API_PORT', 'port of the HTTP API (alerts, feedback, suppressions; /docs, /openapi.json), or "off"', parsePort, DEFAULT_API_PORT))
-    .addOption(envOption('--api-host <address>', 'SIEMAD_API_HOST', 'address the HTTP API listens on (0.0.0.0 for every interface; use TLS then)', undefined, '127.0.0.1'))
-    .addOption(envOption('--api-tls-cert <file>', 'SIEMAD_API_TLS_CERT', 'PEM certificate (chain): the HTTP API speaks HTTPS'))
-    .addOption(envOption('--api-tls-key <file>', 'SIEMAD_API_TLS_KEY', 'PEM private key for --api-tls-cert'))
-    .addOption(envOption('--api-body-limit <size>', 'SIEMAD_API_BODY_LIMIT', 'largest HTTP API request body (larger: 413)', parseSize, 64 * 1024, '64KiB'));
+  return addOptionTable(command, API);
 }
 
 /** Starts the API unless --api-port is off; start-up errors name the setting at fault. */

@@ -1,18 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Option } from 'commander';
 import { parseBoolean } from '../pipeline/config-values.js';
 import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
-import { envOption } from './options.js';
+import { withDefault } from './option-table.js';
 
 /**
  * Raw security logs, buffers, dead letters and state are for the collector's user alone (files
  * 0600, folders 0700), or also for its group with `--data-group-read` (0640, 0750: e.g. a log
  * shipper's group). Set as the process umask, so every file any component creates follows it.
  */
-export function dataGroupReadOption(): Option {
-  return envOption('--data-group-read [bool]', 'SIEMAD_DATA_GROUP_READ', "let the collector's group read what it writes under the data directory (files 0640, folders 0750; default 0600, 0700)", parseBoolean, false);
-}
+export const DATA_GROUP_READ = withDefault({
+  flag: '--data-group-read [bool]',
+  env: 'SIEMAD_DATA_GROUP_READ',
+  help: "let the collector's group read what it writes under the data directory (files 0640, folders 0750; default 0600, 0700)",
+  parse: parseBoolean,
+  default: false,
+});
 
 /** Sets the umask; returns the mode directories get under it. */
 export function applyDataPermissions(groupRead: boolean): number {

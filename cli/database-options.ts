@@ -3,14 +3,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { parsePositiveInt } from '../pipeline/config-values.js';
 import { connectPostgres, openEmbeddedPostgres, type Database } from '../postgres/database.js';
-import { envOption } from './options.js';
-
-/** Where alerts, feedback, suppressions and API tokens live. */
-export interface DatabaseFlags {
-  databaseUrl?: string;
-  databasePool: number;
-  dataDir: string;
-}
+import { addOptionTable, optional, withDefault, type OptionValues } from './option-table.js';
 
 function parseDatabaseUrl(value: string): string {
   let url: URL;
@@ -24,12 +17,16 @@ function parseDatabaseUrl(value: string): string {
 }
 
 /** --database-url and --database-pool; `--data-dir` is the command's own (the embedded database lives under it). */
+/** Where alerts, feedback, suppressions and API tokens live. */
+const DATABASE = {
+  databaseUrl: optional({ flag: '--database-url <url>', env: 'SIEMAD_DATABASE_URL', help: 'PostgreSQL for alerts, feedback, suppressions and API tokens (postgres://user:password@host:5432/db; the password is never logged)', parse: parseDatabaseUrl, shownDefault: 'embedded PostgreSQL (PGlite) in <data-dir>/postgres' }),
+  databasePool: withDefault({ flag: '--database-pool <n>', env: 'SIEMAD_DATABASE_POOL', help: 'PostgreSQL connections at most', parse: parsePositiveInt, default: 8 }),
+} as const;
+
+export type DatabaseFlags = OptionValues<typeof DATABASE> & { dataDir: string };
+
 export function addDatabaseOptions(command: Command): Command {
-  return command
-    .addOption(
-      envOption('--database-url <url>', 'SIEMAD_DATABASE_URL', 'PostgreSQL for alerts, feedback, suppressions and API tokens (postgres://user:password@host:5432/db; the password is never logged)', parseDatabaseUrl, undefined, 'embedded PostgreSQL (PGlite) in <data-dir>/postgres'),
-    )
-    .addOption(envOption('--database-pool <n>', 'SIEMAD_DATABASE_POOL', 'PostgreSQL connections at most', parsePositiveInt, 8));
+  return addOptionTable(command, DATABASE);
 }
 
 /** The configured server, or the embedded database under the data directory. */

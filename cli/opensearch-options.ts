@@ -12,56 +12,13 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { FsyncPolicy } from '../opensearch/buffer/index.js';
 import { createOpenSearchClient, type OpenSearchClientOptions } from '../opensearch/client.js';
-import { resolveIndexerConfig, type IndexerConfig } from '../opensearch/indexer/config.js';
-import { resolveLayoutOptions, type IsmMode, type OpenSearchLayoutInput } from '../opensearch/layout.js';
+import { DEFAULT_INDEXER_CONFIG, resolveIndexerConfig, type IndexerConfig } from '../opensearch/indexer/config.js';
+import { DEFAULT_LAYOUT_OPTIONS, resolveLayoutOptions, type IsmMode, type OpenSearchLayoutInput } from '../opensearch/layout.js';
 import type { OpenSearchOutputOptions } from '../opensearch/output.js';
-import { parseBoolean, parseChoice, parseDuration, parsePositiveInt, parseSize } from '../pipeline/config-values.js';
+import { formatDuration, formatSize, parseBoolean, parseChoice, parseDuration, parsePositiveInt, parseSize } from '../pipeline/config-values.js';
 import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
 import { InvalidArgumentError } from 'commander';
-import { envOption } from './options.js';
-
-export interface OpenSearchConnectionFlags {
-  opensearchUrl?: string;
-  opensearchUsername?: string;
-  opensearchPassword?: string;
-  opensearchPasswordFile?: string;
-  opensearchCa?: string;
-  opensearchCert?: string;
-  opensearchKey?: string;
-  opensearchSkipHostnameVerification: boolean;
-  opensearchInsecureSkipVerify: boolean;
-}
-
-export interface OpenSearchLayoutFlags {
-  indexPrefix?: string;
-  indexNamespace?: string;
-  ism?: IsmMode;
-  indexShards?: number;
-  indexReplicas?: number;
-  indexRefreshInterval?: string;
-  logsRetentionDays?: number;
-  logsRolloverAge?: string;
-  logsRolloverSize?: string;
-  anomaliesRetentionDays?: number;
-  anomaliesRolloverAge?: string;
-  anomaliesRolloverSize?: string;
-}
-
-export interface OpenSearchIndexingFlags {
-  opensearchSetup: boolean;
-  bufferDir?: string;
-  bufferMaxBytes: number;
-  bufferFsync: FsyncPolicy;
-  bufferFsyncInterval: number;
-  deadLetterMaxBytes: number;
-  bulkMaxEvents: number;
-  bulkMaxBytes: number;
-  bulkFlushInterval: number;
-  bulkConcurrency: number;
-  bulkTimeout: number;
-  bulkRetryMaxDelay: number;
-  opensearchDegradedAfter: number;
-}
+import { addOptionTable, defaultAt, flagsByTarget, optional, settingsOf, withDefault, type OptionalRow, type OptionValues, type RowBase } from './option-table.js';
 
 const MIB = 1024 * 1024;
 
@@ -83,51 +40,89 @@ function parsePositiveDuration(value: string): number {
   return ms;
 }
 
+const CONNECTION = {
+  opensearchUrl: optional({ flag: '--opensearch-url <url>', env: 'SIEMAD_OPENSEARCH_URL', help: 'OpenSearch to index into, http(s)://host:9200 (user:password@ in it is accepted and never logged)', target: 'url' }),
+  opensearchUsername: optional({ flag: '--opensearch-username <name>', env: 'SIEMAD_OPENSEARCH_USERNAME', help: 'basic-auth user', target: 'username' }),
+  opensearchPassword: optional({ flag: '--opensearch-password <password>', env: 'SIEMAD_OPENSEARCH_PASSWORD', help: 'basic-auth password (prefer the variable or --opensearch-password-file: flags show in ps)' }),
+  opensearchPasswordFile: optional({ flag: '--opensearch-password-file <file>', env: 'SIEMAD_OPENSEARCH_PASSWORD_FILE', help: 'file holding the basic-auth password (one line)' }),
+  opensearchCa: optional({ flag: '--opensearch-ca <file>', env: 'SIEMAD_OPENSEARCH_CA', help: 'PEM CA bundle that signed the cluster certificate', target: 'caFile' }),
+  opensearchCert: optional({ flag: '--opensearch-cert <file>', env: 'SIEMAD_OPENSEARCH_CERT', help: 'PEM client certificate (mutual TLS)', target: 'certFile' }),
+  opensearchKey: optional({ flag: '--opensearch-key <file>', env: 'SIEMAD_OPENSEARCH_KEY', help: 'PEM client key (mutual TLS)', target: 'keyFile' }),
+  opensearchSkipHostnameVerification: withDefault({
+    flag: '--opensearch-skip-hostname-verification [bool]',
+    env: 'SIEMAD_OPENSEARCH_SKIP_HOSTNAME_VERIFICATION',
+    help: 'verify the certificate chain but not the host name (clusters addressed by IP; labs)',
+    parse: parseBoolean,
+    default: false,
+    target: 'skipHostnameVerification',
+  }),
+  opensearchInsecureSkipVerify: withDefault({
+    flag: '--opensearch-insecure-skip-verify [bool]',
+    env: 'SIEMAD_OPENSEARCH_INSECURE_SKIP_VERIFY',
+    help: 'accept any certificate: no chain, no host name check (throw-away labs only)',
+    parse: parseBoolean,
+    default: false,
+    target: 'insecureSkipVerify',
+  }),
+} as const;
+
+/** Layout rows feed `OpenSearchLayoutInput` through their targets; unset ones keep the layout's defaults, shown in --help. */
+const layoutRow = <T = string>(row: RowBase & { readonly parse?: (value: string) => T; readonly target: string }): OptionalRow<T> =>
+  optional<T>({ ...row, shownDefault: defaultAt(DEFAULT_LAYOUT_OPTIONS, row.target) });
+
+const LAYOUT = {
+  indexPrefix: layoutRow({ flag: '--index-prefix <name>', env: 'SIEMAD_INDEX_PREFIX', help: 'dataset part of the data stream names: logs-<prefix>-<namespace>, logs-<prefix>.anomalies-<namespace>', target: 'prefix' }),
+  indexNamespace: layoutRow({ flag: '--index-namespace <name>', env: 'SIEMAD_INDEX_NAMESPACE', help: 'namespace part of the data stream names', target: 'namespace' }),
+  ism: layoutRow({ flag: '--ism <mode>', env: 'SIEMAD_ISM', help: 'ISM rollover/retention policies: required, if-available (skip without the plugin) or off', parse: parseChoice<IsmMode>(['required', 'if-available', 'off']), target: 'ism' }),
+  indexShards: layoutRow({ flag: '--index-shards <n>', env: 'SIEMAD_INDEX_SHARDS', help: 'primary shards per backing index', parse: parsePositiveInt, target: 'shards' }),
+  indexReplicas: layoutRow({ flag: '--index-replicas <n>', env: 'SIEMAD_INDEX_REPLICAS', help: 'replicas per backing index', parse: parseNonNegativeInt, target: 'replicas' }),
+  indexRefreshInterval: layoutRow({ flag: '--index-refresh-interval <interval>', env: 'SIEMAD_INDEX_REFRESH_INTERVAL', help: 'index.refresh_interval of backing indices (e.g. 5s)', target: 'refreshInterval' }),
+  logsRetentionDays: layoutRow({ flag: '--logs-retention-days <n>', env: 'SIEMAD_LOGS_RETENTION_DAYS', help: 'days a logs backing index is kept after rollover', parse: parsePositiveInt, target: 'logs.retentionDays' }),
+  logsRolloverAge: layoutRow({ flag: '--logs-rollover-age <age>', env: 'SIEMAD_LOGS_ROLLOVER_AGE', help: 'roll the logs write index over at this age (1d, 12h)', target: 'logs.rolloverAge' }),
+  logsRolloverSize: layoutRow({ flag: '--logs-rollover-size <size>', env: 'SIEMAD_LOGS_ROLLOVER_SIZE', help: 'roll the logs write index over at this primary shard size (30gb)', target: 'logs.rolloverPrimaryShardSize' }),
+  anomaliesRetentionDays: layoutRow({ flag: '--anomalies-retention-days <n>', env: 'SIEMAD_ANOMALIES_RETENTION_DAYS', help: 'days an anomalies backing index is kept after rollover', parse: parsePositiveInt, target: 'anomalies.retentionDays' }),
+  anomaliesRolloverAge: layoutRow({ flag: '--anomalies-rollover-age <age>', env: 'SIEMAD_ANOMALIES_ROLLOVER_AGE', help: 'roll the anomalies write index over at this age', target: 'anomalies.rolloverAge' }),
+  anomaliesRolloverSize: layoutRow({ flag: '--anomalies-rollover-size <size>', env: 'SIEMAD_ANOMALIES_ROLLOVER_SIZE', help: 'roll the anomalies write index over at this primary shard size', target: 'anomalies.rolloverPrimaryShardSize' }),
+} as const;
+
+const INDEXER = DEFAULT_INDEXER_CONFIG;
+
+/** Buffer, dead-letter and bulk rows; `bufferDefault` names the default buffer directory in --help. */
+function indexingTable(bufferDefault: string) {
+  return {
+    opensearchSetup: withDefault({ flag: '--opensearch-setup <bool>', env: 'SIEMAD_OPENSEARCH_SETUP', help: 'apply templates, ISM policies and data streams (idempotent) before indexing', parse: parseBoolean, default: true }),
+    bufferDir: optional({ flag: '--buffer-dir <dir>', env: 'SIEMAD_BUFFER_DIR', help: 'disk buffer (write-ahead log) between the pipeline and OpenSearch', shownDefault: bufferDefault }),
+    bufferMaxBytes: withDefault({ flag: '--buffer-max-bytes <size>', env: 'SIEMAD_BUFFER_MAX_BYTES', help: 'disk buffer bound; when full, TCP/TLS senders are paused and UDP datagrams dropped (counted)', parse: parseBufferSize, default: 256 * MIB, shownDefault: '256MiB' }),
+    bufferFsync: withDefault<FsyncPolicy>({ flag: '--buffer-fsync <policy>', env: 'SIEMAD_BUFFER_FSYNC', help: 'interval (fsync at most every --buffer-fsync-interval), always (before accepting) or never', parse: parseChoice<FsyncPolicy>(['interval', 'always', 'never']), default: 'interval' }),
+    bufferFsyncInterval: withDefault({ flag: '--buffer-fsync-interval <duration>', env: 'SIEMAD_BUFFER_FSYNC_INTERVAL', help: 'period of the interval fsync', parse: parsePositiveDuration, default: 500, shownDefault: '500ms' }),
+    deadLetterMaxBytes: withDefault({ flag: '--dead-letter-max-bytes <size>', env: 'SIEMAD_DEAD_LETTER_MAX_BYTES', help: 'bound of <data-dir>/dead-letter (oldest files deleted beyond it)', parse: parseBufferSize, default: 256 * MIB, shownDefault: '256MiB' }),
+    bulkMaxEvents: withDefault({ flag: '--bulk-max-events <n>', env: 'SIEMAD_BULK_MAX_EVENTS', help: 'events per bulk request at most', parse: parsePositiveInt, default: INDEXER.maxEvents, target: 'maxEvents' }),
+    bulkMaxBytes: withDefault({ flag: '--bulk-max-bytes <size>', env: 'SIEMAD_BULK_MAX_BYTES', help: 'event bytes per bulk request at most', parse: parseSize, default: INDEXER.maxBytes, shownDefault: formatSize(INDEXER.maxBytes), target: 'maxBytes' }),
+    bulkFlushInterval: withDefault({ flag: '--bulk-flush-interval <duration>', env: 'SIEMAD_BULK_FLUSH_INTERVAL', help: 'send a smaller bulk request once its first events waited this long', parse: parsePositiveDuration, default: INDEXER.flushIntervalMs, shownDefault: formatDuration(INDEXER.flushIntervalMs), target: 'flushIntervalMs' }),
+    bulkConcurrency: withDefault({ flag: '--bulk-concurrency <n>', env: 'SIEMAD_BULK_CONCURRENCY', help: 'bulk requests in flight at once', parse: parsePositiveInt, default: INDEXER.concurrency, target: 'concurrency' }),
+    bulkTimeout: withDefault({ flag: '--bulk-timeout <duration>', env: 'SIEMAD_BULK_TIMEOUT', help: 'time allowed for one bulk request', parse: parsePositiveDuration, default: INDEXER.requestTimeoutMs, shownDefault: formatDuration(INDEXER.requestTimeoutMs), target: 'requestTimeoutMs' }),
+    bulkRetryMaxDelay: withDefault({ flag: '--bulk-retry-max-delay <duration>', env: 'SIEMAD_BULK_RETRY_MAX_DELAY', help: 'longest wait between retries (exponential backoff with full jitter, no limit in time)', parse: parsePositiveDuration, default: INDEXER.retryMaxDelayMs, shownDefault: formatDuration(INDEXER.retryMaxDelayMs), target: 'retryMaxDelayMs' }),
+    opensearchDegradedAfter: withDefault({ flag: '--opensearch-degraded-after <duration>', env: 'SIEMAD_OPENSEARCH_DEGRADED_AFTER', help: '/healthz answers 503 once OpenSearch has been unusable this long (events keep being buffered)', parse: parseDuration, default: INDEXER.degradedAfterMs, shownDefault: formatDuration(INDEXER.degradedAfterMs), target: 'degradedAfterMs' }),
+  } as const;
+}
+
+export type OpenSearchConnectionFlags = OptionValues<typeof CONNECTION>;
+export type OpenSearchLayoutFlags = OptionValues<typeof LAYOUT>;
+export type OpenSearchIndexingFlags = OptionValues<ReturnType<typeof indexingTable>>;
+
+/** Library setting → flag, for every setting a library error may name. */
+const FLAGS = flagsByTarget(CONNECTION, LAYOUT, indexingTable(''));
+
 export function addOpenSearchConnectionOptions(command: Command): Command {
-  return command
-    .addOption(envOption('--opensearch-url <url>', 'SIEMAD_OPENSEARCH_URL', 'OpenSearch to index into, http(s)://host:9200 (user:password@ in it is accepted and never logged)'))
-    .addOption(envOption('--opensearch-username <name>', 'SIEMAD_OPENSEARCH_USERNAME', 'basic-auth user'))
-    .addOption(envOption('--opensearch-password <password>', 'SIEMAD_OPENSEARCH_PASSWORD', 'basic-auth password (prefer the variable or --opensearch-password-file: flags show in ps)'))
-    .addOption(envOption('--opensearch-password-file <file>', 'SIEMAD_OPENSEARCH_PASSWORD_FILE', 'file holding the basic-auth password (one line)'))
-    .addOption(envOption('--opensearch-ca <file>', 'SIEMAD_OPENSEARCH_CA', 'PEM CA bundle that signed the cluster certificate'))
-    .addOption(envOption('--opensearch-cert <file>', 'SIEMAD_OPENSEARCH_CERT', 'PEM client certificate (mutual TLS)'))
-    .addOption(envOption('--opensearch-key <file>', 'SIEMAD_OPENSEARCH_KEY', 'PEM client key (mutual TLS)'))
-    .addOption(envOption('--opensearch-skip-hostname-verification [bool]', 'SIEMAD_OPENSEARCH_SKIP_HOSTNAME_VERIFICATION', 'verify the certificate chain but not the host name (clusters addressed by IP; labs)', parseBoolean, false))
-    .addOption(envOption('--opensearch-insecure-skip-verify [bool]', 'SIEMAD_OPENSEARCH_INSECURE_SKIP_VERIFY', 'accept any certificate: no chain, no host name check (throw-away labs only)', parseBoolean, false));
+  return addOptionTable(command, CONNECTION);
 }
 
 export function addOpenSearchLayoutOptions(command: Command): Command {
-  return command
-    .addOption(envOption('--index-prefix <name>', 'SIEMAD_INDEX_PREFIX', 'dataset part of the data stream names: logs-<prefix>-<namespace>, logs-<prefix>.anomalies-<namespace>', undefined, undefined, 'siemad'))
-    .addOption(envOption('--index-namespace <name>', 'SIEMAD_INDEX_NAMESPACE', 'namespace part of the data stream names', undefined, undefined, 'default'))
-    .addOption(envOption('--ism <mode>', 'SIEMAD_ISM', 'ISM rollover/retention policies: required, if-available (skip without the plugin) or off', parseChoice(['required', 'if-available', 'off'] as const), undefined, 'required'))
-    .addOption(envOption('--index-shards <n>', 'SIEMAD_INDEX_SHARDS', 'primary shards per backing index', parsePositiveInt, undefined, '1'))
-    .addOption(envOption('--index-replicas <n>', 'SIEMAD_INDEX_REPLICAS', 'replicas per backing index', parseNonNegativeInt, undefined, '1'))
-    .addOption(envOption('--index-refresh-interval <interval>', 'SIEMAD_INDEX_REFRESH_INTERVAL', 'index.refresh_interval of backing indices (e.g. 5s)', undefined, undefined, '5s'))
-    .addOption(envOption('--logs-retention-days <n>', 'SIEMAD_LOGS_RETENTION_DAYS', 'days a logs backing index is kept after rollover', parsePositiveInt, undefined, '30'))
-    .addOption(envOption('--logs-rollover-age <age>', 'SIEMAD_LOGS_ROLLOVER_AGE', 'roll the logs write index over at this age (1d, 12h)', undefined, undefined, '1d'))
-    .addOption(envOption('--logs-rollover-size <size>', 'SIEMAD_LOGS_ROLLOVER_SIZE', 'roll the logs write index over at this primary shard size (30gb)', undefined, undefined, '30gb'))
-    .addOption(envOption('--anomalies-retention-days <n>', 'SIEMAD_ANOMALIES_RETENTION_DAYS', 'days an anomalies backing index is kept after rollover', parsePositiveInt, undefined, '365'))
-    .addOption(envOption('--anomalies-rollover-age <age>', 'SIEMAD_ANOMALIES_ROLLOVER_AGE', 'roll the anomalies write index over at this age', undefined, undefined, '30d'))
-    .addOption(envOption('--anomalies-rollover-size <size>', 'SIEMAD_ANOMALIES_ROLLOVER_SIZE', 'roll the anomalies write index over at this primary shard size', undefined, undefined, '30gb'));
+  return addOptionTable(command, LAYOUT);
 }
 
-/** Buffer, dead-letter and bulk settings; `bufferDefault` names the default buffer directory in --help. */
 export function addOpenSearchIndexingOptions(command: Command, bufferDefault: string): Command {
-  return command
-    .addOption(envOption('--opensearch-setup <bool>', 'SIEMAD_OPENSEARCH_SETUP', 'apply templates, ISM policies and data streams (idempotent) before indexing', parseBoolean, true))
-    .addOption(envOption('--buffer-dir <dir>', 'SIEMAD_BUFFER_DIR', 'disk buffer (write-ahead log) between the pipeline and OpenSearch', undefined, undefined, bufferDefault))
-    .addOption(envOption('--buffer-max-bytes <size>', 'SIEMAD_BUFFER_MAX_BYTES', 'disk buffer bound; when full, TCP/TLS senders are paused and UDP datagrams dropped (counted)', parseBufferSize, 256 * MIB, '256MiB'))
-    .addOption(envOption('--buffer-fsync <policy>', 'SIEMAD_BUFFER_FSYNC', 'interval (fsync at most every --buffer-fsync-interval), always (before accepting) or never', parseChoice(['interval', 'always', 'never'] as const), 'interval'))
-    .addOption(envOption('--buffer-fsync-interval <duration>', 'SIEMAD_BUFFER_FSYNC_INTERVAL', 'period of the interval fsync', parsePositiveDuration, 500, '500ms'))
-    .addOption(envOption('--dead-letter-max-bytes <size>', 'SIEMAD_DEAD_LETTER_MAX_BYTES', 'bound of <data-dir>/dead-letter (oldest files deleted beyond it)', parseBufferSize, 256 * MIB, '256MiB'))
-    .addOption(envOption('--bulk-max-events <n>', 'SIEMAD_BULK_MAX_EVENTS', 'events per bulk request at most', parsePositiveInt, 5000))
-    .addOption(envOption('--bulk-max-bytes <size>', 'SIEMAD_BULK_MAX_BYTES', 'event bytes per bulk request at most', parseSize, 8 * MIB, '8MiB'))
-    .addOption(envOption('--bulk-flush-interval <duration>', 'SIEMAD_BULK_FLUSH_INTERVAL', 'send a smaller bulk request once its first events waited this long', parsePositiveDuration, 1000, '1s'))
-    .addOption(envOption('--bulk-concurrency <n>', 'SIEMAD_BULK_CONCURRENCY', 'bulk requests in flight at once', parsePositiveInt, 2))
-    .addOption(envOption('--bulk-timeout <duration>', 'SIEMAD_BULK_TIMEOUT', 'time allowed for one bulk request', parsePositiveDuration, 60_000, '60s'))
-    .addOption(envOption('--bulk-retry-max-delay <duration>', 'SIEMAD_BULK_RETRY_MAX_DELAY', 'longest wait between retries (exponential backoff with full jitter, no limit in time)', parsePositiveDuration, 10_000, '10s'))
-    .addOption(envOption('--opensearch-degraded-after <duration>', 'SIEMAD_OPENSEARCH_DEGRADED_AFTER', '/healthz answers 503 once OpenSearch has been unusable this long (events keep being buffered)', parseDuration, 30_000, '30s'));
+  return addOptionTable(command, indexingTable(bufferDefault));
 }
 
 /** Client settings from the flags; throws a one-line SiemadError naming the flag. */
@@ -167,54 +162,22 @@ export function connectionOptions(flags: OpenSearchConnectionFlags): OpenSearchC
 }
 
 /**
- * Errors of the client and the layout name their options (`caFile`, `logs.rolloverAge`); this
- * returns the error naming the flag instead. Other errors are returned as they are.
+ * Errors of the client, the layout and the indexer name their own settings (`caFile`,
+ * `logs.rolloverAge`, `maxEvents`); this returns the error naming the flag instead. Other errors
+ * are returned as they are.
  */
 export function withFlagName(error: unknown): unknown {
   if (!(error instanceof SiemadError) || error.setting === undefined) return error;
-  const flag = SETTING_FLAGS[error.setting];
+  const flag = FLAGS.get(error.setting);
   if (flag === undefined) return error;
-  const message = error.message.replace(/^OpenSearch setup: \S+/, flag);
-  return new SiemadError(error.code, message.startsWith(flag) ? message : `${flag}: ${message}`, flag, { cause: error });
+  const message = error.message.replace(/^OpenSearch setup: /, '');
+  const named = message.startsWith(`${error.setting} `) ? `${flag}${message.slice(error.setting.length)}` : `${flag}: ${message}`;
+  return new SiemadError(error.code, named, flag, { cause: error });
 }
-
-const SETTING_FLAGS: Record<string, string> = {
-  url: '--opensearch-url',
-  username: '--opensearch-username',
-  caFile: '--opensearch-ca',
-  certFile: '--opensearch-cert',
-  keyFile: '--opensearch-key',
-  prefix: '--index-prefix',
-  namespace: '--index-namespace',
-  ism: '--ism',
-  shards: '--index-shards',
-  replicas: '--index-replicas',
-  refreshInterval: '--index-refresh-interval',
-  'logs.retentionDays': '--logs-retention-days',
-  'logs.rolloverAge': '--logs-rollover-age',
-  'logs.rolloverPrimaryShardSize': '--logs-rollover-size',
-  'anomalies.retentionDays': '--anomalies-retention-days',
-  'anomalies.rolloverAge': '--anomalies-rollover-age',
-  'anomalies.rolloverPrimaryShardSize': '--anomalies-rollover-size',
-};
 
 /** Layout settings from the flags, checked (unset ones keep the layout's defaults). */
 export function layoutInput(flags: OpenSearchLayoutFlags): OpenSearchLayoutInput {
-  const retention = (days: number | undefined, age: string | undefined, size: string | undefined) => ({
-    ...(days !== undefined ? { retentionDays: days } : {}),
-    ...(age !== undefined ? { rolloverAge: age } : {}),
-    ...(size !== undefined ? { rolloverPrimaryShardSize: size } : {}),
-  });
-  const input: OpenSearchLayoutInput = {
-    ...(flags.indexPrefix !== undefined ? { prefix: flags.indexPrefix } : {}),
-    ...(flags.indexNamespace !== undefined ? { namespace: flags.indexNamespace } : {}),
-    ...(flags.ism !== undefined ? { ism: flags.ism } : {}),
-    ...(flags.indexShards !== undefined ? { shards: flags.indexShards } : {}),
-    ...(flags.indexReplicas !== undefined ? { replicas: flags.indexReplicas } : {}),
-    ...(flags.indexRefreshInterval !== undefined ? { refreshInterval: flags.indexRefreshInterval } : {}),
-    logs: retention(flags.logsRetentionDays, flags.logsRolloverAge, flags.logsRolloverSize),
-    anomalies: retention(flags.anomaliesRetentionDays, flags.anomaliesRolloverAge, flags.anomaliesRolloverSize),
-  };
+  const input = settingsOf(LAYOUT, flags) as OpenSearchLayoutInput;
   try {
     resolveLayoutOptions(input);
   } catch (error) {
@@ -224,16 +187,12 @@ export function layoutInput(flags: OpenSearchLayoutFlags): OpenSearchLayoutInput
 }
 
 export function indexerConfig(flags: OpenSearchIndexingFlags): IndexerConfig {
-  return resolveIndexerConfig({
-    maxEvents: flags.bulkMaxEvents,
-    maxBytes: flags.bulkMaxBytes,
-    flushIntervalMs: flags.bulkFlushInterval,
-    concurrency: flags.bulkConcurrency,
-    requestTimeoutMs: flags.bulkTimeout,
-    retryMaxDelayMs: flags.bulkRetryMaxDelay,
-    retryInitialDelayMs: Math.min(250, flags.bulkRetryMaxDelay),
-    degradedAfterMs: flags.opensearchDegradedAfter,
-  });
+  const settings = settingsOf(indexingTable(''), flags) as Partial<IndexerConfig>;
+  try {
+    return resolveIndexerConfig({ ...settings, retryInitialDelayMs: Math.min(DEFAULT_INDEXER_CONFIG.retryInitialDelayMs, flags.bulkRetryMaxDelay) });
+  } catch (error) {
+    throw withFlagName(error);
+  }
 }
 
 /** Everything `OpenSearchOutput.open` needs, checked; `bufferSubdir` is the default buffer directory under the data directory. */

@@ -11,27 +11,7 @@ import { MemoryWindowStore } from '../scorer/windows/memory-store.js';
 import { RedisWindowStore } from '../scorer/windows/redis-store.js';
 import type { WindowStore } from '../scorer/windows/ops.js';
 import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
-import { envOption } from './options.js';
-
-/** Scoring settings shared by `serve` and `analyze`. */
-export interface ScoringOptions {
-  scoring: boolean;
-  modelDir: string;
-  windowStore: 'memory' | 'redis';
-  redisUrl?: string;
-  redisKeyPrefix: string;
-  anomalyLevels?: Levels;
-  scoreBatchSize: number;
-  outOfOrderTolerance: number;
-  profileTimeZone: string;
-  maxEntities: number;
-  maxReasons: number;
-  siteCalibration: boolean;
-  flagBudget: number;
-  calibrationWarmup: number;
-  calibrationCeiling: number;
-  calibrationMaxShift: number;
-}
+import { addOptionTable, optional, withDefault, type OptionValues } from './option-table.js';
 
 function parseLevels(value: string): Levels {
   const parts = value.split(',').map((part) => Number(part.trim()));
@@ -46,24 +26,30 @@ function parseLevels(value: string): Levels {
   return { low: low!, medium: medium!, high: high!, critical: critical! };
 }
 
+/** Scoring settings shared by `serve`, `analyze` and `replay`. */
+const SCORING = {
+  scoring: withDefault({ flag: '--scoring <bool>', env: 'SIEMAD_SCORING', help: 'score every event with the anomaly models', parse: parseBoolean, default: true }),
+  modelDir: withDefault({ flag: '--model-dir <dir>', env: 'SIEMAD_MODEL_DIR', help: 'directory with model.json and the ONNX models', default: path.join(PACKAGE_ROOT, 'models', 'current'), shownDefault: 'models/current' }),
+  windowStore: withDefault({ flag: '--window-store <store>', env: 'SIEMAD_WINDOW_STORE', help: 'where window state lives: memory, or redis (shared by collectors)', parse: parseChoice(['memory', 'redis'] as const), default: 'memory' }),
+  redisUrl: optional({ flag: '--redis-url <url>', env: 'SIEMAD_REDIS_URL', help: 'Redis for --window-store redis (redis://host:6379/0)' }),
+  redisKeyPrefix: withDefault({ flag: '--redis-key-prefix <prefix>', env: 'SIEMAD_REDIS_KEY_PREFIX', help: 'prefix of the window-state keys in Redis', default: 'siemad:' }),
+  anomalyLevels: optional({ flag: '--anomaly-levels <risks>', env: 'SIEMAD_ANOMALY_LEVELS', help: 'risk thresholds low,medium,high,critical', parse: parseLevels, shownDefault: "the model's, 0.4,0.6,0.8,0.9" }),
+  scoreBatchSize: withDefault({ flag: '--score-batch-size <n>', env: 'SIEMAD_SCORE_BATCH_SIZE', help: 'events per ONNX inference batch', parse: parsePositiveInt, default: 256 }),
+  outOfOrderTolerance: withDefault({ flag: '--out-of-order-tolerance <duration>', env: 'SIEMAD_OUT_OF_ORDER_TOLERANCE', help: 'how late an event may arrive and still count at its own time in windows', parse: parseDuration, default: 300_000, shownDefault: '5m' }),
+  profileTimeZone: withDefault({ flag: '--profile-time-zone <zone>', env: 'SIEMAD_PROFILE_TIME_ZONE', help: 'time zone of working-hour profiles', parse: parseTimeZone, default: 'UTC' }),
+  maxEntities: withDefault({ flag: '--max-entities <n>', env: 'SIEMAD_MAX_ENTITIES', help: 'entities tracked in memory at most (memory store)', parse: parsePositiveInt, default: 2_000_000 }),
+  maxReasons: withDefault({ flag: '--max-reasons <n>', env: 'SIEMAD_MAX_REASONS', help: 'reasons given per anomaly', parse: parsePositiveInt, default: 3 }),
+  siteCalibration: withDefault({ flag: '--site-calibration <bool>', env: 'SIEMAD_SITE_CALIBRATION', help: "learn this site's score distribution and keep flags within --flag-budget (false: the shipped calibration only)", parse: parseBoolean, default: true }),
+  flagBudget: withDefault({ flag: '--flag-budget <per10k>', env: 'SIEMAD_FLAG_BUDGET', help: 'flagged events per 10,000 of a family before its threshold rises', parse: parseNumberIn(0.1, 10_000), default: DEFAULT_CALIBRATION.budgetPer10k }),
+  calibrationWarmup: withDefault({ flag: '--calibration-warmup <events>', env: 'SIEMAD_CALIBRATION_WARMUP', help: "events of a family seen before the site's own threshold replaces the shipped one", parse: parsePositiveInt, default: DEFAULT_CALIBRATION.warmupEvents }),
+  calibrationCeiling: withDefault({ flag: '--calibration-ceiling <risk>', env: 'SIEMAD_CALIBRATION_CEILING', help: 'shipped risk flagged on any site: the highest a threshold may rise to', parse: parseNumberIn(0.01, 1), default: DEFAULT_CALIBRATION.ceiling }),
+  calibrationMaxShift: withDefault({ flag: '--calibration-max-shift <risk>', env: 'SIEMAD_CALIBRATION_MAX_SHIFT', help: 'largest threshold move per hour of event time, in risk', parse: parseNumberIn(0.001, 1), default: DEFAULT_CALIBRATION.maxShiftPerHour }),
+} as const;
+
+export type ScoringOptions = OptionValues<typeof SCORING>;
+
 export function addScoringOptions(command: Command): Command {
-  return command
-    .addOption(envOption('--scoring <bool>', 'SIEMAD_SCORING', 'score every event with the anomaly models', parseBoolean, true))
-    .addOption(envOption('--model-dir <dir>', 'SIEMAD_MODEL_DIR', 'directory with model.json and the ONNX models', undefined, path.join(PACKAGE_ROOT, 'models', 'current'), 'models/current'))
-    .addOption(envOption('--window-store <store>', 'SIEMAD_WINDOW_STORE', 'where window state lives: memory, or redis (shared by collectors)', parseChoice(['memory', 'redis'] as const), 'memory'))
-    .addOption(envOption('--redis-url <url>', 'SIEMAD_REDIS_URL', 'Redis for --window-store redis (redis://host:6379/0)'))
-    .addOption(envOption('--redis-key-prefix <prefix>', 'SIEMAD_REDIS_KEY_PREFIX', 'prefix of the window-state keys in Redis', undefined, 'siemad:'))
-    .addOption(envOption('--anomaly-levels <risks>', 'SIEMAD_ANOMALY_LEVELS', 'risk thresholds low,medium,high,critical', parseLevels, undefined, "the model's, 0.4,0.6,0.8,0.9"))
-    .addOption(envOption('--score-batch-size <n>', 'SIEMAD_SCORE_BATCH_SIZE', 'events per ONNX inference batch', parsePositiveInt, 256))
-    .addOption(envOption('--out-of-order-tolerance <duration>', 'SIEMAD_OUT_OF_ORDER_TOLERANCE', 'how late an event may arrive and still count at its own time in windows', parseDuration, 300_000, '5m'))
-    .addOption(envOption('--profile-time-zone <zone>', 'SIEMAD_PROFILE_TIME_ZONE', 'time zone of working-hour profiles', parseTimeZone, 'UTC'))
-    .addOption(envOption('--max-entities <n>', 'SIEMAD_MAX_ENTITIES', 'entities tracked in memory at most (memory store)', parsePositiveInt, 2_000_000))
-    .addOption(envOption('--max-reasons <n>', 'SIEMAD_MAX_REASONS', 'reasons given per anomaly', parsePositiveInt, 3))
-    .addOption(envOption('--site-calibration <bool>', 'SIEMAD_SITE_CALIBRATION', "learn this site's score distribution and keep flags within --flag-budget (false: the shipped calibration only)", parseBoolean, true))
-    .addOption(envOption('--flag-budget <per10k>', 'SIEMAD_FLAG_BUDGET', 'flagged events per 10,000 of a family before its threshold rises', parseNumberIn(0.1, 10_000), DEFAULT_CALIBRATION.budgetPer10k))
-    .addOption(envOption('--calibration-warmup <events>', 'SIEMAD_CALIBRATION_WARMUP', "events of a family seen before the site's own threshold replaces the shipped one", parsePositiveInt, DEFAULT_CALIBRATION.warmupEvents))
-    .addOption(envOption('--calibration-ceiling <risk>', 'SIEMAD_CALIBRATION_CEILING', 'shipped risk flagged on any site: the highest a threshold may rise to', parseNumberIn(0.01, 1), DEFAULT_CALIBRATION.ceiling))
-    .addOption(envOption('--calibration-max-shift <risk>', 'SIEMAD_CALIBRATION_MAX_SHIFT', 'largest threshold move per hour of event time, in risk', parseNumberIn(0.001, 1), DEFAULT_CALIBRATION.maxShiftPerHour));
+  return addOptionTable(command, SCORING);
 }
 
 /**

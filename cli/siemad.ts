@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Command, CommanderError, Help } from 'commander';
+import { Command, CommanderError, Help, type Option } from 'commander';
 import { formatFatal, formatUsageError } from '../pipeline/errors.js';
 import { VERSION } from '../pipeline/version.js';
 import { analyzeCommand } from './commands/analyze.js';
@@ -22,6 +22,14 @@ const program = new Command('siemad')
   .exitOverride()
   .configureOutput({ writeErr: (text) => process.stderr.write(text.startsWith('error:') ? formatUsageError(text) : text) })
   .configureHelp({
+    // Commander shows a default only with a value; ours also where a library or another setting
+    // supplies it (--index-prefix: the layout's `siemad`; --buffer-dir: under --data-dir).
+    optionDescription(this: Help, option: Option): string {
+      const text = Help.prototype.optionDescription.call(this, option);
+      if (option.defaultValue !== undefined || option.defaultValueDescription === undefined) return text;
+      const shown = `default: ${option.defaultValueDescription}`;
+      return text.includes(' (env: ') ? text.replace(' (env: ', ` (${shown}, env: `) : `${text} (${shown})`;
+    },
     // Long flags (--opensearch-skip-hostname-verification) leave no room beside them for the
     // description; commander then stops wrapping. There, each description goes under its flag.
     formatItem(this: Help, term: string, termWidth: number, description: string, helper: Help): string {

@@ -67,6 +67,19 @@ export function parseDuration(value: string): number {
   return Math.round(Number(m[1]) * DURATION_UNITS[m[2]!]!);
 }
 
+/** `parseSize`'s inverse for showing defaults: 8388608 → `8MiB` (the largest unit that divides exactly). */
+export function formatSize(bytes: number): string {
+  for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) if (bytes % size === 0) return `${bytes / size}${unit}`;
+  return String(bytes);
+}
+
+/** `parseDuration`'s inverse for showing defaults: 60000 → `60s`, 86400000 → `1d`. */
+export function formatDuration(ms: number): string {
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000]] as const) if (ms % size === 0 && ms >= size) return `${ms / size}${unit}`;
+  if (ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
 export function parseBoolean(value: string): boolean {
   const text = value.trim().toLowerCase();
   if (['1', 'true', 'yes', 'on'].includes(text)) return true;

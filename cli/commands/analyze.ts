@@ -10,7 +10,7 @@ import type { EventSink } from '../../pipeline/sinks/sink.js';
 import { StreamNdjsonSink } from '../../pipeline/sinks/stdout-ndjson.js';
 import { SummarySink } from '../../pipeline/sinks/summary.js';
 import { VERSION } from '../../pipeline/version.js';
-import { envOption } from '../options.js';
+import { envOption } from '../option-table.js';
 import { addScoringOptions, createScoring, type ScoringOptions } from '../scoring-options.js';
 
 interface AnalyzeOptions extends ScoringOptions {

@@ -8,7 +8,7 @@ import { VERSION } from '../../pipeline/version.js';
 import { FEATURE_COUNT, FEATURES } from '../../scorer/features/definitions.js';
 import { FeatureExtractor } from '../../scorer/features/extract.js';
 import { MemoryWindowStore } from '../../scorer/windows/memory-store.js';
-import { envOption } from '../options.js';
+import { envOption } from '../option-table.js';
 
 interface FeaturesOptions {
   out: string;

@@ -21,12 +21,12 @@ import {
   type OpenSearchIndexingFlags,
   type OpenSearchLayoutFlags,
 } from '../opensearch-options.js';
-import { envOption } from '../options.js';
+import { envOption, optionOf } from '../option-table.js';
 import { parseEventLine } from '../replay/event-lines.js';
 import { detectInputFormat, type InputFormat } from '../replay/input-format.js';
 import { ReplayProgress, type ReplayCounts } from '../replay/progress.js';
 import { addScoringOptions, createScoring, type ScoringOptions } from '../scoring-options.js';
-import { applyDataPermissions, dataGroupReadOption } from '../data-dir.js';
+import { applyDataPermissions, DATA_GROUP_READ } from '../data-dir.js';
 
 interface ReplayFlags extends ScoringOptions, OpenSearchConnectionFlags, OpenSearchLayoutFlags, OpenSearchIndexingFlags {
   inputFormat: 'auto' | InputFormat;
@@ -51,7 +51,7 @@ export function replayCommand(): Command {
     .argument('[files...]', 'NDJSON event or raw log files; none or "-" reads standard input (give --input-format)')
     .addOption(envOption('--input-format <format>', 'SIEMAD_INPUT_FORMAT', 'auto (per file: JSON objects with @timestamp and event are events), events or raw', parseChoice(['auto', 'events', 'raw'] as const), 'auto'))
     .addOption(envOption('--data-dir <dir>', 'SIEMAD_DATA_DIR', 'directory for the replay buffer and dead letters', undefined, './data'))
-    .addOption(dataGroupReadOption())
+    .addOption(optionOf(DATA_GROUP_READ))
     .addOption(envOption('--time-zone <zone>', 'SIEMAD_TIME_ZONE', 'time zone of RFC 3164 timestamps in raw logs', parseTimeZone, 'UTC'))
     .addOption(envOption('--max-message-bytes <size>', 'SIEMAD_MAX_MESSAGE_BYTES', 'longest raw line kept; longer ones are truncated and tagged', parseSize, 64 * 1024, '64KiB'))
     .addOption(envOption('--max-event-bytes <size>', 'SIEMAD_MAX_EVENT_BYTES', 'longest NDJSON event line; longer ones are dead-lettered', parseSize, 1024 * 1024, '1MiB'))

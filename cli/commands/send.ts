@@ -5,7 +5,7 @@ import { parseBoolean, parseChoice, parsePort, parsePositiveInt, parseTimeZone }
 import { ERROR_CODES, SiemadError } from '../../pipeline/errors.js';
 import { SyslogEncoder, type SendFormat, type SendFraming } from '../send/encode.js';
 import { openSender, type SendTransport } from '../send/transport.js';
-import { envOption } from '../options.js';
+import { envOption } from '../option-table.js';
 import { InvalidArgumentError } from 'commander';
 
 interface SendOptions {

@@ -30,46 +30,26 @@ import {
   type OpenSearchIndexingFlags,
   type OpenSearchLayoutFlags,
 } from '../opensearch-options.js';
-import { envOption } from '../options.js';
+import { addOptionTable, optional, withDefault, type OptionValues } from '../option-table.js';
 import { addScoringOptions, createScoring, type ScoringOptions } from '../scoring-options.js';
 import { AnomalyScorer } from '../../scorer/scorer.js';
 import { DatabaseService } from '../../postgres/service.js';
 import { SuppressionPoller } from '../../postgres/suppression-poller.js';
 import { addDatabaseOptions, openDatabase, type DatabaseFlags } from '../database-options.js';
-import { applyDataPermissions, dataGroupReadOption, ensureWritableDataDir } from '../data-dir.js';
+import { applyDataPermissions, DATA_GROUP_READ, ensureWritableDataDir } from '../data-dir.js';
 import { addApiOptions, startApi, type ApiFlags } from '../api-options.js';
 import { addNotifyOptions, startNotifier, type NotifyFlags } from '../notify-options.js';
 import { addAlertOptions, openAlertWriter, type AlertFlags } from '../alert-options.js';
 
-interface ServeOptions extends ScoringOptions, OpenSearchConnectionFlags, OpenSearchLayoutFlags, OpenSearchIndexingFlags, DatabaseFlags, ApiFlags, NotifyFlags, AlertFlags {
-  bind: string[];
-  udpPort: number | false;
-  tcpPort: number | false;
-  tlsPort: number | false;
-  tlsCert?: string;
-  tlsKey?: string;
-  tlsCa?: string;
-  tlsRequireClientCert: boolean;
-  maxMessageBytes: number;
-  idleTimeout: number;
-  maxConnections: number;
-  allow: string[];
-  senderRate: number;
-  senderBurst: number;
-  parseFailureRate: number;
-  queueCapacity: number;
-  queueBytes: number;
-  batchSize: number;
-  metricsHost: string;
-  metricsPort: number | false;
-  timeZone: string;
-  dataDir: string;
-  dataGroupRead: boolean;
-  sink?: string;
-  ndjsonRotate: number;
-  ndjsonKeep: number;
-  logLevel: LogLevel;
-}
+type ServeOptions = OptionValues<typeof SERVE> &
+  ScoringOptions &
+  OpenSearchConnectionFlags &
+  OpenSearchLayoutFlags &
+  OpenSearchIndexingFlags &
+  DatabaseFlags &
+  ApiFlags &
+  NotifyFlags &
+  AlertFlags;
 
 /** `--sink ndjson:PATH`: PATH is the directory for events.ndjson and anomalies.ndjson. */
 function parseSink(value: string): string {
@@ -77,36 +57,41 @@ function parseSink(value: string): string {
   return value;
 }
 
+/** serve's own settings: receivers, queue, metrics endpoint, data directory, NDJSON output. */
+const SERVE = {
+  bind: withDefault({ flag: '--bind <addresses>', env: 'SIEMAD_BIND', help: 'comma-separated listen addresses (IPv4 and/or IPv6)', parse: parseAddressList, default: ['0.0.0.0'], shownDefault: '0.0.0.0' }),
+  udpPort: withDefault({ flag: '--udp-port <port>', env: 'SIEMAD_UDP_PORT', help: 'UDP syslog port, or "off"', parse: parsePort, default: 5514 }),
+  tcpPort: withDefault({ flag: '--tcp-port <port>', env: 'SIEMAD_TCP_PORT', help: 'TCP syslog port (octet-counted and LF framing), or "off"', parse: parsePort, default: 5514 }),
+  tlsPort: withDefault({ flag: '--tls-port <port>', env: 'SIEMAD_TLS_PORT', help: 'TLS syslog port (RFC 5425), used when --tls-cert is set, or "off"', parse: parsePort, default: 6514 }),
+  tlsCert: optional({ flag: '--tls-cert <file>', env: 'SIEMAD_TLS_CERT', help: 'PEM certificate (chain) for the TLS listener' }),
+  tlsKey: optional({ flag: '--tls-key <file>', env: 'SIEMAD_TLS_KEY', help: 'PEM private key for the TLS listener' }),
+  tlsCa: optional({ flag: '--tls-ca <file>', env: 'SIEMAD_TLS_CA', help: 'PEM CA bundle to verify client certificates' }),
+  tlsRequireClientCert: withDefault({ flag: '--tls-require-client-cert [bool]', env: 'SIEMAD_TLS_REQUIRE_CLIENT_CERT', help: 'require and verify client certificates (mTLS)', parse: parseBoolean, default: false }),
+  maxMessageBytes: withDefault({ flag: '--max-message-bytes <size>', env: 'SIEMAD_MAX_MESSAGE_BYTES', help: 'longest message kept; longer ones are truncated and tagged', parse: parseSize, default: 64 * 1024, shownDefault: '64KiB' }),
+  idleTimeout: withDefault({ flag: '--idle-timeout <duration>', env: 'SIEMAD_IDLE_TIMEOUT', help: 'close a TCP/TLS connection idle this long (0 = never)', parse: parseDuration, default: 600_000, shownDefault: '10m' }),
+  maxConnections: withDefault({ flag: '--max-connections <n>', env: 'SIEMAD_MAX_CONNECTIONS', help: 'open TCP/TLS connections per listener', parse: parsePositiveInt, default: 1024 }),
+  allow: withDefault({ flag: '--allow <cidrs>', env: 'SIEMAD_ALLOW', help: 'comma-separated sender networks allowed', parse: parseCidrList, default: [], shownDefault: 'everyone' }),
+  senderRate: withDefault({ flag: '--sender-rate <n>', env: 'SIEMAD_SENDER_RATE', help: 'messages per second one sender address may send on average (0: no limit; a central relay forwarding for many hosts may need more): UDP excess is dropped, a TCP/TLS sender paused', parse: parseCount, default: 50_000 }),
+  senderBurst: withDefault({ flag: '--sender-burst <n>', env: 'SIEMAD_SENDER_BURST', help: 'messages one sender may send at once above --sender-rate', parse: parsePositiveInt, default: 200_000 }),
+  parseFailureRate: withDefault({ flag: '--parse-failure-rate <n>', env: 'SIEMAD_PARSE_FAILURE_RATE', help: 'messages per second per sender kept when they fail to parse (burst 10x; 0: all); the rest is dropped and counted', parse: parseCount, default: 100 }),
+  queueCapacity: withDefault({ flag: '--queue-capacity <n>', env: 'SIEMAD_QUEUE_CAPACITY', help: 'messages held between receivers and pipeline', parse: parsePositiveInt, default: 50_000 }),
+  queueBytes: withDefault({ flag: '--queue-bytes <size>', env: 'SIEMAD_QUEUE_BYTES', help: 'memory held by queued messages', parse: parseSize, default: 128 * 1024 * 1024, shownDefault: '128MiB' }),
+  batchSize: withDefault({ flag: '--batch-size <n>', env: 'SIEMAD_BATCH_SIZE', help: 'events per pipeline batch', parse: parsePositiveInt, default: 512 }),
+  metricsHost: withDefault({ flag: '--metrics-host <address>', env: 'SIEMAD_METRICS_HOST', help: 'address of the /metrics and /healthz endpoint', default: '0.0.0.0' }),
+  metricsPort: withDefault({ flag: '--metrics-port <port>', env: 'SIEMAD_METRICS_PORT', help: 'port of the /metrics and /healthz endpoint, or "off"', parse: parsePort, default: 9464 }),
+  timeZone: withDefault({ flag: '--time-zone <zone>', env: 'SIEMAD_TIME_ZONE', help: 'time zone of RFC 3164 timestamps (which carry none)', parse: parseTimeZone, default: 'UTC' }),
+  dataDir: withDefault({ flag: '--data-dir <dir>', env: 'SIEMAD_DATA_DIR', help: 'directory for NDJSON output, disk buffer and dead letters', default: './data' }),
+  dataGroupRead: DATA_GROUP_READ,
+  sink: optional({ flag: '--sink <spec>', env: 'SIEMAD_SINK', help: 'where events go without --opensearch-url: ndjson:DIR', parse: parseSink, shownDefault: 'ndjson:<data-dir>' }),
+  ndjsonRotate: withDefault({ flag: '--ndjson-rotate <size>', env: 'SIEMAD_NDJSON_ROTATE', help: 'rotate NDJSON files at this size', parse: parseSize, default: 256 * 1024 * 1024, shownDefault: '256MiB' }),
+  ndjsonKeep: withDefault({ flag: '--ndjson-keep <n>', env: 'SIEMAD_NDJSON_KEEP', help: 'rotated NDJSON files kept per stream', parse: parsePositiveInt, default: 5 }),
+  logLevel: withDefault({ flag: '--log-level <level>', env: 'SIEMAD_LOG_LEVEL', help: 'pino log level', parse: parseChoice(LOG_LEVELS), default: 'info' }),
+} as const;
+
 export function serveCommand(): Command {
   const command = new Command('serve')
-    .description('Receive syslog over UDP, TCP and TLS, decode, score and deliver events to the configured sink')
-    .addOption(envOption('--bind <addresses>', 'SIEMAD_BIND', 'comma-separated listen addresses (IPv4 and/or IPv6)', parseAddressList, ['0.0.0.0'], '0.0.0.0'))
-    .addOption(envOption('--udp-port <port>', 'SIEMAD_UDP_PORT', 'UDP syslog port, or "off"', parsePort, 5514))
-    .addOption(envOption('--tcp-port <port>', 'SIEMAD_TCP_PORT', 'TCP syslog port (octet-counted and LF framing), or "off"', parsePort, 5514))
-    .addOption(envOption('--tls-port <port>', 'SIEMAD_TLS_PORT', 'TLS syslog port (RFC 5425), used when --tls-cert is set, or "off"', parsePort, 6514))
-    .addOption(envOption('--tls-cert <file>', 'SIEMAD_TLS_CERT', 'PEM certificate (chain) for the TLS listener'))
-    .addOption(envOption('--tls-key <file>', 'SIEMAD_TLS_KEY', 'PEM private key for the TLS listener'))
-    .addOption(envOption('--tls-ca <file>', 'SIEMAD_TLS_CA', 'PEM CA bundle to verify client certificates'))
-    .addOption(envOption('--tls-require-client-cert [bool]', 'SIEMAD_TLS_REQUIRE_CLIENT_CERT', 'require and verify client certificates (mTLS)', parseBoolean, false))
-    .addOption(envOption('--max-message-bytes <size>', 'SIEMAD_MAX_MESSAGE_BYTES', 'longest message kept; longer ones are truncated and tagged', parseSize, 64 * 1024, '64KiB'))
-    .addOption(envOption('--idle-timeout <duration>', 'SIEMAD_IDLE_TIMEOUT', 'close a TCP/TLS connection idle this long (0 = never)', parseDuration, 600_000, '10m'))
-    .addOption(envOption('--max-connections <n>', 'SIEMAD_MAX_CONNECTIONS', 'open TCP/TLS connections per listener', parsePositiveInt, 1024))
-    .addOption(envOption('--allow <cidrs>', 'SIEMAD_ALLOW', 'comma-separated sender networks allowed (default: everyone)', parseCidrList, [], 'everyone'))
-    .addOption(envOption('--sender-rate <n>', 'SIEMAD_SENDER_RATE', 'messages per second one sender address may send on average (0: no limit; a central relay forwarding for many hosts may need more): UDP excess is dropped, a TCP/TLS sender paused', parseCount, 50_000))
-    .addOption(envOption('--sender-burst <n>', 'SIEMAD_SENDER_BURST', 'messages one sender may send at once above --sender-rate', parsePositiveInt, 200_000))
-    .addOption(envOption('--parse-failure-rate <n>', 'SIEMAD_PARSE_FAILURE_RATE', 'messages per second per sender kept when they fail to parse (burst 10x; 0: all); the rest is dropped and counted', parseCount, 100))
-    .addOption(envOption('--queue-capacity <n>', 'SIEMAD_QUEUE_CAPACITY', 'messages held between receivers and pipeline', parsePositiveInt, 50_000))
-    .addOption(envOption('--queue-bytes <size>', 'SIEMAD_QUEUE_BYTES', 'memory held by queued messages', parseSize, 128 * 1024 * 1024, '128MiB'))
-    .addOption(envOption('--batch-size <n>', 'SIEMAD_BATCH_SIZE', 'events per pipeline batch', parsePositiveInt, 512))
-    .addOption(envOption('--metrics-host <address>', 'SIEMAD_METRICS_HOST', 'address of the /metrics and /healthz endpoint', undefined, '0.0.0.0'))
-    .addOption(envOption('--metrics-port <port>', 'SIEMAD_METRICS_PORT', 'port of the /metrics and /healthz endpoint, or "off"', parsePort, 9464))
-    .addOption(envOption('--time-zone <zone>', 'SIEMAD_TIME_ZONE', 'time zone of RFC 3164 timestamps (which carry none)', parseTimeZone, 'UTC'))
-    .addOption(envOption('--data-dir <dir>', 'SIEMAD_DATA_DIR', 'directory for NDJSON output, disk buffer and dead letters', undefined, './data'))
-    .addOption(dataGroupReadOption())
-    .addOption(envOption('--sink <spec>', 'SIEMAD_SINK', 'where events go without --opensearch-url: ndjson:DIR', parseSink, undefined, 'ndjson:<data-dir>'))
-    .addOption(envOption('--ndjson-rotate <size>', 'SIEMAD_NDJSON_ROTATE', 'rotate NDJSON files at this size', parseSize, 256 * 1024 * 1024, '256MiB'))
-    .addOption(envOption('--ndjson-keep <n>', 'SIEMAD_NDJSON_KEEP', 'rotated NDJSON files kept per stream', parsePositiveInt, 5))
-    .addOption(envOption('--log-level <level>', 'SIEMAD_LOG_LEVEL', 'pino log level', parseChoice(LOG_LEVELS), 'info'));
+    .description('Receive syslog over UDP, TCP and TLS, decode, score and deliver events to the configured sink');
+  addOptionTable(command, SERVE);
   addOpenSearchConnectionOptions(command);
   addOpenSearchLayoutOptions(command);
   addOpenSearchIndexingOptions(command, '<data-dir>/buffer');

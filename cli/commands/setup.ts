@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { migrate } from '../../postgres/migrate.js';
 import { addDatabaseOptions, openDatabase, type DatabaseFlags } from '../database-options.js';
-import { envOption } from '../options.js';
+import { envOption } from '../option-table.js';
 import { createOpenSearchClient } from '../../opensearch/client.js';
 import { applyOpenSearchSetup, formatSetupReport } from '../../opensearch/setup.js';
 import {

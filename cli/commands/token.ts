@@ -4,7 +4,7 @@ import { parseList } from '../../pipeline/config-values.js';
 import { ERROR_CODES, SiemadError } from '../../pipeline/errors.js';
 import { migrate } from '../../postgres/migrate.js';
 import { addDatabaseOptions, openDatabase, type DatabaseFlags } from '../database-options.js';
-import { envOption } from '../options.js';
+import { envOption } from '../option-table.js';
 
 type TokenFlags = DatabaseFlags & { json: boolean };
 

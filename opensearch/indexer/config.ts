@@ -1,6 +1,6 @@
 /**
  * Settings of the bulk indexer, with defaults and bounds. Each value is checked here so a bad one
- * stops start-up with one line naming the setting.
+ * stops start-up with one line naming the setting (the CLI puts its flag in that setting's place).
  */
 import { ERROR_CODES, SiemadError } from '../../pipeline/errors.js';
 
@@ -40,16 +40,16 @@ export const DEFAULT_INDEXER_CONFIG: IndexerConfig = {
 /** OpenSearch refuses requests over `http.max_content_length` (100 MiB by default). */
 const MAX_BULK_BYTES = 100 * 1024 * 1024;
 
-const LIMITS: Record<keyof IndexerConfig, [setting: string, min: number, max: number]> = {
-  maxEvents: ['--bulk-max-events', 1, 100_000],
-  maxBytes: ['--bulk-max-bytes', 1024, MAX_BULK_BYTES / 2],
-  flushIntervalMs: ['--bulk-flush-interval', 1, 600_000],
-  concurrency: ['--bulk-concurrency', 1, 64],
-  requestTimeoutMs: ['--bulk-timeout', 100, 3_600_000],
-  retryInitialDelayMs: ['--bulk-retry-initial-delay', 1, 3_600_000],
-  retryMaxDelayMs: ['--bulk-retry-max-delay', 1, 3_600_000],
-  degradedAfterMs: ['--opensearch-degraded-after', 0, 86_400_000],
-  shutdownGraceMs: ['shutdownGraceMs', 0, 600_000],
+const LIMITS: Record<keyof IndexerConfig, [min: number, max: number]> = {
+  maxEvents: [1, 100_000],
+  maxBytes: [1024, MAX_BULK_BYTES / 2],
+  flushIntervalMs: [1, 600_000],
+  concurrency: [1, 64],
+  requestTimeoutMs: [100, 3_600_000],
+  retryInitialDelayMs: [1, 3_600_000],
+  retryMaxDelayMs: [1, 3_600_000],
+  degradedAfterMs: [0, 86_400_000],
+  shutdownGraceMs: [0, 600_000],
 };
 
 /** Defaults filled in, every value checked; throws SiemadError(CONFIG_INVALID) naming the setting. */
@@ -58,14 +58,14 @@ export function resolveIndexerConfig(input: Partial<IndexerConfig> = {}): Indexe
   for (const key of Object.keys(LIMITS) as (keyof IndexerConfig)[]) {
     const value = input[key];
     if (value === undefined) continue;
-    const [setting, min, max] = LIMITS[key];
+    const [min, max] = LIMITS[key];
     if (!Number.isSafeInteger(value) || value < min || value > max) {
-      throw new SiemadError(ERROR_CODES.CONFIG_INVALID, `${setting} must be from ${min} to ${max}, got ${String(value)}`, setting);
+      throw new SiemadError(ERROR_CODES.CONFIG_INVALID, `${key} must be from ${min} to ${max}, got ${String(value)}`, key);
     }
     config[key] = value;
   }
   if (config.retryMaxDelayMs < config.retryInitialDelayMs) {
-    throw new SiemadError(ERROR_CODES.CONFIG_INVALID, '--bulk-retry-max-delay must not be below --bulk-retry-initial-delay', '--bulk-retry-max-delay');
+    throw new SiemadError(ERROR_CODES.CONFIG_INVALID, 'retryMaxDelayMs must not be below retryInitialDelayMs', 'retryMaxDelayMs');
   }
   return config;
 }

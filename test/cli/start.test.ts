@@ -53,7 +53,9 @@ t.test('SIGTERM to npm start stops the collector', async (t) => {
     const match = /"pid":(\d+),[^\n]*"siemad serving"/.exec(output);
     if (match !== null) collector = Number(match[1]);
     return collector !== 0;
-  }, { timeoutMs: 120_000 });
+  }, { timeoutMs: 180_000 }).catch((err: Error) => {
+    throw new Error(`${err.message}; npm start printed:\n${output.slice(-4000)}`);
+  });
   t.ok(alive(collector), `collector ${collector} serving`);
   npm.kill('SIGTERM');
   await exited;
