@@ -1,20 +1,4 @@
-/**
- * Micro-benchmark of the syslog header parser alone (collector/syslog/parse.ts).
- *
- *   npx tsc -p tsconfig.json && node dist/bench/parse-syslog.js [corpusDir] [secondsPerRound]
- *   npx tsx bench/parse-syslog.ts [corpusDir] [secondsPerRound]
- *
- * Inputs, from the public corpus (../shared/corpus beside the repository, or $SIEMAD_CORPUS):
- * - rfc3164-file: the loghub OpenSSH and Linux lines as files hold them (no PRI, CRLF);
- * - rfc3164-wire: the same lines with a PRI, as a sender puts them on the wire;
- * - rfc5424: the same messages rewritten as RFC 5424 (RFC 3339 time with microseconds and offset,
- *   hostname, app, procid), every third one with two SD-ELEMENTs;
- * - rfc5424-sd: the same with SD-ELEMENTs on every message, as `logger` sends (timeQuality, origin);
- * - plain: Apache access-log lines (no syslog header).
- * Prints msgs/s per CPU second and MB/s (UTF-16 code units counted as bytes) for each, best of
- * several rounds.
- */
-import { join } from 'node:path';
+
 import type { ParseOptions } from '../collector/syslog/message.js';
 import { parseSyslog } from '../collector/syslog/parse.js';
 import { CORPUS_DIR, readCorpusOrExit } from '../pipeline/corpus.js';

@@ -10,7 +10,6 @@
  * machine and Node version are printed with them.
  */
 import os from 'node:os';
-import { join } from 'node:path';
 import { Command } from 'commander';
 import { defaultObserver, normalize, type NormalizeContext } from '../collector/normalize.js';
 import type { RawMessage } from '../collector/raw-message.js';

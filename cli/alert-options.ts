@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Logger } from 'pino';
-import { ALERT_LEVELS, type AlertLevel } from '../alerts/anomaly.js';
+import { ALERT_LEVELS, } from '../alerts/anomaly.js';
 import { DEFAULT_GROUPING } from '../alerts/grouping.js';
 import { AlertWriter } from '../alerts/writer.js';
 import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
@@ -10,7 +10,7 @@ import type { CollectorMetrics } from '../pipeline/metrics.js';
 import type { EventEnricher } from '../pipeline/pipeline.js';
 import type { DatabaseService } from '../postgres/service.js';
 import { AnomalyScorer } from '../scorer/scorer.js';
-import { addOptionTable, optional, withDefault, type OptionValues } from './option-table.js';
+import { addOptionTable, withDefault, type OptionValues } from './option-table.js';
 
 const MIN_QUEUE_BYTES = 1024 * 1024;
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { parseBoolean, parseChoice, parseDuration, parseNumberIn, parsePositiveInt, parseTimeZone } from '../pipeline/config-values.js';
 import { PACKAGE_ROOT } from '../pipeline/package-root.js';
 import type { EventEnricher } from '../pipeline/pipeline.js';

@@ -15,7 +15,7 @@ import {
   parseSize,
   parseTimeZone,
 } from '../../pipeline/config-values.js';
-import { createLogger, LOG_LEVELS, type LogLevel } from '../../pipeline/logger.js';
+import { createLogger, LOG_LEVELS, } from '../../pipeline/logger.js';
 import { CollectorMetrics } from '../../pipeline/metrics.js';
 import { NdjsonSink } from '../../pipeline/sinks/ndjson.js';
 import type { EventSink } from '../../pipeline/sinks/sink.js';

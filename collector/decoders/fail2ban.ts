@@ -111,7 +111,7 @@ function decodeJailText(body: string, pos: number, jail: string, event: EcsEvent
  * recognised; only the jail messages above get an action.
  */
 export function decodeFail2ban(body: string, event: EcsEvent, msg: SyslogMessage): boolean {
-  if (msg.appName !== undefined && msg.appName.startsWith(MODULE_PREFIX)) event.log.logger = msg.appName;
+  if (msg.appName?.startsWith(MODULE_PREFIX)) event.log.logger = msg.appName;
   return decodeFail2banBody(body, event);
 }
 

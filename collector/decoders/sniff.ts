@@ -18,8 +18,8 @@ import { decodeAccessLog } from './web-access.js';
 /** Which access-log dataset a plain line belongs to: nginx when its file path says so. */
 function accessDataset(event: EcsEvent, msg: SyslogMessage): typeof DATASETS.nginxAccess | typeof DATASETS.apacheAccess {
   const path = event.log.file?.path;
-  if (path !== undefined && path.includes('nginx')) return DATASETS.nginxAccess;
-  if (msg.appName !== undefined && msg.appName.startsWith('nginx')) return DATASETS.nginxAccess;
+  if (path?.includes('nginx')) return DATASETS.nginxAccess;
+  if (msg.appName?.startsWith('nginx')) return DATASETS.nginxAccess;
   // Common/Combined Log Format is Apache's; without a sign of nginx it is read as Apache's.
   return DATASETS.apacheAccess;
 }

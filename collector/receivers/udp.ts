@@ -53,7 +53,7 @@ export class UdpReceiver implements Receiver {
         dropSenderRate.inc();
         return;
       }
-      if (sinkFull !== undefined && sinkFull()) {
+      if (sinkFull?.()) {
         dropBufferFull.inc();
         return;
       }

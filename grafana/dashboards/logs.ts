@@ -3,7 +3,7 @@
  * action, failed logins by source address and user, firewall denies by destination port and
  * source, and the messages the collector could not parse or decode.
  */
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { EventCategory, EventOutcome, EventType } from '../../collector/ecs/event.js';
 import { TAGS } from '../../collector/ecs/event.js';
 import { DATASETS } from '../../collector/decoders/fields.js';

@@ -535,7 +535,7 @@ export class DiskBuffer extends EventEmitter<DiskBufferEvents> {
   /** The segment the reader is in, with its file open; null when there is none yet. */
   private async currentReadSegment(): Promise<Segment | null> {
     let segment = this.readSegment;
-    if (segment !== null && segment.deleted) {
+    if (segment?.deleted) {
       await this.finishReading(segment);
       segment = null;
     }

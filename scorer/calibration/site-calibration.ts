@@ -225,7 +225,7 @@ export class SiteCalibration {
         if (Array.isArray(entry) && typeof entry[0] === 'string' && Number.isFinite(entry[1])) actors.set(entry[0], entry[1]);
       }
     }
-    restored.forEach((family, f) => (this.families[f] = family));
+    for (const [f, family] of restored.entries()) this.families[f] = family;
     this.actors = actors;
     this.nextUpdate = Number.isFinite(s.nextUpdate) ? s.nextUpdate! : 0;
     return true;

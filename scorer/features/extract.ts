@@ -347,7 +347,7 @@ export class FeatureExtractor {
 /** -log2 of a probability against the uniform 1/24: 0 for a usual hour, up to MAX_RARITY. */
 function rarity(probability: number): number {
   const r = -Math.log2(probability * 24);
-  return r <= 0 ? 0 : r > MAX_RARITY ? MAX_RARITY : r;
+  return r <= 0 ? 0 : Math.min(r , MAX_RARITY);
 }
 
 function kindOf(event: EcsEvent): Kind {
@@ -369,7 +369,7 @@ function kindOf(event: EcsEvent): Kind {
   ) {
     return Kind.Privilege;
   }
-  if (category !== undefined && category.includes('authentication')) {
+  if (category?.includes('authentication')) {
     // PAM repeats for sudo and su the failure they log themselves (privilege events); for sshd
     // the attempt correlator counts each attempt once, whichever forms the build logs.
     if (action.startsWith('pam-') && !isSshProcess(event)) {

@@ -63,6 +63,7 @@ export class FamilyModel {
       const base = rows[k]! * FEATURE_COUNT;
       for (let j = 0; j < d; j++) {
         let x = raw[base + this.features[j]!]!;
+        // biome-ignore lint/complexity/useMathMinMax: a NaN feature must become 0 here, and Math.max would keep it NaN.
         if (this.log1p[j] === 1) x = Math.log1p(x > 0 ? x : 0);
         scaled[k * d + j] = (x - this.centers[j]!) / this.scales[j]!;
       }
@@ -89,7 +90,7 @@ export class FamilyModel {
         const risk = modelRisks[k * m + model]!;
         const weight = this.models[model]!.weight;
         if (method === 'max') combined = Math.max(combined, risk);
-        else if (method === 'noisy_or') combined *= Math.pow(1 - risk, weight);
+        else if (method === 'noisy_or') combined *= (1 - risk) ** weight;
         else combined += (weight * risk) / this.totalWeight;
       }
       risks[k] = method === 'noisy_or' ? 1 - combined : combined;

@@ -36,7 +36,7 @@ t.test('setup opensearch and replay have --help', async (t) => {
     t.match(result.stdout, /Usage: siemad/);
   }
   t.match(siemad(['setup', 'opensearch', '--help']).stdout, /--opensearch-password-file/);
-  t.match(siemad(['serve', '--help']).stdout, /--buffer-max-bytes <size>[^]*?default: 256MiB/);
+  t.match(siemad(['serve', '--help']).stdout, /--buffer-max-bytes <size>[\s\S]*?default: 256MiB/);
 });
 
 t.test('bad OpenSearch settings stop start-up with one line naming the setting, never the password', async (t) => {

@@ -86,7 +86,7 @@ async function suite(t: Test, database: DatabaseService, second: () => Promise<D
     t.same(hook.received.map((r) => r.body.attempt), [1, 2, 3, 4], 'each request says which attempt it is');
     t.same(new Set(hook.received.map((r) => r.body.delivery_id)).size, 1, 'all of one delivery');
     const gaps = hook.received.slice(1).map((r, i) => r.at - hook.received[i]!.at);
-    gaps.forEach((gap, i) => t.ok(gap >= (40 * 2 ** i) / 2 - 5, `retry ${i + 1} waited ${gap} ms (backoff at least ${(40 * 2 ** i) / 2} ms)`));
+    for (const [i, gap] of gaps.entries()) t.ok(gap >= (40 * 2 ** i) / 2 - 5, `retry ${i + 1} waited ${gap} ms (backoff at least ${(40 * 2 ** i) / 2} ms)`);
     const body = hook.received[3]!.body;
     t.match(body, {
       version: 1,

@@ -110,7 +110,7 @@ for (const [forwardFormat, expectedFormat, expectedMessage] of rsyslogFormats) {
     t.equal(msg.priority, 9 * 8 + 6);
     t.ok(isRecent(msg, sentAt), 'timestamp read as the send time');
     t.strictSame([msg.hostname, msg.appName, msg.procId, msg.message], ['web01', 'CRON', '123', expectedMessage]);
-    if (forwardFormat === 'rfc5424') t.match(receiver.datagrams[0], / - -  session opened/, 'rsyslog padded MSG with the SP after the tag');
+    if (forwardFormat === 'rfc5424') t.match(receiver.datagrams[0], / - - {2}session opened/, 'rsyslog padded MSG with the SP after the tag');
   });
 }
 

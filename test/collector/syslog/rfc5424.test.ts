@@ -201,7 +201,7 @@ t.test('stores __proto__ and constructor as plain data in null-prototype objects
   t.equal(ctor?.['__proto__'], 'q');
   t.equal(Object.getPrototypeOf(ctor), null);
   t.equal(({} as Record<string, unknown>)['polluted'], undefined);
-  t.equal(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted'), false);
+  t.equal(Object.hasOwn(Object.prototype, 'polluted'), false);
 });
 
 t.test('keeps at most MAX_SD_ELEMENTS elements and MAX_SD_PARAMS params and says so', async (t) => {

@@ -176,7 +176,7 @@ export function generateWebmail(ctx: Context, rng: Random, online: ReadonlyMap<s
   for (const member of ctx.org.staff.filter((person) => person.webmail)) {
     const tab = new WebmailTab(ctx, rng.fork(member.name), member, vhost, userAgents.get(member.name) ?? '-');
     const intervals = online.get(member.name) ?? [];
-    intervals.forEach((interval, i) => tab.online(interval, intervals[i + 1]?.day !== interval.day));
+    for (const [i, interval] of intervals.entries()) tab.online(interval, intervals[i + 1]?.day !== interval.day);
   }
   dummyConnections(ctx, rng.fork('dummy'), vhost, webmail.serverVersion);
 }
