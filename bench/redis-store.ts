@@ -33,7 +33,7 @@ const EVENTS_PER_SECOND_OF_EVENT_TIME = 30_000;
 const DISTINCT_BATCHES = 400;
 const HEAVY_IPS = 12;
 const LIGHT_IPS = 200_000;
-const HEAVY_SHARE = Number(process.env['BENCH_HEAVY_SHARE'] ?? 0.3);
+const HEAVY_SHARE = Number(process.env.BENCH_HEAVY_SHARE ?? 0.3);
 const PORT_RANGE = [16400, 16499] as const;
 
 /** Park–Miller minimal standard generator: deterministic, so runs reproduce. */
@@ -207,7 +207,7 @@ function report(label: string, r: RunResult): void {
 }
 
 async function main(): Promise<void> {
-  const external = process.env['REDIS_URL'];
+  const external = process.env.REDIS_URL;
   const local = external === undefined ? await startRedis() : undefined;
   const url = external ?? local!.url;
   const prefix = `bench${process.pid}:`;

@@ -65,12 +65,12 @@ export function parseLabelsJsonl(text: string): Label[] {
 function toLabel(value: unknown): Label | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const record = value as Record<string, unknown>;
-  const line = record['line'];
+  const line = record.line;
   if (typeof line !== 'number' || !Number.isInteger(line) || line < 1) return undefined;
-  if (record['label'] === 'benign') return { line, label: 'benign' };
-  const kind = record['kind'];
-  const episode = record['episode'];
-  if (record['label'] === 'attack' && isAttackKind(kind) && typeof episode === 'string' && episode !== '') {
+  if (record.label === 'benign') return { line, label: 'benign' };
+  const kind = record.kind;
+  const episode = record.episode;
+  if (record.label === 'attack' && isAttackKind(kind) && typeof episode === 'string' && episode !== '') {
     return { line, label: 'attack', kind, episode };
   }
   return undefined;

@@ -8,7 +8,7 @@ import { PACKAGE_ROOT } from './package-root.js';
  * tests, benchmarks, training and `npm run eval:real`; never shipped. `SIEMAD_CORPUS` points
  * elsewhere. A clone without it still builds and runs the demo.
  */
-export const CORPUS_DIR = path.resolve(process.env['SIEMAD_CORPUS'] ?? path.join(PACKAGE_ROOT, '..', 'shared', 'corpus'));
+export const CORPUS_DIR = path.resolve(process.env.SIEMAD_CORPUS ?? path.join(PACKAGE_ROOT, '..', 'shared', 'corpus'));
 
 /** Path of a corpus file (`corpusPath('real', 'ufw-vps-kernel.log')`), whether or not it exists. */
 export function corpusPath(...parts: string[]): string {

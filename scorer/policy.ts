@@ -100,5 +100,5 @@ const NOVELTY = new Set<number>([F.new_ip, F.new_user_ip_login, F.new_user_net_l
 export function noveltyCap(abnormal: readonly number[], event: EcsEvent): AnomalyLevel | undefined {
   if (abnormal.length === 0 || event.event.outcome !== 'success') return undefined;
   for (const feature of abnormal) if (!NOVELTY.has(feature)) return undefined;
-  return event.labels?.['auth_method'] === 'publickey' ? 'none' : 'low';
+  return event.labels?.auth_method === 'publickey' ? 'none' : 'low';
 }

@@ -46,7 +46,7 @@ const RULES: readonly Rule[] = [
   // `publickey = nofail`: a failed key counts for an invalid user; for a valid one it is a helper.
   rule(String.raw`^Failed publickey for invalid user (?<user>\S+|(?:(?! from ).)*?) from ${HOST}${ON_PORT}(?: ssh\d*)?(?:: .*|(?:(?! from ).)*)$`),
   rule(String.raw`^Failed (?<method>\S+) for (?:invalid user )?(?<user>\S+|(?:(?! from ).)*?) from ${HOST}${ON_PORT}(?: ssh\d*)?(?:: .*|(?:(?! from ).)*)$`, {
-    nofail: (groups) => groups['method'] === 'publickey',
+    nofail: (groups) => groups.method === 'publickey',
   }),
   rule(String.raw`^(?<user>ROOT) LOGIN REFUSED FROM ${HOST}`),
   rule(String.raw`^[iI](?:llegal|nvalid) user (?<user>.*?) from ${HOST}${SUFF}$`),
@@ -83,8 +83,8 @@ export function matchSshdMessage(message: string): SshdMatch | undefined {
       forget: forget === true,
       gained: gained === true,
     };
-    if (values['host'] !== undefined) match.host = values['host'];
-    if (values['user']) match.user = values['user'];
+    if (values.host !== undefined) match.host = values.host;
+    if (values.user) match.user = values.user;
     return match;
   }
   return undefined;
@@ -190,9 +190,9 @@ export function parseRfc3339Seconds(timestamp: string): number | undefined {
 export function parseSshdLine(line: string): SshdLine | undefined {
   const groups = SSHD_LINE.exec(line)?.groups;
   if (!groups) return undefined;
-  const time = parseRfc3339Seconds(groups['timestamp'] ?? '');
+  const time = parseRfc3339Seconds(groups.timestamp ?? '');
   if (time === undefined) return undefined;
-  return { time, hostname: groups['hostname'] ?? '', pid: groups['pid'], message: groups['message'] ?? '' };
+  return { time, hostname: groups.hostname ?? '', pid: groups.pid, message: groups.message ?? '' };
 }
 
 /** The first IP address mentioned in a message (`from X`, `rhost=X`, `by X`, `user U X port`). */

@@ -98,27 +98,27 @@ function attemptsOf(connection: Connection): number {
 
 function addSshdLine(connection: Connection, message: string): void {
   const repeated = REPEATED.exec(message)?.groups;
-  const times = repeated === undefined ? 1 : Number(repeated['n']);
-  const text = repeated?.['message'] ?? message;
+  const times = repeated === undefined ? 1 : Number(repeated.n);
+  const text = repeated?.message ?? message;
   let matchedAddress: string | undefined;
   for (const { family, pattern, count } of FAILURE_FAMILIES) {
     const match = pattern.exec(text);
     if (match === null) continue;
     const groups = match.groups ?? {};
     const before = connection.families.get(family) ?? 0;
-    connection.families.set(family, count === 'once' ? 1 : before + (count === 'n' ? Number(groups['n']) : 1) * times);
-    matchedAddress ??= groups['addr'];
+    connection.families.set(family, count === 'once' ? 1 : before + (count === 'n' ? Number(groups.n) : 1) * times);
+    matchedAddress ??= groups.addr;
   }
   for (const pattern of INVALID_USER) {
     const groups = pattern.exec(text)?.groups;
     if (groups === undefined) continue;
-    connection.invalidUsers.add(groups['user'] ?? '');
-    matchedAddress ??= groups['addr'];
+    connection.invalidUsers.add(groups.user ?? '');
+    matchedAddress ??= groups.addr;
   }
   const accepted = ACCEPTED.exec(text)?.groups;
   if (accepted !== undefined) {
-    for (let i = 0; i < times; i++) connection.accepted.push(accepted['user'] ?? '');
-    matchedAddress ??= accepted['addr'];
+    for (let i = 0; i < times; i++) connection.accepted.push(accepted.user ?? '');
+    matchedAddress ??= accepted.addr;
   }
   connection.address ??= addressIn(text, matchedAddress);
 }
@@ -152,15 +152,15 @@ export function authTruth(lines: readonly { index: number; record: SyslogRecord 
     }
     const created = NEW_USER.exec(record.message)?.groups;
     if (created !== undefined) {
-      const system = Number(created['uid']) < SYSTEM_UID_LIMIT || /nologin|false$/.test(created['shell'] ?? '');
-      if (system) truth.actors.set(userActor(created['user'] ?? ''), { class: 'legitimate', why: 'system account created by a package' });
+      const system = Number(created.uid) < SYSTEM_UID_LIMIT || /nologin|false$/.test(created.shell ?? '');
+      if (system) truth.actors.set(userActor(created.user ?? ''), { class: 'legitimate', why: 'system account created by a package' });
       continue;
     }
     for (const pattern of LOCAL_USE) {
       const groups = pattern.exec(record.message)?.groups;
       if (groups === undefined) continue;
-      for (const user of [groups['user'], groups['by']]) if (user !== undefined && user !== '') localUsers.add(user);
-      const actor = groups['user'] ?? groups['by'];
+      for (const user of [groups.user, groups.by]) if (user !== undefined && user !== '') localUsers.add(user);
+      const actor = groups.user ?? groups.by;
       if (actor !== undefined) truth.lineActor.set(index, userActor(actor));
       break;
     }

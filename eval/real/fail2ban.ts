@@ -25,10 +25,10 @@ const VERBS: Record<string, Fail2banRecord['verb']> = { Found: 'found', Ban: 'ba
 
 /** A fail2ban line: a bare fail2ban.log line, or a syslog message whose program is fail2ban's. */
 export function parseFail2ban(line: string, syslogProgram: string | undefined): Fail2banRecord | undefined {
-  const rest = syslogProgram === undefined ? BARE.exec(line)?.groups?.['rest'] : syslogProgram.startsWith('fail2ban') ? line : undefined;
+  const rest = syslogProgram === undefined ? BARE.exec(line)?.groups?.rest : syslogProgram.startsWith('fail2ban') ? line : undefined;
   if (rest === undefined) return undefined;
   const groups = REST.exec(rest)?.groups;
-  return { jail: groups?.['jail'] ?? '', verb: VERBS[groups?.['verb'] ?? ''] ?? 'other', address: groups?.['addr'] };
+  return { jail: groups?.jail ?? '', verb: VERBS[groups?.verb ?? ''] ?? 'other', address: groups?.addr };
 }
 
 interface Offender {

@@ -51,17 +51,17 @@ export class LogTypeReader {
     const groups = SYSLOG.exec(line)?.groups;
     if (groups === undefined) return undefined;
     let time: number;
-    if (groups['iso'] !== undefined) {
-      time = Date.parse(groups['iso']) / 1000;
+    if (groups.iso !== undefined) {
+      time = Date.parse(groups.iso) / 1000;
     } else {
-      const month = MONTHS.indexOf(groups['mon'] ?? '');
+      const month = MONTHS.indexOf(groups.mon ?? '');
       if (month < 0) return undefined;
       if (this.lastMonth >= 0 && month < this.lastMonth - 6) this.year++;
       this.lastMonth = month;
-      const [h, m, s] = (groups['clock'] ?? '').split(':').map(Number);
-      time = Date.UTC(this.year, month, Number(groups['day']), h, m, s) / 1000;
+      const [h, m, s] = (groups.clock ?? '').split(':').map(Number);
+      time = Date.UTC(this.year, month, Number(groups.day), h, m, s) / 1000;
     }
-    return { time, host: groups['host'] ?? '', program: groups['program'] ?? '', pid: groups['pid'], message: groups['message'] ?? '' };
+    return { time, host: groups.host ?? '', program: groups.program ?? '', pid: groups.pid, message: groups.message ?? '' };
   }
 }
 

@@ -71,29 +71,29 @@ function decode(target: string): string {
 function clfTime(text: string): number {
   const groups = CLF_TIME.exec(text)?.groups;
   if (groups === undefined) return Number.NaN;
-  const [h, m, s] = (groups['clock'] ?? '').split(':').map(Number);
-  const zone = groups['zone'] ?? '+0000';
+  const [h, m, s] = (groups.clock ?? '').split(':').map(Number);
+  const zone = groups.zone ?? '+0000';
   const offset = (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 3600 + Number(zone.slice(3)) * 60);
-  return Date.UTC(Number(groups['y']), MONTHS.indexOf(groups['mon'] ?? ''), Number(groups['d']), h, m, s) / 1000 - offset;
+  return Date.UTC(Number(groups.y), MONTHS.indexOf(groups.mon ?? ''), Number(groups.d), h, m, s) / 1000 - offset;
 }
 
 /** An access-log line, or undefined when the text is not one. */
 export function parseAccessLine(text: string): AccessRecord | undefined {
   const groups = ACCESS.exec(text)?.groups;
   if (groups === undefined) return undefined;
-  const request = REQUEST.exec(groups['request'] ?? '')?.groups;
-  const target = decode(request?.['target'] ?? groups['request'] ?? '');
-  const status = groups['status'] === '-' ? undefined : Number(groups['status']);
+  const request = REQUEST.exec(groups.request ?? '')?.groups;
+  const target = decode(request?.target ?? groups.request ?? '');
+  const status = groups.status === '-' ? undefined : Number(groups.status);
   return {
-    time: clfTime(groups['time'] ?? ''),
-    client: groups['client'] ?? '',
-    method: request?.['method'],
+    time: clfTime(groups.time ?? ''),
+    client: groups.client ?? '',
+    method: request?.method,
     target,
     path: target.split('?', 1)[0] ?? '',
     status,
-    referer: groups['referer'] ?? '-',
-    agent: groups['agent'] ?? '',
-    malformed: request === undefined && (groups['request'] ?? '') !== '-' && (groups['request'] ?? '') !== '',
+    referer: groups.referer ?? '-',
+    agent: groups.agent ?? '',
+    malformed: request === undefined && (groups.request ?? '') !== '-' && (groups.request ?? '') !== '',
   };
 }
 

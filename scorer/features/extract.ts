@@ -175,7 +175,7 @@ export class FeatureExtractor {
             this.opIndex[base + Op.UsersTriedIp] = ops.add(SLOT.users_tried_by_ip, 'i:' + ip, user, time, 1);
             // Names that do not exist here (admin, test, oracle...) are what the internet tries
             // everywhere; many addresses failing for a real account is a targeted attack.
-            if (event.labels?.['invalid_user'] !== 'true') this.opIndex[base + Op.FailIpsUser] = ops.add(SLOT.fail_ips_by_user, 'u:' + user, ip, time, 1);
+            if (event.labels?.invalid_user !== 'true') this.opIndex[base + Op.FailIpsUser] = ops.add(SLOT.fail_ips_by_user, 'u:' + user, ip, time, 1);
           }
         }
         break;
@@ -390,7 +390,7 @@ function kindOf(event: EcsEvent): Kind {
 function isSystemAccount(event: EcsEvent): boolean {
   const uid = Number(event.user?.target?.id ?? NaN);
   if (!(uid > 0 && uid < FIRST_LOGIN_UID)) return false;
-  const shell = event.labels?.['shell'];
+  const shell = event.labels?.shell;
   return shell === undefined || NO_LOGIN_SHELL.test(shell);
 }
 

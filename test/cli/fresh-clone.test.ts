@@ -31,7 +31,7 @@ t.test('a copy of the tracked files without ../shared builds, serves the demo an
   }
   fs.symlinkSync(join(REPO_ROOT, 'node_modules'), join(repo, 'node_modules'));
   const env = { ...process.env };
-  delete env['SIEMAD_CORPUS'];
+  delete env.SIEMAD_CORPUS;
 
   const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: repo, encoding: 'utf8', env });
   t.equal(build.status, 0, `builds: ${build.stdout}${build.stderr}`);

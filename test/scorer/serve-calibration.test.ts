@@ -64,7 +64,7 @@ t.test('serve and analyze give the same verdicts for the same stream; calibratio
 
   t.equal(await serve.stop(), 0);
   const saved = JSON.parse(fs.readFileSync(join(dataDir, 'calibration.json'), 'utf8')) as { families: Record<string, { observed: number }> };
-  t.ok(saved.families['web']!.observed > 500, 'saved on shutdown');
+  t.ok(saved.families.web!.observed > 500, 'saved on shutdown');
 
   const again = await startServe(flags, {}, { dataDir });
   t.teardown(() => again.stop());
@@ -95,7 +95,7 @@ t.test('with the Redis window store the calibration persists in Redis beside the
   const client = new Redis(redis.url);
   t.teardown(() => client.disconnect());
   const saved = JSON.parse((await client.get('cal:calibration')) ?? 'null') as { version: number; families: Record<string, { observed: number }> } | null;
-  t.ok(saved !== null && saved.families['auth']!.observed > 0, 'saved under <prefix>calibration');
+  t.ok(saved !== null && saved.families.auth!.observed > 0, 'saved under <prefix>calibration');
 
   const again = await startServe(flags, {}, { dataDir });
   t.teardown(() => again.stop());

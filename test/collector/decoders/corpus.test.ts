@@ -168,7 +168,7 @@ function checkLoghub(t: Test, name: string, expectations: Record<string, Expecta
 }
 
 if (!existsSync(CORPUS)) {
-  if (process.env['CI'] === 'true') t.fail(`corpus missing at ${CORPUS}`);
+  if (process.env.CI === 'true') t.fail(`corpus missing at ${CORPUS}`);
   else t.plan(0, `corpus missing at ${CORPUS}`);
 } else {
   t.test('OpenSSH_2k: every template decoded, fields equal loghub parameters, >= 95% with an action', async (t) => {

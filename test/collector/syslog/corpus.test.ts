@@ -44,7 +44,7 @@ function parseCsv(text: string): string[][] {
 }
 
 if (!existsSync(corpusDir)) {
-  if (process.env['CI'] === 'true') t.fail(`corpus missing at ${corpusDir}`);
+  if (process.env.CI === 'true') t.fail(`corpus missing at ${corpusDir}`);
   else t.plan(0, `corpus missing at ${corpusDir}`);
 } else {
   const loghub: Array<{ file: string; host: number; component: number; pid: number; content: number }> = [

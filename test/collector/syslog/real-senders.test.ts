@@ -62,8 +62,8 @@ t.test('parses what logger sends as RFC 5424, structured data included', async (
   t.ok(isRecent(msg, sentAt), 'timestamp with microseconds and offset read as the send time');
   t.equal(msg.hostname, hostname());
   t.strictSame([msg.appName, msg.procId, msg.msgId], ['myapp', '4242', 'ID47']);
-  t.strictSame(msg.structuredData?.['zoo@32473']?.['tiger'], ['hungry "very"', 'again']);
-  t.ok(msg.structuredData?.['timeQuality'], 'logger adds timeQuality');
+  t.strictSame(msg.structuredData?.['zoo@32473']?.tiger, ['hungry "very"', 'again']);
+  t.ok(msg.structuredData?.timeQuality, 'logger adds timeQuality');
   t.equal(msg.message, 'Failed password for root from 198.51.100.7 port 50522 ssh2');
 });
 

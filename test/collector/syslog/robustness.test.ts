@@ -12,7 +12,7 @@ import { MAX_SD_ELEMENTS, MAX_SD_PARAMS } from '../../../collector/syslog/struct
 import { seededRandom } from './seeded-random.js';
 import { CORPUS_DIR } from '../../../pipeline/corpus.js';
 
-const SEED = Number(process.env['SYSLOG_FUZZ_SEED'] ?? 424242);
+const SEED = Number(process.env.SYSLOG_FUZZ_SEED ?? 424242);
 const MESSAGES = 120_000;
 const MAX_INPUT = 64 * 1024;
 const corpusDir = CORPUS_DIR;
