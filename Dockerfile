@@ -17,8 +17,10 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 # Only the runtime sources: tsc compiles whatever of its `include` list is present.
+COPY core ./core
 COPY cli ./cli
 COPY collector ./collector
+COPY sinks ./sinks
 COPY scorer ./scorer
 COPY opensearch ./opensearch
 COPY postgres ./postgres

@@ -12,9 +12,9 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { EcsEvent } from '../collector/ecs/event.js';
-import { BUFFER_ERROR_CODES, BufferError, DiskBuffer } from '../opensearch/buffer/index.js';
-import type { AlertMetrics } from '../pipeline/metrics.js';
-import type { EventEnricher } from '../pipeline/pipeline.js';
+import { BUFFER_ERROR_CODES, BufferError, DiskBuffer } from '../core/disk-buffer/index.js';
+import type { AlertMetrics } from './metrics.js';
+import type { EventEnricher } from '../collector/enricher.js';
 import type { DatabaseService } from '../postgres/service.js';
 import { alertAnomalyOf, levelRank, type AlertAnomaly } from './anomaly.js';
 import { DEFAULT_GROUPING, type GroupingOptions } from './grouping.js';

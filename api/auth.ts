@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiAuthFailure, ApiMetrics } from '../pipeline/metrics.js';
+import type { ApiAuthFailure, ApiMetrics } from './metrics.js';
 import type { ApiDatabase } from './database.js';
 import { API_ERRORS, ApiError } from './errors.js';
 import { grants, TokenStore, type Scope } from './tokens.js';

@@ -16,7 +16,7 @@ import { defaultObserver, normalize, type NormalizeContext } from '../collector/
 import type { RawMessage } from '../collector/raw-message.js';
 import type { ParseOptions, SyslogMessage } from '../collector/syslog/message.js';
 import { parseSyslog } from '../collector/syslog/parse.js';
-import { CORPUS_DIR, readCorpusOrExit } from '../pipeline/corpus.js';
+import { CORPUS_DIR, readCorpusOrExit } from '../core/corpus.js';
 
 const corpusDir = process.argv[2] ?? CORPUS_DIR;
 const secondsPerRound = Number(process.argv[3] ?? 1);

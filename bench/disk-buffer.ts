@@ -10,9 +10,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DiskBuffer } from '../opensearch/buffer/disk-buffer.js';
-import { BUFFER_ERROR_CODES, BufferError } from '../opensearch/buffer/errors.js';
-import type { FsyncPolicy } from '../opensearch/buffer/options.js';
+import { DiskBuffer } from '../core/disk-buffer/disk-buffer.js';
+import { BUFFER_ERROR_CODES, BufferError } from '../core/disk-buffer/errors.js';
+import type { FsyncPolicy } from '../core/disk-buffer/options.js';
 
 const { values } = parseArgs({
   options: {

@@ -21,7 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify, parseArgs } from 'node:util';
 import { DEFAULT_START_TIME, generateStream } from '../eval/generator/generate-stream.js';
 import { openSearchLayout, resolveLayoutOptions } from '../opensearch/layout.js';
-import { PACKAGE_ROOT } from '../pipeline/package-root.js';
+import { PACKAGE_ROOT } from '../core/package-root.js';
 
 const run = promisify(execFile);
 const SIEMAD = join(PACKAGE_ROOT, 'dist', 'cli', 'siemad.js');

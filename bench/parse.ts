@@ -14,7 +14,7 @@ import { Command } from 'commander';
 import { defaultObserver, normalize, type NormalizeContext } from '../collector/normalize.js';
 import type { RawMessage } from '../collector/raw-message.js';
 import { parseSyslog } from '../collector/syslog/parse.js';
-import { CORPUS_DIR, readCorpusOrExit } from '../pipeline/corpus.js';
+import { CORPUS_DIR, readCorpusOrExit } from '../core/corpus.js';
 
 const options = new Command('bench:parse')
   .option('--seconds <n>', 'CPU seconds per round', Number, 2)

@@ -18,7 +18,7 @@ import type { EcsEvent } from '../collector/ecs/event.js';
 import { defaultObserver, normalize } from '../collector/normalize.js';
 import type { RawMessage } from '../collector/raw-message.js';
 import { generateStream } from '../eval/generator/generate-stream.js';
-import { PACKAGE_ROOT } from '../pipeline/package-root.js';
+import { PACKAGE_ROOT } from '../core/package-root.js';
 import { ModelEnsemble } from '../scorer/model/ensemble.js';
 import { AnomalyScorer } from '../scorer/scorer.js';
 import { MemoryWindowStore } from '../scorer/windows/memory-store.js';

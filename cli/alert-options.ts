@@ -4,10 +4,10 @@ import type { Logger } from 'pino';
 import { ALERT_LEVELS, } from '../alerts/anomaly.js';
 import { DEFAULT_GROUPING } from '../alerts/grouping.js';
 import { AlertWriter } from '../alerts/writer.js';
-import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
-import { parseChoice, parseDuration, parseSize } from '../pipeline/config-values.js';
-import type { CollectorMetrics } from '../pipeline/metrics.js';
-import type { EventEnricher } from '../pipeline/pipeline.js';
+import { ERROR_CODES, SiemadError } from '../core/errors.js';
+import { parseChoice, parseDuration, parseSize } from '../core/config-values.js';
+import type { PipelineMetrics } from '../pipeline/metrics.js';
+import type { EventEnricher } from '../collector/enricher.js';
 import type { DatabaseService } from '../postgres/service.js';
 import { AnomalyScorer } from '../scorer/scorer.js';
 import { addOptionTable, withDefault, type OptionValues } from './option-table.js';
@@ -40,7 +40,7 @@ export function addAlertOptions(command: Command): Command {
 }
 
 /** The alert writer of `siemad serve`, fed by the scorer (which it asks for feature rows). */
-export async function openAlertWriter(flags: AlertFlags, database: DatabaseService, enrichers: readonly EventEnricher[], logger: Logger, metrics: CollectorMetrics): Promise<AlertWriter> {
+export async function openAlertWriter(flags: AlertFlags, database: DatabaseService, enrichers: readonly EventEnricher[], logger: Logger, metrics: PipelineMetrics): Promise<AlertWriter> {
   const scorer = enrichers.find((enricher): enricher is AnomalyScorer => enricher instanceof AnomalyScorer);
   try {
     return await AlertWriter.open(

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseBoolean } from '../pipeline/config-values.js';
-import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
+import { parseBoolean } from '../core/config-values.js';
+import { ERROR_CODES, SiemadError } from '../core/errors.js';
 import { withDefault } from './option-table.js';
 
 /**

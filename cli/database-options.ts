@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { parsePositiveInt } from '../pipeline/config-values.js';
+import { parsePositiveInt } from '../core/config-values.js';
 import { connectPostgres, openEmbeddedPostgres, type Database } from '../postgres/database.js';
 import { addOptionTable, optional, withDefault, type OptionValues } from './option-table.js';
 

@@ -5,7 +5,7 @@ import { ALERT_LEVELS, type AlertLevel } from '../alerts/notify/notification.js'
 import { checkAlertUrlTemplate } from '../alerts/notify/payload.js';
 import { DEFAULT_RETRY_POLICY } from '../alerts/notify/retry.js';
 import { WEBHOOK_FORMATS, parseWebhookTargets, uniqueTargets, type WebhookTarget } from '../alerts/notify/targets.js';
-import { parseChoice, parseDuration, parsePositiveInt } from '../pipeline/config-values.js';
+import { parseChoice, parseDuration, parsePositiveInt } from '../core/config-values.js';
 import { envOption } from './option-table.js';
 
 /** Webhook notifications of new and escalated alerts (`siemad serve`). */

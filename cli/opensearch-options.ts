@@ -10,13 +10,13 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { FsyncPolicy } from '../opensearch/buffer/index.js';
+import type { FsyncPolicy } from '../core/disk-buffer/index.js';
 import { createOpenSearchClient, type OpenSearchClientOptions } from '../opensearch/client.js';
 import { DEFAULT_INDEXER_CONFIG, resolveIndexerConfig, type IndexerConfig } from '../opensearch/indexer/config.js';
 import { DEFAULT_LAYOUT_OPTIONS, resolveLayoutOptions, type IsmMode, type OpenSearchLayoutInput } from '../opensearch/layout.js';
 import type { OpenSearchOutputOptions } from '../opensearch/output.js';
-import { formatDuration, formatSize, parseBoolean, parseChoice, parseDuration, parsePositiveInt, parseSize } from '../pipeline/config-values.js';
-import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
+import { formatDuration, formatSize, parseBoolean, parseChoice, parseDuration, parsePositiveInt, parseSize } from '../core/config-values.js';
+import { ERROR_CODES, SiemadError } from '../core/errors.js';
 import { InvalidArgumentError } from 'commander';
 import { addOptionTable, defaultAt, flagsByTarget, optional, settingsOf, withDefault, type OptionalRow, type OptionValues, type RowBase } from './option-table.js';
 

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { parseBoolean, parseChoice, parseDuration, parseNumberIn, parsePositiveInt, parseTimeZone } from '../pipeline/config-values.js';
-import { PACKAGE_ROOT } from '../pipeline/package-root.js';
-import type { EventEnricher } from '../pipeline/pipeline.js';
+import { parseBoolean, parseChoice, parseDuration, parseNumberIn, parsePositiveInt, parseTimeZone } from '../core/config-values.js';
+import { PACKAGE_ROOT } from '../core/package-root.js';
+import type { EventEnricher } from '../collector/enricher.js';
 import { ModelEnsemble } from '../scorer/model/ensemble.js';
 import { AnomalyScorer, type Levels } from '../scorer/scorer.js';
 import { DEFAULT_CALIBRATION } from '../scorer/calibration/site-calibration.js';
@@ -10,7 +10,7 @@ import { FileCalibrationStore, RedisCalibrationStore, type CalibrationStore } fr
 import { MemoryWindowStore } from '../scorer/windows/memory-store.js';
 import { RedisWindowStore } from '../scorer/windows/redis-store.js';
 import type { WindowStore } from '../scorer/windows/ops.js';
-import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
+import { ERROR_CODES, SiemadError } from '../core/errors.js';
 import { addOptionTable, optional, withDefault, type OptionValues } from './option-table.js';
 
 function parseLevels(value: string): Levels {

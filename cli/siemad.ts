@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Help, type Option } from 'commander';
-import { formatFatal, formatUsageError } from '../pipeline/errors.js';
-import { VERSION } from '../pipeline/version.js';
+import { formatFatal, formatUsageError } from '../core/errors.js';
+import { VERSION } from '../core/version.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { featuresCommand } from './commands/features.js';
 import { sendCommand } from './commands/send.js';

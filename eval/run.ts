@@ -12,7 +12,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { PACKAGE_ROOT } from '../pipeline/package-root.js';
+import { PACKAGE_ROOT } from '../core/package-root.js';
 import { fail2banFlags } from './baselines/fail2ban.js';
 import { readDetectorVerdicts, type DetectorVerdicts } from './detector-output.js';
 import { DEFAULT_START_TIME, SITES, generateStream, type GeneratedStream, type SiteNumber } from './generator/generate-stream.js';

@@ -7,7 +7,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PACKAGE_ROOT } from '../pipeline/package-root.js';
+import { PACKAGE_ROOT } from '../core/package-root.js';
 import { provisioningArtifacts } from './artifacts.js';
 
 const USAGE = 'usage: grafana/build.ts [--check]\n  writes provisioning/grafana/dashboards/*.json and provisioning/opensearch-dashboards/saved-objects.ndjson\n  --check  write nothing; exit 1 if a committed file differs from the generated one\n';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls';
 import { Client } from '@opensearch-project/opensearch';
-import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
+import { ERROR_CODES, SiemadError } from '../core/errors.js';
 
 export interface OpenSearchClientOptions {
   /** `http(s)://host:port`; user info in it is accepted and treated as basic-auth credentials. */

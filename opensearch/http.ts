@@ -3,7 +3,7 @@
  * templates with our own body types). Failures become one-line SiemadErrors without credentials.
  */
 import type { Client } from '@opensearch-project/opensearch';
-import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
+import { ERROR_CODES, SiemadError } from '../core/errors.js';
 
 export interface CallResult<Body> {
   statusCode: number;

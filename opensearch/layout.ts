@@ -3,7 +3,7 @@
  * derived from them. Data streams follow the `logs-<dataset>-<namespace>` scheme:
  * `logs-siemad-default` for logs and `logs-siemad.anomalies-default` for anomalies.
  */
-import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
+import { ERROR_CODES, SiemadError } from '../core/errors.js';
 
 export interface StreamRetentionOptions {
   /** Backing indices are deleted this many days after they were rolled over. */

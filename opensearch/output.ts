@@ -11,9 +11,9 @@
 import type { Client } from '@opensearch-project/opensearch';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
-import type { SinkHealth } from '../pipeline/sinks/sink.js';
-import { BUFFER_ERROR_CODES, BufferError, DiskBuffer, type FsyncPolicy } from './buffer/index.js';
+import { ERROR_CODES, SiemadError } from '../core/errors.js';
+import type { SinkHealth } from '../sinks/sink.js';
+import { BUFFER_ERROR_CODES, BufferError, DiskBuffer, type FsyncPolicy } from '../core/disk-buffer/index.js';
 import { createOpenSearchClient, redactUrl, type OpenSearchClientOptions } from './client.js';
 import type { IndexerConfig } from './indexer/config.js';
 import { DeadLetterQueue } from './indexer/dead-letter.js';

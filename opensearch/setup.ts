@@ -5,7 +5,7 @@
  * only written when missing, older, or built from other options; the report says what changed.
  */
 import type { Client } from '@opensearch-project/opensearch';
-import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
+import { ERROR_CODES, SiemadError } from '../core/errors.js';
 import { callOpenSearch } from './http.js';
 import { ismPolicies, policyMarkOf, type NamedPolicy } from './ism.js';
 import { openSearchLayout, resolveLayoutOptions, type OpenSearchLayout, type OpenSearchLayoutInput, type StreamLayout } from './layout.js';

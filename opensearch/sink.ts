@@ -9,9 +9,9 @@ import { hash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { EcsEvent } from '../collector/ecs/event.js';
-import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
-import { isAnomalous, type EventSink, type SinkHealth } from '../pipeline/sinks/sink.js';
-import { BUFFER_ERROR_CODES, BufferError, type DiskBuffer } from './buffer/index.js';
+import { ERROR_CODES, SiemadError } from '../core/errors.js';
+import { isAnomalous, type EventSink, type SinkHealth } from '../sinks/sink.js';
+import { BUFFER_ERROR_CODES, BufferError, type DiskBuffer } from '../core/disk-buffer/index.js';
 import type { DeadLetter, DeadLetterQueue } from './indexer/dead-letter.js';
 import { encodeRecords, isUsableId, TARGET_ANOMALIES, TARGET_LOGS, type RecordInput } from './indexer/record.js';
 

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AnomalyFields } from '../collector/ecs/event.js';
 import type { Transport } from '../collector/raw-message.js';
+import { AlertMetrics } from '../alerts/metrics.js';
 import { TopAnomalyEntities } from './top-entities.js';
 
 /**
@@ -19,9 +20,7 @@ export interface CalibrationReading {
 /** Entities exported by siemad_top_anomaly_entities at most. */
 export const TOP_ANOMALY_ENTITIES = 10;
 
-export type DropReason = 'queue_full' | 'not_allowed' | 'too_many_connections' | 'buffer_full' | 'shutdown' | 'sender_rate' | 'parse_failure_cap';
-
-export class CollectorMetrics {
+export class PipelineMetrics {
   readonly registry: Registry;
   readonly messagesReceived: Counter<'transport'>;
   readonly bytesReceived: Counter<'transport'>;
@@ -252,7 +251,7 @@ export class CollectorMetrics {
     const key = dataset + '\u0000' + (action ?? 'none');
     let child = this.eventChildren.get(key);
     if (child === undefined) {
-      if (this.eventChildren.size >= CollectorMetrics.MAX_EVENT_SERIES) {
+      if (this.eventChildren.size >= PipelineMetrics.MAX_EVENT_SERIES) {
         this.events.labels('other', 'other').inc();
         return;
       }
@@ -274,92 +273,5 @@ export class CollectorMetrics {
       truncated: this.framesTruncated.labels(transport),
       framingErrors: this.framingErrors.labels(transport),
     };
-  }
-}
-
-export type ApiAuthFailure = 'missing' | 'malformed' | 'unknown' | 'revoked' | 'scope';
-
-/**
- * The HTTP API's metrics, registered when the API is on. `route` is the route's template
- * (`/api/v1/alerts/:id`) or "unmatched", `status` an HTTP status the API answers with: bounded sets.
- */
-export class ApiMetrics {
-  readonly requests: Counter<'method' | 'route' | 'status'>;
-  readonly duration: Histogram<'route'>;
-  readonly authFailures: Counter<'reason'>;
-  readonly unavailable: Counter;
-
-  constructor(registry: Registry) {
-    const registers = [registry];
-    this.requests = new Counter({
-      name: 'siemad_api_requests_total',
-      help: 'HTTP API requests answered, by method, route template and status',
-      labelNames: ['method', 'route', 'status'],
-      registers,
-    });
-    this.duration = new Histogram({
-      name: 'siemad_api_request_duration_seconds',
-      help: 'Time the HTTP API took to answer, by route template',
-      labelNames: ['route'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
-      registers,
-    });
-    this.authFailures = new Counter({
-      name: 'siemad_api_auth_failures_total',
-      help: 'HTTP API requests refused by authentication (missing, malformed, unknown or revoked token: 401) or for a missing scope (403)',
-      labelNames: ['reason'],
-      registers,
-    });
-    this.unavailable = new Counter({
-      name: 'siemad_api_unavailable_total',
-      help: 'HTTP API requests answered 503 because the database was unavailable',
-      registers,
-    });
-  }
-}
-
-/** Why the alert writer dropped anomalies: its disk queue was full, or the database kept refusing them. */
-export type AlertDropReason = 'queue_full' | 'rejected';
-
-/** The alert writer's metrics (alerts/writer.ts); queue gauges are read at scrape time. */
-export class AlertMetrics {
-  readonly opened: Counter;
-  readonly escalated: Counter;
-  readonly updated: Counter;
-  readonly duplicates: Counter;
-  readonly writeErrors: Counter;
-  readonly dropped: Counter<'reason'>;
-  private queue: (() => { events: number; bytes: number }) | undefined;
-
-  constructor(registry: Registry) {
-    const registers = [registry];
-    this.opened = new Counter({ name: 'siemad_alerts_opened_total', help: 'Alerts opened (an anomaly at or above --alert-level with no alert of its entity and kind within --alert-window)', registers });
-    this.escalated = new Counter({ name: 'siemad_alerts_escalated_total', help: 'Anomalies that raised the level of their alert', registers });
-    this.updated = new Counter({ name: 'siemad_alerts_updated_total', help: 'Anomalies that joined an alert without raising its level', registers });
-    this.duplicates = new Counter({ name: 'siemad_alerts_duplicates_total', help: 'Anomalies replayed from the alert queue that were already applied (skipped)', registers });
-    this.writeErrors = new Counter({ name: 'siemad_alerts_write_errors_total', help: 'Failed attempts to apply a batch of anomalies to PostgreSQL (retried)', registers });
-    this.dropped = new Counter({ name: 'siemad_alerts_dropped_total', help: 'Anomalies lost to alerts, by reason: queue_full (the disk queue was full), rejected (the database refused them repeatedly)', labelNames: ['reason'], registers });
-    for (const reason of ['queue_full', 'rejected'] satisfies AlertDropReason[]) this.dropped.labels(reason).inc(0);
-    const metrics = this;
-    new Gauge({
-      name: 'siemad_alerts_queue_depth',
-      help: 'Anomalies waiting in the alert writer\'s disk queue to be applied to PostgreSQL',
-      registers,
-      collect() {
-        if (metrics.queue !== undefined) this.set(metrics.queue().events);
-      },
-    });
-    new Gauge({
-      name: 'siemad_alerts_queue_bytes',
-      help: 'Bytes of the alert writer\'s disk queue',
-      registers,
-      collect() {
-        if (metrics.queue !== undefined) this.set(metrics.queue().bytes);
-      },
-    });
-  }
-
-  watchQueue(read: () => { events: number; bytes: number }): void {
-    this.queue = read;
   }
 }

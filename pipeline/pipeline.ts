@@ -3,23 +3,18 @@ import type { Logger } from 'pino';
 import type { EcsEvent } from '../collector/ecs/event.js';
 import { normalize, type NormalizeContext } from '../collector/normalize.js';
 import type { RawMessage } from '../collector/raw-message.js';
-import { eventId } from './event-id.js';
-import type { CollectorMetrics } from './metrics.js';
-import type { BoundedQueue } from './queue.js';
-import type { EventSink } from './sinks/sink.js';
+import { eventId } from '../collector/event-id.js';
+import type { PipelineMetrics } from './metrics.js';
+import type { BoundedQueue } from '../collector/queue.js';
+import type { EventEnricher } from '../collector/enricher.js';
+import type { EventSink } from '../sinks/sink.js';
 
-/** A stage between decoding and the sinks, e.g. the anomaly scorer. Works on whole batches. */
-export interface EventEnricher {
-  readonly name: string;
-  enrich(events: EcsEvent[]): Promise<void> | void;
-  close?(): Promise<void>;
-}
 
 export interface PipelineOptions {
   normalize: NormalizeContext;
   enrichers: EventEnricher[];
   sink: EventSink;
-  metrics?: CollectorMetrics;
+  metrics?: PipelineMetrics;
   logger: Logger;
   /** Events per batch through enrichers and sinks. */
   batchSize: number;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import pg from 'pg';
-import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
+import { ERROR_CODES, SiemadError } from '../core/errors.js';
 import { lockEmbeddedDirectory } from './embedded-lock.js';
 
 /**

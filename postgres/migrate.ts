@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
-import { PACKAGE_ROOT } from '../pipeline/package-root.js';
+import { ERROR_CODES, SiemadError } from '../core/errors.js';
+import { PACKAGE_ROOT } from '../core/package-root.js';
 import type { Database } from './database.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { AnomalyLevel, EcsEvent } from '../collector/ecs/event.js';
-import type { EventEnricher } from '../pipeline/pipeline.js';
+import type { EventEnricher } from '../collector/enricher.js';
 import { SiteCalibration, DEFAULT_CALIBRATION, type CalibrationOptions, type FamilyCalibrationStatus } from './calibration/site-calibration.js';
 import type { CalibrationStore } from './calibration/state-store.js';
 import { FAMILIES, FEATURE_COUNT } from './features/definitions.js';

@@ -20,10 +20,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { DEFAULT_INDEXER_CONFIG } from '../opensearch/indexer/config.js';
 import { OpenSearchOutput } from '../opensearch/output.js';
-import { ERROR_MEANINGS } from '../pipeline/errors.js';
-import { createLogger } from '../pipeline/logger.js';
-import { ApiMetrics, CollectorMetrics } from '../pipeline/metrics.js';
-import { PACKAGE_ROOT } from '../pipeline/package-root.js';
+import { ERROR_MEANINGS } from '../core/errors.js';
+import { createLogger } from '../core/logger.js';
+import { ApiMetrics } from '../api/metrics.js';
+import { PipelineMetrics } from '../pipeline/metrics.js';
+import { PACKAGE_ROOT } from '../core/package-root.js';
 
 const README = path.join(PACKAGE_ROOT, 'README.md');
 
@@ -62,7 +63,7 @@ function allCommands(): [string, Command][] {
 async function metricsTable(): Promise<string> {
   const registry = new Registry();
   // The scorer's calibration gauges are registered when serve wires the scorer in.
-  new CollectorMetrics(registry, { defaultMetrics: false }).watchCalibration(() => []);
+  new PipelineMetrics(registry, { defaultMetrics: false }).watchCalibration(() => []);
   // The HTTP API's, registered when serve starts it.
   new ApiMetrics(registry);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'siemad-docs-'));

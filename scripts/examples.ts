@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { generateStream } from '../eval/generator/generate-stream.js';
-import { PACKAGE_ROOT } from '../pipeline/package-root.js';
+import { PACKAGE_ROOT } from '../core/package-root.js';
 
 const OUT = path.join(PACKAGE_ROOT, 'examples');
 const stream = generateStream({

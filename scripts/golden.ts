@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import type { EcsEvent } from '../collector/ecs/event.js';
 import { normalize, type NormalizeContext } from '../collector/normalize.js';
 import type { RawMessage } from '../collector/raw-message.js';
-import { PACKAGE_ROOT } from '../pipeline/package-root.js';
+import { PACKAGE_ROOT } from '../core/package-root.js';
 
 export const GOLDEN_DIR = path.join(PACKAGE_ROOT, 'test', 'collector', 'decoders', 'golden');
 /** After every fixture's date, so RFC 3164 lines (no year) all fall in the same year. */

@@ -19,11 +19,11 @@ import type { EcsEvent } from '../collector/ecs/event.js';
 import { defaultObserver, normalize } from '../collector/normalize.js';
 import type { RawMessage } from '../collector/raw-message.js';
 import { generateStream } from '../eval/generator/generate-stream.js';
-import { VERSION } from '../pipeline/version.js';
+import { VERSION } from '../core/version.js';
 import { FEATURE_COUNT, FEATURES } from '../scorer/features/definitions.js';
 import { FeatureExtractor } from '../scorer/features/extract.js';
 import { MemoryWindowStore } from '../scorer/windows/memory-store.js';
-import { CORPUS_DIR } from '../pipeline/corpus.js';
+import { CORPUS_DIR } from '../core/corpus.js';
 import { readFeedbackRows } from './feedback-rows.js';
 
 const GENERATED = [

@@ -3,7 +3,7 @@
  * (2xx), worth retrying (network error, timeout, 408, 429, 5xx) or rejected for good (any other
  * status: a wrong URL or a payload the receiver refuses does not heal by itself).
  */
-import { VERSION } from '../../pipeline/version.js';
+import { VERSION } from '../../core/version.js';
 import { parseRetryAfter } from './retry.js';
 
 export type SendOutcome =

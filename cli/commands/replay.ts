@@ -6,11 +6,11 @@ import { defaultObserver } from '../../collector/normalize.js';
 import type { DeadLetter } from '../../opensearch/indexer/dead-letter.js';
 import type { RecordInput } from '../../opensearch/indexer/record.js';
 import { OpenSearchOutput } from '../../opensearch/output.js';
-import { parseChoice, parseDuration, parsePositiveInt, parseSize, parseTimeZone } from '../../pipeline/config-values.js';
-import { ERROR_CODES, SiemadError } from '../../pipeline/errors.js';
-import { createLogger, LOG_LEVELS, type LogLevel } from '../../pipeline/logger.js';
+import { parseChoice, parseDuration, parsePositiveInt, parseSize, parseTimeZone } from '../../core/config-values.js';
+import { ERROR_CODES, SiemadError } from '../../core/errors.js';
+import { createLogger, LOG_LEVELS, type LogLevel } from '../../core/logger.js';
 import { Pipeline } from '../../pipeline/pipeline.js';
-import { VERSION } from '../../pipeline/version.js';
+import { VERSION } from '../../core/version.js';
 import {
   addOpenSearchConnectionOptions,
   addOpenSearchIndexingOptions,

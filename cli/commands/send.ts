@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import { readLineBatches } from '../../collector/line-source.js';
-import { parseBoolean, parseChoice, parsePort, parsePositiveInt, parseTimeZone } from '../../pipeline/config-values.js';
-import { ERROR_CODES, SiemadError } from '../../pipeline/errors.js';
+import { parseBoolean, parseChoice, parsePort, parsePositiveInt, parseTimeZone } from '../../core/config-values.js';
+import { ERROR_CODES, SiemadError } from '../../core/errors.js';
 import { SyslogEncoder, type SendFormat, type SendFraming } from '../send/encode.js';
 import { openSender, type SendTransport } from '../send/transport.js';
 import { envOption } from '../option-table.js';

@@ -1,12 +1,13 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Logger } from 'pino';
-import { Collector, type CollectorConfig } from '../../pipeline/collector.js';
-import { ERROR_CODES, SiemadError } from '../../pipeline/errors.js';
+import { AllowList } from '../../collector/receivers/allow-list.js';
+import { IngestService, type IngestServiceConfig } from '../../pipeline/ingest-service.js';
+import { ERROR_CODES, SiemadError } from '../../core/errors.js';
 import {
   parseBoolean,
   parseChoice,
-  parseCidrList,
+  parseList,
   parseCount,
   parseDuration,
   parseAddressList,
@@ -14,11 +15,11 @@ import {
   parsePositiveInt,
   parseSize,
   parseTimeZone,
-} from '../../pipeline/config-values.js';
-import { createLogger, LOG_LEVELS, } from '../../pipeline/logger.js';
-import { CollectorMetrics } from '../../pipeline/metrics.js';
-import { NdjsonSink } from '../../pipeline/sinks/ndjson.js';
-import type { EventSink } from '../../pipeline/sinks/sink.js';
+} from '../../core/config-values.js';
+import { createLogger, LOG_LEVELS, } from '../../core/logger.js';
+import { PipelineMetrics } from '../../pipeline/metrics.js';
+import { NdjsonSink } from '../../sinks/ndjson/file-sink.js';
+import type { EventSink } from '../../sinks/sink.js';
 import { OpenSearchOutput, type OpenSearchOutputOptions } from '../../opensearch/output.js';
 import {
   addOpenSearchConnectionOptions,
@@ -50,6 +51,17 @@ type ServeOptions = OptionValues<typeof SERVE> &
   ApiFlags &
   NotifyFlags &
   AlertFlags;
+
+/** `--allow`: networks checked by the allow list they make, so a bad one stops start-up. */
+function parseCidrList(value: string): string[] {
+  const list = parseList(value);
+  try {
+    new AllowList(list);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+  return list;
+}
 
 /** `--sink ndjson:PATH`: PATH is the directory for events.ndjson and anomalies.ndjson. */
 function parseSink(value: string): string {
@@ -111,7 +123,7 @@ async function serve(options: ServeOptions): Promise<void> {
   if (options.tlsCa !== undefined && !options.tlsRequireClientCert) {
     logger.warn('--tls-ca is set but --tls-require-client-cert is false: clients are not asked for certificates, so the CA authenticates nobody');
   }
-  const metrics = new CollectorMetrics();
+  const metrics = new PipelineMetrics();
   // Checked before the models load, so a bad setting is reported at once.
   const openSearch = openSearchSettings(options, logger, metrics);
   const enrichers = await createScoring(options, options.dataDir);
@@ -138,7 +150,7 @@ async function serve(options: ServeOptions): Promise<void> {
     await database.close();
     throw err;
   });
-  const collector = new Collector(config, sink, enrichers, logger, metrics);
+  const collector = new IngestService(config, sink, enrichers, logger, metrics);
   let listening;
   try {
     listening = [...(await collector.start()), ...(api !== undefined ? [{ receiver: `api ${api.host}`, port: api.port }] : [])];
@@ -186,7 +198,7 @@ async function serve(options: ServeOptions): Promise<void> {
   });
 }
 
-function collectorConfig(options: ServeOptions): CollectorConfig {
+function collectorConfig(options: ServeOptions): IngestServiceConfig {
   const tlsWanted = options.tlsCert !== undefined || options.tlsKey !== undefined;
   if (tlsWanted && (options.tlsCert === undefined || options.tlsKey === undefined)) {
     throw new SiemadError(ERROR_CODES.CONFIG_INVALID, '--tls-cert and --tls-key go together', '--tls-key');
@@ -226,7 +238,7 @@ function portOrNull(port: number | false): number | null {
 }
 
 /** The OpenSearch output's settings when an OpenSearch URL is given, checked. */
-function openSearchSettings(options: ServeOptions, logger: Logger, metrics: CollectorMetrics): OpenSearchOutputOptions | undefined {
+function openSearchSettings(options: ServeOptions, logger: Logger, metrics: PipelineMetrics): OpenSearchOutputOptions | undefined {
   if (options.opensearchUrl === undefined) return undefined;
   if (options.sink !== undefined) {
     throw new SiemadError(ERROR_CODES.CONFIG_INVALID, '--sink and --opensearch-url: give one of them', '--sink');

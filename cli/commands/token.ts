@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { SCOPES, TOKEN_NAME_PATTERN, TokenNameTakenError, TokenStore, type Scope } from '../../api/tokens.js';
-import { parseList } from '../../pipeline/config-values.js';
-import { ERROR_CODES, SiemadError } from '../../pipeline/errors.js';
+import { parseList } from '../../core/config-values.js';
+import { ERROR_CODES, SiemadError } from '../../core/errors.js';
 import { migrate } from '../../postgres/migrate.js';
 import { addDatabaseOptions, openDatabase, type DatabaseFlags } from '../database-options.js';
 import { envOption } from '../option-table.js';

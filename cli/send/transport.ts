@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
-import { ERROR_CODES, SiemadError } from '../../pipeline/errors.js';
+import { ERROR_CODES, SiemadError } from '../../core/errors.js';
 import { frame, type SendFraming } from './encode.js';
 
 export type SendTransport = 'udp' | 'tcp' | 'tls';

@@ -1,4 +1,4 @@
-import { ERROR_CODES, SiemadError } from '../../pipeline/errors.js';
+import { ERROR_CODES, SiemadError } from '../../core/errors.js';
 
 /** Turns a bind/listen failure into the one-line start-up error naming the setting at fault. */
 export function listenError(err: NodeJS.ErrnoException, setting: string, what: string): SiemadError {

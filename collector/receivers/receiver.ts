@@ -1,14 +1,29 @@
 import type { Logger } from 'pino';
-import type { BoundedQueue } from '../../pipeline/queue.js';
-import type { CollectorMetrics } from '../../pipeline/metrics.js';
-import type { RawMessage } from '../raw-message.js';
+import type { BoundedQueue } from '../queue.js';
+import type { RawMessage, Transport } from '../raw-message.js';
 import type { AllowList } from './allow-list.js';
 import type { SenderRateLimiter } from './sender-rate.js';
 
-/** What every receiver needs from the collector around it. */
+/** Why a message or connection was dropped; the `reason` label of `siemad_dropped_total`. */
+export type DropReason = 'queue_full' | 'not_allowed' | 'too_many_connections' | 'buffer_full' | 'shutdown' | 'sender_rate' | 'parse_failure_cap';
+
+interface Increment {
+  inc(n?: number): void;
+}
+
+/** The metrics receivers count into (prom-client counters and gauges, registered by the wiring). */
+export interface ReceiverMetrics {
+  readonly dropped: { labels(reason: DropReason): Increment };
+  readonly connectionsRejected: { labels(transport: Transport, reason: 'handshake' | 'not_allowed' | 'too_many_connections'): Increment };
+  readonly senderThrottled: { labels(transport: Transport): Increment };
+  readonly openConnections: { labels(transport: Transport): Increment & { dec(n?: number): void } };
+  receivedChildren(transport: Transport): { messages: Increment; bytes: Increment; truncated: Increment; framingErrors: Increment };
+}
+
+/** What every receiver needs from the wiring around it. */
 export interface ReceiverContext {
   queue: BoundedQueue<RawMessage>;
-  metrics: CollectorMetrics;
+  metrics: ReceiverMetrics;
   logger: Logger;
   allowList: AllowList;
   maxMessageBytes: number;

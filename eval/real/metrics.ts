@@ -4,7 +4,7 @@
  * eval/real/README.md.
  */
 import type { EcsEvent } from '../../collector/ecs/event.js';
-import { AnomalousEntities, anomalyKey } from '../../pipeline/sinks/anomalous-entities.js';
+import { AnomalousEntities, anomalyKey } from '../../sinks/anomalous-entities.js';
 import { ATTACK_CLASSES, ipActor, userActor, type AttackClass, type GroundTruth, type LineLabel } from './ground-truth.js';
 
 /** What siemad said about one line. */

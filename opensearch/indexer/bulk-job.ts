@@ -7,7 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import type { BufferBatch } from '../buffer/index.js';
+import type { BufferBatch } from '../../core/disk-buffer/index.js';
 import type { DeadLetter, DeadLetterQueue } from './dead-letter.js';
 import { encodeBulkBody, type BulkAction } from './encoder.js';
 import { classifyItem, errorReason, errorType, itemBody } from './item-result.js';

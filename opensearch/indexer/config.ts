@@ -2,7 +2,7 @@
  * Settings of the bulk indexer, with defaults and bounds. Each value is checked here so a bad one
  * stops start-up with one line naming the setting (the CLI puts its flag in that setting's place).
  */
-import { ERROR_CODES, SiemadError } from '../../pipeline/errors.js';
+import { ERROR_CODES, SiemadError } from '../../core/errors.js';
 
 export interface IndexerConfig {
   /** Documents per bulk request at most (an anomalous event counts twice: logs and anomalies). */

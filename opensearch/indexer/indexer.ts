@@ -9,8 +9,8 @@
 import type { Client } from '@opensearch-project/opensearch';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import type { BufferBatch } from '../buffer/index.js';
-import { Signal } from '../buffer/signal.js';
+import type { BufferBatch } from '../../core/disk-buffer/index.js';
+import { Signal } from '../../core/disk-buffer/signal.js';
 import { deliverBulk, type BulkJobContext, type IndexerTargets } from './bulk-job.js';
 import type { IndexerConfig } from './config.js';
 import type { DeadLetterQueue, DeadLetterStats } from './dead-letter.js';

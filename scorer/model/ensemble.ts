@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { ERROR_CODES, SiemadError } from '../../pipeline/errors.js';
+import { ERROR_CODES, SiemadError } from '../../core/errors.js';
 import { FAMILIES, FAMILY_FEATURES, FEATURE_COUNT, type Family } from '../features/definitions.js';
 import { calibrate } from './calibration.js';
 import { loadSidecar, type Sidecar, type SidecarFamily } from './sidecar.js';

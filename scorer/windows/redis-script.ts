@@ -15,7 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../../pipeline/package-root.js';
+import { PACKAGE_ROOT } from '../../core/package-root.js';
 import { OpCode, SLOTS, type SlotSpec } from './ops.js';
 import { COUNT_SLICES, DISTINCT_SLICES, EXACT_MEMBERS, sliceLength } from './window-math.js';
 

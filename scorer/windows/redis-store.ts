@@ -33,7 +33,7 @@
  * Redis hits maxmemory), part of its batch may be applied; the batch's promise rejects.
  */
 import { Redis } from 'ioredis';
-import { ERROR_CODES, SiemadError } from '../../pipeline/errors.js';
+import { ERROR_CODES, SiemadError } from '../../core/errors.js';
 import { OpCode, RESULTS_PER_OP, SLOTS, WINDOW_LAYOUT, type OpBatch, type SlotSpec, type WindowStore } from './ops.js';
 import { resultsPerOp, windowScript } from './redis-script.js';
 import { toSecond } from './window-math.js';

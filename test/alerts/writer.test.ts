@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { DEFAULT_GROUPING } from '../../alerts/grouping.js';
 import { AlertWriter } from '../../alerts/writer.js';
-import { createLogger } from '../../pipeline/logger.js';
-import { CollectorMetrics } from '../../pipeline/metrics.js';
+import { createLogger } from '../../core/logger.js';
+import { PipelineMetrics } from '../../pipeline/metrics.js';
 import { connectPostgres, type Database } from '../../postgres/database.js';
 import { DatabaseService } from '../../postgres/service.js';
 import { startPglite, startPostgres } from '../helpers/postgres.js';
@@ -22,14 +22,14 @@ const logger = createLogger('silent');
 
 interface Rig {
   writer: AlertWriter;
-  metrics: CollectorMetrics;
+  metrics: PipelineMetrics;
   directory: string;
 }
 
 async function openWriter(t: Test, service: DatabaseService, options: { directory?: string; maxQueueBytes?: number } = {}): Promise<Rig> {
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'siemad-alert-queue-')));
   if (options.directory === undefined) t.teardown(() => rm(directory, { recursive: true, force: true }));
-  const metrics = new CollectorMetrics(undefined, { defaultMetrics: false });
+  const metrics = new PipelineMetrics(undefined, { defaultMetrics: false });
   const writer = await AlertWriter.open(
     {
       directory,

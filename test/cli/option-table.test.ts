@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import t from 'tap';
 import { addOptionTable, flagsByTarget, optional, settingsOf, withDefault } from '../../cli/option-table.js';
-import { parsePositiveInt } from '../../pipeline/config-values.js';
+import { parsePositiveInt } from '../../core/config-values.js';
 
 const TABLE = {
   indexShards: optional({ flag: '--index-shards <n>', env: 'T_SHARDS', help: 'shards', parse: parsePositiveInt, target: 'shards', shownDefault: '1' }),

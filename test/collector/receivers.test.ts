@@ -8,13 +8,15 @@ import type { ReceiverContext } from '../../collector/receivers/receiver.js';
 import { StreamReceiver } from '../../collector/receivers/stream.js';
 import { UdpReceiver } from '../../collector/receivers/udp.js';
 import { SenderRateLimiter } from '../../collector/receivers/sender-rate.js';
-import { CollectorMetrics } from '../../pipeline/metrics.js';
-import { BoundedQueue } from '../../pipeline/queue.js';
+import { PipelineMetrics } from '../../pipeline/metrics.js';
+import { BoundedQueue } from '../../collector/queue.js';
 
-function context(capacity = 10_000, allow: string[] = [], maxMessageBytes = 1024): ReceiverContext {
+type TestContext = ReceiverContext & { metrics: PipelineMetrics };
+
+function context(capacity = 10_000, allow: string[] = [], maxMessageBytes = 1024): TestContext {
   return {
     queue: new BoundedQueue<RawMessage>(capacity, 64 * 1024 * 1024),
-    metrics: new CollectorMetrics(undefined, { defaultMetrics: false }),
+    metrics: new PipelineMetrics(undefined, { defaultMetrics: false }),
     logger: pino({ level: 'silent' }),
     allowList: new AllowList(allow),
     maxMessageBytes,
@@ -54,7 +56,7 @@ function connect(port: number): Promise<net.Socket> {
   });
 }
 
-async function metric(ctx: ReceiverContext, name: string): Promise<number> {
+async function metric(ctx: TestContext, name: string): Promise<number> {
   const json = await ctx.metrics.registry.getMetricsAsJSON();
   const found = json.find((m) => m.name === name);
   return (found?.values ?? []).reduce((sum, v) => sum + Number(v.value), 0);

@@ -12,7 +12,7 @@ import { pino, type Logger } from 'pino';
 import type { Test } from 'tap';
 import { ApiServer } from '../../api/server.js';
 import { TokenStore } from '../../api/tokens.js';
-import { ApiMetrics } from '../../pipeline/metrics.js';
+import { ApiMetrics } from '../../api/metrics.js';
 import { Registry } from 'prom-client';
 import { connectPostgres, type Database } from '../../postgres/database.js';
 import { DatabaseService } from '../../postgres/service.js';

@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
 import { pino } from 'pino';
 import type { EcsEvent } from '../../collector/ecs/event.js';
-import { DiskBuffer } from '../../opensearch/buffer/index.js';
+import { DiskBuffer } from '../../core/disk-buffer/index.js';
 import { DeadLetterQueue } from '../../opensearch/indexer/dead-letter.js';
 import { decodeRecord, TARGET_ANOMALIES, TARGET_LOGS, type DecodedRecord } from '../../opensearch/indexer/record.js';
 import { bufferRecordLimits } from '../../opensearch/output.js';

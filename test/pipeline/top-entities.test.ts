@@ -1,6 +1,6 @@
 import t from 'tap';
 import { Registry } from 'prom-client';
-import { CollectorMetrics, TOP_ANOMALY_ENTITIES } from '../../pipeline/metrics.js';
+import { PipelineMetrics, TOP_ANOMALY_ENTITIES } from '../../pipeline/metrics.js';
 import { TopAnomalyEntities } from '../../pipeline/top-entities.js';
 
 const MINUTE = 60_000;
@@ -40,7 +40,7 @@ t.test('tracks a bounded number of pairs, evicting the least recently seen', asy
 });
 
 t.test('the gauge exports the top entities at scrape time and drops those that fell out', async (t) => {
-  const metrics = new CollectorMetrics(new Registry(), { defaultMetrics: false });
+  const metrics = new PipelineMetrics(new Registry(), { defaultMetrics: false });
   for (let i = 0; i < 15; i++) {
     for (let n = 0; n <= i; n++) metrics.countAnomaly({ is_anomaly: true, score: 0.5, level: 'medium', model_scores: {}, reasons: [], model_version: 't', entity: `source.ip=198.51.100.${i}`, kind: 'port_scan' });
   }

@@ -1,6 +1,6 @@
 /**
  * The metric names a collector with the OpenSearch output exposes, read from the exposition text
- * of a real registry (CollectorMetrics with the default process metrics, the disk buffer and the
+ * of a real registry (PipelineMetrics with the default process metrics, the disk buffer and the
  * indexer of a real OpenSearchOutput). Dashboards and rules are checked against this list, so a
  * metric renamed in code fails their tests.
  */
@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_INDEXER_CONFIG } from '../../opensearch/indexer/config.js';
 import { OpenSearchOutput } from '../../opensearch/output.js';
-import { createLogger } from '../../pipeline/logger.js';
-import { CollectorMetrics } from '../../pipeline/metrics.js';
+import { createLogger } from '../../core/logger.js';
+import { PipelineMetrics } from '../../pipeline/metrics.js';
 
 const MIB = 1024 * 1024;
 
@@ -34,7 +34,7 @@ export function exposedSeries(exposition: string): Map<string, string> {
 
 /** Series name -> metric type, as `GET /metrics` of `siemad serve --opensearch-url ...` lists them. */
 export async function collectorSeries(): Promise<Map<string, string>> {
-  const metrics = new CollectorMetrics();
+  const metrics = new PipelineMetrics();
   // serve registers the scorer's calibration gauges when scoring is on (the default).
   metrics.watchCalibration(() => [{ family: 'auth', threshold: 0.4, warm: false, flaggedPer10k: 0 }]);
   const dataDir = await mkdtemp(join(tmpdir(), 'siemad-metrics-'));

@@ -2,8 +2,8 @@ import t, { type Test } from 'tap';
 import { Registry } from 'prom-client';
 import { DEFAULT_NOTIFIER_CONFIG, WebhookNotifier, type NotifierConfig } from '../../../alerts/notify/notifier.js';
 import { parseWebhookTarget } from '../../../alerts/notify/targets.js';
-import { createLogger } from '../../../pipeline/logger.js';
-import { CollectorMetrics } from '../../../pipeline/metrics.js';
+import { createLogger } from '../../../core/logger.js';
+import { PipelineMetrics } from '../../../pipeline/metrics.js';
 import { connectPostgres, type Database } from '../../../postgres/database.js';
 import { DatabaseService } from '../../../postgres/service.js';
 import { startPglite, startPostgres, type PostgresHandle } from '../../helpers/postgres.js';
@@ -22,8 +22,8 @@ const FAST: Omit<NotifierConfig, 'targets'> = {
   alertUrlTemplate: URL_TEMPLATE,
 };
 
-function metricsRegistry(): CollectorMetrics {
-  return new CollectorMetrics(new Registry(), { defaultMetrics: false });
+function metricsRegistry(): PipelineMetrics {
+  return new PipelineMetrics(new Registry(), { defaultMetrics: false });
 }
 
 async function counter(metric: { get(): Promise<{ values: { value: number; labels: Record<string, unknown> }[] }> }, target: string): Promise<number> {
@@ -31,7 +31,7 @@ async function counter(metric: { get(): Promise<{ values: { value: number; label
   return values.find((v) => v.labels.target === target)?.value ?? 0;
 }
 
-function startNotifier(t: Test, database: DatabaseService, urls: string[], overrides: Partial<NotifierConfig> = {}, metrics?: CollectorMetrics): WebhookNotifier {
+function startNotifier(t: Test, database: DatabaseService, urls: string[], overrides: Partial<NotifierConfig> = {}, metrics?: PipelineMetrics): WebhookNotifier {
   const notifier = new WebhookNotifier({ ...FAST, targets: urls.map(parseWebhookTarget), ...overrides }, database, logger, metrics);
   notifier.start();
   t.teardown(() => notifier.stop());
@@ -182,7 +182,7 @@ async function suite(t: Test, database: DatabaseService, second: () => Promise<D
     t.equal(new Set(json.received.map((r) => r.body.delivery_id)).size, alerts, 'no delivery twice');
     t.equal(slack.received.length, alerts, 'the Slack target got one request per alert');
     t.equal(new Set(slack.received.map((r) => r.body.text)).size, alerts, 'no Slack message twice');
-    const sent = async (metrics: CollectorMetrics): Promise<number> =>
+    const sent = async (metrics: PipelineMetrics): Promise<number> =>
       (await counter(metrics.notificationsSent, a.targets[0]!.id)) + (await counter(metrics.notificationsSent, a.targets[1]!.id));
     const [byA, byB] = [await sent(metricsA), await sent(metricsB)];
     t.equal(byA + byB, 2 * alerts, `collector A sent ${byA}, collector B sent ${byB}`);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import type { ParseOptions } from '../../../collector/syslog/message.js';
 import { parseSyslog } from '../../../collector/syslog/parse.js';
-import { CORPUS_DIR } from '../../../pipeline/corpus.js';
+import { CORPUS_DIR } from '../../../core/corpus.js';
 
 const corpusDir = CORPUS_DIR;
 const opts: ParseOptions = { timeZone: 'UTC', now: Date.UTC(2026, 10, 22, 12) };

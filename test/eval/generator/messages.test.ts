@@ -6,7 +6,7 @@ import { sudoCommand, sudoNotInSudoers } from '../../../eval/generator/messages/
 import { newUser } from '../../../eval/generator/messages/accounts.js';
 import { ufwBlock } from '../../../eval/generator/messages/ufw.js';
 import { accessLogLine } from '../../../eval/generator/messages/nginx.js';
-import { CORPUS_DIR } from '../../../pipeline/corpus.js';
+import { CORPUS_DIR } from '../../../core/corpus.js';
 
 const CORPUS = CORPUS_DIR;
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import type { EcsEvent } from '../../../collector/ecs/event.js';
-import { DiskBuffer } from '../../../opensearch/buffer/index.js';
+import { DiskBuffer } from '../../../core/disk-buffer/index.js';
 import { createOpenSearchClient } from '../../../opensearch/client.js';
 import { resolveIndexerConfig, type IndexerConfig } from '../../../opensearch/indexer/config.js';
 import { DeadLetterQueue } from '../../../opensearch/indexer/dead-letter.js';

@@ -2,7 +2,7 @@ import t from 'tap';
 import { createHash } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
 import { Redis } from 'ioredis';
-import { ERROR_CODES, SiemadError } from '../../../pipeline/errors.js';
+import { ERROR_CODES, SiemadError } from '../../../core/errors.js';
 import { OpBatch, RESULTS_PER_OP, SLOT, SLOTS, WINDOW_LAYOUT } from '../../../scorer/windows/ops.js';
 import { EXPIRY_MARGIN_S, keyTtlSeconds, windowScript } from '../../../scorer/windows/redis-script.js';
 import { MAX_OPS_PER_CALL, RedisWindowStore } from '../../../scorer/windows/redis-store.js';
