@@ -12,9 +12,10 @@ import { RedisWindowStore } from '../scorer/windows/redis-store.js';
 import type { WindowStore } from '../scorer/windows/ops.js';
 import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
 import { envOption } from './options.js';
+import { addGeoIpOptions, createGeoEnricher, type GeoIpFlags } from './geoip-options.js';
 
 /** Scoring settings shared by `serve` and `analyze`. */
-export interface ScoringOptions {
+export interface ScoringOptions extends GeoIpFlags {
   scoring: boolean;
   modelDir: string;
   windowStore: 'memory' | 'redis';
@@ -47,7 +48,7 @@ function parseLevels(value: string): Levels {
 }
 
 export function addScoringOptions(command: Command): Command {
-  return command
+  return addGeoIpOptions(command)
     .addOption(envOption('--scoring <bool>', 'SIEMAD_SCORING', 'score every event with the anomaly models', parseBoolean, true))
     .addOption(envOption('--model-dir <dir>', 'SIEMAD_MODEL_DIR', 'directory with model.json and the ONNX models', undefined, path.join(PACKAGE_ROOT, 'models', 'current'), 'models/current'))
     .addOption(envOption('--window-store <store>', 'SIEMAD_WINDOW_STORE', 'where window state lives: memory, or redis (shared by collectors)', parseChoice(['memory', 'redis'] as const), 'memory'))
@@ -67,11 +68,13 @@ export function addScoringOptions(command: Command): Command {
 }
 
 /**
- * Builds the scorer from the options, or no enricher when scoring is off. With `stateDir` (serve)
+ * Builds the GeoIP enricher and the scorer from the options (either may be off). With `stateDir` (serve)
  * the site calibration persists: in Redis beside the windows, else in `stateDir/calibration.json`.
  */
 export async function createScoring(options: ScoringOptions, stateDir?: string): Promise<EventEnricher[]> {
-  if (!options.scoring) return [];
+  // GeoIP first: enrichment stands on its own, and the scorer's geographic features read it.
+  const enrichers: EventEnricher[] = createGeoEnricher(options);
+  if (!options.scoring) return enrichers;
   const ensemble = await ModelEnsemble.load(options.modelDir);
   let store: WindowStore;
   if (options.windowStore === 'redis' || options.redisUrl !== undefined) {
@@ -103,5 +106,6 @@ export async function createScoring(options: ScoringOptions, stateDir?: string):
     ...(calibrationStore !== undefined ? { calibrationStore } : {}),
     });
   await scorer.start();
-  return [scorer];
+  enrichers.push(scorer);
+  return enrichers;
 }
