@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, type Option } from 'commander';
 import { parseBoolean, parseChoice, parseDuration, parseNumberIn, parsePositiveInt, parseTimeZone } from '../pipeline/config-values.js';
 import { PACKAGE_ROOT } from '../pipeline/package-root.js';
 import type { EventEnricher } from '../pipeline/pipeline.js';
@@ -8,6 +8,7 @@ import { AnomalyScorer, type Levels } from '../scorer/scorer.js';
 import { DEFAULT_CALIBRATION } from '../scorer/calibration/site-calibration.js';
 import { FileCalibrationStore, RedisCalibrationStore, type CalibrationStore } from '../scorer/calibration/state-store.js';
 import { MemoryWindowStore } from '../scorer/windows/memory-store.js';
+import { DEFAULT_TRAVEL_SPEED_KMH } from '../scorer/features/extract.js';
 import { RedisWindowStore } from '../scorer/windows/redis-store.js';
 import type { WindowStore } from '../scorer/windows/ops.js';
 import { ERROR_CODES, SiemadError } from '../pipeline/errors.js';
@@ -25,6 +26,7 @@ export interface ScoringOptions extends GeoIpFlags {
   scoreBatchSize: number;
   outOfOrderTolerance: number;
   profileTimeZone: string;
+  impossibleTravelSpeed: number;
   maxEntities: number;
   maxReasons: number;
   siteCalibration: boolean;
@@ -47,6 +49,11 @@ function parseLevels(value: string): Levels {
   return { low: low!, medium: medium!, high: high!, critical: critical! };
 }
 
+/** Shared with `siemad features`, whose matrix must be computed as serve computes it. */
+export function impossibleTravelOption(): Option {
+  return envOption('--impossible-travel-speed <km/h>', 'SIEMAD_IMPOSSIBLE_TRAVEL_SPEED', 'two logins of a user farther apart than this speed allows are impossible travel', parseNumberIn(1, 100_000), DEFAULT_TRAVEL_SPEED_KMH);
+}
+
 export function addScoringOptions(command: Command): Command {
   return addGeoIpOptions(command)
     .addOption(envOption('--scoring <bool>', 'SIEMAD_SCORING', 'score every event with the anomaly models', parseBoolean, true))
@@ -58,6 +65,7 @@ export function addScoringOptions(command: Command): Command {
     .addOption(envOption('--score-batch-size <n>', 'SIEMAD_SCORE_BATCH_SIZE', 'events per ONNX inference batch', parsePositiveInt, 256))
     .addOption(envOption('--out-of-order-tolerance <duration>', 'SIEMAD_OUT_OF_ORDER_TOLERANCE', 'how late an event may arrive and still count at its own time in windows', parseDuration, 300_000, '5m'))
     .addOption(envOption('--profile-time-zone <zone>', 'SIEMAD_PROFILE_TIME_ZONE', 'time zone of working-hour profiles', parseTimeZone, 'UTC'))
+    .addOption(impossibleTravelOption())
     .addOption(envOption('--max-entities <n>', 'SIEMAD_MAX_ENTITIES', 'entities tracked in memory at most (memory store)', parsePositiveInt, 2_000_000))
     .addOption(envOption('--max-reasons <n>', 'SIEMAD_MAX_REASONS', 'reasons given per anomaly', parsePositiveInt, 3))
     .addOption(envOption('--site-calibration <bool>', 'SIEMAD_SITE_CALIBRATION', "learn this site's score distribution and keep flags within --flag-budget (false: the shipped calibration only)", parseBoolean, true))
@@ -95,6 +103,7 @@ export async function createScoring(options: ScoringOptions, stateDir?: string):
     batchSize: options.scoreBatchSize,
     outOfOrderToleranceMs: options.outOfOrderTolerance,
     profileTimeZone: options.profileTimeZone,
+    travelSpeedKmh: options.impossibleTravelSpeed,
     maxReasons: options.maxReasons,
     ...(options.anomalyLevels !== undefined ? { levels: options.anomalyLevels } : {}),
     calibration: {

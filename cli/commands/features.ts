@@ -7,6 +7,7 @@ import { parseDuration, parseTimeZone } from '../../pipeline/config-values.js';
 import { VERSION } from '../../pipeline/version.js';
 import { FEATURE_COUNT, FEATURES } from '../../scorer/features/definitions.js';
 import { FeatureExtractor } from '../../scorer/features/extract.js';
+import { impossibleTravelOption } from '../scoring-options.js';
 import { MemoryWindowStore } from '../../scorer/windows/memory-store.js';
 import { envOption } from '../options.js';
 import { addGeoIpOptions, createGeoEnricher, type GeoIpFlags } from '../geoip-options.js';
@@ -17,6 +18,7 @@ interface FeaturesOptions extends GeoIpFlags {
   timeZone: string;
   profileTimeZone: string;
   outOfOrderTolerance: number;
+  impossibleTravelSpeed: number;
 }
 
 /**
@@ -31,7 +33,8 @@ export function featuresCommand(): Command {
     .option('--spec <file>', 'also write the feature list (name, kind, windowed, description) as JSON')
     .addOption(envOption('--time-zone <zone>', 'SIEMAD_TIME_ZONE', 'time zone of RFC 3164 timestamps', parseTimeZone, 'UTC'))
     .addOption(envOption('--profile-time-zone <zone>', 'SIEMAD_PROFILE_TIME_ZONE', 'time zone of working-hour profiles', parseTimeZone, 'UTC'))
-    .addOption(envOption('--out-of-order-tolerance <duration>', 'SIEMAD_OUT_OF_ORDER_TOLERANCE', 'how late an event may arrive and still count at its own time', parseDuration, 300_000, '5m'));
+    .addOption(envOption('--out-of-order-tolerance <duration>', 'SIEMAD_OUT_OF_ORDER_TOLERANCE', 'how late an event may arrive and still count at its own time', parseDuration, 300_000, '5m'))
+    .addOption(impossibleTravelOption());
   return addGeoIpOptions(command).action(async (files: string[], options: FeaturesOptions) => {
     await exportFeatures(files, options);
   });
@@ -43,6 +46,7 @@ async function exportFeatures(files: string[], options: FeaturesOptions): Promis
   const extractor = new FeatureExtractor(new MemoryWindowStore(), {
     outOfOrderToleranceMs: options.outOfOrderTolerance,
     profileTimeZone: options.profileTimeZone,
+    travelSpeedKmh: options.impossibleTravelSpeed,
   });
   const context = { timeZone: options.timeZone, observer: defaultObserver(VERSION) };
   const geo = createGeoEnricher(options);

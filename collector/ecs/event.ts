@@ -184,6 +184,7 @@ export const DETECTION_KINDS = [
   'distributed_brute_force',
   'compromise',
   'new_login_source',
+  'impossible_travel',
   'unusual_hour',
   'privilege_abuse',
   'account_change',
