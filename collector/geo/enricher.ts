@@ -1,5 +1,5 @@
 import type { EcsEndpoint, EcsEvent } from '../ecs/event.js';
-import type { GeoIp } from './geoip.js';
+import type { GeoAnswer, GeoIp } from './geoip.js';
 
 /** `labels` keys naming the scope of an address that was not looked up (private, loopback, ...). */
 export const SCOPE_LABELS = { source: 'source_address_scope', destination: 'destination_address_scope' } as const;
@@ -13,6 +13,10 @@ export const SCOPE_LABELS = { source: 'source_address_scope', destination: 'dest
 export class GeoEnricher {
   readonly name = 'geoip';
 
+  /** The last address and its answer: logs repeat an address line after line (a brute force, a crawler). */
+  private lastIp = '';
+  private lastAnswer: GeoAnswer | undefined;
+
   constructor(private readonly geoIp: GeoIp) {}
 
   enrich(events: readonly EcsEvent[]): void {
@@ -24,7 +28,13 @@ export class GeoEnricher {
   }
 
   private endpoint(event: EcsEvent, endpoint: EcsEndpoint, scopeLabel: string): void {
-    const answer = this.geoIp.lookup(endpoint.ip!);
+    const ip = endpoint.ip!;
+    let answer = this.lastAnswer;
+    if (ip !== this.lastIp || answer === undefined) {
+      answer = this.geoIp.lookup(ip);
+      this.lastIp = ip;
+      this.lastAnswer = answer;
+    }
     if (answer.scope !== 'public') {
       if (answer.scope === 'invalid') return;
       (event.labels ??= {})[scopeLabel] = answer.scope;
