@@ -26,9 +26,11 @@ export type OptionalRow<T> = OptionRow<T> & { readonly default?: undefined };
 
 export type OptionTable = Readonly<Record<string, OptionRow<unknown>>>;
 
-/** The parsed values of a table's options, keyed like the table (commander's attribute names). */
+/** The parsed values of a table's options, keyed like the table (commander's attribute names); unset optional ones are absent. */
 export type OptionValues<Table> = {
-  -readonly [K in keyof Table]: Table[K] extends DefaultedRow<infer T> ? T : Table[K] extends OptionRow<infer T> ? T | undefined : never;
+  -readonly [K in keyof Table as Table[K] extends DefaultedRow<unknown> ? K : never]: Table[K] extends DefaultedRow<infer T> ? T : never;
+} & {
+  -readonly [K in keyof Table as Table[K] extends DefaultedRow<unknown> ? never : K]?: Table[K] extends OptionRow<infer T> ? T : never;
 };
 
 /** What every row states but its parser and default (so those two alone decide the value's type). */

@@ -8,9 +8,11 @@ import { AnomalyScorer, type Levels } from '../scorer/scorer.js';
 import { DEFAULT_CALIBRATION } from '../scorer/calibration/site-calibration.js';
 import { FileCalibrationStore, RedisCalibrationStore, type CalibrationStore } from '../scorer/calibration/state-store.js';
 import { MemoryWindowStore } from '../scorer/windows/memory-store.js';
+import { DEFAULT_TRAVEL_SPEED_KMH } from '../scorer/features/extract.js';
 import { RedisWindowStore } from '../scorer/windows/redis-store.js';
 import type { WindowStore } from '../scorer/windows/ops.js';
 import { ERROR_CODES, SiemadError } from '../core/errors.js';
+import { addGeoIpOptions, createGeoEnricher, type GeoIpFlags } from './geoip-options.js';
 import { addOptionTable, optional, withDefault, type OptionValues } from './option-table.js';
 
 function parseLevels(value: string): Levels {
@@ -26,6 +28,15 @@ function parseLevels(value: string): Levels {
   return { low: low!, medium: medium!, high: high!, critical: critical! };
 }
 
+/** Shared with `siemad features`, whose matrix must be computed as serve computes it. */
+export const IMPOSSIBLE_TRAVEL_SPEED = withDefault({
+  flag: '--impossible-travel-speed <km/h>',
+  env: 'SIEMAD_IMPOSSIBLE_TRAVEL_SPEED',
+  help: 'two logins of a user farther apart than this speed allows are impossible travel',
+  parse: parseNumberIn(1, 100_000),
+  default: DEFAULT_TRAVEL_SPEED_KMH,
+});
+
 /** Scoring settings shared by `serve`, `analyze` and `replay`. */
 const SCORING = {
   scoring: withDefault({ flag: '--scoring <bool>', env: 'SIEMAD_SCORING', help: 'score every event with the anomaly models', parse: parseBoolean, default: true }),
@@ -37,6 +48,7 @@ const SCORING = {
   scoreBatchSize: withDefault({ flag: '--score-batch-size <n>', env: 'SIEMAD_SCORE_BATCH_SIZE', help: 'events per ONNX inference batch', parse: parsePositiveInt, default: 256 }),
   outOfOrderTolerance: withDefault({ flag: '--out-of-order-tolerance <duration>', env: 'SIEMAD_OUT_OF_ORDER_TOLERANCE', help: 'how late an event may arrive and still count at its own time in windows', parse: parseDuration, default: 300_000, shownDefault: '5m' }),
   profileTimeZone: withDefault({ flag: '--profile-time-zone <zone>', env: 'SIEMAD_PROFILE_TIME_ZONE', help: 'time zone of working-hour profiles', parse: parseTimeZone, default: 'UTC' }),
+  impossibleTravelSpeed: IMPOSSIBLE_TRAVEL_SPEED,
   maxEntities: withDefault({ flag: '--max-entities <n>', env: 'SIEMAD_MAX_ENTITIES', help: 'entities tracked in memory at most (memory store)', parse: parsePositiveInt, default: 2_000_000 }),
   maxReasons: withDefault({ flag: '--max-reasons <n>', env: 'SIEMAD_MAX_REASONS', help: 'reasons given per anomaly', parse: parsePositiveInt, default: 3 }),
   siteCalibration: withDefault({ flag: '--site-calibration <bool>', env: 'SIEMAD_SITE_CALIBRATION', help: "learn this site's score distribution and keep flags within --flag-budget (false: the shipped calibration only)", parse: parseBoolean, default: true }),
@@ -46,18 +58,20 @@ const SCORING = {
   calibrationMaxShift: withDefault({ flag: '--calibration-max-shift <risk>', env: 'SIEMAD_CALIBRATION_MAX_SHIFT', help: 'largest threshold move per hour of event time, in risk', parse: parseNumberIn(0.001, 1), default: DEFAULT_CALIBRATION.maxShiftPerHour }),
 } as const;
 
-export type ScoringOptions = OptionValues<typeof SCORING>;
+export type ScoringOptions = OptionValues<typeof SCORING> & GeoIpFlags;
 
 export function addScoringOptions(command: Command): Command {
-  return addOptionTable(command, SCORING);
+  return addOptionTable(addGeoIpOptions(command), SCORING);
 }
 
 /**
- * Builds the scorer from the options, or no enricher when scoring is off. With `stateDir` (serve)
+ * Builds the GeoIP enricher and the scorer from the options (either may be off). With `stateDir` (serve)
  * the site calibration persists: in Redis beside the windows, else in `stateDir/calibration.json`.
  */
 export async function createScoring(options: ScoringOptions, stateDir?: string): Promise<EventEnricher[]> {
-  if (!options.scoring) return [];
+  // GeoIP first: enrichment stands on its own, and the scorer's geographic features read it.
+  const enrichers: EventEnricher[] = createGeoEnricher(options);
+  if (!options.scoring) return enrichers;
   const ensemble = await ModelEnsemble.load(options.modelDir);
   let store: WindowStore;
   if (options.windowStore === 'redis' || options.redisUrl !== undefined) {
@@ -78,6 +92,7 @@ export async function createScoring(options: ScoringOptions, stateDir?: string):
     batchSize: options.scoreBatchSize,
     outOfOrderToleranceMs: options.outOfOrderTolerance,
     profileTimeZone: options.profileTimeZone,
+    travelSpeedKmh: options.impossibleTravelSpeed,
     maxReasons: options.maxReasons,
     ...(options.anomalyLevels !== undefined ? { levels: options.anomalyLevels } : {}),
     calibration: {
@@ -89,5 +104,6 @@ export async function createScoring(options: ScoringOptions, stateDir?: string):
     ...(calibrationStore !== undefined ? { calibrationStore } : {}),
     });
   await scorer.start();
-  return [scorer];
+  enrichers.push(scorer);
+  return enrichers;
 }

@@ -15,6 +15,8 @@ export const ATTACK_KINDS = [
   'sudo_abuse',
   'rogue_account_creation',
   'night_admin_login',
+  'new_country_login',
+  'impossible_travel',
 ] as const;
 
 export type AttackKind = (typeof ATTACK_KINDS)[number];

@@ -11,6 +11,7 @@ import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import * as geomap from '@grafana/grafana-foundation-sdk/geomap';
 import { DATASOURCES, type DatasourceRef } from './datasources.js';
 
 /** Grid widths (of 24) and heights used throughout. */
@@ -185,4 +186,31 @@ export function tablePanel(options: TableOptions, datasource: DatasourceRef, tar
 
 export function row(title: string): dashboard.RowBuilder {
   return new dashboard.RowBuilder(title);
+}
+
+/**
+ * A world map of counts per country (`query` buckets with terms on a country-code field): one
+ * marker per country, placed by Grafana's country gazetteer, sized and coloured by its count.
+ * Terms, not a geohash grid: every OpenSearch aggregates keywords, while geo_grid aggregations
+ * need the geo module, which not every distribution ships.
+ */
+export function countryMapPanel(options: PanelOptions, datasource: DatasourceRef, query: cog.Builder<cog.Dataquery>, countryField: string): geomap.PanelBuilder {
+  const markers = new common.MapLayerOptionsBuilder()
+    .type('markers')
+    .name('Anomalies')
+    .tooltip(true)
+    .location(new common.FrameGeometrySourceBuilder().mode(common.FrameGeometrySourceMode.Lookup).lookup(countryField).gazetteer('public/gazetteer/countries.json'))
+    .config({
+      showLegend: true,
+      style: {
+        size: { field: 'Count', fixed: 5, min: 4, max: 30 },
+        color: { field: 'Count' },
+        opacity: 0.6,
+      },
+    });
+  return placed(new geomap.PanelBuilder(), options, { width: WIDTH.full, height: 12 }, datasource, [query])
+    .view(new geomap.MapViewConfigBuilder().id('zero').lat(20).lon(0).zoom(1))
+    .basemap(new common.MapLayerOptionsBuilder().type('default').name('Basemap'))
+    .layers([markers])
+    .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.ContinuousYlRd));
 }

@@ -3,7 +3,7 @@
  * compiler (see mapping-types.ts): addresses are `ip`, identifiers `keyword`, times `date`,
  * counters `long`, scores `float`, free-form key/value sets `flat_object`.
  */
-import type { AnomalyFields, EcsEndpoint, EcsEvent } from '../collector/ecs/event.js';
+import type { AnomalyFields, EcsAs, EcsEndpoint, EcsEvent, EcsGeo } from '../collector/ecs/event.js';
 import type {
   DynamicTemplate,
   KeywordMapping,
@@ -27,8 +27,16 @@ const textWithKeyword = { type: 'match_only_text', fields: { keyword } } as cons
 
 const nameAndId = { properties: { name: keyword, id: keyword } };
 
+/** ECS geo: codes and names as keywords (filters, terms), the location as a geo_point (maps). */
+const geo: ObjectMapping<EcsGeo> = {
+  properties: { country_iso_code: keyword, country_name: keyword, continent_code: keyword, city_name: keyword, location: { type: 'geo_point' } },
+};
+const autonomousSystem: ObjectMapping<EcsAs> = {
+  properties: { number: long, organization: { properties: { name: keyword } } },
+};
+
 const endpoint: ObjectMapping<EcsEndpoint> = {
-  properties: { ip, port: long, address: keyword, bytes: long, packets: long, mac: keyword, domain: keyword },
+  properties: { ip, port: long, address: keyword, bytes: long, packets: long, mac: keyword, domain: keyword, geo, as: autonomousSystem },
 };
 
 /** Every ECS field set of EcsEvent except the scorer's `anomaly`. */

@@ -35,6 +35,10 @@ export interface NumberFieldMapping {
 export interface BooleanFieldMapping {
   type: 'boolean';
 }
+/** A point on Earth: `{ lat, lon }` objects (ECS `*.geo.location`), for maps and distance queries. */
+export interface GeoPointMapping {
+  type: 'geo_point';
+}
 /** A whole object indexed as one field of keywords (OpenSearch 2.7+): its keys never add mappings. */
 export interface FlatObjectMapping {
   type: 'flat_object';
@@ -62,7 +66,9 @@ export type MappingFor<V> = [V] extends [string]
         ? MappingFor<Element>
         : string extends keyof V
           ? FlatObjectMapping | DynamicObjectMapping
-          : V extends object
+          : V extends { lat: number; lon: number }
+            ? GeoPointMapping
+            : V extends object
             ? ObjectMapping<V>
             : never;
 

@@ -1,6 +1,7 @@
 import type { DetectionKind, EcsEvent } from '../collector/ecs/event.js';
 import { F, FEATURES, type Family, type FeatureSubject } from './features/definitions.js';
 import type { FamilyFeature } from './model/sidecar.js';
+import type { Travel } from './features/travel.js';
 
 /**
  * Human-readable reasons for an anomaly, in the analyst's terms: "42 failed login attempts from
@@ -20,6 +21,32 @@ export interface ReasonContext {
   event: EcsEvent;
   /** The address the windows counted for (the event's, or its sshd connection's). */
   ip: string | undefined;
+  /** A successful login's travel from the user's previous located login. */
+  travel?: Travel | undefined;
+  /** The configured impossible-travel speed (km/h). */
+  travelSpeedKmh?: number;
+}
+
+const thousands = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** "2 h", "35 min", "3 days": how long ago, to the unit an analyst reads. */
+export function durationText(ms: number): string {
+  const minutes = ms / 60_000;
+  if (minutes < 90) return `${Math.max(0, Math.round(minutes))} min`;
+  const hours = minutes / 60;
+  if (hours < 48) return `${Math.round(hours)} h`;
+  return `${Math.round(hours / 24)} days`;
+}
+
+/** Distances as analysts quote them: to the hundred km, with a thousands separator. */
+function kmText(km: number): string {
+  return `${thousands.format(km >= 1000 ? Math.round(km / 100) * 100 : Math.round(km))} km`;
+}
+
+/** "; previous: DE, 2 h ago, 9,800 km" after a login's place, when the user has a previous located login. */
+function previousText(travel: Travel | undefined): string {
+  if (travel === undefined) return '';
+  return `; previous: ${travel.fromCountry}, ${durationText(travel.elapsedMs)} ago, ${kmText(travel.km)}`;
 }
 
 /** Is `value` beyond the benign range of the feature, in the abnormal (high) direction? */
@@ -41,6 +68,15 @@ function normal(stats: FamilyFeature | undefined, offset = 0): string {
 
 function round(value: number): string {
   return Number.isInteger(value) ? String(value) : value.toFixed(2);
+}
+
+function percentText(share: number): string {
+  const percent = share * 100;
+  return percent >= 10 ? `${Math.round(percent)}%` : `${percent.toFixed(1)}%`;
+}
+
+function speedText(kmh: number): string {
+  return Number.isFinite(kmh) ? `${thousands.format(Math.round(kmh / 100) * 100)} km/h` : 'at the same instant';
 }
 
 function hourText(event: EcsEvent): string {
@@ -87,6 +123,19 @@ export function reasonText(feature: number, value: number, context: ReasonContex
       return `first login of ${user} from ${ip}'s network`;
     case F.new_org_net_login:
       return `first successful login from ${ip}'s network by anyone`;
+    case F.new_user_country_login:
+      return `first login of ${user} from ${event.source?.geo?.country_iso_code ?? '?'}${previousText(context.travel)}`;
+    case F.new_user_asn_login: {
+      const as = event.source?.as;
+      return `first login of ${user} from AS${as?.number ?? '?'}${as?.organization?.name !== undefined ? ` (${as.organization.name})` : ''}`;
+    }
+    case F.login_country_rarity_host:
+      return `login from ${event.source?.geo?.country_iso_code ?? '?'} on ${host}: ${percentText(2 ** -value)} of its logins in 7 days come from there${n.replace('normal: ≤', 'normal rarity: ≤')}`;
+    case F.impossible_travel: {
+      const travel = context.travel;
+      if (travel === undefined) return `impossible travel for ${user}`;
+      return `impossible travel: ${user} logged in from ${travel.toCountry} ${durationText(travel.elapsedMs)} after a login from ${travel.fromCountry}, ${kmText(travel.km)} away (${speedText(travel.speedKmh)}; limit ${thousands.format(context.travelSpeedKmh ?? 1000)} km/h)`;
+    }
     case F.login_hour_rarity_user:
       return `login of ${user} at ${hourText(event)} is unusual for them (rarity ${v}${n.replace('normal', 'normal rarity')})`;
     case F.activity_hour_rarity_host:
@@ -155,9 +204,14 @@ export function recommendedAction(feature: number, context: ReasonContext): stri
     case F.fail_ips_user_1h:
     case F.fail_ips_user_surge:
       return `Distributed attack on ${user}: enforce MFA or key-only login for it and watch for a success`;
+    case F.impossible_travel:
+      return `Impossible travel: confirm with ${user} where they are; if neither login is theirs or they use no VPN, lock the account, reset its credentials and review both sessions`;
     case F.new_user_ip_login:
     case F.new_user_net_login:
     case F.new_org_net_login:
+    case F.new_user_country_login:
+    case F.new_user_asn_login:
+    case F.login_country_rarity_host:
     case F.login_hour_rarity_user:
     case F.privileged_user:
       return `Confirm with ${user} that this login is theirs; if not, lock the account and review the session`;
@@ -222,6 +276,10 @@ const KIND_OF_FEATURE = new Map<number, DetectionKind>([
   [F.new_user_net_login, 'new_login_source'],
   [F.new_org_net_login, 'new_login_source'],
   [F.privileged_user, 'new_login_source'],
+  [F.new_user_country_login, 'new_login_source'],
+  [F.new_user_asn_login, 'new_login_source'],
+  [F.login_country_rarity_host, 'new_login_source'],
+  [F.impossible_travel, 'impossible_travel'],
   [F.login_hour_rarity_user, 'unusual_hour'],
   [F.activity_hour_rarity_host, 'unusual_hour'],
   [F.sudo_fail_user_1h, 'privilege_abuse'],

@@ -90,7 +90,17 @@ export function externalDetection(event: EcsEvent): Evidence | undefined {
   };
 }
 
-const NOVELTY = new Set<number>([F.new_ip, F.new_user_ip_login, F.new_user_net_login, F.new_org_net_login, F.privileged_user]);
+// A new country or network owner is novelty too (a trip, a new phone plan); impossible travel is not.
+const NOVELTY = new Set<number>([
+  F.new_ip,
+  F.new_user_ip_login,
+  F.new_user_net_login,
+  F.new_org_net_login,
+  F.new_user_country_login,
+  F.new_user_asn_login,
+  F.login_country_rarity_host,
+  F.privileged_user,
+]);
 
 /**
  * The highest level an anomaly may have when all its abnormal features are about novelty (and the

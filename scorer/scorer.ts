@@ -173,7 +173,7 @@ export class AnomalyScorer implements EventEnricher {
       const time = this.extractor.timeOf(i);
       this.calibration.advance(time);
       const f = this.families[i]!;
-      const context: ReasonContext = { event, ip: this.extractor.sourceOf(i) };
+      const context: ReasonContext = { event, ip: this.extractor.sourceOf(i), travel: this.extractor.travelOf(i), travelSpeedKmh: this.extractor.travelSpeed };
       const base = i * FEATURE_COUNT;
       let risk = 0;
       let level: AnomalyLevel = 'none';

@@ -25,6 +25,8 @@ import { FeatureExtractor } from '../scorer/features/extract.js';
 import { MemoryWindowStore } from '../scorer/windows/memory-store.js';
 import { CORPUS_DIR } from '../core/corpus.js';
 import { readFeedbackRows } from './feedback-rows.js';
+import { GeoEnricher } from '../collector/geo/enricher.js';
+import { DEFAULT_GEOIP_CACHE_SIZE, GeoIp } from '../collector/geo/geoip.js';
 
 const GENERATED = [
   { seed: 1001, days: 14, start: '2026-09-07T00:00:00Z' },
@@ -41,13 +43,18 @@ const program = new Command('training-data')
   .parse();
 const options = program.opts<{ out: string; corpus: string; feedback?: string }>();
 
+/** The embedded GeoIP databases, as `siemad serve` uses them by default. */
+const geo = new GeoEnricher(GeoIp.open({ cacheSize: DEFAULT_GEOIP_CACHE_SIZE }));
+
 function toEvents(lines: readonly string[], source: string): EcsEvent[] {
   const context = { timeZone: 'UTC', observer: defaultObserver(VERSION) };
   const receivedAt = Date.now();
-  return lines.map((text, seq) => {
+  const events = lines.map((text, seq) => {
     const raw: RawMessage = { text, transport: 'file', peerAddress: source, peerPort: 0, receivedAt, connectionId: 0, seq, truncated: false, size: text.length };
     return normalize(raw, context);
   });
+  geo.enrich(events);
+  return events;
 }
 
 /** Source IPs with 5 authentication failures within 10 minutes somewhere in the events. */

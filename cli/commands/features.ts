@@ -7,15 +7,18 @@ import { parseDuration, parseTimeZone } from '../../core/config-values.js';
 import { VERSION } from '../../core/version.js';
 import { FEATURE_COUNT, FEATURES } from '../../scorer/features/definitions.js';
 import { FeatureExtractor } from '../../scorer/features/extract.js';
+import { IMPOSSIBLE_TRAVEL_SPEED } from '../scoring-options.js';
 import { MemoryWindowStore } from '../../scorer/windows/memory-store.js';
-import { envOption } from '../option-table.js';
+import { envOption, optionOf } from '../option-table.js';
+import { addGeoIpOptions, createGeoEnricher, type GeoIpFlags } from '../geoip-options.js';
 
-interface FeaturesOptions {
+interface FeaturesOptions extends GeoIpFlags {
   out: string;
   spec?: string;
   timeZone: string;
   profileTimeZone: string;
   outOfOrderTolerance: number;
+  impossibleTravelSpeed: number;
 }
 
 /**
@@ -23,7 +26,7 @@ interface FeaturesOptions {
  * feature code as `serve`, for training models in Python (models/train.sh) and for evaluation.
  */
 export function featuresCommand(): Command {
-  return new Command('features')
+  const command = new Command('features')
     .description('Write the feature matrix of log lines as CSV (one row per line, in order), for model training')
     .argument('[files...]', 'log files; none or "-" reads standard input')
     .requiredOption('--out <file>', 'CSV file to write ("-" for standard output); required')
@@ -31,9 +34,10 @@ export function featuresCommand(): Command {
     .addOption(envOption('--time-zone <zone>', 'SIEMAD_TIME_ZONE', 'time zone of RFC 3164 timestamps', parseTimeZone, 'UTC'))
     .addOption(envOption('--profile-time-zone <zone>', 'SIEMAD_PROFILE_TIME_ZONE', 'time zone of working-hour profiles', parseTimeZone, 'UTC'))
     .addOption(envOption('--out-of-order-tolerance <duration>', 'SIEMAD_OUT_OF_ORDER_TOLERANCE', 'how late an event may arrive and still count at its own time', parseDuration, 300_000, '5m'))
-    .action(async (files: string[], options: FeaturesOptions) => {
-      await exportFeatures(files, options);
-    });
+    .addOption(optionOf(IMPOSSIBLE_TRAVEL_SPEED));
+  return addGeoIpOptions(command).action(async (files: string[], options: FeaturesOptions) => {
+    await exportFeatures(files, options);
+  });
 }
 
 async function exportFeatures(files: string[], options: FeaturesOptions): Promise<void> {
@@ -42,13 +46,16 @@ async function exportFeatures(files: string[], options: FeaturesOptions): Promis
   const extractor = new FeatureExtractor(new MemoryWindowStore(), {
     outOfOrderToleranceMs: options.outOfOrderTolerance,
     profileTimeZone: options.profileTimeZone,
+    travelSpeedKmh: options.impossibleTravelSpeed,
   });
   const context = { timeZone: options.timeZone, observer: defaultObserver(VERSION) };
+  const geo = createGeoEnricher(options);
   let matrix = new Float32Array(0);
   let rows = 0;
   out.write(FEATURES.map((feature) => feature.name).join(',') + '\n');
   for await (const batch of readLineBatches(files, { maxMessageBytes: 64 * 1024, batchSize: 1024 })) {
     const events = batch.map((raw) => normalize(raw, context));
+    for (const enricher of geo) enricher.enrich(events);
     if (matrix.length < events.length * FEATURE_COUNT) matrix = new Float32Array(events.length * FEATURE_COUNT);
     await extractor.extract(events, matrix);
     let text = '';

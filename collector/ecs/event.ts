@@ -74,6 +74,22 @@ export interface EcsSyslog {
   structured_data?: Record<string, Record<string, string | string[]>>;
 }
 
+/** ECS `geo` of an endpoint (GeoIP enrichment, collector/geo). */
+export interface EcsGeo {
+  country_iso_code?: string;
+  country_name?: string;
+  continent_code?: string;
+  city_name?: string;
+  /** The database's coordinates, or the country's centre when it has none. */
+  location?: { lat: number; lon: number };
+}
+
+/** ECS `as`: the autonomous system an address belongs to. */
+export interface EcsAs {
+  number?: number;
+  organization?: { name?: string };
+}
+
 export interface EcsEndpoint {
   ip?: string;
   port?: number;
@@ -82,6 +98,8 @@ export interface EcsEndpoint {
   packets?: number;
   mac?: string;
   domain?: string;
+  geo?: EcsGeo;
+  as?: EcsAs;
 }
 
 export interface EcsUser {
@@ -166,6 +184,7 @@ export const DETECTION_KINDS = [
   'distributed_brute_force',
   'compromise',
   'new_login_source',
+  'impossible_travel',
   'unusual_hour',
   'privilege_abuse',
   'account_change',

@@ -6,6 +6,24 @@
  */
 import ipaddr from 'ipaddr.js';
 import type { Random } from './random.js';
+import { EMBEDDED } from '../../collector/geo/geoip.js';
+import { MmdbSource } from '../../collector/geo/mmdb-source.js';
+
+let countries: MmdbSource | undefined;
+
+/** The country the shipped GeoIP database places an address in (what the collector will say). */
+export function countryOf(address: string): string | undefined {
+  countries ??= MmdbSource.open(EMBEDDED.geo());
+  return countries.lookup(address)?.countryIsoCode;
+}
+
+/** Draws until `draw` gives a value whose addresses the shipped database places in `country`. */
+function inCountry<T>(country: string | undefined, draw: () => T, addresses: (value: T) => readonly string[]): T {
+  for (;;) {
+    const value = draw();
+    if (country === undefined || addresses(value).every((address) => countryOf(address) === country)) return value;
+  }
+}
 
 /** Real provider allocations (hosting and large ISPs), for IPv6 sources. */
 const IPV6_PROVIDER_PREFIXES: readonly (readonly [number, number])[] = [
@@ -81,7 +99,7 @@ export class InternetAddresses {
  * An invented public IPv4 block (`a.b.c.0/len`, 16 ≤ len ≤ 24) wholly in unicast space: the
  * network of an ISP, a mobile carrier's NAT pool, a VPN provider or a cloud.
  */
-export function randomPublicIpv4Block(rng: Random, prefixLength: number): string {
+export function randomPublicIpv4Block(rng: Random, prefixLength: number, country?: string): string {
   if (!(prefixLength >= 16 && prefixLength <= 24)) throw new RangeError(`prefix length ${prefixLength} outside 16..24`);
   const size = 2 ** (32 - prefixLength);
   for (;;) {
@@ -89,13 +107,25 @@ export function randomPublicIpv4Block(rng: Random, prefixLength: number): string
     const base = start - (start % size);
     const first = ipv4FromNumber(base);
     const last = ipv4FromNumber(base + size - 1);
-    if (ipaddr.IPv4.parse(first).range() === 'unicast' && ipaddr.IPv4.parse(last).range() === 'unicast') return `${first}/${prefixLength}`;
+    if (ipaddr.IPv4.parse(first).range() !== 'unicast' || ipaddr.IPv4.parse(last).range() !== 'unicast') continue;
+    // With a country: the whole block there (its ends and middle), as an ISP's or carrier's pool is.
+    if (country !== undefined && ![first, last, ipv4FromNumber(base + size / 2)].every((address) => countryOf(address) === country)) continue;
+    return `${first}/${prefixLength}`;
   }
 }
 
-/** An invented provider's IPv6 /32 (first two hextets), from the APNIC and RIPE allocations. */
-export function randomIpv6Provider(rng: Random): [number, number] {
-  return [rng.pick([0x2401, 0x2403, 0x2405, 0x2409, 0x2a02, 0x2a05]), rng.int(0x0100, 0xfff0)];
+/** An invented provider's IPv6 /32 (first two hextets), from the APNIC and RIPE allocations; with a country, one placed there. */
+export function randomIpv6Provider(rng: Random, country?: string): [number, number] {
+  return inCountry(
+    country,
+    (): [number, number] => [rng.pick([0x2401, 0x2403, 0x2405, 0x2409, 0x2a02, 0x2a05]), rng.int(0x0100, 0xfff0)],
+    ([first, second]) => [`${first.toString(16)}:${second.toString(16)}::1`, `${first.toString(16)}:${second.toString(16)}:ffff::1`],
+  );
+}
+
+/** A public IPv4 address the shipped database places in `country` (a traveller's hotel, an intruder's host). */
+export function publicIpv4In(rng: Random, country: string): string {
+  return inCountry(country, () => randomPublicIpv4(rng).toString(), (address) => [address]);
 }
 
 /** A client's SLAAC address in a random /64 of a provider's /32. */

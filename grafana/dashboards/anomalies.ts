@@ -9,7 +9,7 @@ import type { AnomalyLevel } from '../../collector/ecs/event.js';
 import { DATASOURCES } from '../datasources.js';
 import { luceneAnd, luceneTerm, luceneVariable } from '../ecs-fields.js';
 import { anomaliesQuery } from '../opensearch-query.js';
-import { HEIGHT, WIDTH, chart, distribution, row, statPanel, tablePanel, topBars } from '../panels.js';
+import { HEIGHT, WIDTH, chart, distribution, countryMapPanel, row, statPanel, tablePanel, topBars } from '../panels.js';
 import { siemadDashboard } from './common.js';
 
 export const ANOMALIES_DASHBOARD_UID = 'siemad-anomalies';
@@ -39,6 +39,8 @@ const LATEST_COLUMNS: readonly (readonly [field: string, header: string])[] = [
   ['event.dataset', 'Dataset'],
   ['event.action', 'Action'],
   ['source.ip', 'Source IP'],
+  ['source.geo.country_iso_code', 'Country'],
+  ['source.as.organization.name', 'Network (AS)'],
   ['user.name', 'User'],
   ['host.hostname', 'Host'],
   ['message', 'Message'],
@@ -153,6 +155,35 @@ export function anomaliesDashboard(): dashboard.DashboardBuilder {
         { title: 'Top recommended actions', description: 'Most frequent anomaly.recommended_action', width: WIDTH.half, height: HEIGHT.chart },
         DATASOURCES.anomalies,
         anomaliesQuery(SELECTED).count().terms('anomaly.recommended_action', 10),
+      ),
+    );
+
+  builder
+    .withRow(row('Where from'))
+    .withPanel(
+      countryMapPanel(
+        {
+          title: 'Anomalies by source country',
+          description:
+            'Anomalies of the selected levels per source.geo.country_iso_code (GeoIP), on a world map; private and documentation addresses have no country',
+        },
+        DATASOURCES.anomalies,
+        anomaliesQuery(SELECTED).count().terms('source.geo.country_iso_code', 250),
+        'source.geo.country_iso_code',
+      ),
+    )
+    .withPanel(
+      topBars(
+        { title: 'Top source countries', description: 'Anomalies per source.geo.country_iso_code', width: WIDTH.half, height: HEIGHT.chart },
+        DATASOURCES.anomalies,
+        anomaliesQuery(SELECTED).count().terms('source.geo.country_iso_code', 15),
+      ),
+    )
+    .withPanel(
+      topBars(
+        { title: 'Top source networks', description: 'Anomalies per source.as.organization.name (the network owner)', width: WIDTH.half, height: HEIGHT.chart },
+        DATASOURCES.anomalies,
+        anomaliesQuery(SELECTED).count().terms('source.as.organization.name', 15),
       ),
     );
 

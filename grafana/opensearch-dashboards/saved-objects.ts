@@ -87,9 +87,28 @@ function overTime(id: string): Agg {
 
 type VisSource = { indexPatternId: string; query: string } | { savedSearchId: string };
 
-function visualization(id: string, title: string, description: string, visType: 'histogram' | 'horizontal_bar' | 'table', aggs: Agg[], source: VisSource): SavedObject {
-  // Only the params that differ from the vis type's defaults; OpenSearch Dashboards fills in the rest.
-  const params = visType === 'table' ? { perPage: 10, showPartialRows: false, showMetricsAtAllLevels: false, showTotal: false } : { addLegend: true, legendPosition: 'right' };
+type VisType = 'histogram' | 'horizontal_bar' | 'table' | 'region_map';
+
+// Only the params that differ from the vis type's defaults; OpenSearch Dashboards fills in the rest.
+const VIS_PARAMS: Record<VisType, Record<string, unknown>> = {
+  histogram: { addLegend: true, legendPosition: 'right' },
+  horizontal_bar: { addLegend: true, legendPosition: 'right' },
+  table: { perPage: 10, showPartialRows: false, showMetricsAtAllLevels: false, showTotal: false },
+  // The default "World Countries" layer, joined on its two-letter codes (what GeoIP gives).
+  region_map: {
+    addTooltip: true,
+    colorSchema: 'Yellow to Red',
+    mapZoom: 2,
+    mapCenter: [20, 0],
+    outlineWeight: 1,
+    showAllShapes: true,
+    selectedLayer: { name: 'World Countries', origin: 'elastic_maps_service', layerId: 'elastic_maps_service.World Countries', isEMS: true },
+    selectedJoinField: { name: 'iso2', description: 'Two letter abbreviation' },
+  },
+};
+
+function visualization(id: string, title: string, description: string, visType: VisType, aggs: Agg[], source: VisSource): SavedObject {
+  const params = VIS_PARAMS[visType];
   const fromSearch = 'savedSearchId' in source;
   return {
     id,
@@ -170,7 +189,7 @@ export function savedObjects(): SavedObject[] {
     'Anomalies of level high or critical, with the reasons and the recommended action',
     anomalies.id,
     HIGH_OR_CRITICAL,
-    ['anomaly.level', 'event.risk_score_norm', 'anomaly.entity', 'anomaly.reasons', 'anomaly.recommended_action', 'event.dataset', 'message'],
+    ['anomaly.level', 'event.risk_score_norm', 'anomaly.entity', 'anomaly.reasons', 'anomaly.recommended_action', 'source.geo.country_iso_code', 'source.as.organization.name', 'event.dataset', 'message'],
   );
 
   const allAnomalies = { indexPatternId: anomalies.id, query: luceneTerm('anomaly.is_anomaly', true) };
@@ -199,6 +218,22 @@ export function savedObjects(): SavedObject[] {
         params: { field: aggregatable('event.risk_score_norm'), interval: 5, min_doc_count: false, has_extended_bounds: true, extended_bounds: { min: 0, max: 100 } },
       },
     ],
+    allAnomalies,
+  );
+  const anomaliesByLocation = visualization(
+    'siemad-anomalies-map',
+    'siemad: anomalies by source country (map)',
+    'Anomalies per source.geo.country_iso_code (GeoIP) on a world map of countries',
+    'region_map',
+    [COUNT, terms('2', 'segment', 'source.geo.country_iso_code', 250)],
+    allAnomalies,
+  );
+  const anomaliesByCountry = visualization(
+    'siemad-anomalies-by-source-country',
+    'siemad: anomalies by source country',
+    'Source countries (source.geo.country_iso_code) with the most anomalies',
+    'horizontal_bar',
+    [COUNT, terms('2', 'segment', 'source.geo.country_iso_code', 15)],
     allAnomalies,
   );
   const eventsByDataset = visualization(
@@ -232,11 +267,13 @@ export function savedObjects(): SavedObject[] {
     { object: topEntities, x: 0, y: 15, w: 24, h: 15 },
     { object: topReasons, x: 24, y: 15, w: 24, h: 15 },
     { object: highAnomalies, x: 0, y: 30, w: 48, h: 18 },
-    { object: eventsByDataset, x: 0, y: 48, w: 48, h: 15 },
-    { object: failedLoginsBySource, x: 0, y: 63, w: 24, h: 15 },
-    { object: deniesByPort, x: 24, y: 63, w: 24, h: 15 },
-    { object: failedLogins, x: 0, y: 78, w: 24, h: 18 },
-    { object: firewallDenies, x: 24, y: 78, w: 24, h: 18 },
+    { object: anomaliesByLocation, x: 0, y: 48, w: 32, h: 18 },
+    { object: anomaliesByCountry, x: 32, y: 48, w: 16, h: 18 },
+    { object: eventsByDataset, x: 0, y: 66, w: 48, h: 15 },
+    { object: failedLoginsBySource, x: 0, y: 81, w: 24, h: 15 },
+    { object: deniesByPort, x: 24, y: 81, w: 24, h: 15 },
+    { object: failedLogins, x: 0, y: 96, w: 24, h: 18 },
+    { object: firewallDenies, x: 24, y: 96, w: 24, h: 18 },
   ]);
 
   return [
@@ -249,6 +286,8 @@ export function savedObjects(): SavedObject[] {
     topEntities,
     topReasons,
     riskDistribution,
+    anomaliesByLocation,
+    anomaliesByCountry,
     eventsByDataset,
     failedLoginsBySource,
     deniesByPort,

@@ -7,13 +7,18 @@ import { F, FAMILIES, FEATURE_COUNT } from './definitions.js';
 import { foldPath, isPathTraversal, isScannerUserAgent, normaliseUrl, sqlInjectionScore } from './request-content.js';
 import { AttemptCorrelator, isSshProcess } from './attempts.js';
 import { HourOfDay } from './hour-of-day.js';
+import { isImpossible, LoginTravel, type Travel } from './travel.js';
 
 export interface ExtractorOptions {
   /** How far behind the newest event time an event may be and still count at its own time. */
   outOfOrderToleranceMs: number;
   /** Time zone for hour-of-day profiles (the users' working hours). */
   profileTimeZone: string;
+  /** Travel faster than this between two logins of a user is impossible (km/h). */
+  travelSpeedKmh?: number;
 }
+
+export const DEFAULT_TRAVEL_SPEED_KMH = 1000;
 
 /** Names that are privileged wherever they appear. */
 const PRIVILEGED_NAMES = new Set(['root', 'toor', 'admin', 'administrator', 'sysadmin', 'superuser']);
@@ -33,7 +38,7 @@ const SERVICE_HOSTS_ALLOWANCE = 3;
 const FIRST_LOGIN_UID = 1000;
 const NO_LOGIN_SHELL = /(?:nologin|\/false|\/sync|\/shutdown|\/halt)$/;
 /** Operations one event can issue (the most: a successful login). */
-const OPS_PER_EVENT = 11;
+const OPS_PER_EVENT = 16;
 
 const enum Op {
   AuthFailIp,
@@ -47,6 +52,11 @@ const enum Op {
   HostHour,
   Admin,
   OrgNet,
+  SeenUserCountry,
+  SeenUserAsn,
+  HostCountry,
+  HostGeo,
+  SeenUserTravel,
 }
 const enum FirewallOp {
   Ports = 0,
@@ -99,6 +109,10 @@ export class FeatureExtractor {
   private times = new Float64Array(0);
   /** Per event of the batch: the source address its windows were read for (see `sourceOf`). */
   private sources: (string | undefined)[] = [];
+  /** Per event of the batch: the travel from the user's previous located login (successful logins). */
+  private travels: (Travel | undefined)[] = [];
+  private readonly travel = new LoginTravel();
+  private readonly travelSpeedKmh: number;
   private watermark = 0;
   private readonly hours: HourOfDay;
 
@@ -107,6 +121,7 @@ export class FeatureExtractor {
     private readonly options: ExtractorOptions,
   ) {
     this.hours = new HourOfDay(options.profileTimeZone);
+    this.travelSpeedKmh = options.travelSpeedKmh ?? DEFAULT_TRAVEL_SPEED_KMH;
   }
 
   /**
@@ -121,6 +136,7 @@ export class FeatureExtractor {
       this.times = new Float64Array(n);
     }
     this.sources.length = n;
+    this.travels.length = n;
     this.opIndex.fill(-1, 0, n * OPS_PER_EVENT);
     this.ops.clear();
     for (let i = 0; i < n; i++) this.plan(events[i]!, i);
@@ -136,6 +152,16 @@ export class FeatureExtractor {
    */
   sourceOf(i: number): string | undefined {
     return this.sources[i];
+  }
+
+  /** The travel from the user's previous located login to login `i` of the last batch. */
+  travelOf(i: number): Travel | undefined {
+    return this.travels[i];
+  }
+
+  /** The speed above which travel is impossible (km/h). */
+  get travelSpeed(): number {
+    return this.travelSpeedKmh;
   }
 
   /** Event time of event `i` of the last batch, as the windows used it (ms). */
@@ -164,6 +190,7 @@ export class FeatureExtractor {
     let ip = event.source?.ip;
     const user = event.user?.name;
     const amount = event.event.count ?? 1;
+    this.travels[i] = undefined;
     switch (kind) {
       case Kind.AuthFailure: {
         const attempts = this.attempts.newAttempts(event, time);
@@ -194,6 +221,7 @@ export class FeatureExtractor {
           this.opIndex[base + Op.Admin] = ops.add(SLOT.seen_admin, user, '', time, 0);
         }
         this.planHost(event, base, time, hour);
+        this.planGeo(event, base, time, user, i);
         break;
       }
       case Kind.Firewall:
@@ -241,6 +269,29 @@ export class FeatureExtractor {
     }
     this.sources[i] = ip;
     if (ip !== undefined) this.opIndex[base + Op.SeenIp] = ops.add(SLOT.seen_ip, ip, '', time, 1);
+  }
+
+  /** Where a successful login comes from: its country and network owner for the user and the host, and the travel. */
+  private planGeo(event: EcsEvent, base: number, time: number, user: string | undefined, i: number): void {
+    const country = event.source?.geo?.country_iso_code;
+    const asn = event.source?.as?.number;
+    const ops = this.ops;
+    if (user !== undefined) {
+      if (country !== undefined) this.opIndex[base + Op.SeenUserCountry] = ops.add(SLOT.seen_user_country, user + '|' + country, '', time, 1);
+      if (asn !== undefined) this.opIndex[base + Op.SeenUserAsn] = ops.add(SLOT.seen_user_asn, user + '|' + asn, '', time, 1);
+      const travel = this.travel.observe(event, user, time);
+      this.travels[i] = travel;
+      if (travel !== undefined && isImpossible(travel, this.travelSpeedKmh)) {
+        // Flagged once per pair of places in the horizon: a VPN flapping between two exits is not news twice.
+        const pair = travel.fromCountry < travel.toCountry ? travel.fromCountry + '|' + travel.toCountry : travel.toCountry + '|' + travel.fromCountry;
+        this.opIndex[base + Op.SeenUserTravel] = ops.add(SLOT.seen_user_travel, user + '|' + pair, '', time, 1);
+      }
+    }
+    const host = event.host?.hostname;
+    if (host !== undefined && country !== undefined) {
+      this.opIndex[base + Op.HostCountry] = ops.add(SLOT.logins_by_host_country, host + '|' + country, '', time, 1);
+      this.opIndex[base + Op.HostGeo] = ops.add(SLOT.geo_logins_by_host, host, '', time, 1);
+    }
   }
 
   private planHost(event: EcsEvent, base: number, time: number, hour: number): void {
@@ -299,6 +350,21 @@ export class FeatureExtractor {
       if (this.has(i, Op.OrgNet) && this.has(i, Op.HostHour) && this.result(i, Op.HostHour, 1) >= MIN_HOST_HISTORY_FOR_NOVELTY) {
         out[row + F.new_org_net_login] = this.result(i, Op.OrgNet, 0) === 0 ? 1 : 0;
       }
+      if (this.has(i, Op.SeenUserCountry) && this.result(i, Op.UserHour, 1) >= MIN_HISTORY_FOR_NOVELTY) {
+        out[row + F.new_user_country_login] = this.result(i, Op.SeenUserCountry, 0) === 0 ? 1 : 0;
+      }
+      if (this.has(i, Op.SeenUserAsn) && this.result(i, Op.UserHour, 1) >= MIN_HISTORY_FOR_NOVELTY) {
+        out[row + F.new_user_asn_login] = this.result(i, Op.SeenUserAsn, 0) === 0 ? 1 : 0;
+      }
+      if (this.has(i, Op.HostGeo)) {
+        // Counts include this login; the share is of the logins before it.
+        const before = this.result(i, Op.HostGeo, 0) - 1;
+        if (before >= MIN_HOST_HISTORY_FOR_NOVELTY) {
+          const share = (this.result(i, Op.HostCountry, 0) - 1 + 0.5) / (before + 1);
+          out[row + F.login_country_rarity_host] = Math.min(MAX_RARITY, Math.max(0, -Math.log2(share)));
+        }
+      }
+      if (this.has(i, Op.SeenUserTravel)) out[row + F.impossible_travel] = this.result(i, Op.SeenUserTravel, 0) === 0 ? 1 : 0;
       const hostProbability = this.hostHourProbability(i);
       out[row + F.activity_hour_rarity_host] = rarity(hostProbability);
       if (this.has(i, Op.UserHour)) {

@@ -41,7 +41,7 @@ const DAY = 24 * HOUR;
  * numbers or windows must bump WINDOW_LAYOUT, so a Redis holding an earlier layout's state is not
  * misread (its keys are left to expire).
  */
-export const WINDOW_LAYOUT = 2;
+export const WINDOW_LAYOUT = 3;
 
 export const SLOTS = [
   { name: 'auth_fail_by_ip', code: OpCode.Count, windows: [MINUTE, 10 * MINUTE, HOUR] },
@@ -62,6 +62,11 @@ export const SLOTS = [
   { name: 'auth_fail_by_ip_day', code: OpCode.Count, windows: [DAY, 7 * DAY] },
   { name: 'probes_by_ip', code: OpCode.Count, windows: [DAY] },
   { name: 'web_login_fail_by_ip', code: OpCode.Count, windows: [HOUR] },
+  { name: 'seen_user_country', code: OpCode.Seen, windows: [], horizon: 90 * DAY },
+  { name: 'seen_user_asn', code: OpCode.Seen, windows: [], horizon: 90 * DAY },
+  { name: 'logins_by_host_country', code: OpCode.Count, windows: [7 * DAY] },
+  { name: 'geo_logins_by_host', code: OpCode.Count, windows: [7 * DAY] },
+  { name: 'seen_user_travel', code: OpCode.Seen, windows: [], horizon: 90 * DAY },
 ] as const satisfies readonly SlotSpec[];
 
 export type SlotName = (typeof SLOTS)[number]['name'];

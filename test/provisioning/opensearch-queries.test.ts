@@ -46,8 +46,12 @@ const failedLogin = event({
   user: { name: 'root' },
   host: { hostname: 'web-1' },
 });
+// Located as the collector's GeoIP enrichment would locate a public address (the test's own is documentation).
+const GEO = { country_iso_code: 'BR', country_name: 'Brazil', continent_code: 'SA', location: { lat: -10, lon: -55 } };
+const AS = { number: 64500, organization: { name: 'Example Transit' } };
 const anomalousLogin: EcsEvent = {
   ...failedLogin,
+  source: { ip: SOURCE_IP, port: 4242, geo: GEO, as: AS },
   event: { ...failedLogin.event, risk_score: 0.93, risk_score_norm: 93, severity: 99 },
   anomaly: {
     is_anomaly: true,
@@ -186,7 +190,11 @@ t.test('dashboard and saved-object queries run on a real OpenSearch and find the
   t.ok(bucketKeys(results.get('Unparsed and undecoded messages')?.json.aggregations).includes(TAGS.parseError), 'unparsed messages by tag');
   t.ok(bucketKeys(results.get('Top entities')?.json.aggregations).includes(ENTITY), 'top anomalous entities');
   t.ok(bucketKeys(results.get('Top reasons')?.json.aggregations).includes(REASON), 'top anomaly reasons');
+  t.same(bucketKeys(results.get('Anomalies by source country')?.json.aggregations), ['BR'], 'the map of anomalies by source country');
+  t.ok(bucketKeys(results.get('Top source countries')?.json.aggregations).includes('BR'), 'anomalies by source country');
+  t.ok(bucketKeys(results.get('Top source networks')?.json.aggregations).includes(AS.organization.name), 'anomalies by network owner');
   const latest = results.get('Latest anomalies')?.json.hits?.hits.map((hit) => hit._source) ?? [];
+  t.ok(latest.some((doc) => doc.source?.geo?.country_iso_code === 'BR' && doc.source?.as?.organization?.name === AS.organization.name), 'latest anomalies carry the country and network columns');
   t.ok(latest.some((doc) => doc.anomaly?.entity === ENTITY && doc.anomaly?.recommended_action === `block ${SOURCE_IP}`), 'latest anomalies with the recommended action');
 
   const objects = readRepoFile('provisioning', 'opensearch-dashboards', 'saved-objects.ndjson')
@@ -210,6 +218,10 @@ t.test('dashboard and saved-object queries run on a real OpenSearch and find the
     'siemad-firewall-denies': (doc) => doc.destination?.port === 23,
     'siemad-anomalies-high-critical': (doc) => doc.anomaly?.entity === ENTITY,
   };
+  const expectedBuckets: Record<string, unknown[]> = {
+    'siemad-anomalies-map': ['BR'],
+    'siemad-anomalies-by-source-country': ['BR'],
+  };
   for (const object of objects) {
     if (object.type !== 'search' && object.type !== 'visualization') continue;
     const body =
@@ -223,5 +235,7 @@ t.test('dashboard and saved-object queries run on a real OpenSearch and find the
     t.equal(result.json._shards?.failed, 0, `${object.id}: no shard fails`);
     const wanted = expectedHits[object.id];
     if (wanted !== undefined) t.ok(result.json.hits?.hits.some((hit) => wanted(hit._source)), `${object.id} finds its event`);
+    const buckets = expectedBuckets[object.id];
+    if (buckets !== undefined) t.same(bucketKeys(result.json.aggregations), buckets, `${object.id} finds its countries`);
   }
 });

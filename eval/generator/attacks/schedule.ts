@@ -20,6 +20,8 @@ const LONGEST: Record<AttackKind, number> = {
   sudo_abuse: hours(1.5),
   rogue_account_creation: minutes(30),
   night_admin_login: hours(1),
+  new_country_login: hours(1),
+  impossible_travel: hours(3.5),
 };
 
 type Constraint = (time: number) => boolean;

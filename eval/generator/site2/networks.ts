@@ -31,11 +31,12 @@ export class MobileCarrier {
     readonly name: string,
     /** Share of sessions on IPv6 (the phone's own /64, new each session). */
     private readonly ipv6Share: number,
+    country: string,
   ) {
     const blocks: string[] = [];
-    for (let i = rng.int(3, 6); i > 0; i--) blocks.push(randomPublicIpv4Block(rng, rng.pick([20, 21, 22])));
+    for (let i = rng.int(3, 6); i > 0; i--) blocks.push(randomPublicIpv4Block(rng, rng.pick([20, 21, 22]), country));
     this.nat = new AddressPool(blocks);
-    this.ipv6 = randomIpv6Provider(rng);
+    this.ipv6 = randomIpv6Provider(rng, country);
   }
 
   sessionAddress(rng: Random): string {
@@ -49,9 +50,10 @@ export class Isp {
   constructor(
     rng: Random,
     readonly name: string,
+    country: string,
   ) {
     const blocks: string[] = [];
-    for (let i = rng.int(4, 9); i > 0; i--) blocks.push(randomPublicIpv4Block(rng, rng.pick([16, 17, 18])));
+    for (let i = rng.int(4, 9); i > 0; i--) blocks.push(randomPublicIpv4Block(rng, rng.pick([16, 17, 18]), country));
     this.pool = new AddressPool(blocks);
   }
 }
@@ -91,12 +93,13 @@ export interface RoamingNetworks {
 
 export function buildNetworks(rng: Random): RoamingNetworks {
   const ciBlocks: string[] = [];
-  for (let i = 0; i < 8; i++) ciBlocks.push(randomPublicIpv4Block(rng, 16));
+  // Each network where its owner is (GeoIP says so): the cloud region in the US, the VPN's exits in India.
+  for (let i = 0; i < 8; i++) ciBlocks.push(randomPublicIpv4Block(rng, 16, 'US'));
   return {
-    vpn: new AddressPool([randomPublicIpv4Block(rng, 20)]),
-    carriers: [new MobileCarrier(rng.fork('carrier-a'), 'carrier-a', 0.45), new MobileCarrier(rng.fork('carrier-b'), 'carrier-b', 0.2)],
-    indianIsps: [new Isp(rng.fork('isp-a'), 'isp-a'), new Isp(rng.fork('isp-b'), 'isp-b'), new Isp(rng.fork('isp-c'), 'isp-c')],
-    portugueseIsp: new Isp(rng.fork('isp-pt'), 'isp-pt'),
+    vpn: new AddressPool([randomPublicIpv4Block(rng, 20, 'IN')]),
+    carriers: [new MobileCarrier(rng.fork('carrier-a'), 'carrier-a', 0.45, 'IN'), new MobileCarrier(rng.fork('carrier-b'), 'carrier-b', 0.2, 'IN')],
+    indianIsps: [new Isp(rng.fork('isp-a'), 'isp-a', 'IN'), new Isp(rng.fork('isp-b'), 'isp-b', 'IN'), new Isp(rng.fork('isp-c'), 'isp-c', 'IN')],
+    portugueseIsp: new Isp(rng.fork('isp-pt'), 'isp-pt', 'PT'),
     ciRunners: new AddressPool(ciBlocks),
     coworking: '192.0.2.33',
   };

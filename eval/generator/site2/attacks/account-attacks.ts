@@ -10,6 +10,7 @@ import { intruderSession } from '../../attacks/night-admin-login.js';
 import type { LoginOptions } from '../../sequences/ssh.js';
 import { ipv6ShareFor, type Agency, type SshAccess, type StaffMember } from '../organization.js';
 import { SUDO_COMMANDS } from '../catalog/commands.js';
+import { impossibleTravel, newCountryLogin as loginFromAbroad } from '../../attacks/geo-logins.js';
 
 function login(member: StaffMember, access: SshAccess): LoginOptions {
   return access.method === 'password' ? { account: member, method: 'password' } : { account: member, method: 'publickey', key: member.key };
@@ -44,3 +45,17 @@ export const nightAdminLogin: AttackGenerator<Agency> = (ctx, rng, plan) => {
   const activity = intruderSession(ctx, rng, plan, host, ip, login(admin, access), SUDO_COMMANDS[host.spec.role]);
   return { source: ip, target: `${host.name} (${admin.name})`, detail: `${access.method} login, ${activity}` };
 };
+
+/** A staff member's password (a login that takes one, if any does) used from abroad. */
+const geoLogin =
+  (scenario: typeof loginFromAbroad): AttackGenerator<Agency> =>
+  (ctx, rng, plan) => {
+    const accesses = ctx.org.staff.flatMap((member) => member.ssh.map((access) => ({ member, access })));
+    const typed = accesses.filter(({ access }) => access.method === 'password');
+    const { member, access } = rng.pick(typed.length > 0 ? typed : accesses);
+    const host = ctx.host(access.host);
+    return scenario(ctx, rng, plan, host, { account: member, method: 'password' }, SUDO_COMMANDS[host.spec.role]);
+  };
+
+export const newCountryLogin = geoLogin(loginFromAbroad);
+export const impossibleTravelLogin = geoLogin(impossibleTravel);

@@ -3,7 +3,7 @@ import type { AttackGenerators } from '../../attacks/episode.js';
 import type { Agency } from '../organization.js';
 import { bruteForce, bruteForceSuccess, distributedBruteForce, passwordSpraying } from './password-attacks.js';
 import { portScanFast, portScanSlow, webScan } from './network-attacks.js';
-import { nightAdminLogin, rogueAccountCreation, sudoAbuse } from './account-attacks.js';
+import { impossibleTravelLogin, newCountryLogin, nightAdminLogin, rogueAccountCreation, sudoAbuse } from './account-attacks.js';
 
 export const SITE2_ATTACK_GENERATORS: AttackGenerators<Agency> = {
   brute_force: bruteForce,
@@ -16,4 +16,6 @@ export const SITE2_ATTACK_GENERATORS: AttackGenerators<Agency> = {
   sudo_abuse: sudoAbuse,
   rogue_account_creation: rogueAccountCreation,
   night_admin_login: nightAdminLogin,
+  new_country_login: newCountryLogin,
+  impossible_travel: impossibleTravelLogin,
 };
