@@ -25,8 +25,14 @@ export interface ReasonContext {
 /** Is `value` beyond the benign range of the feature, in the abnormal (high) direction? */
 export function isAbnormal(value: number, stats: FamilyFeature | undefined): boolean {
   if (stats === undefined) return false;
-  // A bound quoted as "≤ 2" must be exceeded as shown: compare with the bound as displayed.
-  return value > displayedBound(stats.p99) + 1e-9;
+  // A bound quoted as "≤ 2" must be exceeded as shown: compare the value as displayed (a rarity
+  // of 1.443 reads "1.44") with the bound as displayed.
+  return displayedValue(value) > displayedBound(stats.p99) + 1e-9;
+}
+
+/** The value as a reason quotes it (see `round`). */
+function displayedValue(value: number): number {
+  return Number.isInteger(value) ? value : Number(value.toFixed(2));
 }
 
 /** The benign bound as quoted: integers below (counts are whole), two decimals below otherwise. */
