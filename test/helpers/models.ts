@@ -1,5 +1,5 @@
 /** The committed models (models/current), loaded as `siemad serve` loads them, for in-process tests. */
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../pipeline/package-root.js';
 import { FAMILIES } from '../../scorer/features/definitions.js';
@@ -12,6 +12,7 @@ export const MODEL_DIR = join(PACKAGE_ROOT, 'models', 'current');
  * ensemble method, other weights), so a test can load the real ONNX files under other settings.
  */
 export async function modelCopy(directory: string, change: (sidecar: Sidecar) => void): Promise<string> {
+  await mkdir(directory, { recursive: true });
   const sidecar = JSON.parse(await readFile(join(MODEL_DIR, 'model.json'), 'utf8')) as Sidecar;
   for (const family of FAMILIES) {
     for (const model of sidecar.families[family].models) await copyFile(join(MODEL_DIR, model.file), join(directory, model.file));
