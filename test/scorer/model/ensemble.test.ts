@@ -159,7 +159,7 @@ t.test('refuses a model file that differs from model.json, or lacks the named ou
   const tampered = await modelCopy(join(t.testdir(), 'tampered'), () => undefined);
   const file = join(tampered, 'web.gmm.onnx');
   const bytes = await readFile(file);
-  bytes[bytes.length - 1] ^= 1;
+  bytes[bytes.length - 1]! ^= 1;
   await writeFile(file, bytes);
   await t.rejects(ModelEnsemble.load(tampered), { code: ERROR_CODES.MODEL_INVALID, message: /web\.gmm\.onnx: sha256 differs from model\.json/ });
 
