@@ -10,6 +10,7 @@ import { loadSidecar, type FamilyFeature } from '../../scorer/model/sidecar.js';
 import { decodeLines } from '../helpers/events.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 import { MODEL_DIR } from '../helpers/models.js';
+import { quotedRange } from '../helpers/reasons.js';
 
 const stats = (p99: number): FamilyFeature => ({ name: 'x', transform: 'none', center: 0, scale: 1, p50: 0, p90: p99 / 2, p99, max: p99 * 2 });
 
@@ -19,14 +20,6 @@ const [failure, useradd, sudo] = decodeLines([
   '2026-11-02T09:20:00+00:00 bastion sudo: carol : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/home/carol ; USER=root ; COMMAND=/bin/bash',
 ]) as [EcsEvent, EcsEvent, EcsEvent];
 const fromAddress: ReasonContext = { event: failure, ip: '203.0.113.9' };
-
-/** The value and the bound a reason quotes: "... 7 ... (normal: ≤ 2)" → [7, 2]. */
-function quoted(text: string): [value: number, bound: number] | undefined {
-  const bound = /\(normal(?: rarity)?: ≤ ([\d.]+)\)/.exec(text);
-  if (bound === null) return undefined;
-  const value = /(?:rarity |^|[a-z] )(\d+(?:\.\d+)?)(?= | \(|\))/.exec(text);
-  return value === null ? undefined : [Number(value[1]), Number(bound[1])];
-}
 
 t.test('a value is abnormal only above the benign p99 as displayed', async (t) => {
   t.notOk(isAbnormal(2, stats(2)), 'at an integer p99');
@@ -59,7 +52,7 @@ t.test('every reason that quotes a normal range shows a value above it (all feat
       for (const value of near) {
         if (value < 0 || !isAbnormal(value, stats(p99))) continue;
         const text = reasonText(feature, value, fromAddress, stats(p99));
-        const shown = quoted(text);
+        const shown = quotedRange(text);
         if (shown === undefined) continue;
         checked++;
         if (!(shown[0] > shown[1])) inside.push(`${FEATURES[feature]!.name} value ${value}, p99 ${p99}: ${text}`);
