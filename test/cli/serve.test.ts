@@ -9,7 +9,7 @@ import t from 'tap';
 import { requireService } from '../helpers/services.js';
 import { runSiemad, SIEMAD, startServe } from '../helpers/siemad.js';
 import { makeTestPki } from '../helpers/tls.js';
-import { corpusPath } from '../../pipeline/corpus.js';
+import { corpusPath } from '../helpers/corpus.js';
 
 const run = promisify(execFile);
 

@@ -10,7 +10,7 @@ import type { ParseOptions, SyslogMessage } from '../../../collector/syslog/mess
 import { INTERNAL_PARSE_ERROR, parseSyslog } from '../../../collector/syslog/parse.js';
 import { MAX_SD_ELEMENTS, MAX_SD_PARAMS } from '../../../collector/syslog/structured-data.js';
 import { seededRandom } from '../../helpers/seeded-random.js';
-import { CORPUS_DIR } from '../../../pipeline/corpus.js';
+import { CORPUS_DIR } from '../../helpers/corpus.js';
 
 const SEED = Number(process.env['SYSLOG_FUZZ_SEED'] ?? 424242);
 const MESSAGES = 120_000;
