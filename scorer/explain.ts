@@ -52,8 +52,14 @@ function previousText(travel: Travel | undefined): string {
 /** Is `value` beyond the benign range of the feature, in the abnormal (high) direction? */
 export function isAbnormal(value: number, stats: FamilyFeature | undefined): boolean {
   if (stats === undefined) return false;
-  // A bound quoted as "≤ 2" must be exceeded as shown: compare with the bound as displayed.
-  return value > displayedBound(stats.p99) + 1e-9;
+  // A bound quoted as "≤ 2" must be exceeded as shown: compare the value as displayed (a rarity
+  // of 1.443 reads "1.44") with the bound as displayed.
+  return displayedValue(value) > displayedBound(stats.p99) + 1e-9;
+}
+
+/** The value as a reason quotes it (see `round`). */
+function displayedValue(value: number): number {
+  return Number.isInteger(value) ? value : Number(value.toFixed(2));
 }
 
 /** The benign bound as quoted: integers below (counts are whole), two decimals below otherwise. */
@@ -130,7 +136,7 @@ export function reasonText(feature: number, value: number, context: ReasonContex
       return `first login of ${user} from AS${as?.number ?? '?'}${as?.organization?.name !== undefined ? ` (${as.organization.name})` : ''}`;
     }
     case F.login_country_rarity_host:
-      return `login from ${event.source?.geo?.country_iso_code ?? '?'} on ${host}: ${percentText(2 ** -value)} of its logins in 7 days come from there${n.replace('normal: ≤', 'normal rarity: ≤')}`;
+      return `login from ${event.source?.geo?.country_iso_code ?? '?'} on ${host}: ${percentText(2 ** -value)} of its logins over the past week come from there (rarity ${v}${n.replace('normal', 'normal rarity')})`;
     case F.impossible_travel: {
       const travel = context.travel;
       if (travel === undefined) return `impossible travel for ${user}`;

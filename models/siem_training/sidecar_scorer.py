@@ -69,7 +69,7 @@ class FamilyScorer:
         stacked = np.stack([risks[model.name] for model in self.models])
         weights = np.array([model.weight for model in self.models])[:, None]
         if self.method == "max":
-            return stacked.max(axis=0)
+            return (weights * stacked).max(axis=0)
         if self.method == "noisy_or":
             return 1.0 - np.prod((1.0 - stacked) ** weights, axis=0)
         return (weights * stacked).sum(axis=0) / (weights.sum() or 1.0)

@@ -89,7 +89,8 @@ export class FamilyModel {
       for (let model = 0; model < m; model++) {
         const risk = modelRisks[k * m + model]!;
         const weight = this.models[model]!.weight;
-        if (method === 'max') combined = Math.max(combined, risk);
+        // models/README.md and training (siem_training/ensemble.py): max over models of weight × risk.
+        if (method === 'max') combined = Math.max(combined, weight * risk);
         else if (method === 'noisy_or') combined *= (1 - risk) ** weight;
         else combined += (weight * risk) / this.totalWeight;
       }

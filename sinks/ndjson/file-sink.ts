@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EcsEvent } from '../../collector/ecs/event.js';
@@ -13,10 +12,16 @@ export interface NdjsonSinkOptions {
   keepFiles: number;
 }
 
-/** One append-only NDJSON file with size-based rotation. */
+/**
+ * One append-only NDJSON file with size-based rotation. A write resolves once the file system has
+ * taken it; a write error (disk full, file removed) rejects that write and the next write reopens
+ * the file, so a full disk costs the batches written meanwhile, never the process.
+ */
 class RotatingFile {
   private stream: fs.WriteStream;
   private size: number;
+  /** Set by the stream's error event: the stream is dead and is replaced at the next write. */
+  private broken = false;
 
   constructor(
     private readonly file: string,
@@ -24,17 +29,34 @@ class RotatingFile {
     private readonly keepFiles: number,
   ) {
     this.size = fileSize(file);
-    this.stream = fs.createWriteStream(file, { flags: 'a' });
+    this.stream = this.open();
   }
 
   async write(text: string): Promise<void> {
-    if (this.size > 0 && this.size + text.length > this.rotateBytes) await this.rotate();
-    this.size += Buffer.byteLength(text);
-    if (!this.stream.write(text)) await once(this.stream, 'drain');
+    if (this.broken) {
+      this.size = fileSize(this.file);
+      this.stream = this.open();
+    }
+    const bytes = Buffer.byteLength(text);
+    if (this.size > 0 && this.size + bytes > this.rotateBytes) await this.rotate();
+    this.size += bytes;
+    await new Promise<void>((resolve, reject) => this.stream.write(text, (err) => (err ? reject(err) : resolve())));
   }
 
   async close(): Promise<void> {
+    // A broken stream has nothing left to flush.
+    if (this.broken) return;
     await new Promise<void>((resolve, reject) => this.stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  }
+
+  private open(): fs.WriteStream {
+    this.broken = false;
+    const stream = fs.createWriteStream(this.file, { flags: 'a' });
+    // Without a listener the error event would end the process; the write's callback reports it.
+    stream.on('error', () => {
+      if (stream === this.stream) this.broken = true;
+    });
+    return stream;
   }
 
   private async rotate(): Promise<void> {
@@ -48,7 +70,7 @@ class RotatingFile {
     if (this.keepFiles > 0) await fs.promises.rename(this.file, numbered(1));
     else await fs.promises.rm(this.file, { force: true });
     this.size = 0;
-    this.stream = fs.createWriteStream(this.file, { flags: 'a' });
+    this.stream = this.open();
   }
 }
 

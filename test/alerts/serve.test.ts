@@ -4,7 +4,7 @@
  * the same grouping code (alerts/grouping.ts). On the embedded default (PGlite in
  * <data-dir>/postgres) and on a PostgreSQL server stopped for 20 s while anomalies arrive.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,7 +17,7 @@ import type { GeneratedStream } from '../../eval/generator/stream-result.js';
 import { connectPostgres, openEmbeddedPostgres, type Database } from '../../postgres/database.js';
 import { startPostgres } from '../helpers/postgres.js';
 import { requireService } from '../helpers/services.js';
-import { ensureBuilt, SIEMAD, startServe, type ServeHandle } from '../helpers/siemad.js';
+import { ensureBuilt, runSiemad, SIEMAD, startServe, type ServeHandle } from '../helpers/siemad.js';
 import { waitFor } from '../helpers/wait.js';
 
 const run = promisify(execFile);
@@ -95,7 +95,7 @@ t.test('bad alert options stop start-up with one line naming the setting', async
     [['--alert-window', '0'], /--alert-window.*longer than 0/],
     [['--alert-queue-bytes', '64KiB'], /--alert-queue-bytes.*at least 1MiB/],
   ] as const) {
-    const result = spawnSync(process.execPath, [SIEMAD, 'serve', '--scoring', 'false', '--udp-port', 'off', '--tcp-port', '0', '--metrics-port', 'off', ...args], { encoding: 'utf8', timeout: 60_000 });
+    const result = runSiemad(['serve', '--scoring', 'false', '--udp-port', 'off', '--tcp-port', '0', '--metrics-port', 'off', ...args], {}, 60_000);
     t.not(result.status, 0, args.join(' '));
     t.match(result.stderr.trim(), pattern);
     t.equal(result.stderr.trim().split('\n').length, 1, 'one line');

@@ -1,22 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { request } from '../helpers/api.js';
-import { ensureBuilt, SIEMAD, startServe } from '../helpers/siemad.js';
+import { ensureBuilt, runSiemad, runSiemadAsync, startServe } from '../helpers/siemad.js';
 
-function siemad(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  ensureBuilt();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SIEMAD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const siemad = runSiemadAsync;
 
 t.test('siemad serve with the embedded database: a token made before start works on its API', async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'siemad-api-serve-'));
@@ -66,7 +55,7 @@ t.test('--api-port off starts no API; half a TLS pair is refused with one line',
     [['--api-body-limit', 'lots'], /--api-body-limit/],
     [['--api-port', '99999'], /--api-port/],
   ] as const) {
-    const result = spawnSync(process.execPath, [SIEMAD, 'serve', '--scoring', 'false', '--bind', '127.0.0.1', '--udp-port', '0', '--tcp-port', '0', '--metrics-port', 'off', '--api-port', '0', '--data-dir', dataDir, ...args], { encoding: 'utf8', timeout: 60_000 });
+    const result = runSiemad(['serve', '--scoring', 'false', '--bind', '127.0.0.1', '--udp-port', '0', '--tcp-port', '0', '--metrics-port', 'off', '--api-port', '0', '--data-dir', dataDir, ...args], {}, 60_000);
     t.equal(result.status, 2, args.join(' '));
     const lines = result.stderr.trim().split('\n').filter((line) => !line.startsWith('{'));
     t.equal(lines.length, 1, `one line: ${result.stderr.trim().slice(-300)}`);

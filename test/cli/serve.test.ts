@@ -7,17 +7,13 @@ import tls from 'node:tls';
 import { promisify } from 'node:util';
 import t from 'tap';
 import { requireService } from '../helpers/services.js';
-import { ensureBuilt, SIEMAD, startServe } from '../helpers/siemad.js';
+import { runSiemad, SIEMAD, startServe } from '../helpers/siemad.js';
 import { makeTestPki } from '../helpers/tls.js';
-import { corpusPath } from '../../core/corpus.js';
+import { corpusPath } from '../helpers/corpus.js';
 
 const run = promisify(execFile);
 
-function siemad(args: string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
-  ensureBuilt();
-  const result = spawnSync(process.execPath, [SIEMAD, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const siemad = runSiemad;
 
 t.test('bad configuration stops start-up with one line naming the setting, no stack trace', async (t) => {
   const cases: [string, string[], NodeJS.ProcessEnv, RegExp][] = [

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,22 +7,11 @@ import { connectPostgres, openEmbeddedPostgres } from '../../postgres/database.j
 import { startApi } from '../helpers/api.js';
 import { startPostgres } from '../helpers/postgres.js';
 import { requireService } from '../helpers/services.js';
-import { ensureBuilt, SIEMAD } from '../helpers/siemad.js';
+import { runSiemadAsync } from '../helpers/siemad.js';
 
 const TOKEN = /^siemad_[A-Za-z0-9_-]{43}$/;
 
-/** Runs the real CLI (asynchronously: the test process keeps serving HTTP meanwhile). */
-function siemad(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  ensureBuilt();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [SIEMAD, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const siemad = runSiemadAsync;
 
 t.test('siemad token create/list/revoke on the embedded database', async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'siemad-token-'));

@@ -10,6 +10,7 @@ import { UdpReceiver } from '../../collector/receivers/udp.js';
 import { SenderRateLimiter } from '../../collector/receivers/sender-rate.js';
 import { PipelineMetrics } from '../../pipeline/metrics.js';
 import { BoundedQueue } from '../../collector/queue.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 type TestContext = ReceiverContext & { metrics: PipelineMetrics };
 
@@ -173,11 +174,7 @@ t.test('garbage, huge length prefixes, truncated frames and slow writers: no exc
   const messages: RawMessage[] = [];
   const pipeline = setInterval(() => messages.push(...drain(ctx)), 5);
   t.teardown(() => clearInterval(pipeline));
-  let seed = 7;
-  const random = (): number => {
-    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-    return seed / 4294967296;
-  };
+  const random = seededRandom(7);
   const attacks: Buffer[] = [
     Buffer.from('999999999 <13>claims a gigabyte\n'),
     Buffer.from('4294967296000 <13>more digits than any length\n'),

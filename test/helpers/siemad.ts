@@ -1,13 +1,16 @@
 /**
  * Runs the built `siemad` CLI (dist/, built by the test script) as a real process, the way users
- * run it: `startServe` launches `siemad serve` on ephemeral loopback ports and reads the ports it
- * bound from its pino log; events land in NDJSON under a private data directory.
+ * run it: `runSiemad` / `runSiemadAsync` run a command to its end; `startServe` launches
+ * `siemad serve` on ephemeral loopback ports and reads the ports it bound from its pino log (events
+ * land in NDJSON under a private data directory); `sendOverTcp`, `metricValue` and `healthStatus`
+ * feed it and read its `/metrics` and `/healthz`.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { spawnPeer, tailOfFile, waitUntilReady, type PeerProcess } from './process.js';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -18,6 +21,32 @@ export function ensureBuilt(): void {
   if (existsSync(SIEMAD)) return;
   const result = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO_ROOT, stdio: 'inherit' });
   if (result.status !== 0) throw new Error('npm run build failed');
+}
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `siemad ARGS` to its end and returns its exit status and output; blocks this process meanwhile. */
+export function runSiemad(args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): CliResult {
+  ensureBuilt();
+  const result = spawnSync(process.execPath, [SIEMAD, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: timeoutMs });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `runSiemad` without blocking: for when this process is the peer siemad talks to (an HTTP server, a TLS relay). */
+export function runSiemadAsync(args: readonly string[], timeoutMs = 120_000): Promise<CliResult> {
+  ensureBuilt();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [SIEMAD, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 export interface ServeHandle {
@@ -100,4 +129,22 @@ export async function startServe(args: readonly string[] = [], env: NodeJS.Proce
       return peer.exited;
     },
   };
+}
+
+/** Runs `siemad send` over TCP to `port`; resolves with its report once every line is sent. */
+export async function sendOverTcp(port: number, file: string, extra: readonly string[] = []): Promise<{ sent: number }> {
+  const { stdout } = await promisify(execFile)(process.execPath, [SIEMAD, 'send', '--port', String(port), '--transport', 'tcp', '--json', ...extra, file], { timeout: 300_000 });
+  return JSON.parse(stdout) as { sent: number };
+}
+
+/** The value of one sample of `/metrics` (labels given as `name="value"` text); 0 when absent. */
+export async function metricValue(httpPort: number, name: string, labels = ''): Promise<number> {
+  const text = await fetch(`http://127.0.0.1:${httpPort}/metrics`, { signal: AbortSignal.timeout(10_000) }).then((response) => response.text());
+  const sample = labels === '' ? `${name} ` : `${name}{${labels}} `;
+  for (const line of text.split('\n')) if (line.startsWith(sample)) return Number(line.slice(sample.length));
+  return 0;
+}
+
+export async function healthStatus(httpPort: number): Promise<number> {
+  return (await fetch(`http://127.0.0.1:${httpPort}/healthz`, { signal: AbortSignal.timeout(10_000) })).status;
 }

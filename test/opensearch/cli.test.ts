@@ -4,7 +4,7 @@
  * buffer), `replay` of NDJSON and raw logs, and configuration errors.
  */
 import t from 'tap';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,20 +12,16 @@ import { ACTIONS } from '../../collector/decoders/actions.js';
 import { sharedOpenSearch } from '../helpers/opensearch.js';
 import { freePort } from '../helpers/ports.js';
 import { requireService } from '../helpers/services.js';
-import { ensureBuilt, SIEMAD, startServe } from '../helpers/siemad.js';
+import { metricValue, runSiemad, SIEMAD, sendOverTcp, startServe } from '../helpers/siemad.js';
 import { waitFor } from '../helpers/wait.js';
-import { TcpForwarder } from './forwarder.js';
+import { TcpForwarder } from '../helpers/tcp-forwarder.js';
 import { countDocuments, duplicateIds, search, waitForCount } from './indexed.js';
-import { metricValue, openSearchServeArgs, sendOverTcp, streamsOf, writeAuthLog } from './serve-rig.js';
+import { openSearchServeArgs, streamsOf, writeAuthLog } from './serve-rig.js';
 
 let namespaces = 0;
 const namespace = (): string => `cli${process.pid}n${++namespaces}`;
 
-function siemad(args: string[], env: NodeJS.ProcessEnv = {}, timeout = 120_000): { status: number | null; stdout: string; stderr: string } {
-  ensureBuilt();
-  const result = spawnSync(process.execPath, [SIEMAD, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const siemad = runSiemad;
 
 const layoutFlags = (ns: string): string[] => ['--index-namespace', ns, '--index-replicas', '0', '--index-refresh-interval', '1s', '--ism', 'if-available'];
 

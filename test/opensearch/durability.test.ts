@@ -10,10 +10,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startOpenSearch, type OpenSearchHandle } from '../helpers/opensearch.js';
 import { freePortInRange } from '../helpers/ports.js';
 import { requireService } from '../helpers/services.js';
-import { startServe } from '../helpers/siemad.js';
+import { healthStatus, metricValue, sendOverTcp, startServe } from '../helpers/siemad.js';
 import { waitFor } from '../helpers/wait.js';
 import { countDocuments, duplicateIds, waitForCount } from './indexed.js';
-import { healthStatus, metricValue, openSearchServeArgs, sendOverTcp, streamsOf, writeAuthLog } from './serve-rig.js';
+import { openSearchServeArgs, streamsOf, writeAuthLog } from './serve-rig.js';
 
 let node: Promise<OpenSearchHandle> | undefined;
 

@@ -4,28 +4,19 @@
  * face a real TLS server and a real cluster behind it.
  */
 import t from 'tap';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sharedOpenSearch } from '../helpers/opensearch.js';
 import { freePort } from '../helpers/ports.js';
 import { requireBinary, requireService } from '../helpers/services.js';
-import { ensureBuilt, SIEMAD } from '../helpers/siemad.js';
+import { runSiemadAsync } from '../helpers/siemad.js';
 import { makeTestPki, type TestPki } from '../helpers/tls.js';
-import { TcpForwarder } from './forwarder.js';
+import { TcpForwarder } from '../helpers/tcp-forwarder.js';
 import { countDocuments, duplicateIds } from './indexed.js';
 import { streamsOf } from './serve-rig.js';
 
-/** Runs the CLI without blocking: the TLS relay lives in this process and must keep serving. */
-function siemad(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  ensureBuilt();
-  return new Promise((resolve) => {
-    execFile(process.execPath, [SIEMAD, ...args], { encoding: 'utf8', timeout: 120_000 }, (error, stdout, stderr) => {
-      const status = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+const siemad = runSiemadAsync;
 
 /** A server certificate from the test CA for a name the client does not connect to. */
 function certForOtherName(pki: TestPki): { cert: string; key: string } {

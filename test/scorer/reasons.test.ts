@@ -13,7 +13,7 @@ import readline from 'node:readline';
 import t from 'tap';
 import { generateStream } from '../../eval/generator/generate-stream.js';
 import { writeStreamFiles } from '../../eval/stream-files.js';
-import { corpusPath, hasCorpus } from '../../core/corpus.js';
+import { corpusPath, hasCorpus } from '../helpers/corpus.js';
 import { isCI } from '../helpers/services.js';
 import { ensureBuilt, SIEMAD } from '../helpers/siemad.js';
 

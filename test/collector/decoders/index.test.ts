@@ -3,6 +3,7 @@ import t from 'tap';
 import { ACTIONS } from '../../../collector/decoders/actions.js';
 import { decodeMessage } from '../../../collector/decoders/index.js';
 import { TAGS } from '../../../collector/ecs/event.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 import { baseEvent, decode, decodePlain, message } from './helpers.js';
 
 t.test('app names are matched in any case, with paths and PAM suffixes', async (t) => {
@@ -43,15 +44,6 @@ t.test('decoding twice into one event does not duplicate related values or tags'
   t.strictSame(event.related?.user, ['root']);
 });
 
-/** Deterministic pseudo-random numbers, so a failure reproduces. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) & 0x7fffffff;
-    return state / 0x7fffffff;
-  };
-}
-
 const SAMPLES = [
   'Failed password for invalid user x from 1.2.3.4 port 22 ssh2',
   'Accepted publickey for a from 2001:db8::1 port 22 ssh2: RSA SHA256:x',
@@ -90,7 +82,7 @@ function mutate(text: string, next: () => number): string {
 }
 
 t.test('mangled and hostile bodies never break a decoder and never put a non-IP into an ip field', async (t) => {
-  const next = random(42);
+  const next = seededRandom(42);
   let crashes = 0;
   let badIps = 0;
   let oversized = 0;

@@ -1,13 +1,11 @@
 import t from 'tap';
 import { isoString } from '../../../collector/decoders/iso-time.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 
 t.test('formats like Date#toISOString across days, leap years and centuries', async (t) => {
   const samples = [0, -1, 951782400000, 951868799999, 4107542399999, -62167219200000, 253402300799999, Date.UTC(2026, 10, 22, 10, 0, 0, 5)];
-  let state = 7;
-  for (let i = 0; i < 5000; i++) {
-    state = (state * 1103515245 + 12345) & 0x7fffffff;
-    samples.push(Math.floor((state / 0x7fffffff) * 253402300799999 * 1.2) - 62167219200000);
-  }
+  const random = seededRandom(7);
+  for (let i = 0; i < 5000; i++) samples.push(Math.floor(random() * 253402300799999 * 1.2) - 62167219200000);
   const wrong = samples.filter((ms) => {
     const expected = ms >= -62167219200000 && ms <= 253402300799999 ? new Date(ms).toISOString() : '';
     return isoString(ms) !== expected;

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 
 /** The shared corpus (see its README); SIEMAD_CORPUS points elsewhere, as for the parser's corpus test. */
-export { CORPUS_DIR as CORPUS } from '../../../core/corpus.js';
+export { CORPUS_DIR as CORPUS } from '../../helpers/corpus.js';
 
 /** Lines of a log file, CR (CRLF and lone CR at line ends) removed, empty last line dropped. */
 export function readLines(path: string): string[] {

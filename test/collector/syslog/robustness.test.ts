@@ -9,8 +9,8 @@ import t from 'tap';
 import type { ParseOptions, SyslogMessage } from '../../../collector/syslog/message.js';
 import { INTERNAL_PARSE_ERROR, parseSyslog } from '../../../collector/syslog/parse.js';
 import { MAX_SD_ELEMENTS, MAX_SD_PARAMS } from '../../../collector/syslog/structured-data.js';
-import { seededRandom } from './seeded-random.js';
-import { CORPUS_DIR } from '../../../core/corpus.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
+import { CORPUS_DIR } from '../../helpers/corpus.js';
 
 const SEED = Number(process.env.SYSLOG_FUZZ_SEED ?? 424242);
 const MESSAGES = 120_000;

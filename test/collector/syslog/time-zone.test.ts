@@ -1,6 +1,6 @@
 import t from 'tap';
 import { isValidTimeZone, localTimeToUtc, utcOffsetAt } from '../../../collector/syslog/time-zone.js';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 
 /** Offset straight from Intl, computed independently of the module under test. */
 function referenceOffset(timeZone: string, utcMs: number): number {

@@ -5,7 +5,7 @@
 import t from 'tap';
 import type { BufferBatch } from '../../../core/disk-buffer/batch.js';
 import { DiskBuffer } from '../../../core/disk-buffer/disk-buffer.js';
-import { seededRandom } from '../../collector/syslog/seeded-random.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 import { drain, records, seqs, settlesWithin } from './fixtures/buffer.js';
 
 for (const seed of [1, 2, 3]) {

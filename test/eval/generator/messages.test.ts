@@ -6,13 +6,11 @@ import { sudoCommand, sudoNotInSudoers } from '../../../eval/generator/messages/
 import { newUser } from '../../../eval/generator/messages/accounts.js';
 import { ufwBlock } from '../../../eval/generator/messages/ufw.js';
 import { accessLogLine } from '../../../eval/generator/messages/nginx.js';
-import { CORPUS_DIR } from '../../../core/corpus.js';
-
-const CORPUS = CORPUS_DIR;
+import { requireCorpus } from '../../helpers/corpus.js';
 
 function corpusMessages(file: string): string[] {
   // loghub lines: `Mon DD HH:MM:SS host sshd[pid]: message`, CRLF endings.
-  return readFileSync(`${CORPUS}/${file}`, 'utf8')
+  return readFileSync(requireCorpus(file), 'utf8')
     .split('\n')
     .map((line) => line.replace(/\r$/, ''))
     .map((line) => /^\w{3} [ \d]\d \d\d:\d\d:\d\d \S+ sshd\[\d+\]: (.*)$/.exec(line)?.[1])
@@ -116,7 +114,7 @@ t.test('rebuilds the combined-format lines of the public Apache access log exact
   const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
   let checked = 0;
   let differing = 0;
-  for (const line of readFileSync(`${CORPUS}/web/apache_combined_10k.log`, 'utf8').split('\n')) {
+  for (const line of readFileSync(requireCorpus('web/apache_combined_10k.log'), 'utf8').split('\n')) {
     const m = COMBINED.exec(line);
     // Apache escapes quotes and backslashes its own way; nginx writes \xHH.
     if (!m || line.includes('\\')) continue;

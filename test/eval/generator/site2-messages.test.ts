@@ -9,7 +9,7 @@ import { accessLogLine } from '../../../eval/generator/messages/nginx.js';
 import { formatRfc3339Micros } from '../../../eval/generator/syslog-line.js';
 import { sysusersGroupCreated, sysusersUserCreated } from '../../../eval/generator/messages/systemd.js';
 import { pamKeyboardInteractive, rhel7, reverseDns } from '../../../eval/generator/sequences/sshd-dialects.js';
-import { requireCorpus } from '../../../core/corpus.js';
+import { requireCorpus } from '../../helpers/corpus.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 

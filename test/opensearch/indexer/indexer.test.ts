@@ -21,7 +21,7 @@ import { sharedOpenSearch } from '../../helpers/opensearch.js';
 import { freePort } from '../../helpers/ports.js';
 import { requireService } from '../../helpers/services.js';
 import { waitFor } from '../../helpers/wait.js';
-import { TcpForwarder } from '../forwarder.js';
+import { TcpForwarder } from '../../helpers/tcp-forwarder.js';
 import { countDocuments, duplicateIds } from '../indexed.js';
 
 const MIB = 1024 * 1024;

@@ -1,23 +1,14 @@
 import t from 'tap';
-import type { EcsEvent } from '../../../collector/ecs/event.js';
-import { defaultObserver, normalize } from '../../../collector/normalize.js';
 import { F, FAMILIES, FEATURE_COUNT } from '../../../scorer/features/definitions.js';
 import { FeatureExtractor, NO_FAMILY } from '../../../scorer/features/extract.js';
 import { foldPath, isPathTraversal, isScannerUserAgent, isTraversalPayload, normaliseUrl, sqlInjectionScore } from '../../../scorer/features/request-content.js';
 import { MemoryWindowStore } from '../../../scorer/windows/memory-store.js';
-
-const context = { timeZone: 'UTC', observer: defaultObserver('test') };
-
-function events(lines: string[]): EcsEvent[] {
-  return lines.map((text, seq) =>
-    normalize({ text, transport: 'file', peerAddress: 'test', peerPort: 0, receivedAt: Date.UTC(2026, 10, 22), connectionId: 1, seq, truncated: false, size: text.length }, context),
-  );
-}
+import { decodeLines } from '../../helpers/events.js';
 
 async function features(lines: string[], extractor = new FeatureExtractor(new MemoryWindowStore({ seenCapacity: 10_000 }), { outOfOrderToleranceMs: 300_000, profileTimeZone: 'UTC' })): Promise<{ rows: Float32Array[]; families: Int8Array }> {
   const out = new Float32Array(lines.length * FEATURE_COUNT);
   const families = new Int8Array(lines.length);
-  await extractor.extract(events(lines), out, families);
+  await extractor.extract(decodeLines(lines), out, families);
   return { rows: lines.map((_, i) => out.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT)), families };
 }
 

@@ -1,18 +1,11 @@
 import t from 'tap';
 import { Ipv4Table, STRIDE } from '../../../scorer/windows/ipv4-table.js';
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
+import { seededRandom } from '../../helpers/seeded-random.js';
 
 t.test('random inserts, removals, growth and sweeps agree with a Map', async (t) => {
   const table = new Ipv4Table(16);
   const reference = new Map<number, number>();
-  const random = prng(3);
+  const random = seededRandom(3);
   let mismatches = 0;
   for (let step = 0; step < 200_000; step++) {
     // A small key space forces collisions, probe chains, wrap-around and removals inside chains.

@@ -9,16 +9,11 @@ import { MAX_OPS_PER_CALL, RedisWindowStore } from '../../../scorer/windows/redi
 import { freePortInRange } from '../../helpers/ports.js';
 import { startRedis } from '../../helpers/redis.js';
 import { requireService } from '../../helpers/services.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 import { storeSuite } from './store-suite.js';
 
 const T0 = Date.UTC(2026, 10, 2, 8, 0, 0);
 const DAY = 86_400_000;
-
-/** Park–Miller minimal standard generator: deterministic, so runs reproduce. */
-function prng(seed: number): () => number {
-  let state = (seed % 2147483646) + 1;
-  return () => (state = (state * 48271) % 2147483647) / 2147483647;
-}
 
 type Op = [slot: number, entity: string, member: string, time: number, amount: number];
 
@@ -35,7 +30,7 @@ async function run(store: RedisWindowStore, ops: readonly Op[]): Promise<number[
  * ports and paths go past 64 members (sketch mode), with time moving across many slices.
  */
 function streamBatches(seed: number, batches: number, perBatch: number): Op[][] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const slots = SLOTS.map((_, slot) => slot);
   const result: Op[][] = [];
   let time = T0;
@@ -188,7 +183,7 @@ t.test('with a real redis-server', async (t) => {
   t.test('a batch larger than one script call is split and still applied in order', async (t) => {
     const [whole, inParts] = await Promise.all([connect(), connect()]);
     t.teardown(() => Promise.all([whole.close(), inParts.close()]));
-    const random = prng(3);
+    const random = seededRandom(3);
     const ops: Op[] = [];
     for (let i = 0; i < 2 * MAX_OPS_PER_CALL + 123; i++) {
       const slot = random() < 0.5 ? SLOT.auth_fail_by_ip : SLOT.users_tried_by_ip;

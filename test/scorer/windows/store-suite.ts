@@ -1,6 +1,7 @@
 import type { Test } from 'tap';
 import { OpBatch, OpCode, RESULTS_PER_OP, SLOT, SLOTS, type SlotSpec, type WindowStore } from '../../../scorer/windows/ops.js';
 import { COUNT_SLICES, DISTINCT_SLICES, EXACT_MEMBERS, sliceLength, toSecond } from '../../../scorer/windows/window-math.js';
+import { seededRandom } from '../../helpers/seeded-random.js';
 
 /**
  * The behaviour every WindowStore must have, checked against a brute-force reference that
@@ -59,18 +60,6 @@ class Reference {
     }
     return [];
   }
-}
-
-/** A deterministic PRNG so failures reproduce. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // An hour boundary, so slices line up with readable times.
@@ -155,7 +144,7 @@ export function storeSuite(t: Test, factory: StoreFactory): void {
   t.test('random operation streams agree with the reference, light and heavy entities alike', async (t) => {
     const store = await factory();
     t.teardown(() => store.close());
-    const random = prng(42);
+    const random = seededRandom(42);
     const reference = new Reference();
     const slots = [SLOT.auth_fail_by_ip, SLOT.users_tried_by_ip, SLOT.ports_by_ip, SLOT.sudo_fail_by_user, SLOT.auth_fail_by_ip_day];
     let time = T0;
