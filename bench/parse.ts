@@ -93,10 +93,10 @@ function measure(messages: readonly RawMessage[], enrich: boolean): number {
       for (const message of messages) {
         const event = normalize(message, context);
         sink += event.event.dataset.length;
-        if (!enrich) continue;
+        // Both sides hold batches as the pipeline does, so only the enrichment differs.
         batch.push(event);
         if (batch.length === BATCH) {
-          geo.enrich(batch);
+          if (enrich) geo.enrich(batch);
           batch.length = 0;
         }
       }
