@@ -13,8 +13,9 @@ import { UdpReceiver } from '../collector/receivers/udp.js';
 import { ERROR_CODES, SiemadError } from './errors.js';
 import { HttpServer, type HealthReport } from './http-server.js';
 import { CollectorMetrics } from './metrics.js';
-import { Pipeline, type EventEnricher } from './pipeline.js';
+import { Pipeline, type BatchOptions, type EventEnricher, type EventObserver, type MessageObserver } from './pipeline.js';
 import { BoundedQueue } from './queue.js';
+import type { EcsEvent } from '../collector/ecs/event.js';
 import type { EventSink } from './sinks/sink.js';
 import { VERSION } from './version.js';
 
@@ -41,6 +42,20 @@ export interface CollectorConfig {
   parseFailureRate?: { rate: number; burst: number };
 }
 
+/** Observers of what passes through the pipeline (log sources, statistics). */
+export interface CollectorObservers {
+  messages?: MessageObserver[];
+  events?: EventObserver[];
+}
+
+/** One part of readiness (GET /api/v1/health), as the API reports it. */
+export interface CollectorCheck {
+  name: string;
+  status: 'up' | 'down' | 'degraded' | 'off';
+  required: boolean;
+  detail?: Record<string, unknown>;
+}
+
 export interface ListeningAddress {
   receiver: string;
   port: number;
@@ -65,6 +80,7 @@ export class Collector {
     enrichers: EventEnricher[],
     private readonly logger: Logger,
     metrics?: CollectorMetrics,
+    observers: CollectorObservers = {},
   ) {
     this.metrics = metrics ?? new CollectorMetrics();
     this.queue = new BoundedQueue<RawMessage>(config.queueCapacity, config.queueBytes);
@@ -75,6 +91,8 @@ export class Collector {
       metrics: this.metrics,
       logger,
       batchSize: config.batchSize,
+      ...(observers.messages !== undefined ? { messageObservers: observers.messages } : {}),
+      ...(observers.events !== undefined ? { eventObservers: observers.events } : {}),
       ...(config.parseFailureRate !== undefined && config.parseFailureRate.rate > 0 ? { parseFailures: new SenderRateLimiter(config.parseFailureRate) } : {}),
     });
     this.http = new HttpServer(this.metrics.registry, () => this.health());
@@ -165,6 +183,33 @@ export class Collector {
     };
   }
 
+  /** Lines from elsewhere (the HTTP API) through the same pipeline, between the receive loop's batches. */
+  submit(raws: readonly RawMessage[], options: BatchOptions): Promise<EcsEvent[]> {
+    if (this.state === 'stopping') return Promise.reject(new SiemadError(ERROR_CODES.CONFIG_INVALID, 'the collector is shutting down'));
+    return this.pipeline.processBatch(raws, options);
+  }
+
+  /** Readiness of the receivers, the queue and the sink (the API adds models, Redis and the database). */
+  readiness(): CollectorCheck[] {
+    const checks: CollectorCheck[] = [
+      { name: 'receivers', status: this.state === 'running' ? 'up' : 'down', required: true, detail: { state: this.state, listeners: this.listening } },
+      {
+        name: 'queue',
+        status: this.queue.length >= 0.8 * this.queue.capacity ? 'degraded' : 'up',
+        required: false,
+        detail: { depth: this.queue.length, capacity: this.queue.capacity, fill: round3(this.queue.length / this.queue.capacity) },
+      },
+    ];
+    const sinkHealth = this.sink.health?.();
+    if (sinkHealth !== undefined) {
+      const { degraded, ...detail } = sinkHealth;
+      checks.push({ name: this.sink.name, status: degraded ? 'degraded' : 'up', required: false, detail });
+    } else {
+      checks.push({ name: this.sink.name, status: 'up', required: false });
+    }
+    return checks;
+  }
+
   /** Stops accepting, drains the queue through the pipeline, flushes and closes the sink. */
   async stop(): Promise<void> {
     this.state = 'stopping';
@@ -172,6 +217,10 @@ export class Collector {
     await this.pipeline.stop();
     await this.http.close();
   }
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }
 
 function tlsOptions(tls: NonNullable<CollectorConfig['tls']>): tlsModule.SecureContextOptions & { requestCert: boolean } {

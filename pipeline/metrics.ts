@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { AnomalyFields } from '../collector/ecs/event.js';
 import type { Transport } from '../collector/raw-message.js';
+import { SOURCE_STATUSES, type SourceTracker } from './sources.js';
 import { TopAnomalyEntities } from './top-entities.js';
 
 /**
@@ -242,6 +243,79 @@ export class CollectorMetrics {
     });
   }
 
+  /**
+   * Per-source gauges with bounded cardinality, read at scrape time: the `top` sources by long-run
+   * rate get their own series (labels source = host name, address = sending address), every other
+   * source is summed into source="other"; siemad_sources counts all of them by status.
+   */
+  watchSources(tracker: SourceTracker, top: number): void {
+    const registers = [this.registry];
+    let snapshot: ReturnType<SourceTracker['top']> = [];
+    let otherRate = 0;
+    let otherLast = 0;
+    let refreshed = 0;
+    // One snapshot serves the gauges of one scrape.
+    const refresh = (): void => {
+      const now = Date.now();
+      if (now - refreshed < 1000) return;
+      refreshed = now;
+      snapshot = tracker.top(top, now);
+      const labelled = new Set(snapshot.map((entry) => entry.source));
+      otherRate = 0;
+      otherLast = 0;
+      for (const source of tracker.all()) {
+        if (labelled.has(source)) continue;
+        otherRate += source.sums(now, 5)[0] / 5;
+        if (source.lastSeen > otherLast) otherLast = source.lastSeen;
+      }
+    };
+    new Gauge({
+      name: 'siemad_sources',
+      help: 'Log sources (host name and sending address) tracked, by status: up, silent (nothing for --source-silent-after), new, noisy',
+      labelNames: ['status'],
+      registers,
+      collect() {
+        const counts = tracker.counts();
+        for (const status of SOURCE_STATUSES) this.labels(status).set(counts[status]);
+      },
+    });
+    new Gauge({
+      name: 'siemad_source_status',
+      help: `1 for the status of each of the ${top} busiest log sources (--source-metrics-top), by source (host name), address and status`,
+      labelNames: ['source', 'address', 'status'],
+      registers,
+      collect() {
+        refresh();
+        this.reset();
+        for (const { view } of snapshot) for (const status of SOURCE_STATUSES) this.labels(view.host || '-', view.address || '-', status).set(view.status === status ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'siemad_source_messages_per_minute',
+      help: 'Messages per minute over the last 5 minutes of the busiest log sources; all others summed as source="other"',
+      labelNames: ['source', 'address'],
+      registers,
+      collect() {
+        refresh();
+        this.reset();
+        for (const { view } of snapshot) this.labels(view.host || '-', view.address || '-').set(view.messages_per_minute_5m);
+        this.labels('other', '-').set(Math.round(otherRate * 100) / 100);
+      },
+    });
+    new Gauge({
+      name: 'siemad_source_last_seen_timestamp_seconds',
+      help: 'When the busiest log sources last sent a message (Unix time); source="other": the latest of all others',
+      labelNames: ['source', 'address'],
+      registers,
+      collect() {
+        refresh();
+        this.reset();
+        for (const { source, view } of snapshot) this.labels(view.host || '-', view.address || '-').set(source.lastSeen / 1000);
+        if (otherLast > 0) this.labels('other', '-').set(otherLast / 1000);
+      },
+    });
+  }
+
   watchQueue(queue: { length: number; bytes: number; capacity: number }): void {
     this.queueSource = queue;
     this.queueCapacity.set(queue.capacity);
@@ -288,6 +362,7 @@ export class ApiMetrics {
   readonly duration: Histogram<'route'>;
   readonly authFailures: Counter<'reason'>;
   readonly unavailable: Counter;
+  readonly rateLimited: Counter;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -313,6 +388,11 @@ export class ApiMetrics {
     this.unavailable = new Counter({
       name: 'siemad_api_unavailable_total',
       help: 'HTTP API requests answered 503 because the database was unavailable',
+      registers,
+    });
+    this.rateLimited = new Counter({
+      name: 'siemad_api_rate_limited_total',
+      help: 'HTTP API requests answered 429: the token was over --api-rate (requests) or --api-ingest-rate (lines)',
       registers,
     });
   }

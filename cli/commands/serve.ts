@@ -38,7 +38,15 @@ import { DatabaseService } from '../../postgres/service.js';
 import { SuppressionPoller } from '../../postgres/suppression-poller.js';
 import { addDatabaseOptions, openDatabase, type DatabaseFlags } from '../database-options.js';
 import { applyDataPermissions, dataGroupReadOption, ensureWritableDataDir } from '../data-dir.js';
-import { addApiOptions, startApi, type ApiFlags } from '../api-options.js';
+import { addApiOptions, apiLimits, startApi, type ApiFlags } from '../api-options.js';
+import type { ApiServices } from '../../api/services.js';
+import type { AnomalyQuery } from '../../api/store/anomalies.js';
+import { NdjsonAnomalyQuery } from '../../api/store/anomalies-ndjson.js';
+import { OpenSearchAnomalyQuery } from '../../api/store/anomalies-opensearch.js';
+import { createOpenSearchClient } from '../../opensearch/client.js';
+import { openSearchLayout, resolveLayoutOptions } from '../../opensearch/layout.js';
+import { ActivityStats } from '../../pipeline/activity.js';
+import { DEFAULT_SOURCE_OPTIONS, SourceTracker } from '../../pipeline/sources.js';
 import { addNotifyOptions, startNotifier, type NotifyFlags } from '../notify-options.js';
 import { addAlertOptions, openAlertWriter, type AlertFlags } from '../alert-options.js';
 
@@ -70,6 +78,10 @@ interface ServeOptions extends ScoringOptions, OpenSearchConnectionFlags, OpenSe
   ndjsonRotate: number;
   ndjsonKeep: number;
   logLevel: LogLevel;
+  sourceSilentAfter: number;
+  sourceMax: number;
+  sourceNoisyFactor: number;
+  sourceMetricsTop: number;
 }
 
 /** `--sink ndjson:PATH`: PATH is the directory for events.ndjson and anomalies.ndjson. */
@@ -107,7 +119,11 @@ export function serveCommand(): Command {
     .addOption(envOption('--sink <spec>', 'SIEMAD_SINK', 'where events go without --opensearch-url: ndjson:DIR', parseSink, undefined, 'ndjson:<data-dir>'))
     .addOption(envOption('--ndjson-rotate <size>', 'SIEMAD_NDJSON_ROTATE', 'rotate NDJSON files at this size', parseSize, 256 * 1024 * 1024, '256MiB'))
     .addOption(envOption('--ndjson-keep <n>', 'SIEMAD_NDJSON_KEEP', 'rotated NDJSON files kept per stream', parsePositiveInt, 5))
-    .addOption(envOption('--log-level <level>', 'SIEMAD_LOG_LEVEL', 'pino log level', parseChoice(LOG_LEVELS), 'info'));
+    .addOption(envOption('--log-level <level>', 'SIEMAD_LOG_LEVEL', 'pino log level', parseChoice(LOG_LEVELS), 'info'))
+    .addOption(envOption('--source-silent-after <duration>', 'SIEMAD_SOURCE_SILENT_AFTER', 'a log source that sent nothing for this long is silent (GET /api/v1/sources, siemad_source_status)', parseDuration, DEFAULT_SOURCE_OPTIONS.silentAfterMs, '15m'))
+    .addOption(envOption('--source-max <n>', 'SIEMAD_SOURCE_MAX', 'log sources (host name and address) tracked; beyond, the least recently seen is forgotten', parsePositiveInt, DEFAULT_SOURCE_OPTIONS.maxSources))
+    .addOption(envOption('--source-noisy-factor <n>', 'SIEMAD_SOURCE_NOISY_FACTOR', 'a source sending this many times its long-run rate over 5 minutes is noisy', parsePositiveInt, DEFAULT_SOURCE_OPTIONS.noisyFactor))
+    .addOption(envOption('--source-metrics-top <n>', 'SIEMAD_SOURCE_METRICS_TOP', 'log sources with their own siemad_source_* series (the busiest; the rest are summed as source="other")', parseCount, 20));
   addOpenSearchConnectionOptions(command);
   addOpenSearchLayoutOptions(command);
   addOpenSearchIndexingOptions(command, '<data-dir>/buffer');
@@ -147,14 +163,27 @@ async function serve(options: ServeOptions): Promise<void> {
   enrichers.push(await openAlertWriter(options, database, enrichers, logger, metrics));
   // Webhooks on new and escalated alerts: its own loop, never in the way of ingest.
   const notifier = startNotifier(options, database, logger, metrics);
+  // Log sources: their state survives restarts in the data directory.
+  const sources = new SourceTracker({
+    maxSources: options.sourceMax,
+    silentAfterMs: options.sourceSilentAfter,
+    noisyFactor: options.sourceNoisyFactor,
+    stateFile: path.join(options.dataDir, 'sources.json'),
+  });
+  const restoredSources = sources.start().restored;
+  metrics.watchSources(sources, options.sourceMetricsTop);
+  const activity = new ActivityStats();
+  const collector = new Collector(config, sink, enrichers, logger, metrics, { messages: [sources], events: [activity] });
+  const anomalies = anomalyQuery(options, openSearch);
+  const services = apiServices(options, collector, enrichers, anomalies, activity, sources);
   // The HTTP API answers 503 until the database is ready.
-  const api = await startApi(options, database, logger, metrics.registry).catch(async (err: unknown) => {
+  const api = await startApi(options, database, logger, metrics.registry, services).catch(async (err: unknown) => {
     await notifier.stop();
     suppressions.stop();
+    sources.close();
     await database.close();
     throw err;
   });
-  const collector = new Collector(config, sink, enrichers, logger, metrics);
   let listening;
   try {
     listening = [...(await collector.start()), ...(api !== undefined ? [{ receiver: `api ${api.host}`, port: api.port }] : [])];
@@ -165,7 +194,7 @@ async function serve(options: ServeOptions): Promise<void> {
     await database.close();
     throw err;
   }
-  logger.info({ listening, sink: sink.name, database: database.db.name }, 'siemad serving');
+  logger.info({ listening, sink: sink.name, database: database.db.name, sources: restoredSources }, 'siemad serving');
 
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -179,6 +208,7 @@ async function serve(options: ServeOptions): Promise<void> {
       if (sink instanceof OpenSearchSink) sink.beginShutdown();
       collector
         .stop()
+        .then(() => sources.close())
         .then(() => api?.close())
         .then(() => notifier.stop())
         .then(() => {
@@ -200,6 +230,40 @@ async function serve(options: ServeOptions): Promise<void> {
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
   });
+}
+
+/** Where GET /api/v1/anomalies reads: the OpenSearch anomalies stream, else the NDJSON files. */
+function anomalyQuery(options: ServeOptions, openSearch: OpenSearchOutputOptions | undefined): AnomalyQuery {
+  if (openSearch !== undefined) {
+    const stream = openSearchLayout(resolveLayoutOptions(openSearch.layout)).streams.find((s) => s.kind === 'anomalies')!;
+    return new OpenSearchAnomalyQuery(createOpenSearchClient(openSearch.connection), stream.dataStream);
+  }
+  const directory = options.sink !== undefined ? options.sink.slice('ndjson:'.length) : options.dataDir;
+  return new NdjsonAnomalyQuery(path.resolve(directory), options.ndjsonKeep, options.apiAnomalyScanBytes);
+}
+
+function apiServices(
+  options: ServeOptions,
+  collector: Collector,
+  enrichers: readonly { name: string }[],
+  anomalies: AnomalyQuery,
+  activity: ActivityStats,
+  sources: SourceTracker,
+): ApiServices {
+  const scorer = enrichers.find((enricher): enricher is AnomalyScorer => enricher instanceof AnomalyScorer);
+  return {
+    analyzer: { scoring: scorer !== undefined, submit: (raws, batch) => collector.submit(raws, batch) },
+    anomalies,
+    activity,
+    sources,
+    limits: apiLimits(options),
+    readiness: () => [
+      ...collector.readiness(),
+      scorer !== undefined
+        ? { name: 'models', status: 'up', required: true, detail: { version: scorer.modelVersion, windowStore: options.windowStore } }
+        : { name: 'models', status: 'off', required: false },
+    ],
+  };
 }
 
 function collectorConfig(options: ServeOptions): CollectorConfig {
