@@ -248,7 +248,7 @@ export class CollectorMetrics {
    * rate get their own series (labels source = host name, address = sending address), every other
    * source is summed into source="other"; siemad_sources counts all of them by status.
    */
-  watchSources(tracker: SourceTracker, top: number): void {
+  watchSources(tracker: SourceTracker, top: number, clock: () => number = Date.now): void {
     const registers = [this.registry];
     let snapshot: ReturnType<SourceTracker['top']> = [];
     let otherRate = 0;
@@ -256,8 +256,8 @@ export class CollectorMetrics {
     let refreshed = 0;
     // One snapshot serves the gauges of one scrape.
     const refresh = (): void => {
-      const now = Date.now();
-      if (now - refreshed < 1000) return;
+      const now = clock();
+      if (Math.abs(now - refreshed) < 1000) return;
       refreshed = now;
       snapshot = tracker.top(top, now);
       const labelled = new Set(snapshot.map((entry) => entry.source));
@@ -275,7 +275,7 @@ export class CollectorMetrics {
       labelNames: ['status'],
       registers,
       collect() {
-        const counts = tracker.counts();
+        const counts = tracker.counts(clock());
         for (const status of SOURCE_STATUSES) this.labels(status).set(counts[status]);
       },
     });
