@@ -6,7 +6,11 @@
  * addresses; every one is scored and stored (no dry run). The token's rate limits are lifted
  * (--api-rate 0 --api-ingest-rate 0) so the pipeline is measured, not the limiter.
  *
- *   npm run bench:api [-- --seconds 10] [--batch-connections 2]
+ * Anomalies become alerts in PostgreSQL. The embedded database (PGlite, WebAssembly) runs on the
+ * collector's own thread, so with it alert writing competes with scoring; give a PostgreSQL
+ * server (--database-url) to measure the deployment README recommends for load.
+ *
+ *   npm run bench:api [-- --seconds 10] [--batch-connections 2] [--database-url postgres://...]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -28,8 +32,9 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 const options = new Command('bench:api')
   .option('--seconds <n>', 'duration of each measurement', Number, 10)
   .option('--batch-connections <n>', 'concurrent batch requests', Number, 2)
+  .option('--database-url <url>', 'PostgreSQL server for alerts and tokens (default: the embedded PGlite)')
   .parse()
-  .opts<{ seconds: number; batchConnections: number }>();
+  .opts<{ seconds: number; batchConnections: number; databaseUrl?: string }>();
 
 const SIEMAD = path.join(PACKAGE_ROOT, 'dist', 'cli', 'siemad.js');
 
@@ -50,11 +55,13 @@ function line(i: number): string {
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'siemad-bench-api-'));
-  const created = spawnSync(process.execPath, [SIEMAD, 'token', 'create', '--name', 'bench', '--scope', 'ingest', '--data-dir', dataDir], { encoding: 'utf8' });
+  const database = options.databaseUrl !== undefined ? ['--database-url', options.databaseUrl] : [];
+  const name = `bench-${process.pid}-${Date.now()}`;
+  const created = spawnSync(process.execPath, [SIEMAD, 'token', 'create', '--name', name, '--scope', 'ingest', '--data-dir', dataDir, ...database], { encoding: 'utf8' });
   if (created.status !== 0) throw new Error(created.stderr);
   const token = created.stdout.trim();
   const logFile = path.join(dataDir, 'serve.log');
-  const child = spawn(process.execPath, [SIEMAD, 'serve', '--bind', '127.0.0.1', '--udp-port', 'off', '--tcp-port', 'off', '--metrics-port', 'off', '--api-port', '0', '--api-rate', '0', '--api-ingest-rate', '0', '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [SIEMAD, 'serve', '--bind', '127.0.0.1', '--udp-port', 'off', '--tcp-port', 'off', '--metrics-port', 'off', '--api-port', '0', '--api-rate', '0', '--api-ingest-rate', '0', '--data-dir', dataDir, ...database], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let log = '';
@@ -93,7 +100,7 @@ async function main(): Promise<void> {
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
     process.stdout.write(
       [
-        `machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+        `machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; database: ${options.databaseUrl !== undefined ? 'PostgreSQL server' : 'embedded PGlite'}`,
         `analyze (1 connection, ${options.seconds} s): p50 ${single.latency.p50} ms, p99 ${single.latency.p99} ms, ${Math.round(single.requests.average)} requests/s, non-2xx ${single.non2xx}, errors ${single.errors}`,
         `batch of 1000 (${options.batchConnections} connections, ${options.seconds} s): ${Math.round(batch.requests.average * 1000)} lines/s, p50 ${batch.latency.p50} ms, p99 ${batch.latency.p99} ms per batch, non-2xx ${batch.non2xx}, errors ${batch.errors}`,
         '',

@@ -23,6 +23,7 @@ import { OpenSearchOutput } from '../opensearch/output.js';
 import { ERROR_MEANINGS } from '../pipeline/errors.js';
 import { createLogger } from '../pipeline/logger.js';
 import { ApiMetrics, CollectorMetrics } from '../pipeline/metrics.js';
+import { SourceTracker } from '../pipeline/sources.js';
 import { PACKAGE_ROOT } from '../pipeline/package-root.js';
 
 const README = path.join(PACKAGE_ROOT, 'README.md');
@@ -62,7 +63,10 @@ function allCommands(): [string, Command][] {
 async function metricsTable(): Promise<string> {
   const registry = new Registry();
   // The scorer's calibration gauges are registered when serve wires the scorer in.
-  new CollectorMetrics(registry, { defaultMetrics: false }).watchCalibration(() => []);
+  const collector = new CollectorMetrics(registry, { defaultMetrics: false });
+  collector.watchCalibration(() => []);
+  // The log sources' gauges, registered by serve.
+  collector.watchSources(new SourceTracker(), 20);
   // The HTTP API's, registered when serve starts it.
   new ApiMetrics(registry);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'siemad-docs-'));
