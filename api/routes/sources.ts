@@ -61,7 +61,7 @@ export function sourceRoutes(sources: SourceDirectory | undefined) {
               silent_after_seconds: { type: 'number' },
             },
           },
-          ...errorResponses(400, 401, 403, 429, 501),
+          ...errorResponses(400, 401, 403, 429, 501, 503),
         },
       },
       handler: async (request) => {
