@@ -14,7 +14,7 @@ import type { Registry } from 'prom-client';
 import type { EcsEvent } from '../collector/ecs/event.js';
 import { BUFFER_ERROR_CODES, BufferError, DiskBuffer } from '../core/disk-buffer/index.js';
 import type { AlertMetrics } from './metrics.js';
-import type { EventEnricher } from '../collector/enricher.js';
+import type { EnrichOptions, EventEnricher } from '../collector/enricher.js';
 import type { DatabaseService } from '../postgres/service.js';
 import { alertAnomalyOf, levelRank, type AlertAnomaly } from './anomaly.js';
 import { DEFAULT_GROUPING, type GroupingOptions } from './grouping.js';
@@ -122,7 +122,9 @@ export class AlertWriter implements EventEnricher {
   }
 
   /** Queues the batch's anomalies at or above the alert level; never waits for the disk or the database. */
-  enrich(events: EcsEvent[]): void {
+  enrich(events: EcsEvent[], options?: EnrichOptions): void {
+    // A dry run is a question, not an event: nothing of it becomes an alert.
+    if (options?.dryRun === true) return;
     let records: Buffer[] | undefined;
     for (const event of events) {
       const anomaly = event.anomaly;

@@ -2,12 +2,15 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiAuthFailure, ApiMetrics } from './metrics.js';
 import type { ApiDatabase } from './database.js';
 import { API_ERRORS, ApiError } from './errors.js';
+import type { TokenRateLimiter } from './rate-limit.js';
 import { grants, TokenStore, type Scope } from './tokens.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The scope a route needs; routes without one (docs, the OpenAPI document) are public. */
     scope?: Scope;
+    /** The setting that sets the route's body limit, named in its 413 (default --api-body-limit). */
+    bodyLimitSetting?: string;
   }
   interface FastifyRequest {
     /** The name of the token that made the request ('' before authentication). */
@@ -22,10 +25,21 @@ const MAX_REMEMBERED_TOKENS = 1000;
 
 /**
  * The onRequest check of every protected route, before its body is read: the database must be
- * ready (503), the request must carry `Authorization: Bearer <token>` of a valid token (401) and
- * the token must hold the route's scope (403).
+ * ready (503), the request must carry `Authorization: Bearer <token>` of a valid token (401),
+ * the token must hold the route's scope (403) and be within its request rate (429).
  */
-export function authenticator(db: ApiDatabase, metrics: ApiMetrics | undefined) {
+/**
+ * The name of the valid, unrevoked token of `request` holding `scope`, or undefined: for public
+ * routes that tell more to a caller who shows one (GET /api/v1/health).
+ */
+export async function optionalActor(db: ApiDatabase, request: FastifyRequest, scope: Scope): Promise<string | undefined> {
+  const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '');
+  if (match === null || !db.ready) return undefined;
+  const result = await new TokenStore(db).authenticate(match[1]!).catch(() => undefined);
+  return result?.ok === true && grants(result.scopes, scope) ? result.name : undefined;
+}
+
+export function authenticator(db: ApiDatabase, metrics: ApiMetrics | undefined, requests?: TokenRateLimiter) {
   const tokens = new TokenStore(db);
   const touched = new Map<number, number>();
 
@@ -67,6 +81,10 @@ export function authenticator(db: ApiDatabase, metrics: ApiMetrics | undefined) 
     if (!grants(result.scopes, scope)) {
       refuse('scope', new ApiError(API_ERRORS.FORBIDDEN, `token "${result.name}" lacks the ${scope} scope this request needs`), reply);
       return;
+    }
+    const wait = requests?.take(result.name, 1) ?? 0;
+    if (wait > 0) {
+      throw new ApiError(API_ERRORS.RATE_LIMITED, `token "${result.name}" is over its ${requests!.limit.rate} requests/s (--api-rate); retry in ${wait} s`, wait);
     }
     touch(result.id, request);
   };

@@ -15,6 +15,11 @@ export class ApiDatabase {
     return this.service.ready;
   }
 
+  /** Which database (embedded, or the server's redacted address): for health details. */
+  get name(): string {
+    return this.service.db.name;
+  }
+
   query<Row = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<{ rows: Row[]; rowCount: number }> {
     return this.guard(() => this.service.db.query<Row>(sql, params));
   }

@@ -11,6 +11,9 @@ export const API_ERRORS = {
   PAYLOAD_TOO_LARGE: 'SIEMAD_API_PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'SIEMAD_API_UNSUPPORTED_MEDIA_TYPE',
   UNAVAILABLE: 'SIEMAD_API_DATABASE_UNAVAILABLE',
+  RATE_LIMITED: 'SIEMAD_API_RATE_LIMITED',
+  NOT_AVAILABLE: 'SIEMAD_API_NOT_AVAILABLE',
+  BACKEND_UNAVAILABLE: 'SIEMAD_API_BACKEND_UNAVAILABLE',
   INTERNAL: 'SIEMAD_API_INTERNAL',
 } as const;
 
@@ -25,6 +28,9 @@ const STATUS_OF: Record<ApiErrorCode, number> = {
   [API_ERRORS.PAYLOAD_TOO_LARGE]: 413,
   [API_ERRORS.UNSUPPORTED_MEDIA_TYPE]: 415,
   [API_ERRORS.UNAVAILABLE]: 503,
+  [API_ERRORS.RATE_LIMITED]: 429,
+  [API_ERRORS.NOT_AVAILABLE]: 501,
+  [API_ERRORS.BACKEND_UNAVAILABLE]: 503,
   [API_ERRORS.INTERNAL]: 500,
 };
 
@@ -35,6 +41,8 @@ export class ApiError extends Error {
   constructor(
     readonly code: ApiErrorCode,
     message: string,
+    /** Seconds to wait (429, 503): sent as Retry-After. */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'ApiError';

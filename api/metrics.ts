@@ -11,6 +11,7 @@ export class ApiMetrics {
   readonly duration: Histogram<'route'>;
   readonly authFailures: Counter<'reason'>;
   readonly unavailable: Counter;
+  readonly rateLimited: Counter;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -36,6 +37,11 @@ export class ApiMetrics {
     this.unavailable = new Counter({
       name: 'siemad_api_unavailable_total',
       help: 'HTTP API requests answered 503 because the database was unavailable',
+      registers,
+    });
+    this.rateLimited = new Counter({
+      name: 'siemad_api_rate_limited_total',
+      help: 'HTTP API requests answered 429: the token was over --api-rate (requests) or --api-ingest-rate (lines)',
       registers,
     });
   }

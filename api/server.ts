@@ -10,9 +10,16 @@ import type { DatabaseService } from '../postgres/service.js';
 import { authenticator } from './auth.js';
 import { ApiDatabase } from './database.js';
 import { API_ERRORS, ApiError, ERROR_SCHEMA, errorBody, type ApiErrorCode } from './errors.js';
+import { TokenRateLimiter } from './rate-limit.js';
 import { alertRoutes } from './routes/alerts.js';
+import { anomalyRoutes } from './routes/anomalies.js';
 import { feedbackRoutes } from './routes/feedback.js';
+import { healthRoutes, READINESS_SCHEMA } from './routes/health.js';
+import { LOG_SCHEMAS, logRoutes } from './routes/logs.js';
+import { SOURCE_SCHEMAS, sourceRoutes } from './routes/sources.js';
+import { statsRoutes } from './routes/stats.js';
 import { suppressionRoutes } from './routes/suppressions.js';
+import { DEFAULT_API_LIMITS, type ApiServices } from './services.js';
 import { SHARED_SCHEMAS } from './schemas.js';
 import { formatValidationError } from './validation.js';
 import { validatorCompiler } from './validator.js';
@@ -25,6 +32,8 @@ export interface ApiServerOptions {
   bodyLimit: number;
   /** PEM certificate and key: the API speaks HTTPS. */
   tls?: { cert: Buffer; key: Buffer };
+  /** The running collector's parts (analyze, anomalies, stats, sources, readiness) and rate limits. */
+  services?: ApiServices;
 }
 
 /**
@@ -49,9 +58,13 @@ export async function buildApi(options: ApiServerOptions): Promise<FastifyInstan
 
   app.setValidatorCompiler(validatorCompiler());
   const db = new ApiDatabase(options.database);
+  const services = options.services ?? {};
+  const limits = services.limits ?? DEFAULT_API_LIMITS;
+  const requestLimiter = new TokenRateLimiter({ rate: limits.requestRate, burst: limits.requestBurst });
+  const lineLimiter = new TokenRateLimiter({ rate: limits.lineRate, burst: limits.lineBurst });
   app.decorateRequest('actor', '');
   app.addSchema(ERROR_SCHEMA);
-  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
+  for (const schema of [...SHARED_SCHEMAS, ...LOG_SCHEMAS, ...SOURCE_SCHEMAS, READINESS_SCHEMA]) app.addSchema(schema);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -59,10 +72,13 @@ export async function buildApi(options: ApiServerOptions): Promise<FastifyInstan
       info: {
         title: 'siemad HTTP API',
         version: VERSION,
-        description: 'Alerts, analyst feedback and suppressions of the siemad collector. Every /api/v1 route needs `Authorization: Bearer <token>` (create one with `siemad token create`); the scope each route needs is in its description.',
+        description: 'Log analysis, anomalies, statistics, log sources, alerts, analyst feedback and suppressions of the siemad collector. Every /api/v1 route but the health probes needs `Authorization: Bearer <token>` (create one with `siemad token create`); the scope each route needs is in its description. Requests per token are limited (--api-rate; lines: --api-ingest-rate): over it, 429 with Retry-After.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a token from siemad token create' } } },
       tags: [
+        { name: 'ingest', description: 'log lines analysed at once through the same pipeline as syslog input' },
+        { name: 'anomalies', description: 'anomalies found by the scorer' },
+        { name: 'status', description: 'statistics, log sources and health' },
         { name: 'alerts', description: 'grouped anomalies and their triage' },
         { name: 'feedback', description: 'analyst verdicts, exported as training labels' },
         { name: 'suppressions', description: 'rules that mute or lower matching anomalies in the scorer' },
@@ -74,7 +90,7 @@ export async function buildApi(options: ApiServerOptions): Promise<FastifyInstan
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { deepLinking: false } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.addHook('onRequest', authenticator(db, options.metrics));
+  app.addHook('onRequest', authenticator(db, options.metrics, requestLimiter));
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.url.startsWith('/api/')) void reply.header('cache-control', 'no-store').header('x-content-type-options', 'nosniff');
     return payload;
@@ -94,6 +110,11 @@ export async function buildApi(options: ApiServerOptions): Promise<FastifyInstan
   await app.register(alertRoutes(db), { prefix: '/api/v1' });
   await app.register(feedbackRoutes(db), { prefix: '/api/v1' });
   await app.register(suppressionRoutes(db), { prefix: '/api/v1' });
+  await app.register(logRoutes(services.analyzer, limits, lineLimiter), { prefix: '/api/v1' });
+  await app.register(anomalyRoutes(services.anomalies), { prefix: '/api/v1' });
+  await app.register(statsRoutes(db, services), { prefix: '/api/v1' });
+  await app.register(sourceRoutes(services.sources), { prefix: '/api/v1' });
+  await app.register(healthRoutes(db, services), { prefix: '/api/v1' });
   return app;
 }
 
@@ -112,11 +133,15 @@ function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyR
       options.metrics?.unavailable.inc();
       void reply.header('retry-after', '5');
     }
+    if (error.code === API_ERRORS.RATE_LIMITED) options.metrics?.rateLimited.inc();
+    if (error.retryAfter !== undefined) void reply.header('retry-after', String(error.retryAfter));
     return reply.code(error.statusCode).send(errorBody(error.code, error.message));
   }
   if (error.validation !== undefined) return reply.code(400).send(errorBody(API_ERRORS.BAD_REQUEST, error.message));
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return reply.code(413).send(errorBody(API_ERRORS.PAYLOAD_TOO_LARGE, `the body is larger than the ${options.bodyLimit} bytes allowed (--api-body-limit)`));
+    const limit = request.routeOptions.bodyLimit ?? options.bodyLimit;
+    const setting = request.routeOptions.config.bodyLimitSetting ?? '--api-body-limit';
+    return reply.code(413).send(errorBody(API_ERRORS.PAYLOAD_TOO_LARGE, `the body is larger than the ${limit} bytes allowed (${setting})`));
   }
   const known = FASTIFY_CODES[error.code];
   if (known !== undefined) {

@@ -3,10 +3,10 @@ import { createHash, randomBytes } from 'node:crypto';
 /**
  * API tokens: `siemad_` and 32 random bytes (base64url). Only the sha256 of a token is stored
  * (api_tokens.token_hash); the token itself is shown once, when created. Scopes: `read` (GET),
- * `write` (change alerts, give feedback, add suppressions), `admin` (everything, including removing
- * suppressions).
+ * `write` (change alerts, give feedback, add suppressions), `ingest` (submit log lines to analyze
+ * and batch), `admin` (everything, including removing suppressions).
  */
-export const SCOPES = ['read', 'write', 'admin'] as const;
+export const SCOPES = ['read', 'write', 'ingest', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 const PREFIX = 'siemad_';

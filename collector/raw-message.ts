@@ -1,5 +1,5 @@
-/** How a message reached us. `file` and `stdin` are used by `siemad analyze` and `replay`. */
-export type Transport = 'udp' | 'tcp' | 'tls' | 'file' | 'stdin';
+/** How a message reached us. `file` and `stdin` are used by `siemad analyze` and `replay`, `http` by the API's analyze and batch. */
+export type Transport = 'udp' | 'tcp' | 'tls' | 'file' | 'stdin' | 'http';
 
 /**
  * One received message (a datagram, a stream frame or a file line) before parsing. Receivers create

@@ -184,6 +184,17 @@ export function tablePanel(options: TableOptions, datasource: DatasourceRef, tar
     .transformations(options.transformations ?? []);
 }
 
+/** A table of one instant PromQL query, one row per series, its labels as columns. */
+export function promTable(options: TableOptions, expr: string): table.PanelBuilder {
+  const target = new prometheus.DataqueryBuilder()
+    .datasource(DATASOURCES.prometheus)
+    .refId('A')
+    .expr(expr)
+    .format(prometheus.PromQueryFormat.Table)
+    .instant();
+  return tablePanel(options, DATASOURCES.prometheus, target);
+}
+
 export function row(title: string): dashboard.RowBuilder {
   return new dashboard.RowBuilder(title);
 }

@@ -14,8 +14,9 @@ import { ERROR_CODES, SiemadError } from '../core/errors.js';
 import { HttpServer, type HealthReport } from './http-server.js';
 import { PipelineMetrics } from './metrics.js';
 import type { EventEnricher } from '../collector/enricher.js';
-import { Pipeline } from './pipeline.js';
+import { Pipeline, type BatchOptions, type EventObserver, type MessageObserver } from './pipeline.js';
 import { BoundedQueue } from '../collector/queue.js';
+import type { EcsEvent } from '../collector/ecs/event.js';
 import type { EventSink } from '../sinks/sink.js';
 import { VERSION } from '../core/version.js';
 
@@ -42,6 +43,20 @@ export interface IngestServiceConfig {
   parseFailureRate?: { rate: number; burst: number };
 }
 
+/** Observers of what passes through the pipeline (log sources, statistics). */
+export interface IngestServiceObservers {
+  messages?: MessageObserver[];
+  events?: EventObserver[];
+}
+
+/** One part of readiness (GET /api/v1/health), as the API reports it. */
+export interface CollectorCheck {
+  name: string;
+  status: 'up' | 'down' | 'degraded' | 'off';
+  required: boolean;
+  detail?: Record<string, unknown>;
+}
+
 export interface ListeningAddress {
   receiver: string;
   port: number;
@@ -66,6 +81,7 @@ export class IngestService {
     enrichers: EventEnricher[],
     private readonly logger: Logger,
     metrics?: PipelineMetrics,
+    observers: IngestServiceObservers = {},
   ) {
     this.metrics = metrics ?? new PipelineMetrics();
     this.queue = new BoundedQueue<RawMessage>(config.queueCapacity, config.queueBytes);
@@ -76,6 +92,8 @@ export class IngestService {
       metrics: this.metrics,
       logger,
       batchSize: config.batchSize,
+      ...(observers.messages !== undefined ? { messageObservers: observers.messages } : {}),
+      ...(observers.events !== undefined ? { eventObservers: observers.events } : {}),
       ...(config.parseFailureRate !== undefined && config.parseFailureRate.rate > 0 ? { parseFailures: new SenderRateLimiter(config.parseFailureRate) } : {}),
     });
     this.http = new HttpServer(this.metrics.registry, () => this.health());
@@ -166,6 +184,33 @@ export class IngestService {
     };
   }
 
+  /** Lines from elsewhere (the HTTP API) through the same pipeline, between the receive loop's batches. */
+  submit(raws: readonly RawMessage[], options: BatchOptions): Promise<EcsEvent[]> {
+    if (this.state === 'stopping') return Promise.reject(new SiemadError(ERROR_CODES.CONFIG_INVALID, 'the collector is shutting down'));
+    return this.pipeline.processBatch(raws, options);
+  }
+
+  /** Readiness of the receivers, the queue and the sink (the API adds models, Redis and the database). */
+  readiness(): CollectorCheck[] {
+    const checks: CollectorCheck[] = [
+      { name: 'receivers', status: this.state === 'running' ? 'up' : 'down', required: true, detail: { state: this.state, listeners: this.listening } },
+      {
+        name: 'queue',
+        status: this.queue.length >= 0.8 * this.queue.capacity ? 'degraded' : 'up',
+        required: false,
+        detail: { depth: this.queue.length, capacity: this.queue.capacity, fill: round3(this.queue.length / this.queue.capacity) },
+      },
+    ];
+    const sinkHealth = this.sink.health?.();
+    if (sinkHealth !== undefined) {
+      const { degraded, ...detail } = sinkHealth;
+      checks.push({ name: this.sink.name, status: degraded ? 'degraded' : 'up', required: false, detail });
+    } else {
+      checks.push({ name: this.sink.name, status: 'up', required: false });
+    }
+    return checks;
+  }
+
   /** Stops accepting, drains the queue through the pipeline, flushes and closes the sink. */
   async stop(): Promise<void> {
     this.state = 'stopping';
@@ -173,6 +218,10 @@ export class IngestService {
     await this.pipeline.stop();
     await this.http.close();
   }
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }
 
 function tlsOptions(tls: NonNullable<IngestServiceConfig['tls']>): tlsModule.SecureContextOptions & { requestCert: boolean } {

@@ -2,6 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { AnomalyFields } from '../collector/ecs/event.js';
 import type { Transport } from '../collector/raw-message.js';
 import { AlertMetrics } from '../alerts/metrics.js';
+import { SOURCE_STATUSES, type SourceTracker } from './sources.js';
 import { TopAnomalyEntities } from './top-entities.js';
 
 /**
@@ -237,6 +238,79 @@ export class PipelineMetrics {
       registers,
       collect() {
         for (const family of read()) this.labels(family.family).set(family.flaggedPer10k);
+      },
+    });
+  }
+
+  /**
+   * Per-source gauges with bounded cardinality, read at scrape time: the `top` sources by long-run
+   * rate get their own series (labels source = host name, address = sending address), every other
+   * source is summed into source="other"; siemad_sources counts all of them by status.
+   */
+  watchSources(tracker: SourceTracker, top: number, clock: () => number = Date.now): void {
+    const registers = [this.registry];
+    let snapshot: ReturnType<SourceTracker['top']> = [];
+    let otherRate = 0;
+    let otherLast = 0;
+    let refreshed = 0;
+    // One snapshot serves the gauges of one scrape.
+    const refresh = (): void => {
+      const now = clock();
+      if (Math.abs(now - refreshed) < 1000) return;
+      refreshed = now;
+      snapshot = tracker.top(top, now);
+      const labelled = new Set(snapshot.map((entry) => entry.source));
+      otherRate = 0;
+      otherLast = 0;
+      for (const source of tracker.all()) {
+        if (labelled.has(source)) continue;
+        otherRate += source.sums(now, 5)[0] / 5;
+        if (source.lastSeen > otherLast) otherLast = source.lastSeen;
+      }
+    };
+    new Gauge({
+      name: 'siemad_sources',
+      help: 'Log sources (host name and sending address) tracked, by status: up, silent (nothing for --source-silent-after), new, noisy',
+      labelNames: ['status'],
+      registers,
+      collect() {
+        const counts = tracker.counts(clock());
+        for (const status of SOURCE_STATUSES) this.labels(status).set(counts[status]);
+      },
+    });
+    new Gauge({
+      name: 'siemad_source_status',
+      help: `1 for the status of each of the ${top} busiest log sources (--source-metrics-top), by source (host name), address and status`,
+      labelNames: ['source', 'address', 'status'],
+      registers,
+      collect() {
+        refresh();
+        this.reset();
+        for (const { view } of snapshot) for (const status of SOURCE_STATUSES) this.labels(view.host || '-', view.address || '-', status).set(view.status === status ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'siemad_source_messages_per_minute',
+      help: 'Messages per minute over the last 5 minutes of the busiest log sources; all others summed as source="other"',
+      labelNames: ['source', 'address'],
+      registers,
+      collect() {
+        refresh();
+        this.reset();
+        for (const { view } of snapshot) this.labels(view.host || '-', view.address || '-').set(view.messages_per_minute_5m);
+        this.labels('other', '-').set(Math.round(otherRate * 100) / 100);
+      },
+    });
+    new Gauge({
+      name: 'siemad_source_last_seen_timestamp_seconds',
+      help: 'When the busiest log sources last sent a message (Unix time); source="other": the latest of all others',
+      labelNames: ['source', 'address'],
+      registers,
+      collect() {
+        refresh();
+        this.reset();
+        for (const { source, view } of snapshot) this.labels(view.host || '-', view.address || '-').set(source.lastSeen / 1000);
+        if (otherLast > 0) this.labels('other', '-').set(otherLast / 1000);
       },
     });
   }

@@ -6,9 +6,26 @@ import type { RawMessage } from '../collector/raw-message.js';
 import { eventId } from '../collector/event-id.js';
 import type { PipelineMetrics } from './metrics.js';
 import type { BoundedQueue } from '../collector/queue.js';
-import type { EventEnricher } from '../collector/enricher.js';
+import type { EnrichOptions, EventEnricher } from '../collector/enricher.js';
 import type { EventSink } from '../sinks/sink.js';
 
+
+/** Sees every received message with its decoded event (undefined when dropped), e.g. the log-source tracker. */
+export interface MessageObserver {
+  observe(raw: RawMessage, event: EcsEvent | undefined, now: number): void;
+}
+
+/** Sees every event once it has been scored and handed to the sink, e.g. the statistics of /api/v1/stats. */
+export interface EventObserver {
+  observeEvents(events: readonly EcsEvent[], now: number): void;
+}
+
+export interface BatchOptions extends EnrichOptions {
+  /** Every message gives an event, parse failures too (the API answers one verdict per line). */
+  keepAll?: boolean;
+  /** Called on each decoded event before the enrichers (the API's metadata overrides). */
+  prepare?: (event: EcsEvent, index: number) => void;
+}
 
 export interface PipelineOptions {
   normalize: NormalizeContext;
@@ -23,7 +40,11 @@ export interface PipelineOptions {
    * counted, so garbage cannot fill the buffer, the index and the dead letters.
    */
   parseFailures?: { allow(sender: string, now: number): boolean };
+  messageObservers?: MessageObserver[];
+  eventObservers?: EventObserver[];
 }
+
+const DRY_RUN: EnrichOptions = Object.freeze({ dryRun: true });
 
 /**
  * Decode → enrich → sink, one batch at a time. `processBatch` is shared by `siemad serve` (fed
@@ -34,12 +55,28 @@ export class Pipeline {
   private running: Promise<void> | undefined;
   private stopping = false;
   private wake: (() => void) | undefined;
+  /** Batches run one at a time (the receive loop and the API share the enrichers' state). */
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: PipelineOptions) {}
 
-  /** Decodes, enriches and writes one batch; returns the events in input order (less any dropped by `parseFailures`). */
-  async processBatch(raws: readonly RawMessage[]): Promise<EcsEvent[]> {
-    const { metrics, parseFailures } = this.options;
+  /**
+   * Decodes, enriches and writes one batch; returns the events in input order (less any dropped by
+   * `parseFailures`). Batches are processed one after the other, whoever submits them. A dry run
+   * is decoded and scored only: no sink, no observers, no metrics, no state changed.
+   */
+  processBatch(raws: readonly RawMessage[], options?: BatchOptions): Promise<EcsEvent[]> {
+    const run = this.tail.then(() => this.process(raws, options));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async process(raws: readonly RawMessage[], options: BatchOptions | undefined): Promise<EcsEvent[]> {
+    const dryRun = options?.dryRun === true;
+    const metrics = dryRun ? undefined : this.options.metrics;
+    const parseFailures = dryRun || options?.keepAll === true ? undefined : this.options.parseFailures;
+    const observers = dryRun ? undefined : this.options.messageObservers;
+    const prepare = options?.prepare;
     let events: EcsEvent[] = new Array(raws.length);
     let kept = 0;
     const now = Date.now();
@@ -51,17 +88,23 @@ export class Pipeline {
         metrics?.parseErrors.inc();
         if (parseFailures !== undefined && !parseFailures.allow(raw.peerAddress, now)) {
           metrics?.dropped.labels('parse_failure_cap').inc();
+          if (observers !== undefined) for (const observer of observers) observer.observe(raw, undefined, now);
           continue;
         }
       }
+      if (prepare !== undefined) prepare(event, i);
+      if (observers !== undefined) for (const observer of observers) observer.observe(raw, event, now);
       events[kept++] = event;
       metrics?.countEvent(event.event.dataset, event.event.action);
     }
     if (kept < raws.length) events = events.slice(0, kept);
-    for (const enricher of this.options.enrichers) await enricher.enrich(events);
+    const enrichOptions = dryRun ? DRY_RUN : undefined;
+    for (const enricher of this.options.enrichers) await enricher.enrich(events, enrichOptions);
+    if (dryRun) return events;
     await this.options.sink.write(events);
+    const written = Date.now();
+    if (this.options.eventObservers !== undefined) for (const observer of this.options.eventObservers) observer.observeEvents(events, written);
     if (metrics !== undefined) {
-      const written = Date.now();
       for (const raw of raws) metrics.pipelineLatency.observe((written - raw.receivedAt) / 1000);
       for (const event of events) if (event.anomaly?.is_anomaly === true) metrics.countAnomaly(event.anomaly);
     }

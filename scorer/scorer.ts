@@ -1,5 +1,5 @@
 import type { AnomalyLevel, EcsEvent } from '../collector/ecs/event.js';
-import type { EventEnricher } from '../collector/enricher.js';
+import type { EnrichOptions, EventEnricher } from '../collector/enricher.js';
 import { SiteCalibration, DEFAULT_CALIBRATION, type CalibrationOptions, type FamilyCalibrationStatus } from './calibration/site-calibration.js';
 import type { CalibrationStore } from './calibration/state-store.js';
 import { FAMILIES, FEATURE_COUNT } from './features/definitions.js';
@@ -132,9 +132,14 @@ export class AnomalyScorer implements EventEnricher {
     return this.calibration.status();
   }
 
-  async enrich(events: EcsEvent[]): Promise<void> {
+  /**
+   * Scores `events` in stream order. A dry run reads the window state, the site calibration and
+   * the connection state without changing them (each event is scored as if it came alone).
+   */
+  async enrich(events: EcsEvent[], options?: EnrichOptions): Promise<void> {
+    const dryRun = options?.dryRun === true;
     for (let start = 0; start < events.length; start += this.options.batchSize) {
-      await this.scoreChunk(start === 0 && events.length <= this.options.batchSize ? events : events.slice(start, start + this.options.batchSize));
+      await this.scoreChunk(start === 0 && events.length <= this.options.batchSize ? events : events.slice(start, start + this.options.batchSize), dryRun);
     }
   }
 
@@ -147,10 +152,10 @@ export class AnomalyScorer implements EventEnricher {
     this.modelRisks = new Float32Array(rows * this.maxModels);
   }
 
-  private async scoreChunk(events: EcsEvent[]): Promise<void> {
+  private async scoreChunk(events: EcsEvent[], dryRun: boolean): Promise<void> {
     const n = events.length;
     this.ensureCapacity(n);
-    await this.extractor.extract(events, this.raw, this.families);
+    await this.extractor.extract(events, this.raw, this.families, dryRun);
     const modelScores: (Record<string, number> | undefined)[] = new Array(n);
     for (let f = 0; f < FAMILIES.length; f++) {
       const model = this.ensemble.families[FAMILIES[f]!];
@@ -171,14 +176,14 @@ export class AnomalyScorer implements EventEnricher {
     for (let i = 0; i < n; i++) {
       const event = events[i]!;
       const time = this.extractor.timeOf(i);
-      this.calibration.advance(time);
+      if (!dryRun) this.calibration.advance(time);
       const f = this.families[i]!;
       const context: ReasonContext = { event, ip: this.extractor.sourceOf(i), travel: this.extractor.travelOf(i), travelSpeedKmh: this.extractor.travelSpeed };
       const base = i * FEATURE_COUNT;
       let risk = 0;
       let level: AnomalyLevel = 'none';
       if (f !== NO_FAMILY) {
-        risk = this.calibration.risk(f, this.shippedRisks[i]!, time, actorOf(context));
+        risk = this.calibration.risk(f, this.shippedRisks[i]!, time, actorOf(context), !dryRun);
         level = this.levelOf(risk);
       }
       const evidence = f === NO_FAMILY ? externalDetection(event) : unambiguousEvidence(this.raw, base, context);
@@ -216,7 +221,7 @@ export class AnomalyScorer implements EventEnricher {
       }
     }
     if (pending.length > 0) await this.explain(pending);
-    this.suppress(events);
+    this.suppress(events, dryRun);
   }
 
   /** From now on, anomalies an analyst's suppression matches are muted or lowered. */
@@ -225,7 +230,7 @@ export class AnomalyScorer implements EventEnricher {
   }
 
   /** Mutes or lowers the anomalies an analyst's suppression matches; the models' risk stays. */
-  private suppress(events: readonly EcsEvent[]): void {
+  private suppress(events: readonly EcsEvent[], dryRun: boolean): void {
     const index = this.suppressions?.current();
     if (index === undefined || index.size === 0) return;
     const now = Date.now();
@@ -238,7 +243,7 @@ export class AnomalyScorer implements EventEnricher {
       anomaly.level = level;
       anomaly.is_anomaly = level !== 'none';
       event.event.severity = SEVERITY[level];
-      this.suppressedCount++;
+      if (!dryRun) this.suppressedCount++;
     }
   }
 

@@ -24,6 +24,7 @@ import { ERROR_MEANINGS } from '../core/errors.js';
 import { createLogger } from '../core/logger.js';
 import { ApiMetrics } from '../api/metrics.js';
 import { PipelineMetrics } from '../pipeline/metrics.js';
+import { SourceTracker } from '../pipeline/sources.js';
 import { PACKAGE_ROOT } from '../core/package-root.js';
 
 const README = path.join(PACKAGE_ROOT, 'README.md');
@@ -63,7 +64,10 @@ function allCommands(): [string, Command][] {
 async function metricsTable(): Promise<string> {
   const registry = new Registry();
   // The scorer's calibration gauges are registered when serve wires the scorer in.
-  new PipelineMetrics(registry, { defaultMetrics: false }).watchCalibration(() => []);
+  const collector = new PipelineMetrics(registry, { defaultMetrics: false });
+  collector.watchCalibration(() => []);
+  // The log sources' gauges, registered by serve.
+  collector.watchSources(new SourceTracker(), 20);
   // The HTTP API's, registered when serve starts it.
   new ApiMetrics(registry);
   const dataDir = await mkdtemp(path.join(tmpdir(), 'siemad-docs-'));

@@ -5,6 +5,7 @@ import { AllowList } from '../../collector/receivers/allow-list.js';
 import { IngestService, type IngestServiceConfig } from '../../pipeline/ingest-service.js';
 import { ERROR_CODES, SiemadError } from '../../core/errors.js';
 import {
+  formatDuration,
   parseBoolean,
   parseChoice,
   parseList,
@@ -38,7 +39,15 @@ import { DatabaseService } from '../../postgres/service.js';
 import { SuppressionPoller } from '../../postgres/suppression-poller.js';
 import { addDatabaseOptions, openDatabase, type DatabaseFlags } from '../database-options.js';
 import { applyDataPermissions, DATA_GROUP_READ, ensureWritableDataDir } from '../data-dir.js';
-import { addApiOptions, startApi, type ApiFlags } from '../api-options.js';
+import { addApiOptions, apiLimits, startApi, type ApiFlags } from '../api-options.js';
+import type { ApiServices } from '../../api/services.js';
+import type { AnomalyQuery } from '../../api/store/anomalies.js';
+import { NdjsonAnomalyQuery } from '../../api/store/anomalies-ndjson.js';
+import { OpenSearchAnomalyQuery } from '../../api/store/anomalies-opensearch.js';
+import { createOpenSearchClient } from '../../opensearch/client.js';
+import { openSearchLayout, resolveLayoutOptions } from '../../opensearch/layout.js';
+import { ActivityStats } from '../../pipeline/activity.js';
+import { DEFAULT_SOURCE_OPTIONS, SourceTracker } from '../../pipeline/sources.js';
 import { addNotifyOptions, startNotifier, type NotifyFlags } from '../notify-options.js';
 import { addAlertOptions, openAlertWriter, type AlertFlags } from '../alert-options.js';
 
@@ -98,6 +107,10 @@ const SERVE = {
   ndjsonRotate: withDefault({ flag: '--ndjson-rotate <size>', env: 'SIEMAD_NDJSON_ROTATE', help: 'rotate NDJSON files at this size', parse: parseSize, default: 256 * 1024 * 1024, shownDefault: '256MiB' }),
   ndjsonKeep: withDefault({ flag: '--ndjson-keep <n>', env: 'SIEMAD_NDJSON_KEEP', help: 'rotated NDJSON files kept per stream', parse: parsePositiveInt, default: 5 }),
   logLevel: withDefault({ flag: '--log-level <level>', env: 'SIEMAD_LOG_LEVEL', help: 'pino log level', parse: parseChoice(LOG_LEVELS), default: 'info' }),
+  sourceSilentAfter: withDefault({ flag: '--source-silent-after <duration>', env: 'SIEMAD_SOURCE_SILENT_AFTER', help: 'a log source that sent nothing for this long is silent (GET /api/v1/sources, siemad_source_status)', parse: parseDuration, default: DEFAULT_SOURCE_OPTIONS.silentAfterMs, shownDefault: formatDuration(DEFAULT_SOURCE_OPTIONS.silentAfterMs) }),
+  sourceMax: withDefault({ flag: '--source-max <n>', env: 'SIEMAD_SOURCE_MAX', help: 'log sources (host name and address) tracked; beyond, the least recently seen is forgotten', parse: parsePositiveInt, default: DEFAULT_SOURCE_OPTIONS.maxSources }),
+  sourceNoisyFactor: withDefault({ flag: '--source-noisy-factor <n>', env: 'SIEMAD_SOURCE_NOISY_FACTOR', help: 'a source sending this many times its long-run rate over 5 minutes is noisy', parse: parsePositiveInt, default: DEFAULT_SOURCE_OPTIONS.noisyFactor }),
+  sourceMetricsTop: withDefault({ flag: '--source-metrics-top <n>', env: 'SIEMAD_SOURCE_METRICS_TOP', help: 'log sources with their own siemad_source_* series (the busiest; the rest are summed as source="other")', parse: parseCount, default: 20 }),
 } as const;
 
 export function serveCommand(): Command {
@@ -143,14 +156,27 @@ async function serve(options: ServeOptions): Promise<void> {
   enrichers.push(await openAlertWriter(options, database, enrichers, logger, metrics));
   // Webhooks on new and escalated alerts: its own loop, never in the way of ingest.
   const notifier = startNotifier(options, database, logger, metrics);
+  // Log sources: their state survives restarts in the data directory.
+  const sources = new SourceTracker({
+    maxSources: options.sourceMax,
+    silentAfterMs: options.sourceSilentAfter,
+    noisyFactor: options.sourceNoisyFactor,
+    stateFile: path.join(options.dataDir, 'sources.json'),
+  });
+  const restoredSources = sources.start().restored;
+  metrics.watchSources(sources, options.sourceMetricsTop);
+  const activity = new ActivityStats();
+  const collector = new IngestService(config, sink, enrichers, logger, metrics, { messages: [sources], events: [activity] });
+  const anomalies = anomalyQuery(options, openSearch);
+  const services = apiServices(options, collector, enrichers, anomalies, activity, sources);
   // The HTTP API answers 503 until the database is ready.
-  const api = await startApi(options, database, logger, metrics.registry).catch(async (err: unknown) => {
+  const api = await startApi(options, database, logger, metrics.registry, services).catch(async (err: unknown) => {
     await notifier.stop();
     suppressions.stop();
+    sources.close();
     await database.close();
     throw err;
   });
-  const collector = new IngestService(config, sink, enrichers, logger, metrics);
   let listening;
   try {
     listening = [...(await collector.start()), ...(api !== undefined ? [{ receiver: `api ${api.host}`, port: api.port }] : [])];
@@ -161,7 +187,7 @@ async function serve(options: ServeOptions): Promise<void> {
     await database.close();
     throw err;
   }
-  logger.info({ listening, sink: sink.name, database: database.db.name }, 'siemad serving');
+  logger.info({ listening, sink: sink.name, database: database.db.name, sources: restoredSources }, 'siemad serving');
 
   await new Promise<void>((resolve) => {
     let stopping = false;
@@ -175,6 +201,7 @@ async function serve(options: ServeOptions): Promise<void> {
       sink.beginShutdown?.();
       collector
         .stop()
+        .then(() => sources.close())
         .then(() => api?.close())
         .then(() => notifier.stop())
         .then(() => {
@@ -196,6 +223,40 @@ async function serve(options: ServeOptions): Promise<void> {
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
   });
+}
+
+/** Where GET /api/v1/anomalies reads: the OpenSearch anomalies stream, else the NDJSON files. */
+function anomalyQuery(options: ServeOptions, openSearch: OpenSearchOutputOptions | undefined): AnomalyQuery {
+  if (openSearch !== undefined) {
+    const stream = openSearchLayout(resolveLayoutOptions(openSearch.layout)).streams.find((s) => s.kind === 'anomalies')!;
+    return new OpenSearchAnomalyQuery(createOpenSearchClient(openSearch.connection), stream.dataStream);
+  }
+  const directory = options.sink !== undefined ? options.sink.slice('ndjson:'.length) : options.dataDir;
+  return new NdjsonAnomalyQuery(path.resolve(directory), options.ndjsonKeep, options.apiAnomalyScanBytes);
+}
+
+function apiServices(
+  options: ServeOptions,
+  collector: IngestService,
+  enrichers: readonly { name: string }[],
+  anomalies: AnomalyQuery,
+  activity: ActivityStats,
+  sources: SourceTracker,
+): ApiServices {
+  const scorer = enrichers.find((enricher): enricher is AnomalyScorer => enricher instanceof AnomalyScorer);
+  return {
+    analyzer: { scoring: scorer !== undefined, submit: (raws, batch) => collector.submit(raws, batch) },
+    anomalies,
+    activity,
+    sources,
+    limits: apiLimits(options),
+    readiness: () => [
+      ...collector.readiness(),
+      scorer !== undefined
+        ? { name: 'models', status: 'up', required: true, detail: { version: scorer.modelVersion, windowStore: options.windowStore } }
+        : { name: 'models', status: 'off', required: false },
+    ],
+  };
 }
 
 function collectorConfig(options: ServeOptions): IngestServiceConfig {

@@ -6,7 +6,7 @@
  */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DATASOURCES, PROMETHEUS_JOB } from '../datasources.js';
-import { HEIGHT, WIDTH, histogramQuantile, promChart, promStat, rate, row, selector } from '../panels.js';
+import { HEIGHT, WIDTH, histogramQuantile, promChart, promStat, promTable, rate, row, selector } from '../panels.js';
 import { siemadDashboard } from './common.js';
 
 export const COLLECTOR_DASHBOARD_UID = 'siemad-collector';
@@ -189,6 +189,29 @@ export function collectorDashboard(): dashboard.DashboardBuilder {
       promChart({ title: 'Sink errors', description: 'Errors writing to a sink, per second', unit: PER_SECOND, bars: true, min: 0, width: WIDTH.full, height: 6 }, [
         { expr: `sum by (sink) (${rate('siemad_sink_errors_total')})`, legend: '{{sink}}' },
       ]),
+    );
+
+  builder
+    .withRow(row('Log sources'))
+    .withPanel(
+      promChart({ title: 'Log sources by status', description: 'Senders (host name and address) the collectors track, by status: up, new (first seen within the hour), noisy (far above their own rate), silent (nothing for --source-silent-after)', unit: 'short', min: 0, width: WIDTH.third, height: HEIGHT.table, stacked: true }, [
+        { expr: `sum by (status) (${selector('siemad_sources')})`, legend: '{{status}}' },
+      ]),
+    )
+    .withPanel(
+      promTable(
+        {
+          title: 'Log sources',
+          description: 'The busiest log sources of each collector (--source-metrics-top) with their status (sorted by status); GET /api/v1/sources lists all of them. SiemadLogSourceSilent fires for a silent one.',
+          width: WIDTH.third * 2,
+          height: HEIGHT.table,
+          transformations: [
+            { id: 'organize', options: { excludeByName: { Time: true, Value: true }, indexByName: { status: 0, source: 1, address: 2, instance: 3 } } },
+            { id: 'sortBy', options: { sort: [{ field: 'status', desc: false }] } },
+          ],
+        },
+        `max by (instance, source, address, status) (${selector('siemad_source_status')} == 1)`,
+      ),
     );
 
   builder

@@ -133,12 +133,12 @@ export class SiteCalibration {
    * event's source address, else user, else host; undefined when it names none). Records the
    * event in the baseline when its actor is familiar.
    */
-  risk(f: number, r0: number, time: number, actor: string | undefined): number {
+  risk(f: number, r0: number, time: number, actor: string | undefined, record = true): number {
     const family = this.families[f]!;
     const { low, ceiling } = this.options;
     const t = family.threshold;
     const risk = r0 < t ? (low * r0) / t : low + ((1 - low) * (r0 - t)) / (1 - t);
-    if (r0 < ceiling && actor !== undefined && this.isFamiliar(actor, time)) {
+    if (record && r0 < ceiling && actor !== undefined && this.isFamiliar(actor, time)) {
       const bucket = family.bucket(Math.floor(time / DAY_MS));
       if (r0 >= t) bucket.flagged++;
       bucket.sketch.accept(r0 < NEGLIGIBLE_RISK ? 0 : r0);

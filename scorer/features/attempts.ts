@@ -77,7 +77,7 @@ export class AttemptCorrelator {
    * counted). Lines of other programs, or without a PID, count as `event.count` attempts.
    * Sets `lastIp` to the address the attempts belong to (the line's own, or the connection's).
    */
-  newAttempts(event: EcsEvent, time: number): number {
+  newAttempts(event: EcsEvent, time: number, commit = true): number {
     const amount = event.event.count ?? 1;
     const ip = event.source?.ip;
     this.lastIp = ip;
@@ -86,14 +86,18 @@ export class AttemptCorrelator {
     const form = FORM_OF_ACTION.get(event.event.action ?? '') ?? Form.Other;
     const key = `${event.host?.hostname ?? ''}|${pid}`;
     let connection = this.connections.get(key);
+    // A dry run works on a copy of the connection, so the correlator is left as it was.
+    if (!commit && connection !== undefined) connection = { ...connection, counts: connection.counts.slice() };
     if (connection !== undefined && (time - connection.lastTime > CONNECTION_IDLE_MS || (ip !== undefined && connection.ip !== undefined && ip !== connection.ip))) {
-      this.connections.delete(key);
+      if (commit) this.connections.delete(key);
       connection = undefined;
     }
     if (connection === undefined) {
-      if (this.connections.size >= MAX_CONNECTIONS) this.connections.delete(this.connections.keys().next().value!);
       connection = { ip, lastTime: time, counts: new Uint32Array(FORMS), counted: 0 };
-      this.connections.set(key, connection);
+      if (commit) {
+        if (this.connections.size >= MAX_CONNECTIONS) this.connections.delete(this.connections.keys().next().value!);
+        this.connections.set(key, connection);
+      }
     }
     connection.lastTime = time;
     if (ip !== undefined) connection.ip = ip;

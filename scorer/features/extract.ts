@@ -95,6 +95,14 @@ const MODEL_FAMILY: readonly number[] = [
   FAMILIES.indexOf('privilege'),
 ];
 
+/** A dry run asked of a window store that cannot answer without changing its state. */
+export class DryRunUnsupportedError extends Error {
+  constructor(store: string) {
+    super(`dry_run is not available with the ${store} window store (its operations always write)`);
+    this.name = 'DryRunUnsupportedError';
+  }
+}
+
 /**
  * Computes the feature vector of each event: updates the window state with the event (through one
  * batch of store operations for the whole event batch, executed in order) and reads the windows
@@ -114,6 +122,8 @@ export class FeatureExtractor {
   private readonly travel = new LoginTravel();
   private readonly travelSpeedKmh: number;
   private watermark = 0;
+  /** True while a dry-run batch is planned: connection and time state are read, not advanced. */
+  private dryRun = false;
   private readonly hours: HourOfDay;
 
   constructor(
@@ -128,8 +138,9 @@ export class FeatureExtractor {
    * Fills `out` (events.length × FEATURE_COUNT, row-major) with the features of `events`, and
    * `families[i]` with the index in FAMILIES of event i's family, or NO_FAMILY.
    */
-  async extract(events: readonly EcsEvent[], out: Float32Array, families?: Int8Array): Promise<void> {
+  async extract(events: readonly EcsEvent[], out: Float32Array, families?: Int8Array, dryRun = false): Promise<void> {
     const n = events.length;
+    if (dryRun && this.store.probe === undefined) throw new DryRunUnsupportedError(this.store.name);
     if (this.opIndex.length < n * OPS_PER_EVENT) {
       this.opIndex = new Int32Array(n * OPS_PER_EVENT);
       this.kinds = new Uint8Array(n);
@@ -139,8 +150,14 @@ export class FeatureExtractor {
     this.travels.length = n;
     this.opIndex.fill(-1, 0, n * OPS_PER_EVENT);
     this.ops.clear();
-    for (let i = 0; i < n; i++) this.plan(events[i]!, i);
-    await this.store.execute(this.ops);
+    this.dryRun = dryRun;
+    try {
+      for (let i = 0; i < n; i++) this.plan(events[i]!, i);
+    } finally {
+      this.dryRun = false;
+    }
+    if (dryRun) await this.store.probe!(this.ops);
+    else await this.store.execute(this.ops);
     out.fill(0, 0, n * FEATURE_COUNT);
     for (let i = 0; i < n; i++) this.fill(events[i]!, i, out, i * FEATURE_COUNT);
     if (families !== undefined) for (let i = 0; i < n; i++) families[i] = MODEL_FAMILY[this.kinds[i]!]!;
@@ -175,7 +192,7 @@ export class FeatureExtractor {
     if (!Number.isFinite(time)) time = this.watermark;
     const earliest = this.watermark - this.options.outOfOrderToleranceMs;
     if (time < earliest) time = earliest;
-    if (time > this.watermark) this.watermark = time;
+    if (time > this.watermark && !this.dryRun) this.watermark = time;
     return time;
   }
 
@@ -193,7 +210,7 @@ export class FeatureExtractor {
     this.travels[i] = undefined;
     switch (kind) {
       case Kind.AuthFailure: {
-        const attempts = this.attempts.newAttempts(event, time);
+        const attempts = this.attempts.newAttempts(event, time, !this.dryRun);
         ip = this.attempts.lastIp;
         if (ip !== undefined) {
           this.opIndex[base + Op.AuthFailIp] = ops.add(SLOT.auth_fail_by_ip, 'i:' + ip, '', time, attempts);

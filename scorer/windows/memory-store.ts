@@ -166,6 +166,23 @@ class HeavyDistinct {
     }
   }
 
+  /**
+   * After `query`: adds 1 to the windows that would count member `hash` only once it is added at
+   * `second` (exact mode: not yet in the window; sketch mode: it would raise the window's union).
+   */
+  addIfNew(windows: readonly number[], hash: number, second: number, out: Float64Array, offset: number): void {
+    for (let w = 0; w < windows.length; w++) {
+      const length = sliceLength(windows[w]!, DISTINCT_SLICES);
+      const first = (Math.floor(second / length) - (DISTINCT_SLICES - 1)) * length;
+      if (this.exact !== undefined) {
+        const last = this.exact.get(hash);
+        if (last === undefined || last < first) out[offset + w]! += 1;
+      } else if (hllRank(hash) > this.unions![w]!.registers[hash & (HLL_REGISTERS - 1)]!) {
+        out[offset + w]! += 1;
+      }
+    }
+  }
+
   query(windows: readonly number[], second: number, out: Float64Array, offset: number): void {
     for (let w = 0; w < windows.length; w++) {
       const length = sliceLength(windows[w]!, DISTINCT_SLICES);
@@ -241,6 +258,8 @@ export class MemoryWindowStore implements WindowStore {
   private readonly profiles = new Map<string, Float64Array>();
   private watermark = 0;
   private readonly options: MemoryStoreOptions;
+  /** Scratch copy of an IPv4 table slot for `probe`. */
+  private readonly probeSlot = new Uint32Array(TABLE_STRIDE);
   evictions = 0;
 
   constructor(options: Partial<MemoryStoreOptions> = {}) {
@@ -278,6 +297,91 @@ export class MemoryWindowStore implements WindowStore {
       }
     }
     this.expire();
+  }
+
+  probe(batch: OpBatch): void {
+    const { codes, slots, entities, members, times, amounts, results } = batch;
+    for (let i = 0; i < batch.size; i++) {
+      const offset = i * RESULTS_PER_OP;
+      results[offset] = 0;
+      results[offset + 1] = 0;
+      results[offset + 2] = 0;
+      const slot = slots[i]!;
+      const second = toSecond(times[i]!);
+      switch (codes[i]) {
+        case OpCode.Count:
+          this.probeSeries(entities[i]!, slot, 1, second, amounts[i]!, second, results, offset);
+          break;
+        case OpCode.Distinct:
+          this.probeSeries(entities[i]!, slot, 2, hash32(members[i]!), second, second, results, offset);
+          break;
+        case OpCode.Seen:
+          results[offset] = this.blooms.get(slot)!.test(entities[i]!, times[i]!, false) ? 1 : 0;
+          break;
+        case OpCode.Profile: {
+          const profile = this.profiles.get(`${slot}\u0000${entities[i]!}`);
+          if (profile === undefined) break;
+          const bins = (SLOTS[slot] as SlotSpec).bins ?? 1;
+          results[offset] = profile[2 + Math.min(bins - 1, Math.max(0, Math.floor(amounts[i]!)))]!;
+          results[offset + 1] = profile[1]!;
+          break;
+        }
+      }
+    }
+  }
+
+  /**
+   * `update` without writing: a light entity (or an IPv4 table slot) is updated in a scratch copy
+   * and queried; a heavy one is queried and the operation's own contribution added.
+   */
+  private probeSeries(key: string, slot: number, timeField: 1 | 2, a: number, b: number, second: number, out: Float64Array, offset: number): void {
+    const windows = SPEC_WINDOWS[slot]!;
+    const slices = timeField === 1 ? COUNT_SLICES : DISTINCT_SLICES;
+    const tag = storedTag(slot, timeField);
+    const mapKey = compactKey(key);
+    if (typeof mapKey === 'number') {
+      const at = this.table.find(mapKey);
+      if (at >= 0) {
+        const base = at * TABLE_STRIDE;
+        const scratch = this.probeSlot;
+        for (let k = 0; k < TABLE_STRIDE; k++) scratch[k] = this.table.data[base + k]!;
+        if (addToSlot(scratch, 0, tag, a, b, timeField, second)) {
+          queryRecords(scratch, 1, TABLE_STRIDE, tag, timeField, windows, slices, second, out, offset);
+          return;
+        }
+        queryRecords(this.table.data, base + 1, base + TABLE_STRIDE, tag, timeField, windows, slices, second, out, offset);
+        addOwnContribution(this.table.data, base + 1, base + TABLE_STRIDE, tag, timeField, a, b, windows, slices, second, out, offset);
+        return;
+      }
+    }
+    const state = this.entities.get(mapKey);
+    if (state === undefined) {
+      for (let w = 0; w < windows.length; w++) out[offset + w] = timeField === 1 ? b : 1;
+      return;
+    }
+    if (Array.isArray(state)) {
+      const updated = addLight(state.slice(), tag, a, b, timeField);
+      if (updated !== null) {
+        queryRecords(updated, 1, updated.length, tag, timeField, windows, slices, second, out, offset);
+        return;
+      }
+      queryRecords(state, 1, state.length, tag, timeField, windows, slices, second, out, offset);
+      addOwnContribution(state, 1, state.length, tag, timeField, a, b, windows, slices, second, out, offset);
+      return;
+    }
+    if (timeField === 1) {
+      const heavy = state.slots[slot] as HeavyCount | undefined;
+      if (heavy !== undefined) heavy.query(windows, second, out, offset);
+      for (let w = 0; w < windows.length; w++) out[offset + w]! += b;
+      return;
+    }
+    const heavy = state.slots[slot] as HeavyDistinct | undefined;
+    if (heavy === undefined) {
+      for (let w = 0; w < windows.length; w++) out[offset + w] = 1;
+      return;
+    }
+    heavy.query(windows, second, out, offset);
+    heavy.addIfNew(windows, a, second, out, offset);
   }
 
   stats(): { entities: number } {
@@ -510,6 +614,37 @@ function queryRecords(
       if (time >= first && time < last) result += timeField === 1 ? state[k + 2]! : 1;
     }
     out[offset + w] = result;
+  }
+}
+
+/**
+ * After `queryRecords` over records that have no room for a new one: adds what the operation
+ * itself would (its amount, or 1 for a member not yet in the window).
+ */
+function addOwnContribution(
+  state: ArrayLike<number>,
+  start: number,
+  end: number,
+  tag: number,
+  timeField: 1 | 2,
+  a: number,
+  b: number,
+  windows: readonly number[],
+  slices: number,
+  second: number,
+  out: Float64Array,
+  offset: number,
+): void {
+  for (let w = 0; w < windows.length; w++) {
+    if (timeField === 1) {
+      out[offset + w]! += b;
+      continue;
+    }
+    const length = sliceLength(windows[w]!, slices);
+    const first = (Math.floor(second / length) - (slices - 1)) * length;
+    let present = false;
+    for (let k = start; k < end && !present; k += 3) present = state[k] === tag && state[k + 1] === a && state[k + 2]! >= first;
+    if (!present) out[offset + w]! += 1;
   }
 }
 

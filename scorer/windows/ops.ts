@@ -147,6 +147,12 @@ export class OpBatch {
 export interface WindowStore {
   readonly name: string;
   execute(batch: OpBatch): Promise<void> | void;
+  /**
+   * Fills `batch.results` as `execute` would if each operation were applied alone to the current
+   * state, and changes nothing (dry runs). Operations of one probe do not see each other.
+   * Stores that cannot answer without writing leave it out.
+   */
+  probe?(batch: OpBatch): Promise<void> | void;
   /** Entities tracked (approximate for Redis: keys in its namespace are not counted here). */
   stats(): { entities: number };
   close(): Promise<void>;

@@ -13,6 +13,17 @@ const ROUTES = [
   ['get', '/api/v1/suppressions', 'read'],
   ['post', '/api/v1/suppressions', 'write'],
   ['delete', '/api/v1/suppressions/{id}', 'admin'],
+  ['post', '/api/v1/logs/analyze', 'ingest'],
+  ['post', '/api/v1/logs/batch', 'ingest'],
+  ['get', '/api/v1/anomalies', 'read'],
+  ['get', '/api/v1/stats', 'read'],
+  ['get', '/api/v1/sources', 'read'],
+] as const;
+
+/** Public probes: no token, so no bearer security and no 401/403. */
+const PUBLIC_ROUTES = [
+  ['get', '/api/v1/health'],
+  ['get', '/api/v1/health/live'],
 ] as const;
 
 t.test('the OpenAPI document is valid and lists every route with its scope, bearer auth and errors', async (t) => {
@@ -26,7 +37,12 @@ t.test('the OpenAPI document is valid and lists every route with its scope, bear
   t.equal(doc.openapi, '3.1.0');
   await t.resolves(SwaggerParser.validate(structuredClone(doc)), 'valid OpenAPI 3.1');
   const listed = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`));
-  t.same(listed.sort(), ROUTES.map(([method, path]) => `${method} ${path}`).sort(), 'exactly the API routes (not the docs)');
+  t.same(listed.sort(), [...ROUTES, ...PUBLIC_ROUTES].map(([method, path]) => `${method} ${path}`).sort(), 'exactly the API routes (not the docs)');
+  for (const [method, path] of PUBLIC_ROUTES) {
+    const operation = doc.paths[path][method];
+    t.equal(operation.security, undefined, `${method} ${path}: public`);
+    t.match(operation.description, /^Public/);
+  }
   for (const [method, path, scope] of ROUTES) {
     const operation = doc.paths[path][method];
     t.match(operation.description, new RegExp(`^Scope: ${scope}\\.`), `${method} ${path}: scope ${scope}`);
@@ -34,7 +50,7 @@ t.test('the OpenAPI document is valid and lists every route with its scope, bear
     for (const status of ['401', '403', '503']) t.ok(operation.responses[status], `${method} ${path} documents ${status}`);
     t.ok(operation.responses['200'] ?? operation.responses['201'], `${method} ${path} documents its success`);
   }
-  t.same(Object.keys(doc.components.schemas).sort(), ['Alert', 'Anomaly', 'Error', 'Features', 'Feedback', 'HistoryEntry', 'Suppression']);
+  t.same(Object.keys(doc.components.schemas).sort(), ['Alert', 'Anomaly', 'Error', 'Features', 'Feedback', 'HistoryEntry', 'LogSource', 'Readiness', 'Suppression', 'Verdict']);
   t.same(doc.components.securitySchemes.bearer, { type: 'http', scheme: 'bearer', description: 'a token from siemad token create' });
 });
 

@@ -32,7 +32,7 @@ t.test('siemad token create/list/revoke on the embedded database', async (t) => 
 
   for (const [args, pattern] of [
     [['--name', 'grafana', '--scope', 'read'], /--name: a token named "grafana" exists: choose another name/],
-    [['--name', 'x', '--scope', 'read,root'], /--scope.*expected a comma-separated list of read, write, admin/],
+    [['--name', 'x', '--scope', 'read,root'], /--scope.*expected a comma-separated list of read, write, ingest, admin/],
     [['--name', 'has space', '--scope', 'read'], /--name.*expected 1-64 letters/],
     [['--name', 'noscope'], /required option '--scope <scopes>' not specified/],
   ] as const) {

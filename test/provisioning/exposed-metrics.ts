@@ -11,6 +11,7 @@ import { DEFAULT_INDEXER_CONFIG } from '../../opensearch/indexer/config.js';
 import { OpenSearchOutput } from '../../opensearch/output.js';
 import { createLogger } from '../../core/logger.js';
 import { PipelineMetrics } from '../../pipeline/metrics.js';
+import { SourceTracker } from '../../pipeline/sources.js';
 
 const MIB = 1024 * 1024;
 
@@ -37,6 +38,10 @@ export async function collectorSeries(): Promise<Map<string, string>> {
   const metrics = new PipelineMetrics();
   // serve registers the scorer's calibration gauges when scoring is on (the default).
   metrics.watchCalibration(() => [{ family: 'auth', threshold: 0.4, warm: false, flaggedPer10k: 0 }]);
+  // serve watches its log sources; one source, so the per-source series are exposed too.
+  const sources = new SourceTracker();
+  sources.record('web-01', '192.0.2.10', Date.now(), false, true);
+  metrics.watchSources(sources, 20);
   const dataDir = await mkdtemp(join(tmpdir(), 'siemad-metrics-'));
   // Nothing is ever sent: setup is off and the buffer stays empty, so the port need not answer.
   const output = await OpenSearchOutput.open({
