@@ -59,12 +59,28 @@ export function syslogText(input: LogInput, fallback: LogSource): string {
 }
 
 /** One RawMessage per input, as a connection of its own from the HTTP client. */
-export function rawMessages(inputs: readonly LogInput[], fallback: LogSource, peerAddress: string, peerPort: number, now: number): RawMessage[] {
+export function rawMessages(
+  inputs: readonly LogInput[],
+  fallback: LogSource,
+  peerAddress: string,
+  peerPort: number,
+  now: number,
+): RawMessage[] {
   const connectionId = newConnectionId();
   const raws: RawMessage[] = new Array(inputs.length);
   for (let i = 0; i < inputs.length; i++) {
     const text = syslogText(inputs[i]!, fallback);
-    raws[i] = { text, transport: 'http', peerAddress, peerPort, receivedAt: now, connectionId, seq: i, truncated: false, size: Buffer.byteLength(text) };
+    raws[i] = {
+      text,
+      transport: 'http',
+      peerAddress,
+      peerPort,
+      receivedAt: now,
+      connectionId,
+      seq: i,
+      truncated: false,
+      size: Buffer.byteLength(text),
+    };
   }
   return raws;
 }
@@ -75,7 +91,8 @@ export function applyMetadata(event: EcsEvent, metadata: LogMetadata | undefined
   if (metadata.source_ip !== undefined) event.source = { ...event.source, ip: metadata.source_ip };
   if (metadata.username !== undefined) event.user = { ...event.user, name: metadata.username };
   if (metadata.hostname !== undefined) event.host = { ...event.host, hostname: metadata.hostname };
-  if (metadata.status_code !== undefined) event.http = { ...event.http, response: { ...event.http?.response, status_code: metadata.status_code } };
+  if (metadata.status_code !== undefined)
+    event.http = { ...event.http, response: { ...event.http?.response, status_code: metadata.status_code } };
   if (metadata.timestamp !== undefined) event['@timestamp'] = new Date(metadata.timestamp).toISOString();
 }
 

@@ -57,12 +57,40 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'siemad-bench-api-'));
   const database = options.databaseUrl !== undefined ? ['--database-url', options.databaseUrl] : [];
   const name = `bench-${process.pid}-${Date.now()}`;
-  const created = spawnSync(process.execPath, [SIEMAD, 'token', 'create', '--name', name, '--scope', 'ingest', '--data-dir', dataDir, ...database], { encoding: 'utf8' });
+  const created = spawnSync(
+    process.execPath,
+    [SIEMAD, 'token', 'create', '--name', name, '--scope', 'ingest', '--data-dir', dataDir, ...database],
+    { encoding: 'utf8' },
+  );
   if (created.status !== 0) throw new Error(created.stderr);
   const token = created.stdout.trim();
-  const child = spawn(process.execPath, [SIEMAD, 'serve', '--bind', '127.0.0.1', '--udp-port', 'off', '--tcp-port', 'off', '--metrics-port', 'off', '--api-port', '0', '--api-rate', '0', '--api-ingest-rate', '0', '--data-dir', dataDir, ...database], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      SIEMAD,
+      'serve',
+      '--bind',
+      '127.0.0.1',
+      '--udp-port',
+      'off',
+      '--tcp-port',
+      'off',
+      '--metrics-port',
+      'off',
+      '--api-port',
+      '0',
+      '--api-rate',
+      '0',
+      '--api-ingest-rate',
+      '0',
+      '--data-dir',
+      dataDir,
+      ...database,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let log = '';
   child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
   try {
@@ -84,7 +112,12 @@ async function main(): Promise<void> {
     });
     const url = `http://127.0.0.1:${port}`;
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const requests = Array.from({ length: 1000 }, (_, i) => ({ method: 'POST', path: '/api/v1/logs/analyze', headers, body: JSON.stringify({ log_line: line(i) }) }));
+    const requests = Array.from({ length: 1000 }, (_, i) => ({
+      method: 'POST',
+      path: '/api/v1/logs/analyze',
+      headers,
+      body: JSON.stringify({ log_line: line(i) }),
+    }));
     // Warm-up: models, JIT and the database's first queries.
     await autocannon({ url, connections: 1, duration: 2, requests });
     const single = await autocannon({ url, connections: 1, duration: options.seconds, requests });

@@ -94,7 +94,9 @@ export class IngestService {
       batchSize: config.batchSize,
       ...(observers.messages !== undefined ? { messageObservers: observers.messages } : {}),
       ...(observers.events !== undefined ? { eventObservers: observers.events } : {}),
-      ...(config.parseFailureRate !== undefined && config.parseFailureRate.rate > 0 ? { parseFailures: new SenderRateLimiter(config.parseFailureRate) } : {}),
+      ...(config.parseFailureRate !== undefined && config.parseFailureRate.rate > 0
+        ? { parseFailures: new SenderRateLimiter(config.parseFailureRate) }
+        : {}),
     });
     this.http = new HttpServer(this.metrics.registry, () => this.health());
     this.metrics.watchQueue(this.queue);
@@ -135,14 +137,13 @@ export class IngestService {
     for (const host of bind) {
       if (udpPort !== null) {
         const sinkFull = this.sink.isFull?.bind(this.sink);
-        this.receivers.push(new UdpReceiver({ host, port: udpPort, ipv6Only, setting: '--udp-port', ...(sinkFull ? { sinkFull } : {}) }, context));
+        this.receivers.push(
+          new UdpReceiver({ host, port: udpPort, ipv6Only, setting: '--udp-port', ...(sinkFull ? { sinkFull } : {}) }, context),
+        );
       }
       if (tcpPort !== null) {
         this.receivers.push(
-          new StreamReceiver(
-            { ...this.streamOptions(host, tcpPort, ipv6Only), transport: 'tcp', setting: '--tcp-port' },
-            context,
-          ),
+          new StreamReceiver({ ...this.streamOptions(host, tcpPort, ipv6Only), transport: 'tcp', setting: '--tcp-port' }, context),
         );
       }
       if (tlsPort !== null && tls !== undefined) {
@@ -173,7 +174,8 @@ export class IngestService {
 
   health(): HealthReport {
     const sinkHealth = this.sink.health?.();
-    const status = this.state === 'running' ? (sinkHealth?.degraded === true ? 'degraded' : 'ok') : this.state === 'stopping' ? 'stopping' : 'degraded';
+    const status =
+      this.state === 'running' ? (sinkHealth?.degraded === true ? 'degraded' : 'ok') : this.state === 'stopping' ? 'stopping' : 'degraded';
     return {
       status,
       sink: this.sink.name,
@@ -193,7 +195,12 @@ export class IngestService {
   /** Readiness of the receivers, the queue and the sink (the API adds models, Redis and the database). */
   readiness(): CollectorCheck[] {
     const checks: CollectorCheck[] = [
-      { name: 'receivers', status: this.state === 'running' ? 'up' : 'down', required: true, detail: { state: this.state, listeners: this.listening } },
+      {
+        name: 'receivers',
+        status: this.state === 'running' ? 'up' : 'down',
+        required: true,
+        detail: { state: this.state, listeners: this.listening },
+      },
       {
         name: 'queue',
         status: this.queue.length >= 0.8 * this.queue.capacity ? 'degraded' : 'up',
@@ -255,7 +262,11 @@ function checkCertificates(pem: Buffer, file: string, setting: string): void {
     try {
       new crypto.X509Certificate(block);
     } catch (err) {
-      throw new SiemadError(ERROR_CODES.TLS_INVALID, `${setting}: ${file} holds an unreadable certificate: ${(err as Error).message.split('\n')[0]}`, setting);
+      throw new SiemadError(
+        ERROR_CODES.TLS_INVALID,
+        `${setting}: ${file} holds an unreadable certificate: ${(err as Error).message.split('\n')[0]}`,
+        setting,
+      );
     }
   }
 }

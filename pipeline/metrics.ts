@@ -286,7 +286,9 @@ export class PipelineMetrics {
       collect() {
         refresh();
         this.reset();
-        for (const { view } of snapshot) for (const status of SOURCE_STATUSES) this.labels(view.host || '-', view.address || '-', status).set(view.status === status ? 1 : 0);
+        for (const { view } of snapshot)
+          for (const status of SOURCE_STATUSES)
+            this.labels(view.host || '-', view.address || '-', status).set(view.status === status ? 1 : 0);
       },
     });
     new Gauge({

@@ -9,7 +9,6 @@ import type { BoundedQueue } from '../collector/queue.js';
 import type { EnrichOptions, EventEnricher } from '../collector/enricher.js';
 import type { EventSink } from '../sinks/sink.js';
 
-
 /** Sees every received message with its decoded event (undefined when dropped), e.g. the log-source tracker. */
 export interface MessageObserver {
   observe(raw: RawMessage, event: EcsEvent | undefined, now: number): void;
@@ -103,7 +102,8 @@ export class Pipeline {
     if (dryRun) return events;
     await this.options.sink.write(events);
     const written = Date.now();
-    if (this.options.eventObservers !== undefined) for (const observer of this.options.eventObservers) observer.observeEvents(events, written);
+    if (this.options.eventObservers !== undefined)
+      for (const observer of this.options.eventObservers) observer.observeEvents(events, written);
     if (metrics !== undefined) {
       for (const raw of raws) metrics.pipelineLatency.observe((written - raw.receivedAt) / 1000);
       for (const event of events) if (event.anomaly?.is_anomaly === true) metrics.countAnomaly(event.anomaly);

@@ -178,7 +178,13 @@ export class SourceTracker implements MessageObserver {
 
   observe(raw: RawMessage, event: EcsEvent | undefined, now: number): void {
     const host = event?.host?.hostname ?? '';
-    this.record(host, raw.peerAddress, now, event === undefined || event.error?.type === 'syslog_parse', event !== undefined && !isUndecoded(event));
+    this.record(
+      host,
+      raw.peerAddress,
+      now,
+      event === undefined || event.error?.type === 'syslog_parse',
+      event !== undefined && !isUndecoded(event),
+    );
   }
 
   record(host: string, address: string, now: number, parseError: boolean, decoded: boolean): void {
@@ -278,7 +284,18 @@ export class SourceTracker implements MessageObserver {
     }
     if (state.version !== STATE_VERSION || !Array.isArray(state.sources)) return 0;
     for (const item of state.sources.slice(-this.options.maxSources)) {
-      const s = item as { h: string; a: string; f: number; l: number; n: number; rs: number; rw: number; fm: number; m: number[]; c: number[] };
+      const s = item as {
+        h: string;
+        a: string;
+        f: number;
+        l: number;
+        n: number;
+        rs: number;
+        rw: number;
+        fm: number;
+        m: number[];
+        c: number[];
+      };
       if (typeof s?.h !== 'string' || typeof s.a !== 'string' || !Number.isFinite(s.f) || !Number.isFinite(s.l)) continue;
       const source = new Source(s.h.slice(0, MAX_NAME), s.a.slice(0, MAX_NAME), s.f, s.l);
       source.messages = Number(s.n) || 0;

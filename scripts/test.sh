@@ -20,9 +20,9 @@ if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-loc
   ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund --loglevel=error
 fi
 
-step "type check, lint and build"
+step "type check, lint, format check and build"
 npx tsc -p tsconfig.test.json
-npx biome ci --formatter-enabled=false .
+npx biome ci .
 npx tsc -p tsconfig.json
 
 step "python venv (models)"

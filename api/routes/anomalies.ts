@@ -42,7 +42,8 @@ export function anomalyRoutes(store: AnomalyQuery | undefined) {
       schema: {
         tags: ['anomalies'],
         summary: 'Search anomalies',
-        description: 'Scope: read. Newest first (sort=time) or highest score first (sort=score); pages follow next_cursor. Served from the OpenSearch anomalies data stream when the collector indexes into OpenSearch (search_after), else from the NDJSON files under the data directory, read newest first up to --api-anomaly-scan-bytes (scan.truncated says the scan stopped before the oldest file).',
+        description:
+          'Scope: read. Newest first (sort=time) or highest score first (sort=score); pages follow next_cursor. Served from the OpenSearch anomalies data stream when the collector indexes into OpenSearch (search_after), else from the NDJSON files under the data directory, read newest first up to --api-anomaly-scan-bytes (scan.truncated says the scan stopped before the oldest file).',
         security: [{ bearer: [] }],
         querystring: {
           type: 'object',
@@ -56,7 +57,12 @@ export function anomalyRoutes(store: AnomalyQuery | undefined) {
             user: { type: 'string', minLength: 1, maxLength: 256, description: 'user.name' },
             host: { type: 'string', minLength: 1, maxLength: 255, description: 'host.hostname' },
             kind,
-            q: { type: 'string', minLength: 1, maxLength: 200, description: 'words that must all appear in the reasons (case-insensitive)' },
+            q: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 200,
+              description: 'words that must all appear in the reasons (case-insensitive)',
+            },
             sort: { type: 'string', enum: [...ANOMALY_SORTS], default: 'time' },
             limit: limit(50, 500),
             cursor,
@@ -77,13 +83,20 @@ export function anomalyRoutes(store: AnomalyQuery | undefined) {
         },
       },
       handler: async (request) => {
-        if (store === undefined) throw new ApiError(API_ERRORS.NOT_AVAILABLE, 'this API runs without an anomaly store: anomalies need siemad serve');
+        if (store === undefined)
+          throw new ApiError(API_ERRORS.NOT_AVAILABLE, 'this API runs without an anomaly store: anomalies need siemad serve');
         const q = request.query;
         const now = Date.now();
         let after: [number, string] | undefined;
         if (q.cursor !== undefined) {
           const decoded = decodeKeyset(q.cursor);
-          if (decoded === undefined || decoded.length !== 3 || decoded[0] !== q.sort || typeof decoded[1] !== 'number' || typeof decoded[2] !== 'string') {
+          if (
+            decoded === undefined ||
+            decoded.length !== 3 ||
+            decoded[0] !== q.sort ||
+            typeof decoded[1] !== 'number' ||
+            typeof decoded[2] !== 'string'
+          ) {
             throw new ApiError(API_ERRORS.BAD_REQUEST, 'querystring.cursor is not a cursor of this sort (use next_cursor as given)');
           }
           after = [decoded[1], decoded[2]];

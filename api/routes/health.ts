@@ -18,7 +18,7 @@ export function healthRoutes(db: ApiDatabase, services: ApiServices) {
       schema: {
         tags: ['status'],
         summary: 'Liveness',
-        description: 'Public. 200 while the process answers HTTP at all (a load balancer\'s or orchestrator\'s liveness probe).',
+        description: "Public. 200 while the process answers HTTP at all (a load balancer's or orchestrator's liveness probe).",
         response: { 200: { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['alive'] } } } },
       },
       handler: async () => ({ status: 'alive' }),
@@ -28,14 +28,15 @@ export function healthRoutes(db: ApiDatabase, services: ApiServices) {
       schema: {
         tags: ['status'],
         summary: 'Readiness',
-        description: 'Public: 200 (status ok or degraded) or 503 (unavailable), with each check\'s name and status. With a read token the checks carry details (addresses, fill levels, errors), never shown to anonymous callers.',
+        description:
+          "Public: 200 (status ok or degraded) or 503 (unavailable), with each check's name and status. With a read token the checks carry details (addresses, fill levels, errors), never shown to anonymous callers.",
         response: {
           '2xx': { $ref: 'Readiness#' },
           503: { $ref: 'Readiness#' },
         },
       },
       handler: async (request, reply) => {
-        const checks: ReadinessCheck[] = [...(await services.readiness?.() ?? [])];
+        const checks: ReadinessCheck[] = [...((await services.readiness?.()) ?? [])];
         checks.push({ name: 'postgresql', status: db.ready ? 'up' : 'down', required: true, detail: { database: db.name } });
         let status: Overall = 'ok';
         for (const check of checks) {
@@ -46,7 +47,11 @@ export function healthRoutes(db: ApiDatabase, services: ApiServices) {
         void reply.code(status === 'unavailable' ? 503 : 200);
         return {
           status,
-          checks: checks.map((check) => ({ name: check.name, status: check.status, ...(detailed && check.detail !== undefined ? { detail: check.detail } : {}) })),
+          checks: checks.map((check) => ({
+            name: check.name,
+            status: check.status,
+            ...(detailed && check.detail !== undefined ? { detail: check.detail } : {}),
+          })),
         };
       },
     });

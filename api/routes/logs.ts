@@ -20,8 +20,17 @@ const metadata = {
     timestamp: { type: 'string', format: 'date-time', description: '@timestamp (RFC 3339 with zone): the event time the windows use' },
   },
 } as const;
-const source = { type: 'string', enum: [...LOG_SOURCES], description: 'what the line is: auth (sshd, PAM), nginx, apache, firewall (netfilter), syslog or auto (as the syslog receivers read it)' } as const;
-const logLine = { type: 'string', minLength: 1, maxLength: MAX_LINE, description: 'one log line, with or without a syslog header' } as const;
+const source = {
+  type: 'string',
+  enum: [...LOG_SOURCES],
+  description: 'what the line is: auth (sshd, PAM), nginx, apache, firewall (netfilter), syslog or auto (as the syslog receivers read it)',
+} as const;
+const logLine = {
+  type: 'string',
+  minLength: 1,
+  maxLength: MAX_LINE,
+  description: 'one log line, with or without a syslog header',
+} as const;
 const logItem = {
   anyOf: [
     logLine,
@@ -32,7 +41,7 @@ const logItem = {
 const VERDICT = {
   $id: 'Verdict',
   type: 'object',
-  description: 'The scorer\'s verdict on one line (risk 0 and level none for events no model scores, or with --scoring false)',
+  description: "The scorer's verdict on one line (risk 0 and level none for events no model scores, or with --scoring false)",
   required: ['event_id', 'is_anomaly', 'risk_score', 'risk_level', 'reasons', 'model_scores', 'dataset'],
   properties: {
     event_id: { type: 'string', description: 'event.id' },
@@ -77,12 +86,18 @@ interface BatchQuery {
  */
 export function logRoutes(analyzer: LogAnalyzer | undefined, limits: ApiLimits, lines: TokenRateLimiter) {
   const need = (): LogAnalyzer => {
-    if (analyzer === undefined) throw new ApiError(API_ERRORS.NOT_AVAILABLE, 'this API runs without a pipeline: analyze and batch need siemad serve');
+    if (analyzer === undefined)
+      throw new ApiError(API_ERRORS.NOT_AVAILABLE, 'this API runs without a pipeline: analyze and batch need siemad serve');
     return analyzer;
   };
   const charge = (request: FastifyRequest, count: number): void => {
     const wait = lines.take(request.actor, count);
-    if (wait > 0) throw new ApiError(API_ERRORS.RATE_LIMITED, `token "${request.actor}" is over its ${limits.lineRate} lines/s (--api-ingest-rate); retry in ${wait} s`, wait);
+    if (wait > 0)
+      throw new ApiError(
+        API_ERRORS.RATE_LIMITED,
+        `token "${request.actor}" is over its ${limits.lineRate} lines/s (--api-ingest-rate); retry in ${wait} s`,
+        wait,
+      );
   };
   const submit = async (request: FastifyRequest, inputs: LogInput[], fallback: LogSource, dryRun: boolean) => {
     const pipeline = need();
@@ -124,7 +139,8 @@ export function logRoutes(analyzer: LogAnalyzer | undefined, limits: ApiLimits, 
       schema: {
         tags: ['ingest'],
         summary: 'Analyze one log line',
-        description: 'Scope: ingest. The line goes through the same pipeline as syslog input and is answered at once. It updates the entity windows and is stored like syslog input, unless dry_run is true (scored against the current state, which it leaves as it was).',
+        description:
+          'Scope: ingest. The line goes through the same pipeline as syslog input and is answered at once. It updates the entity windows and is stored like syslog input, unless dry_run is true (scored against the current state, which it leaves as it was).',
         security: [{ bearer: [] }],
         body: {
           type: 'object',
@@ -135,7 +151,18 @@ export function logRoutes(analyzer: LogAnalyzer | undefined, limits: ApiLimits, 
         response: {
           200: {
             type: 'object',
-            required: ['event_id', 'is_anomaly', 'risk_score', 'risk_level', 'reasons', 'model_scores', 'dataset', 'processing_time_ms', 'dry_run', 'event'],
+            required: [
+              'event_id',
+              'is_anomaly',
+              'risk_score',
+              'risk_level',
+              'reasons',
+              'model_scores',
+              'dataset',
+              'processing_time_ms',
+              'dry_run',
+              'event',
+            ],
             properties: { ...VERDICT.properties, processing_time_ms: { type: 'number' }, dry_run: { type: 'boolean' } },
           },
           ...errorResponses(400, 401, 403, 413, 415, 429, 501, 503),
@@ -193,7 +220,10 @@ export function logRoutes(analyzer: LogAnalyzer | undefined, limits: ApiLimits, 
       preValidation: async (request) => {
         const logs = (request.body as { logs?: unknown } | undefined)?.logs;
         if (Array.isArray(logs) && logs.length > limits.batchMaxLines) {
-          throw new ApiError(API_ERRORS.PAYLOAD_TOO_LARGE, `${logs.length} lines: a batch holds at most ${limits.batchMaxLines} (--api-batch-max-lines)`);
+          throw new ApiError(
+            API_ERRORS.PAYLOAD_TOO_LARGE,
+            `${logs.length} lines: a batch holds at most ${limits.batchMaxLines} (--api-batch-max-lines)`,
+          );
         }
       },
       handler: async (request) => {

@@ -7,7 +7,7 @@ const MEANING: Record<number, string> = {
   404: 'not found',
   413: 'body larger than --api-body-limit (batch: --api-batch-body-limit), or more lines than --api-batch-max-lines',
   415: 'body is not application/json',
-  429: 'over the token\'s rate limit (--api-rate, --api-ingest-rate); Retry-After says when to retry',
+  429: "over the token's rate limit (--api-rate, --api-ingest-rate); Retry-After says when to retry",
   501: 'this collector does not provide it (see the message)',
   503: 'the database (or the store the route reads) is unavailable',
 };

@@ -8,18 +8,33 @@ import { errorResponses } from './responses.js';
 const SOURCE_SCHEMA = {
   $id: 'LogSource',
   type: 'object',
-  required: ['host', 'address', 'status', 'first_seen', 'last_seen', 'messages_per_minute_5m', 'messages_per_minute_1h', 'parse_error_share', 'decoded_share'],
+  required: [
+    'host',
+    'address',
+    'status',
+    'first_seen',
+    'last_seen',
+    'messages_per_minute_5m',
+    'messages_per_minute_1h',
+    'parse_error_share',
+    'decoded_share',
+  ],
   properties: {
     host: { type: 'string', description: 'host name the messages carry (empty when none)' },
     address: { type: 'string', description: 'sending address' },
-    status: { type: 'string', enum: [...SOURCE_STATUSES], description: 'silent: nothing for --source-silent-after; new: first seen within the last hour; noisy: last 5 minutes at least --source-noisy-factor times its long-run rate; else up' },
+    status: {
+      type: 'string',
+      enum: [...SOURCE_STATUSES],
+      description:
+        'silent: nothing for --source-silent-after; new: first seen within the last hour; noisy: last 5 minutes at least --source-noisy-factor times its long-run rate; else up',
+    },
     first_seen: { type: 'string', format: 'date-time' },
     last_seen: { type: 'string', format: 'date-time' },
     messages_per_minute_5m: { type: 'number' },
     messages_per_minute_1h: { type: 'number' },
     baseline_per_minute: { type: 'number', description: 'long-run rate (exponential average over about a day)' },
-    parse_error_share: { type: 'number', description: 'share of the last hour\'s messages whose syslog header did not parse' },
-    decoded_share: { type: 'number', description: 'share of the last hour\'s messages a decoder understood' },
+    parse_error_share: { type: 'number', description: "share of the last hour's messages whose syslog header did not parse" },
+    decoded_share: { type: 'number', description: "share of the last hour's messages a decoder understood" },
     messages_total: { type: 'integer' },
   },
 } as const;
@@ -39,7 +54,8 @@ export function sourceRoutes(sources: SourceDirectory | undefined) {
       schema: {
         tags: ['status'],
         summary: 'Log sources and their status',
-        description: 'Scope: read. Every sender (host name and sending address) the collector tracks (at most --source-max, the least recently seen evicted), most recently seen first, with counts by status over all of them.',
+        description:
+          'Scope: read. Every sender (host name and sending address) the collector tracks (at most --source-max, the least recently seen evicted), most recently seen first, with counts by status over all of them.',
         security: [{ bearer: [] }],
         querystring: {
           type: 'object',
@@ -65,11 +81,17 @@ export function sourceRoutes(sources: SourceDirectory | undefined) {
         },
       },
       handler: async (request) => {
-        if (sources === undefined) throw new ApiError(API_ERRORS.NOT_AVAILABLE, 'this API runs without a pipeline: log sources need siemad serve');
+        if (sources === undefined)
+          throw new ApiError(API_ERRORS.NOT_AVAILABLE, 'this API runs without a pipeline: log sources need siemad serve');
         const { q, status, limit: max } = request.query;
         const now = Date.now();
         const list = sources.list({ ...(q !== undefined ? { search: q } : {}), ...(status !== undefined ? { status } : {}) }, now);
-        return { sources: list.slice(0, max), total: list.length, by_status: sources.counts(now), silent_after_seconds: sources.silentAfterMs / 1000 };
+        return {
+          sources: list.slice(0, max),
+          total: list.length,
+          by_status: sources.counts(now),
+          silent_after_seconds: sources.silentAfterMs / 1000,
+        };
       },
     });
   };

@@ -83,7 +83,8 @@ function matchRow(event: EcsEvent, filter: AnomalyFilter, words: string[]): Row 
   if (anomaly?.is_anomaly !== true) return undefined;
   const score = Number(anomaly.score);
   if (filter.minScore !== undefined && !(score >= filter.minScore)) return undefined;
-  if (filter.level !== undefined && (LEVEL_RANK[anomaly.level as keyof typeof LEVEL_RANK] ?? 0) < LEVEL_RANK[filter.level]) return undefined;
+  if (filter.level !== undefined && (LEVEL_RANK[anomaly.level as keyof typeof LEVEL_RANK] ?? 0) < LEVEL_RANK[filter.level])
+    return undefined;
   const time = Date.parse(event['@timestamp'] as string);
   if (filter.since !== undefined && !(time >= filter.since.getTime())) return undefined;
   if (filter.until !== undefined && !(time < filter.until.getTime())) return undefined;

@@ -20,9 +20,17 @@ export class OpenSearchAnomalyQuery implements AnomalyQuery {
   async search(filter: AnomalyFilter): Promise<AnomalyPage> {
     const must: Record<string, unknown>[] = [{ term: { 'anomaly.is_anomaly': true } }];
     if (filter.minScore !== undefined) must.push({ range: { 'anomaly.score': { gte: filter.minScore } } });
-    if (filter.level !== undefined) must.push({ terms: { 'anomaly.level': LEVELS.filter((level) => LEVEL_RANK[level] >= LEVEL_RANK[filter.level!]) } });
+    if (filter.level !== undefined)
+      must.push({ terms: { 'anomaly.level': LEVELS.filter((level) => LEVEL_RANK[level] >= LEVEL_RANK[filter.level!]) } });
     if (filter.since !== undefined || filter.until !== undefined) {
-      must.push({ range: { '@timestamp': { ...(filter.since ? { gte: filter.since.toISOString() } : {}), ...(filter.until ? { lt: filter.until.toISOString() } : {}) } } });
+      must.push({
+        range: {
+          '@timestamp': {
+            ...(filter.since ? { gte: filter.since.toISOString() } : {}),
+            ...(filter.until ? { lt: filter.until.toISOString() } : {}),
+          },
+        },
+      });
     }
     if (filter.sourceIp !== undefined) must.push({ term: { 'source.ip': filter.sourceIp } });
     if (filter.user !== undefined) must.push({ term: { 'user.name': filter.user } });
@@ -38,8 +46,10 @@ export class OpenSearchAnomalyQuery implements AnomalyQuery {
       track_total_hits: false,
     };
     if (filter.after !== undefined) body.search_after = filter.after;
-    const response = await this.client.search({ index: this.dataStream, body, ignore_unavailable: true, allow_no_indices: true } as never, { requestTimeout: this.timeoutMs });
-    const hits = ((response.body as { hits?: { hits?: { _source: Record<string, unknown>; sort?: unknown[] }[] } }).hits?.hits ?? []);
+    const response = await this.client.search({ index: this.dataStream, body, ignore_unavailable: true, allow_no_indices: true } as never, {
+      requestTimeout: this.timeoutMs,
+    });
+    const hits = (response.body as { hits?: { hits?: { _source: Record<string, unknown>; sort?: unknown[] }[] } }).hits?.hits ?? [];
     const page = hits.slice(0, filter.limit);
     const last = page[page.length - 1];
     const sort = last?.sort;

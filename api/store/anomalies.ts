@@ -43,5 +43,10 @@ export const LEVEL_RANK: Record<AnomalyLevel, number> = { none: 0, low: 1, mediu
 /** Words of a free-text filter (lower case, at most 8, each at most 100 characters). */
 export function textWords(text: string | undefined): string[] {
   if (text === undefined) return [];
-  return text.toLowerCase().split(/\s+/).filter((word) => word !== '').slice(0, 8).map((word) => word.slice(0, 100));
+  return text
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((word) => word !== '')
+    .slice(0, 8)
+    .map((word) => word.slice(0, 100));
 }

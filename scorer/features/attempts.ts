@@ -88,7 +88,10 @@ export class AttemptCorrelator {
     let connection = this.connections.get(key);
     // A dry run works on a copy of the connection, so the correlator is left as it was.
     if (!commit && connection !== undefined) connection = { ...connection, counts: connection.counts.slice() };
-    if (connection !== undefined && (time - connection.lastTime > CONNECTION_IDLE_MS || (ip !== undefined && connection.ip !== undefined && ip !== connection.ip))) {
+    if (
+      connection !== undefined &&
+      (time - connection.lastTime > CONNECTION_IDLE_MS || (ip !== undefined && connection.ip !== undefined && ip !== connection.ip))
+    ) {
       if (commit) this.connections.delete(key);
       connection = undefined;
     }

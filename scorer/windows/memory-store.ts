@@ -334,7 +334,16 @@ export class MemoryWindowStore implements WindowStore {
    * `update` without writing: a light entity (or an IPv4 table slot) is updated in a scratch copy
    * and queried; a heavy one is queried and the operation's own contribution added.
    */
-  private probeSeries(key: string, slot: number, timeField: 1 | 2, a: number, b: number, second: number, out: Float64Array, offset: number): void {
+  private probeSeries(
+    key: string,
+    slot: number,
+    timeField: 1 | 2,
+    a: number,
+    b: number,
+    second: number,
+    out: Float64Array,
+    offset: number,
+  ): void {
     const windows = SPEC_WINDOWS[slot]!;
     const slices = timeField === 1 ? COUNT_SLICES : DISTINCT_SLICES;
     const tag = storedTag(slot, timeField);
@@ -491,7 +500,18 @@ export class MemoryWindowStore implements WindowStore {
       this.entities.set(ip, records);
       return false;
     }
-    queryRecords(data, base + 1, base + TABLE_STRIDE, tag, timeField, SPEC_WINDOWS[slot]!, timeField === 1 ? COUNT_SLICES : DISTINCT_SLICES, second, out, offset);
+    queryRecords(
+      data,
+      base + 1,
+      base + TABLE_STRIDE,
+      tag,
+      timeField,
+      SPEC_WINDOWS[slot]!,
+      timeField === 1 ? COUNT_SLICES : DISTINCT_SLICES,
+      second,
+      out,
+      offset,
+    );
     return true;
   }
 

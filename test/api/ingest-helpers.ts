@@ -44,5 +44,8 @@ export async function serveWithTokens(scopes: Record<string, string>, args: stri
 
 /** Lines of a password-spraying run from one address against `host`, as bare sshd lines. */
 export function sprayLines(address: string, count: number, firstPid = 4000): string[] {
-  return Array.from({ length: count }, (_, i) => `sshd[${firstPid + i}]: Failed password for invalid user guest${i} from ${address} port ${40_000 + i} ssh2`);
+  return Array.from(
+    { length: count },
+    (_, i) => `sshd[${firstPid + i}]: Failed password for invalid user guest${i} from ${address} port ${40_000 + i} ssh2`,
+  );
 }

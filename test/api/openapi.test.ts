@@ -36,8 +36,14 @@ t.test('the OpenAPI document is valid and lists every route with its scope, bear
   const doc = res.json;
   t.equal(doc.openapi, '3.1.0');
   await t.resolves(SwaggerParser.validate(structuredClone(doc)), 'valid OpenAPI 3.1');
-  const listed = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`));
-  t.same(listed.sort(), [...ROUTES, ...PUBLIC_ROUTES].map(([method, path]) => `${method} ${path}`).sort(), 'exactly the API routes (not the docs)');
+  const listed = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
+    Object.keys(methods).map((method) => `${method} ${path}`),
+  );
+  t.same(
+    listed.sort(),
+    [...ROUTES, ...PUBLIC_ROUTES].map(([method, path]) => `${method} ${path}`).sort(),
+    'exactly the API routes (not the docs)',
+  );
   for (const [method, path] of PUBLIC_ROUTES) {
     const operation = doc.paths[path][method];
     t.equal(operation.security, undefined, `${method} ${path}: public`);
@@ -50,7 +56,18 @@ t.test('the OpenAPI document is valid and lists every route with its scope, bear
     for (const status of ['401', '403', '503']) t.ok(operation.responses[status], `${method} ${path} documents ${status}`);
     t.ok(operation.responses['200'] ?? operation.responses['201'], `${method} ${path} documents its success`);
   }
-  t.same(Object.keys(doc.components.schemas).sort(), ['Alert', 'Anomaly', 'Error', 'Features', 'Feedback', 'HistoryEntry', 'LogSource', 'Readiness', 'Suppression', 'Verdict']);
+  t.same(Object.keys(doc.components.schemas).sort(), [
+    'Alert',
+    'Anomaly',
+    'Error',
+    'Features',
+    'Feedback',
+    'HistoryEntry',
+    'LogSource',
+    'Readiness',
+    'Suppression',
+    'Verdict',
+  ]);
   t.same(doc.components.securitySchemes.bearer, { type: 'http', scheme: 'bearer', description: 'a token from siemad token create' });
 });
 
@@ -65,7 +82,10 @@ t.test('/docs serves Swagger UI from the package itself, no CDN', async (t) => {
   t.match(page.text, /swagger-ui/i);
   t.notMatch(page.text, /(src|href)="(https?:)?\/\//, 'no asset from another host');
   const assets = [...page.text.matchAll(/(?:src|href)="\.\/([^"]+)"/g)].map((m) => m[1]!);
-  t.ok(assets.some((asset) => asset.includes('swagger-ui-bundle.js')), 'the bundle is local');
+  t.ok(
+    assets.some((asset) => asset.includes('swagger-ui-bundle.js')),
+    'the bundle is local',
+  );
   for (const asset of assets) {
     const res = await request(api.base, 'GET', `/docs/${asset}`);
     t.equal(res.status, 200, `/docs/${asset}`);

@@ -6,7 +6,11 @@ import { serveWithTokens } from './ingest-helpers.js';
 /** Sends `lines` with logger(1) over TCP (RFC 5424, octet-counted), as a host's syslog would. */
 function logger(binary: string, port: number, lines: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['--server', '127.0.0.1', '--port', String(port), '--tcp', '--octet-count', '--rfc5424', '-t', 'sshd', '-p', 'auth.info'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    const child = spawn(
+      binary,
+      ['--server', '127.0.0.1', '--port', String(port), '--tcp', '--octet-count', '--rfc5424', '-t', 'sshd', '-p', 'auth.info'],
+      { stdio: ['pipe', 'ignore', 'pipe'] },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
@@ -53,5 +57,9 @@ t.test('the same lines score the same through syslog (logger) and through the HT
   });
   t.ok(anomalies >= 5, `the spray is flagged (${anomalies} anomalies) on both paths`);
   const stored = await viaHttp.serve.waitForEvents(lines.length);
-  t.same(stored.map((e) => e.anomaly.score), received.map((e) => e.anomaly.score), 'and stored with the same scores');
+  t.same(
+    stored.map((e) => e.anomaly.score),
+    received.map((e) => e.anomaly.score),
+    'and stored with the same scores',
+  );
 });

@@ -25,9 +25,14 @@ t.test('a source is new, then up, noisy when far above its own rate, silent afte
   const up = tracker.list({}, now)[0]!;
   t.match(up, { status: 'up', messages_per_minute_5m: 20, messages_per_minute_1h: 20, parse_error_share: 0.05, decoded_share: 0.95 });
   t.ok(up.baseline_per_minute > 19 && up.baseline_per_minute < 21, `baseline ${up.baseline_per_minute}`);
-  for (let m = 180; m < 185; m++) for (let k = 0; k < 400; k++) tracker.record('web-01', '192.0.2.10', T0 + m * MINUTE + k * 100, false, true);
+  for (let m = 180; m < 185; m++)
+    for (let k = 0; k < 400; k++) tracker.record('web-01', '192.0.2.10', T0 + m * MINUTE + k * 100, false, true);
   t.equal(tracker.list({}, T0 + 185 * MINUTE)[0]!.status, 'noisy', '20x its rate for 5 minutes');
-  t.equal(tracker.list({}, T0 + (184 + 14) * MINUTE)[0]!.status, 'up', 'not yet silent after 14 minutes (the burst has left the 5-minute window)');
+  t.equal(
+    tracker.list({}, T0 + (184 + 14) * MINUTE)[0]!.status,
+    'up',
+    'not yet silent after 14 minutes (the burst has left the 5-minute window)',
+  );
   t.equal(tracker.list({}, T0 + (185 + 15) * MINUTE)[0]!.status, 'silent', 'silent after 15');
   t.same(tracker.counts(T0 + 200 * MINUTE), { up: 0, silent: 1, new: 0, noisy: 0 });
   t.equal(tracker.list({ status: 'silent', search: 'WEB' }, T0 + 200 * MINUTE).length, 1, 'search ignores case');
@@ -42,7 +47,14 @@ t.test('bounded: beyond --source-max the least recently seen source is forgotten
   tracker.record('a', '192.0.2.1', T0 + MINUTE, false, true);
   tracker.record('d', '192.0.2.4', T0 + MINUTE + 1, false, true);
   t.equal(tracker.size, 3);
-  t.same(tracker.list({}, T0 + MINUTE).map((s) => s.host).sort(), ['a', 'c', 'd'], 'b, seen least recently, went');
+  t.same(
+    tracker
+      .list({}, T0 + MINUTE)
+      .map((s) => s.host)
+      .sort(),
+    ['a', 'c', 'd'],
+    'b, seen least recently, went',
+  );
   t.equal(tracker.evicted, 1);
 });
 
@@ -97,23 +109,36 @@ t.test('a source going silent flips its siemad_source_status series and fires Si
   const rules = join(PROVISIONING, 'prometheus', 'rules', 'siemad.rules.yml');
   const labels = { severity: 'warning', job: 'siemad', instance: 'c:9464', source: 'web-01', address: '192.0.2.10' };
   // promtool compares annotations too: the rule's own, rendered with these labels.
-  const rule = readYaml<{ groups: { rules: { alert?: string; annotations: Record<string, string> }[] }[] }>('provisioning', 'prometheus', 'rules', 'siemad.rules.yml')
+  const rule = readYaml<{ groups: { rules: { alert?: string; annotations: Record<string, string> }[] }[] }>(
+    'provisioning',
+    'prometheus',
+    'rules',
+    'siemad.rules.yml',
+  )
     .groups.flatMap((group) => group.rules)
     .find((r) => r.alert === 'SiemadLogSourceSilent')!;
   const render = (text: string): string => text.replace(/\{\{ \$labels\.(\w+) \}\}/g, (_, name: keyof typeof labels) => labels[name]);
-  const alert = { exp_labels: labels, exp_annotations: Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, render(v)])) };
-  await writeFile(join(dir, 'test.yml'), stringify({
-    rule_files: [rules],
-    evaluation_interval: '1m',
-    tests: [{
-      interval: '1m',
-      input_series: [...series].map(([name, values]) => ({ series: name, values: values.join(' ') })),
-      alert_rule_test: [
-        { eval_time: `${flipped - 1}m`, alertname: 'SiemadLogSourceSilent', exp_alerts: [] },
-        { eval_time: `${flipped + 2}m`, alertname: 'SiemadLogSourceSilent', exp_alerts: [alert] },
+  const alert = {
+    exp_labels: labels,
+    exp_annotations: Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, render(v)])),
+  };
+  await writeFile(
+    join(dir, 'test.yml'),
+    stringify({
+      rule_files: [rules],
+      evaluation_interval: '1m',
+      tests: [
+        {
+          interval: '1m',
+          input_series: [...series].map(([name, values]) => ({ series: name, values: values.join(' ') })),
+          alert_rule_test: [
+            { eval_time: `${flipped - 1}m`, alertname: 'SiemadLogSourceSilent', exp_alerts: [] },
+            { eval_time: `${flipped + 2}m`, alertname: 'SiemadLogSourceSilent', exp_alerts: [alert] },
+          ],
+        },
       ],
-    }],
-  }));
+    }),
+  );
   const result = runTool(promtool, ['test', 'rules', join(dir, 'test.yml')], dir);
   t.equal(result.status, 0, toolMessage('promtool test rules', result));
 });

@@ -34,14 +34,16 @@ t.test('probe answers what execute would for one operation, and changes nothing'
     store.probe(probe);
     const first = Array.from(probe.results.subarray(0, 3));
     store.probe(probe);
-    if (JSON.stringify(Array.from(probe.results.subarray(0, 3))) !== JSON.stringify(first)) t.fail(`${SLOTS[op.slot]!.name} ${op.entity}: a second probe answers differently`);
+    if (JSON.stringify(Array.from(probe.results.subarray(0, 3))) !== JSON.stringify(first))
+      t.fail(`${SLOTS[op.slot]!.name} ${op.entity}: a second probe answers differently`);
     real.clear();
     real.add(op.slot, op.entity, op.member, op.time, op.amount);
     store.execute(real);
     const executed = Array.from(real.results.subarray(0, 3));
     if (SLOTS[op.slot]!.code === OpCode.Distinct && executed[0]! > 48) continue; // sketch mode: estimates
     compared++;
-    if (JSON.stringify(first) !== JSON.stringify(executed)) t.fail(`${SLOTS[op.slot]!.name} ${op.entity} ${op.member}: probe ${first}, execute ${executed}`);
+    if (JSON.stringify(first) !== JSON.stringify(executed))
+      t.fail(`${SLOTS[op.slot]!.name} ${op.entity} ${op.member}: probe ${first}, execute ${executed}`);
   }
   t.ok(compared > 5000, `${compared} operations compared exactly`);
   t.pass('every probe answered as execute did and left the state as it was');
