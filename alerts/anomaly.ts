@@ -58,7 +58,8 @@ export function alertAnomalyOf(event: Partial<EcsEvent>, features?: ArrayLike<nu
   const time = Date.parse(String(event['@timestamp']));
   if (eventId === undefined || !Number.isFinite(time)) return undefined;
   const host = text(event.host?.hostname);
-  const entity = text(anomaly.entity) ?? (host !== undefined ? `host.hostname=${host}` : `event.action=${text(event.event?.action) ?? 'unknown'}`);
+  const entity =
+    text(anomaly.entity) ?? (host !== undefined ? `host.hostname=${host}` : `event.action=${text(event.event?.action) ?? 'unknown'}`);
   const score = Number(anomaly.score);
   const result: AlertAnomaly = {
     eventId,
@@ -75,7 +76,8 @@ export function alertAnomalyOf(event: Partial<EcsEvent>, features?: ArrayLike<nu
   if (host !== undefined) result.host = host;
   const modelVersion = text(anomaly.model_version, 128);
   if (modelVersion !== undefined) result.modelVersion = modelVersion;
-  if (features !== undefined && features.length <= MAX_FEATURES) result.features = Array.from(features, (value) => Math.fround(Number(value)));
+  if (features !== undefined && features.length <= MAX_FEATURES)
+    result.features = Array.from(features, (value) => Math.fround(Number(value)));
   return result;
 }
 

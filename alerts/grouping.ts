@@ -83,7 +83,11 @@ export function openAlert(anomaly: AlertAnomaly): AlertState {
 }
 
 /** Adds `anomaly` to `alert` in place; returns 'escalated' when it raised the level. */
-export function joinAlert(alert: AlertState, anomaly: AlertAnomaly, options: Pick<GroupingOptions, 'maxReasons' | 'maxHosts'>): 'escalated' | 'updated' {
+export function joinAlert(
+  alert: AlertState,
+  anomaly: AlertAnomaly,
+  options: Pick<GroupingOptions, 'maxReasons' | 'maxHosts'>,
+): 'escalated' | 'updated' {
   const rise = levelRank(anomaly.level) - levelRank(alert.level);
   // The strongest anomaly so far (a later one wins a tie) names the action.
   if (anomaly.action !== undefined && (rise > 0 || (rise === 0 && anomaly.score >= alert.score))) alert.action = anomaly.action;
@@ -93,7 +97,8 @@ export function joinAlert(alert: AlertState, anomaly: AlertAnomaly, options: Pic
   if (anomaly.time < alert.firstSeen) alert.firstSeen = anomaly.time;
   if (anomaly.time > alert.lastSeen) alert.lastSeen = anomaly.time;
   if (anomaly.reason !== undefined) addReason(alert, anomaly.reason, anomaly.score, options.maxReasons);
-  if (anomaly.host !== undefined && alert.hosts.length < options.maxHosts && !alert.hosts.includes(anomaly.host)) alert.hosts.push(anomaly.host);
+  if (anomaly.host !== undefined && alert.hosts.length < options.maxHosts && !alert.hosts.includes(anomaly.host))
+    alert.hosts.push(anomaly.host);
   return rise > 0 ? 'escalated' : 'updated';
 }
 
@@ -181,7 +186,8 @@ export class AlertGrouper {
       alert.id = this.serial++;
       if (alerts.length > ALERTS_PER_KEY) {
         let oldest = 0;
-        for (let i = 1; i < alerts.length; i++) if ((alerts[i] as KeyedAlert<number>).state.lastSeen < (alerts[oldest] as KeyedAlert<number>).state.lastSeen) oldest = i;
+        for (let i = 1; i < alerts.length; i++)
+          if ((alerts[i] as KeyedAlert<number>).state.lastSeen < (alerts[oldest] as KeyedAlert<number>).state.lastSeen) oldest = i;
         alerts.splice(oldest, 1);
       }
     }

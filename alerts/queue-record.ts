@@ -22,7 +22,14 @@ export function decodeAnomaly(record: Uint8Array): AlertAnomaly | undefined {
   const r = value as Record<string, unknown>;
   if (!isText(r.eventId) || !isText(r.entity) || !isText(r.kind) || !isAlertLevel(r.level)) return undefined;
   if (typeof r.time !== 'number' || !Number.isFinite(r.time) || typeof r.score !== 'number' || !Number.isFinite(r.score)) return undefined;
-  const anomaly: AlertAnomaly = { eventId: r.eventId, time: r.time, entity: r.entity, kind: r.kind, level: r.level, score: Math.fround(r.score) };
+  const anomaly: AlertAnomaly = {
+    eventId: r.eventId,
+    time: r.time,
+    entity: r.entity,
+    kind: r.kind,
+    level: r.level,
+    score: Math.fround(r.score),
+  };
   if (isText(r.reason)) anomaly.reason = r.reason;
   if (isText(r.action)) anomaly.action = r.action;
   if (isText(r.host)) anomaly.host = r.host;

@@ -11,7 +11,17 @@
  */
 import type { Database, Queryable } from '../postgres/database.js';
 import type { AlertAnomaly, AlertLevel } from './anomaly.js';
-import { ALERTS_PER_KEY, alertKey, placeAnomaly, qualifies, withinWindow, type AlertChange, type AlertState, type GroupingOptions, type KeyedAlert } from './grouping.js';
+import {
+  ALERTS_PER_KEY,
+  alertKey,
+  placeAnomaly,
+  qualifies,
+  withinWindow,
+  type AlertChange,
+  type AlertState,
+  type GroupingOptions,
+  type KeyedAlert,
+} from './grouping.js';
 
 export interface StoreOptions extends GroupingOptions {
   /** alert_events rows kept per alert (its first anomalies); anomaly_count counts them all. */
@@ -84,7 +94,9 @@ export async function applyAnomalies(db: Database, anomalies: readonly AlertAnom
 async function applyKey(tx: Queryable, anomalies: AlertAnomaly[], options: StoreOptions, report: ApplyReport): Promise<void> {
   const { entity, kind } = anomalies[0] as AlertAnomaly;
   await tx.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [entity, kind]);
-  const known = await tx.query<{ event_id: string }>('SELECT event_id FROM alert_applied_events WHERE event_id = ANY($1::text[])', [anomalies.map((a) => a.eventId)]);
+  const known = await tx.query<{ event_id: string }>('SELECT event_id FROM alert_applied_events WHERE event_id = ANY($1::text[])', [
+    anomalies.map((a) => a.eventId),
+  ]);
   const seen = new Set(known.rows.map((row) => row.event_id));
   const fresh: AlertAnomaly[] = [];
   for (const anomaly of anomalies) {
@@ -128,7 +140,14 @@ async function applyKey(tx: Queryable, anomalies: AlertAnomaly[], options: Store
 }
 
 /** The key's open or acknowledged alerts whose span reaches into [from, to], latest first, locked. */
-async function candidateAlerts(tx: Queryable, entity: string, kind: string, from: number, to: number, limit: number): Promise<KeyedAlert<string>[]> {
+async function candidateAlerts(
+  tx: Queryable,
+  entity: string,
+  kind: string,
+  from: number,
+  to: number,
+  limit: number,
+): Promise<KeyedAlert<string>[]> {
   const { rows } = await tx.query<AlertRow>(
     `SELECT id::text AS id, level, score::float8 AS score, anomaly_count AS count,
             (extract(epoch FROM first_seen) * 1000)::float8 AS first_seen, (extract(epoch FROM last_seen) * 1000)::float8 AS last_seen,
@@ -167,7 +186,17 @@ function stateOf(entity: string, kind: string, row: AlertRow): AlertState {
 
 async function writeAlert(tx: Queryable, entry: Touched): Promise<void> {
   const { state } = entry.alert;
-  const values = [state.level, state.score, state.count, iso(state.firstSeen), iso(state.lastSeen), state.reasons, state.reasonScores, state.action ?? null, state.hosts];
+  const values = [
+    state.level,
+    state.score,
+    state.count,
+    iso(state.firstSeen),
+    iso(state.lastSeen),
+    state.reasons,
+    state.reasonScores,
+    state.action ?? null,
+    state.hosts,
+  ];
   if (entry.alert.id === undefined) {
     const inserted = await tx.query<{ id: string }>(
       `INSERT INTO alerts (entity, kind, level, score, anomaly_count, first_seen, last_seen, top_reasons, top_reason_scores, recommended_action, hosts)
@@ -185,15 +214,32 @@ async function writeAlert(tx: Queryable, entry: Touched): Promise<void> {
   }
   const id = entry.alert.id;
   for (const change of entry.changes) {
-    await tx.query('INSERT INTO alert_history (alert_id, actor, change, old_value, new_value) VALUES ($1::bigint, $2, $3, $4, $5)', [id, WRITER_ACTOR, change.change, change.from ?? null, change.to]);
+    await tx.query('INSERT INTO alert_history (alert_id, actor, change, old_value, new_value) VALUES ($1::bigint, $2, $3, $4, $5)', [
+      id,
+      WRITER_ACTOR,
+      change.change,
+      change.from ?? null,
+      change.to,
+    ]);
   }
-  await tx.query('INSERT INTO alert_applied_events (event_id, alert_id) SELECT event_id, $2::bigint FROM unnest($1::text[]) AS event_id ON CONFLICT DO NOTHING', [entry.applied, id]);
+  await tx.query(
+    'INSERT INTO alert_applied_events (event_id, alert_id) SELECT event_id, $2::bigint FROM unnest($1::text[]) AS event_id ON CONFLICT DO NOTHING',
+    [entry.applied, id],
+  );
   for (let start = 0; start < entry.events.length; start += EVENT_ROWS_PER_INSERT) {
     const rows = entry.events.slice(start, start + EVENT_ROWS_PER_INSERT);
     const params: unknown[] = [id];
     const tuples = rows.map((event) => {
       const at = params.length;
-      params.push(event.eventId, iso(event.time), event.level, event.score, event.reason ?? null, event.modelVersion ?? null, event.features ?? null);
+      params.push(
+        event.eventId,
+        iso(event.time),
+        event.level,
+        event.score,
+        event.reason ?? null,
+        event.modelVersion ?? null,
+        event.features ?? null,
+      );
       return `($1::bigint, $${at + 1}, $${at + 2}::timestamptz, $${at + 3}, $${at + 4}::real, $${at + 5}, $${at + 6}, $${at + 7}::real[])`;
     });
     await tx.query(
@@ -205,6 +251,8 @@ async function writeAlert(tx: Queryable, entry: Touched): Promise<void> {
 
 /** Deletes the record of anomalies applied more than `olderThanMs` ago; returns how many. */
 export async function pruneAppliedEvents(db: Database, olderThanMs: number): Promise<number> {
-  const result = await db.query("DELETE FROM alert_applied_events WHERE applied_at < now() - $1::bigint * interval '1 millisecond'", [Math.round(olderThanMs)]);
+  const result = await db.query("DELETE FROM alert_applied_events WHERE applied_at < now() - $1::bigint * interval '1 millisecond'", [
+    Math.round(olderThanMs),
+  ]);
   return result.rowCount;
 }

@@ -48,7 +48,16 @@ const RETRY_BASE_MS = 500;
 const APPLIED_RETENTION_MS = 7 * 86_400_000;
 const PRUNE_INTERVAL_MS = 3_600_000;
 
-const TRANSIENT_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const TRANSIENT_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /**
  * Whether a failed statement says the database is unavailable (or busy) rather than that the
@@ -104,7 +113,8 @@ export class AlertWriter implements EventEnricher {
     this.drainMs = options.drainMs ?? 5_000;
     options.metrics.watchQueue(() => ({ events: this.queued, bytes: buffer.stats().bytes }));
     buffer.on('warning', (warning) => options.logger.warn({ code: warning.code }, `alert queue: ${warning.message}`));
-    if (buffer.recovery.events > 0) options.logger.info({ anomalies: buffer.recovery.events }, 'alert queue: anomalies of an earlier run still to apply');
+    if (buffer.recovery.events > 0)
+      options.logger.info({ anomalies: buffer.recovery.events }, 'alert queue: anomalies of an earlier run still to apply');
     this.stopWatching = database.onReady(() => {
       this.wake?.();
       this.prune();
@@ -148,7 +158,12 @@ export class AlertWriter implements EventEnricher {
     if (now - this.dropWarned < 30_000) return;
     this.dropWarned = now;
     const full = err instanceof BufferError && err.code === BUFFER_ERROR_CODES.FULL;
-    this.options.logger.warn({ anomalies: count, err: (err as Error).message }, full ? 'alert queue full: anomalies dropped from alerts (the database has been unavailable too long)' : 'alert queue: anomalies dropped');
+    this.options.logger.warn(
+      { anomalies: count, err: (err as Error).message },
+      full
+        ? 'alert queue full: anomalies dropped from alerts (the database has been unavailable too long)'
+        : 'alert queue: anomalies dropped',
+    );
   }
 
   private async run(): Promise<void> {
@@ -208,7 +223,10 @@ export class AlertWriter implements EventEnricher {
           continue;
         }
         rejections++;
-        logger.error({ err: (err as Error).message, anomalies: anomalies.length, attempt: rejections }, 'alert writer: the database refused a batch of anomalies');
+        logger.error(
+          { err: (err as Error).message, anomalies: anomalies.length, attempt: rejections },
+          'alert writer: the database refused a batch of anomalies',
+        );
         if (rejections >= MAX_REJECTIONS) return 'rejected';
         if (this.closing) return 'closing';
         await this.pause(RETRY_BASE_MS * 2 ** rejections);
@@ -230,7 +248,9 @@ export class AlertWriter implements EventEnricher {
 
   private prune(): void {
     if (!this.database.ready || this.closing) return;
-    pruneAppliedEvents(this.database.db, APPLIED_RETENTION_MS).catch((err: unknown) => this.options.logger.debug({ err: (err as Error).message }, 'alert writer: pruning applied anomalies failed'));
+    pruneAppliedEvents(this.database.db, APPLIED_RETENTION_MS).catch((err: unknown) =>
+      this.options.logger.debug({ err: (err as Error).message }, 'alert writer: pruning applied anomalies failed'),
+    );
   }
 
   /**
@@ -245,7 +265,8 @@ export class AlertWriter implements EventEnricher {
   private async shutDown(): Promise<void> {
     await this.appending;
     const deadline = Date.now() + this.drainMs;
-    while (this.database.ready && this.buffer.stats().events > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+    while (this.database.ready && this.buffer.stats().events > 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 25));
     this.closing = true;
     this.wake?.();
     clearInterval(this.pruneTimer);

@@ -50,7 +50,11 @@ export function authenticator(db: ApiDatabase, metrics: ApiMetrics | undefined) 
     if (!db.ready) throw new ApiError(API_ERRORS.UNAVAILABLE, 'the database is unavailable; retry later');
     const header = request.headers.authorization;
     if (header === undefined || header === '') {
-      refuse('missing', new ApiError(API_ERRORS.UNAUTHORIZED, 'missing Authorization: Bearer <token> (create one with siemad token create)'), reply);
+      refuse(
+        'missing',
+        new ApiError(API_ERRORS.UNAUTHORIZED, 'missing Authorization: Bearer <token> (create one with siemad token create)'),
+        reply,
+      );
       return;
     }
     const match = /^Bearer +(\S+) *$/i.exec(header);
@@ -60,7 +64,11 @@ export function authenticator(db: ApiDatabase, metrics: ApiMetrics | undefined) 
     }
     const result = await tokens.authenticate(match[1]!);
     if (!result.ok) {
-      refuse(result.reason, new ApiError(API_ERRORS.UNAUTHORIZED, result.reason === 'revoked' ? 'this token has been revoked' : 'invalid token'), reply);
+      refuse(
+        result.reason,
+        new ApiError(API_ERRORS.UNAUTHORIZED, result.reason === 'revoked' ? 'this token has been revoked' : 'invalid token'),
+        reply,
+      );
       return;
     }
     request.actor = result.name;

@@ -27,17 +27,30 @@ export const EXPORT_CONTENT_TYPE: Record<ExportFormat, string> = {
   csv: 'text/csv; charset=utf-8',
 };
 
-export function exportFeedback(db: ApiDatabase, filter: Omit<FeedbackFilter, 'limit' | 'cursor'>, limit: number, format: ExportFormat): Readable {
+export function exportFeedback(
+  db: ApiDatabase,
+  filter: Omit<FeedbackFilter, 'limit' | 'cursor'>,
+  limit: number,
+  format: ExportFormat,
+): Readable {
   return Readable.from(lines(db, filter, limit, format), { objectMode: false });
 }
 
-async function* lines(db: ApiDatabase, filter: Omit<FeedbackFilter, 'limit' | 'cursor'>, limit: number, format: ExportFormat): AsyncGenerator<string> {
+async function* lines(
+  db: ApiDatabase,
+  filter: Omit<FeedbackFilter, 'limit' | 'cursor'>,
+  limit: number,
+  format: ExportFormat,
+): AsyncGenerator<string> {
   if (format === 'csv') yield csvLine(CSV_HEADER);
   let cursor: string | undefined;
   let left = limit;
   while (left > 0) {
     const page = await listFeedback(db, { ...filter, limit: Math.min(PAGE, left), ...(cursor !== undefined ? { cursor } : {}) });
-    const events = await eventsOfFeedback(db, page.feedback.map((row) => row.id as number));
+    const events = await eventsOfFeedback(
+      db,
+      page.feedback.map((row) => row.id as number),
+    );
     let chunk = '';
     for (const row of page.feedback) {
       const rowEvents = events.get(row.id as number) ?? [];

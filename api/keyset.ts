@@ -80,7 +80,10 @@ function decodeCursor(cursor: string, sort: Sort, descending: boolean): string[]
   } catch {
     parsed = undefined;
   }
-  const invalid = new ApiError(API_ERRORS.BAD_REQUEST, `querystring.cursor is not a cursor of this listing sorted by ${sort.name} ${descending ? 'desc' : 'asc'}: pass next_cursor unchanged, with the same sort and order`);
+  const invalid = new ApiError(
+    API_ERRORS.BAD_REQUEST,
+    `querystring.cursor is not a cursor of this listing sorted by ${sort.name} ${descending ? 'desc' : 'asc'}: pass next_cursor unchanged, with the same sort and order`,
+  );
   if (!Array.isArray(parsed) || parsed.length !== sort.keys.length + 2) throw invalid;
   if (parsed[0] !== sort.name || parsed[1] !== (descending ? 'desc' : 'asc')) throw invalid;
   const values = parsed.slice(2);
@@ -91,7 +94,12 @@ function decodeCursor(cursor: string, sort: Sort, descending: boolean): string[]
 }
 
 /** Runs with limit + 1 rows: the extra row only says whether there is a next page. */
-export function splitPage<Row extends Record<string, unknown>>(rows: Row[], limit: number, sort: Sort, descending: boolean): { rows: Row[]; next_cursor: string | null } {
+export function splitPage<Row extends Record<string, unknown>>(
+  rows: Row[],
+  limit: number,
+  sort: Sort,
+  descending: boolean,
+): { rows: Row[]; next_cursor: string | null } {
   if (rows.length <= limit) return { rows, next_cursor: null };
   const page = rows.slice(0, limit);
   return { rows: page, next_cursor: encodeCursor(sort, descending, page[page.length - 1]!) };

@@ -39,7 +39,8 @@ export const idParams = {
   required: ['id'],
   properties: { id: { ...id, maximum: Number.MAX_SAFE_INTEGER } },
 } as const;
-export const limit = (fallback: number, max: number) => ({ type: 'integer', minimum: 1, maximum: max, default: fallback, description: `rows per page (at most ${max})` }) as const;
+export const limit = (fallback: number, max: number) =>
+  ({ type: 'integer', minimum: 1, maximum: max, default: fallback, description: `rows per page (at most ${max})` }) as const;
 export const cursor = {
   type: 'string',
   maxLength: 400,
@@ -152,7 +153,12 @@ export const SUPPRESSION_SCHEMA = {
 export const suppressionInputProperties = {
   entity,
   kind,
-  reason_contains: { type: 'string', minLength: 1, maxLength: 200, description: 'a substring of one of the anomaly reasons (case-insensitive)' },
+  reason_contains: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 200,
+    description: 'a substring of one of the anomaly reasons (case-insensitive)',
+  },
   effect: { type: 'string', enum: [...EFFECTS], default: 'mute', description: 'mute: no longer an anomaly; lower: one level down' },
   comment: { type: 'string', maxLength: 2000 },
   expires_at: { type: 'string', format: 'date-time', description: 'when it stops applying (RFC 3339, in the future); none: until deleted' },

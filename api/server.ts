@@ -59,7 +59,8 @@ export async function buildApi(options: ApiServerOptions): Promise<FastifyInstan
       info: {
         title: 'siemad HTTP API',
         version: VERSION,
-        description: 'Alerts, analyst feedback and suppressions of the siemad collector. Every /api/v1 route needs `Authorization: Bearer <token>` (create one with `siemad token create`); the scope each route needs is in its description.',
+        description:
+          'Alerts, analyst feedback and suppressions of the siemad collector. Every /api/v1 route needs `Authorization: Bearer <token>` (create one with `siemad token create`); the scope each route needs is in its description.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'a token from siemad token create' } } },
       tags: [
@@ -84,11 +85,27 @@ export async function buildApi(options: ApiServerOptions): Promise<FastifyInstan
     const seconds = reply.elapsedTime / 1000;
     options.metrics?.requests.labels(request.method, route, String(reply.statusCode)).inc();
     options.metrics?.duration.labels(route).observe(seconds);
-    request.log.info({ method: request.method, path: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), actor: request.actor || undefined }, 'api request');
+    request.log.info(
+      {
+        method: request.method,
+        path: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        actor: request.actor || undefined,
+      },
+      'api request',
+    );
   });
   app.setErrorHandler((error: FastifyError, request, reply) => sendError(error, request, reply, options));
   app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).send(errorBody(API_ERRORS.NOT_FOUND, `no route ${request.method} ${request.url.split('?')[0]}: the routes are listed in /openapi.json and /docs`));
+    void reply
+      .code(404)
+      .send(
+        errorBody(
+          API_ERRORS.NOT_FOUND,
+          `no route ${request.method} ${request.url.split('?')[0]}: the routes are listed in /openapi.json and /docs`,
+        ),
+      );
   });
 
   await app.register(alertRoutes(db), { prefix: '/api/v1' });
@@ -116,16 +133,20 @@ function sendError(error: FastifyError, request: FastifyRequest, reply: FastifyR
   }
   if (error.validation !== undefined) return reply.code(400).send(errorBody(API_ERRORS.BAD_REQUEST, error.message));
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-    return reply.code(413).send(errorBody(API_ERRORS.PAYLOAD_TOO_LARGE, `the body is larger than the ${options.bodyLimit} bytes allowed (--api-body-limit)`));
+    return reply
+      .code(413)
+      .send(errorBody(API_ERRORS.PAYLOAD_TOO_LARGE, `the body is larger than the ${options.bodyLimit} bytes allowed (--api-body-limit)`));
   }
   const known = FASTIFY_CODES[error.code];
   if (known !== undefined) {
     const status = error.statusCode ?? 400;
-    const message = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError ? 'the body is not valid JSON' : error.message;
+    const message =
+      error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError ? 'the body is not valid JSON' : error.message;
     return reply.code(status).send(errorBody(known, message));
   }
   // JSON.parse's own error, reported by fastify as a 400.
-  if (error instanceof SyntaxError && error.statusCode === 400) return reply.code(400).send(errorBody(API_ERRORS.BAD_REQUEST, 'the body is not valid JSON'));
+  if (error instanceof SyntaxError && error.statusCode === 400)
+    return reply.code(400).send(errorBody(API_ERRORS.BAD_REQUEST, 'the body is not valid JSON'));
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     return reply.code(error.statusCode).send(errorBody(API_ERRORS.BAD_REQUEST, error.message.split('\n')[0]!));
   }

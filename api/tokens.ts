@@ -45,7 +45,9 @@ export function grants(held: readonly Scope[], needed: Scope): boolean {
 
 export class TokenNameTakenError extends Error {
   constructor(name: string, revoked: boolean) {
-    super(`a token named "${name}" exists${revoked ? ' (revoked; names are not reused, so the history stays unambiguous)' : ''}: choose another name`);
+    super(
+      `a token named "${name}" exists${revoked ? ' (revoked; names are not reused, so the history stays unambiguous)' : ''}: choose another name`,
+    );
     this.name = 'TokenNameTakenError';
   }
 }
@@ -58,12 +60,18 @@ export class TokenStore {
     const existing = await this.db.query<{ revoked_at: Date | null }>('SELECT revoked_at FROM api_tokens WHERE name = $1', [name]);
     if (existing.rows.length > 0) throw new TokenNameTakenError(name, existing.rows[0]!.revoked_at !== null);
     const token = generateToken();
-    await this.db.query('INSERT INTO api_tokens (name, token_hash, scopes) VALUES ($1, $2, $3)', [name, hashToken(token), [...new Set(scopes)]]);
+    await this.db.query('INSERT INTO api_tokens (name, token_hash, scopes) VALUES ($1, $2, $3)', [
+      name,
+      hashToken(token),
+      [...new Set(scopes)],
+    ]);
     return token;
   }
 
   list(): Promise<TokenInfo[]> {
-    return this.db.query<TokenInfo>('SELECT name, scopes, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY name').then((r) => r.rows);
+    return this.db
+      .query<TokenInfo>('SELECT name, scopes, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY name')
+      .then((r) => r.rows);
   }
 
   /** Revokes the token named `name`; false when there is no such token that is still valid. */

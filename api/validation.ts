@@ -21,9 +21,10 @@ export function formatValidationError(errors: FastifySchemaValidationError[], da
       text = `${path} must have the property "${String(params.missingProperty)}"`;
       break;
     case 'format':
-      text = params.format === 'instant'
-        ? `${path} must be an RFC 3339 time with zone (2026-05-01T12:00:00Z) or an age such as 30m, 24h or 7d`
-        : `${path} must be an RFC 3339 ${String(params.format)} with zone (2026-05-01T12:00:00Z)`;
+      text =
+        params.format === 'instant'
+          ? `${path} must be an RFC 3339 time with zone (2026-05-01T12:00:00Z) or an age such as 30m, 24h or 7d`
+          : `${path} must be an RFC 3339 ${String(params.format)} with zone (2026-05-01T12:00:00Z)`;
       break;
     default:
       text = `${path} ${error.message ?? 'is not valid'}`;

@@ -26,7 +26,8 @@ export function asSyslog(lines: readonly string[], format: 'rfc3164' | 'rfc5424'
     const app = (headerless ? undefined : m.appName) ?? 'nginx';
     const body = headerless ? line : m.message;
     if (format === 'rfc5424') return `<86>1 ${time.toISOString()} ${host} ${app} ${m.procId ?? '-'} - - ${body}`;
-    const stamp = time.toUTCString().slice(8, 11) + ' ' + String(time.getUTCDate()).padStart(2, ' ') + ' ' + time.toISOString().slice(11, 19);
+    const stamp =
+      time.toUTCString().slice(8, 11) + ' ' + String(time.getUTCDate()).padStart(2, ' ') + ' ' + time.toISOString().slice(11, 19);
     return `<86>${stamp} ${host} ${m.procId !== undefined ? `${app}[${m.procId}]` : app}: ${body}`;
   });
 }

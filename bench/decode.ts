@@ -48,7 +48,17 @@ function netfilterLines(sshLines: string[]): string[] {
 }
 
 function rawMessage(text: string, seq: number): RawMessage {
-  return { text, transport: 'udp', peerAddress: '192.0.2.1', peerPort: 514, receivedAt: RECEIVED_AT, connectionId: 1, seq, truncated: false, size: text.length };
+  return {
+    text,
+    transport: 'udp',
+    peerAddress: '192.0.2.1',
+    peerPort: 514,
+    receivedAt: RECEIVED_AT,
+    connectionId: 1,
+    seq,
+    truncated: false,
+    size: text.length,
+  };
 }
 
 /** The smallest event the decoders get from normalize, so `decode` measures decoding. */

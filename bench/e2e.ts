@@ -80,10 +80,17 @@ function rsyslogConfig(workDirectory: string, port: number, output: string): str
   ].join('\n');
 }
 
-async function waitFor(what: string, ready: () => boolean | Promise<boolean>, child: ChildProcess, timeoutMs: number, intervalMs = 20): Promise<void> {
+async function waitFor(
+  what: string,
+  ready: () => boolean | Promise<boolean>,
+  child: ChildProcess,
+  timeoutMs: number,
+  intervalMs = 20,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await ready())) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}) before it was ready`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${what} exited (${child.exitCode ?? child.signalCode}) before it was ready`);
     if (Date.now() > deadline) throw new Error(`${what}: not ready after ${timeoutMs / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
@@ -174,7 +181,12 @@ async function runRsyslog(data: Buffer, count: number): Promise<Measurement> {
   });
   try {
     await spawned;
-    await waitFor('rsyslogd', () => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').trim() === String(child.pid), child, START_TIMEOUT_MS);
+    await waitFor(
+      'rsyslogd',
+      () => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').trim() === String(child.pid),
+      child,
+      START_TIMEOUT_MS,
+    );
     return await measure('rsyslogd', child, port, output, data, count);
   } finally {
     await stop(child);
@@ -188,9 +200,29 @@ async function runSiemad(data: Buffer, count: number, scoring: boolean, workers:
   const port = await freePort();
   const args = [
     ...(options.cpuProf !== undefined ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(options.cpuProf)] : []),
-    SIEMAD, 'serve', '--bind', '127.0.0.1', '--tcp-port', String(port), '--udp-port', 'off', '--metrics-port', 'off', '--api-port', 'off',
-    '--data-dir', dir, '--sink', `ndjson:${path.join(dir, 'out')}`, '--ndjson-rotate', '64GiB', '--sender-rate', '0',
-    '--scoring', String(scoring), ...(workers !== undefined ? ['--workers', workers] : []),
+    SIEMAD,
+    'serve',
+    '--bind',
+    '127.0.0.1',
+    '--tcp-port',
+    String(port),
+    '--udp-port',
+    'off',
+    '--metrics-port',
+    'off',
+    '--api-port',
+    'off',
+    '--data-dir',
+    dir,
+    '--sink',
+    `ndjson:${path.join(dir, 'out')}`,
+    '--ndjson-rotate',
+    '64GiB',
+    '--sender-rate',
+    '0',
+    '--scoring',
+    String(scoring),
+    ...(workers !== undefined ? ['--workers', workers] : []),
   ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let log = '';
@@ -207,8 +239,12 @@ async function runSiemad(data: Buffer, count: number, scoring: boolean, workers:
   }
 }
 
-const rate = (count: number, m: Measurement): string => Math.round(count / m.seconds).toLocaleString('en-US').padStart(9);
-const stats = (m: Measurement): string => `${m.seconds.toFixed(2)} s, peak RSS ${Math.round(m.peakRssMiB)} MiB, ${m.cpuSeconds.toFixed(1)} CPU s`;
+const rate = (count: number, m: Measurement): string =>
+  Math.round(count / m.seconds)
+    .toLocaleString('en-US')
+    .padStart(9);
+const stats = (m: Measurement): string =>
+  `${m.seconds.toFixed(2)} s, peak RSS ${Math.round(m.peakRssMiB)} MiB, ${m.cpuSeconds.toFixed(1)} CPU s`;
 
 const count = options.lines;
 const data = stream(count);

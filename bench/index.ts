@@ -47,7 +47,7 @@ if (values.help) {
   process.stdout.write(
     'Usage: npm run bench:index -- [--events 300000] [--scoring false|true] [--heap 1g] [--bulk-max-events 5000]\n' +
       '       [--bulk-concurrency 2] [--buffer-fsync interval|always|never] [--no-warmup] [--keep]\n' +
-      'Events/s from TCP into OpenSearch, with the collector\'s CPU share and RSS; SIEMAD_BENCH_OPENSEARCH_URL uses a running cluster.\n',
+      "Events/s from TCP into OpenSearch, with the collector's CPU share and RSS; SIEMAD_BENCH_OPENSEARCH_URL uses a running cluster.\n",
   );
   process.exit(0);
 }
@@ -140,12 +140,39 @@ async function runPass(url: string, openSearchPid: number | null, corpus: string
   const logs = logsStream!.dataStream;
   const started = await startServe(
     [
-      '--bind', '127.0.0.1', '--udp-port', 'off', '--tcp-port', '0', '--metrics-host', '127.0.0.1', '--metrics-port', '0',
+      '--bind',
+      '127.0.0.1',
+      '--udp-port',
+      'off',
+      '--tcp-port',
+      '0',
+      '--metrics-host',
+      '127.0.0.1',
+      '--metrics-port',
+      '0',
       // One sender sends everything here: no per-sender limit (a central relay would set this too).
-      '--sender-rate', '0', '--api-port', 'off',
-      '--data-dir', join(work, `data-${name}`), '--scoring', values.scoring,
-      '--opensearch-url', url, '--index-namespace', namespace, '--index-replicas', '0', '--ism', 'if-available',
-      '--bulk-max-events', values['bulk-max-events'], '--bulk-concurrency', values['bulk-concurrency'], '--buffer-fsync', values['buffer-fsync'],
+      '--sender-rate',
+      '0',
+      '--api-port',
+      'off',
+      '--data-dir',
+      join(work, `data-${name}`),
+      '--scoring',
+      values.scoring,
+      '--opensearch-url',
+      url,
+      '--index-namespace',
+      namespace,
+      '--index-replicas',
+      '0',
+      '--ism',
+      'if-available',
+      '--bulk-max-events',
+      values['bulk-max-events'],
+      '--bulk-concurrency',
+      values['bulk-concurrency'],
+      '--buffer-fsync',
+      values['buffer-fsync'],
     ],
     join(work, `serve-${name}.log`),
   );
@@ -156,7 +183,10 @@ async function runPass(url: string, openSearchPid: number | null, corpus: string
     const openSearchCpuStart = openSearchPid === null ? 0 : cpuSeconds(openSearchPid);
     const machineStart = machineCpu();
     const t0 = performance.now();
-    const sender = run(process.execPath, [SIEMAD, 'send', '--port', String(started.tcpPort), '--transport', 'tcp', '--json', corpus], { maxBuffer: 1 << 20, timeout: 3_600_000 });
+    const sender = run(process.execPath, [SIEMAD, 'send', '--port', String(started.tcpPort), '--transport', 'tcp', '--json', corpus], {
+      maxBuffer: 1 << 20,
+      timeout: 3_600_000,
+    });
     let sendSeconds = 0;
     void sender.then(() => (sendSeconds = (performance.now() - t0) / 1000));
     let at10 = 0;
@@ -197,9 +227,17 @@ async function runPass(url: string, openSearchPid: number | null, corpus: string
       ['events sent over TCP', `${sent.sent} (send finished after ${sendSeconds.toFixed(1)} s)`],
       ['indexed, end to end', `${total} in ${seconds.toFixed(1)} s = ${Math.round(total / seconds).toLocaleString('en-US')} events/s`],
       ['sustained (10% → 90% indexed)', `${Math.round((total * 0.8) / ((at90 - at10) / 1000)).toLocaleString('en-US')} events/s`],
-      ['collector CPU', `${collectorCpu.toFixed(1)} s = ${((100 * collectorCpu) / seconds).toFixed(0)}% of one core; ${Math.round(total / collectorCpu).toLocaleString('en-US')} events per CPU second`],
+      [
+        'collector CPU',
+        `${collectorCpu.toFixed(1)} s = ${((100 * collectorCpu) / seconds).toFixed(0)}% of one core; ${Math.round(total / collectorCpu).toLocaleString('en-US')} events per CPU second`,
+      ],
       ['collector peak RSS', `${mem.peakMiB.toFixed(0)} MiB (now ${mem.rssMiB.toFixed(0)} MiB)`],
-      ['OpenSearch CPU', openSearchCpu === null ? 'not measured (external cluster)' : `${openSearchCpu.toFixed(1)} s = ${((100 * openSearchCpu) / seconds).toFixed(0)}% of one core`],
+      [
+        'OpenSearch CPU',
+        openSearchCpu === null
+          ? 'not measured (external cluster)'
+          : `${openSearchCpu.toFixed(1)} s = ${((100 * openSearchCpu) / seconds).toFixed(0)}% of one core`,
+      ],
       ['machine CPU busy (all processes)', `${machineBusy.toFixed(0)}% of ${cpus().length} cores`],
       ['peak events waiting in the disk buffer', String(peakBufferEvents)],
       ['bulk requests (ok)', String(bulkRequests)],
@@ -232,7 +270,11 @@ async function main(): Promise<void> {
       // Its own temporary directory: the script hands it to the `opensearch` user when run as root.
       openSearchDir = await mkdtemp(join(tmpdir(), 'siemad-bench-opensearch-'));
       process.stderr.write(`starting OpenSearch (heap ${values.heap}) on port ${port}…\n`);
-      const { stdout } = await run('bash', [SCRIPT, 'start', '--dir', openSearchDir, '--port', String(port), '--transport-port', String(port + 1), '--heap', values.heap], { timeout: 300_000 });
+      const { stdout } = await run(
+        'bash',
+        [SCRIPT, 'start', '--dir', openSearchDir, '--port', String(port), '--transport-port', String(port + 1), '--heap', values.heap],
+        { timeout: 300_000 },
+      );
       url = stdout.trim().split('\n').pop()!;
     }
     const openSearchPid = openSearchDir === null ? null : Number(readFileSync(join(openSearchDir, 'opensearch.pid'), 'utf8'));

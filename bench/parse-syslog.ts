@@ -1,4 +1,3 @@
-
 import type { ParseOptions } from '../collector/syslog/message.js';
 import { parseSyslog } from '../collector/syslog/parse.js';
 import { CORPUS_DIR, readCorpusOrExit } from '../core/corpus.js';

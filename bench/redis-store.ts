@@ -223,7 +223,9 @@ async function main(): Promise<void> {
     };
     const opsPerBatch = batches.reduce((sum, b) => sum + b.size, 0) / batches.length;
     const version = /redis_version:(\S+)/.exec(await admin.info('server'))?.[1];
-    console.log(`redis-store bench: Redis ${version} at ${url}, ${EVENTS_PER_BATCH} events (${opsPerBatch} ops) per batch, ${SECONDS_PER_RUN} s per run`);
+    console.log(
+      `redis-store bench: Redis ${version} at ${url}, ${EVENTS_PER_BATCH} events (${opsPerBatch} ops) per batch, ${SECONDS_PER_RUN} s per run`,
+    );
     await run(store, admin, work, 1, Math.min(3, SECONDS_PER_RUN)); // warm-up: fills state, heavy series go to sketches
     report('1 batch in flight ', await run(store, admin, work, 1, SECONDS_PER_RUN));
     report('4 batches in flight', await run(store, admin, work, 4, SECONDS_PER_RUN));

@@ -35,14 +35,33 @@ const options = new Command('bench:score')
   .option('--rounds <n>', 'runs per store (the median is reported)', Number, 3)
   .option('--model-dir <dir>', 'model directory', `${PACKAGE_ROOT}/models/current`)
   .parse()
-  .opts<{ events: number; batch: number; ips: number; redisUrl?: string; skipRedis?: boolean; ipsOnly?: boolean; rounds: number; modelDir: string }>();
+  .opts<{
+    events: number;
+    batch: number;
+    ips: number;
+    redisUrl?: string;
+    skipRedis?: boolean;
+    ipsOnly?: boolean;
+    rounds: number;
+    modelDir: string;
+  }>();
 
 const context = { timeZone: 'UTC', observer: defaultObserver('bench') };
 
 function decode(lines: readonly string[]): EcsEvent[] {
   const receivedAt = Date.UTC(2026, 11, 1);
   return lines.map((text, seq) => {
-    const raw: RawMessage = { text, transport: 'tcp', peerAddress: '192.0.2.1', peerPort: 514, receivedAt, connectionId: 1, seq, truncated: false, size: text.length };
+    const raw: RawMessage = {
+      text,
+      transport: 'tcp',
+      peerAddress: '192.0.2.1',
+      peerPort: 514,
+      receivedAt,
+      connectionId: 1,
+      seq,
+      truncated: false,
+      size: text.length,
+    };
     return normalize(raw, context);
   });
 }
@@ -72,7 +91,12 @@ function rssMiB(): number {
  */
 async function throughput(name: string, store: WindowStore, lines: readonly string[]): Promise<{ cpu: number; wall: number }> {
   const ensemble = await ModelEnsemble.load(options.modelDir);
-  const scorer = new AnomalyScorer(ensemble, store, { batchSize: options.batch, outOfOrderToleranceMs: 300_000, profileTimeZone: 'UTC', maxReasons: 3 });
+  const scorer = new AnomalyScorer(ensemble, store, {
+    batchSize: options.batch,
+    outOfOrderToleranceMs: 300_000,
+    profileTimeZone: 'UTC',
+    maxReasons: 3,
+  });
   let cpu = 0;
   let wall = 0;
   let anomalies = 0;
@@ -86,7 +110,9 @@ async function throughput(name: string, store: WindowStore, lines: readonly stri
     for (const event of batch) if (event.anomaly?.is_anomaly === true) anomalies++;
   }
   process.stdout.write(
-    `${name.padEnd(14)} ${Math.round(lines.length / cpu).toLocaleString('en-US').padStart(9)} events/CPU-s of this process ` +
+    `${name.padEnd(14)} ${Math.round(lines.length / cpu)
+      .toLocaleString('en-US')
+      .padStart(9)} events/CPU-s of this process ` +
       `(${Math.round(lines.length / wall).toLocaleString('en-US')} events/s wall on the scoring thread), ${lines.length} events, ${anomalies} anomalies\n`,
   );
   await scorer.close();
@@ -103,7 +129,12 @@ function median(values: number[]): number {
 async function distinctIps(count: number): Promise<void> {
   const ensemble = await ModelEnsemble.load(options.modelDir);
   const store = new MemoryWindowStore();
-  const scorer = new AnomalyScorer(ensemble, store, { batchSize: options.batch, outOfOrderToleranceMs: 300_000, profileTimeZone: 'UTC', maxReasons: 3 });
+  const scorer = new AnomalyScorer(ensemble, store, {
+    batchSize: options.batch,
+    outOfOrderToleranceMs: 300_000,
+    profileTimeZone: 'UTC',
+    maxReasons: 3,
+  });
   global.gc?.();
   const before = rssMiB();
   const heapBefore = process.memoryUsage().heapUsed / 1024 / 1024;
@@ -119,7 +150,16 @@ async function distinctIps(count: number): Promise<void> {
       batch.push({
         '@timestamp': new Date(t0 + Math.floor((k / count) * 3_600_000)).toISOString(),
         ecs: { version: '8.11.0' },
-        event: { created, kind: 'event', original: '', dataset: 'system.auth', action: 'ssh-login', category: ['authentication'], type: ['info'], outcome: 'failure' },
+        event: {
+          created,
+          kind: 'event',
+          original: '',
+          dataset: 'system.auth',
+          action: 'ssh-login',
+          category: ['authentication'],
+          type: ['info'],
+          outcome: 'failure',
+        },
         log: {},
         host: { hostname: 'bastion-01' },
         source: { ip },
@@ -157,7 +197,9 @@ async function freePort(): Promise<number> {
 /** A private redis-server on a free port; undefined when there is none to start (not installed). */
 async function privateRedis(): Promise<{ url: string; child: ChildProcess } | undefined> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
   let spawnFailed = false;
   child.once('error', () => {
     spawnFailed = true;
@@ -181,9 +223,23 @@ async function privateRedis(): Promise<{ url: string; child: ChildProcess } | un
 /** The memory test runs in a fresh process, so nothing else this benchmark holds is in its RSS. */
 function distinctIpsInChildProcess(): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', process.argv[1]!, '--ips-only', '--ips', String(options.ips), '--batch', String(options.batch), '--model-dir', options.modelDir], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--expose-gc',
+        process.argv[1]!,
+        '--ips-only',
+        '--ips',
+        String(options.ips),
+        '--batch',
+        String(options.batch),
+        '--model-dir',
+        options.modelDir,
+      ],
+      {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`distinct-IP test exited ${code}`))));
   });
 }
@@ -202,13 +258,20 @@ if (options.ipsOnly === true) {
   if (options.skipRedis !== true) {
     const redis = options.redisUrl !== undefined ? { url: options.redisUrl, child: undefined } : await privateRedis();
     if (redis === undefined) process.stdout.write('redis store: skipped, redis-server is not installed (or --redis-url URL)\n');
-    else try {
-      for (let round = 0; round < options.rounds; round++) {
-        redisRuns.push(await throughput('redis store', await RedisWindowStore.connect({ url: redis.url, keyPrefix: `bench${process.pid}r${round}:` }), stream));
+    else
+      try {
+        for (let round = 0; round < options.rounds; round++) {
+          redisRuns.push(
+            await throughput(
+              'redis store',
+              await RedisWindowStore.connect({ url: redis.url, keyPrefix: `bench${process.pid}r${round}:` }),
+              stream,
+            ),
+          );
+        }
+      } finally {
+        redis.child?.kill('SIGTERM');
       }
-    } finally {
-      redis.child?.kill('SIGTERM');
-    }
   }
   const summary = (name: string, runs: { cpu: number; wall: number }[]): string =>
     `${name}: median ${Math.round(median(runs.map((r) => r.wall))).toLocaleString('en-US')} events/s on the scoring thread, ` +

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Logger } from 'pino';
-import { ALERT_LEVELS, } from '../alerts/anomaly.js';
+import { ALERT_LEVELS } from '../alerts/anomaly.js';
 import { DEFAULT_GROUPING } from '../alerts/grouping.js';
 import { AlertWriter } from '../alerts/writer.js';
 import { ERROR_CODES, SiemadError } from '../core/errors.js';
@@ -28,9 +28,29 @@ function parseQueueBytes(value: string): number {
 
 /** How anomalies become alerts in PostgreSQL (alerts/). */
 const ALERTS = {
-  alertLevel: withDefault({ flag: '--alert-level <level>', env: 'SIEMAD_ALERT_LEVEL', help: 'anomalies at or above this level open and update alerts (low, medium, high, critical)', parse: parseChoice(ALERT_LEVELS), default: DEFAULT_GROUPING.level }),
-  alertWindow: withDefault({ flag: '--alert-window <duration>', env: 'SIEMAD_ALERT_WINDOW', help: 'an anomaly joins the alert of its entity and kind when it is at most this far from the alert’s anomalies (event time)', parse: parseWindow, default: DEFAULT_GROUPING.windowMs, shownDefault: `${DEFAULT_GROUPING.windowMs / 3_600_000}h` }),
-  alertQueueBytes: withDefault({ flag: '--alert-queue-bytes <size>', env: 'SIEMAD_ALERT_QUEUE_BYTES', help: 'disk queue of anomalies waiting for PostgreSQL (<data-dir>/alert-queue); when full, anomalies are dropped from alerts and counted', parse: parseQueueBytes, default: 64 * 1024 * 1024, shownDefault: '64MiB' }),
+  alertLevel: withDefault({
+    flag: '--alert-level <level>',
+    env: 'SIEMAD_ALERT_LEVEL',
+    help: 'anomalies at or above this level open and update alerts (low, medium, high, critical)',
+    parse: parseChoice(ALERT_LEVELS),
+    default: DEFAULT_GROUPING.level,
+  }),
+  alertWindow: withDefault({
+    flag: '--alert-window <duration>',
+    env: 'SIEMAD_ALERT_WINDOW',
+    help: 'an anomaly joins the alert of its entity and kind when it is at most this far from the alert’s anomalies (event time)',
+    parse: parseWindow,
+    default: DEFAULT_GROUPING.windowMs,
+    shownDefault: `${DEFAULT_GROUPING.windowMs / 3_600_000}h`,
+  }),
+  alertQueueBytes: withDefault({
+    flag: '--alert-queue-bytes <size>',
+    env: 'SIEMAD_ALERT_QUEUE_BYTES',
+    help: 'disk queue of anomalies waiting for PostgreSQL (<data-dir>/alert-queue); when full, anomalies are dropped from alerts and counted',
+    parse: parseQueueBytes,
+    default: 64 * 1024 * 1024,
+    shownDefault: '64MiB',
+  }),
 } as const;
 
 export type AlertFlags = OptionValues<typeof ALERTS> & { dataDir: string };
@@ -40,7 +60,13 @@ export function addAlertOptions(command: Command): Command {
 }
 
 /** The alert writer of `siemad serve`, fed by the scorer (which it asks for feature rows). */
-export async function openAlertWriter(flags: AlertFlags, database: DatabaseService, enrichers: readonly EventEnricher[], logger: Logger, metrics: PipelineMetrics): Promise<AlertWriter> {
+export async function openAlertWriter(
+  flags: AlertFlags,
+  database: DatabaseService,
+  enrichers: readonly EventEnricher[],
+  logger: Logger,
+  metrics: PipelineMetrics,
+): Promise<AlertWriter> {
   const scorer = enrichers.find((enricher): enricher is AnomalyScorer => enricher instanceof AnomalyScorer);
   try {
     return await AlertWriter.open(
@@ -56,6 +82,11 @@ export async function openAlertWriter(flags: AlertFlags, database: DatabaseServi
       database,
     );
   } catch (err) {
-    throw new SiemadError(ERROR_CODES.BUFFER_FAILED, `alert queue in ${path.join(flags.dataDir, 'alert-queue')}: ${(err as Error).message}`, '--data-dir', { cause: err });
+    throw new SiemadError(
+      ERROR_CODES.BUFFER_FAILED,
+      `alert queue in ${path.join(flags.dataDir, 'alert-queue')}: ${(err as Error).message}`,
+      '--data-dir',
+      { cause: err },
+    );
   }
 }

@@ -8,10 +8,32 @@ import { addOptionTable, optional, withDefault, type OptionValues } from './opti
 
 /** GeoIP settings shared by the commands that decode logs (serve, analyze, replay, features). */
 const GEOIP = {
-  geoip: withDefault({ flag: '--geoip <bool>', env: 'SIEMAD_GEOIP', help: 'add source/destination .geo and .as (country, coordinates, network owner) to public addresses', parse: parseBoolean, default: true }),
-  geoipDb: optional({ flag: '--geoip-db <file>', env: 'SIEMAD_GEOIP_DB', help: 'a Country or City .mmdb (GeoLite2, GeoIP2, DB-IP) to use instead of the embedded country database', shownDefault: 'embedded (ip-location-db geo-whois-asn-country)' }),
-  geoipAsnDb: optional({ flag: '--geoip-asn-db <file>', env: 'SIEMAD_GEOIP_ASN_DB', help: 'an ASN .mmdb (GeoLite2-ASN, DB-IP ASN) to use instead of the embedded ASN ranges', shownDefault: 'embedded (ip-location-db asn)' }),
-  geoipCacheSize: withDefault({ flag: '--geoip-cache-size <n>', env: 'SIEMAD_GEOIP_CACHE_SIZE', help: 'addresses whose lookup is cached (LRU)', parse: parsePositiveInt, default: DEFAULT_GEOIP_CACHE_SIZE }),
+  geoip: withDefault({
+    flag: '--geoip <bool>',
+    env: 'SIEMAD_GEOIP',
+    help: 'add source/destination .geo and .as (country, coordinates, network owner) to public addresses',
+    parse: parseBoolean,
+    default: true,
+  }),
+  geoipDb: optional({
+    flag: '--geoip-db <file>',
+    env: 'SIEMAD_GEOIP_DB',
+    help: 'a Country or City .mmdb (GeoLite2, GeoIP2, DB-IP) to use instead of the embedded country database',
+    shownDefault: 'embedded (ip-location-db geo-whois-asn-country)',
+  }),
+  geoipAsnDb: optional({
+    flag: '--geoip-asn-db <file>',
+    env: 'SIEMAD_GEOIP_ASN_DB',
+    help: 'an ASN .mmdb (GeoLite2-ASN, DB-IP ASN) to use instead of the embedded ASN ranges',
+    shownDefault: 'embedded (ip-location-db asn)',
+  }),
+  geoipCacheSize: withDefault({
+    flag: '--geoip-cache-size <n>',
+    env: 'SIEMAD_GEOIP_CACHE_SIZE',
+    help: 'addresses whose lookup is cached (LRU)',
+    parse: parsePositiveInt,
+    default: DEFAULT_GEOIP_CACHE_SIZE,
+  }),
 } as const;
 
 export type GeoIpFlags = OptionValues<typeof GEOIP>;

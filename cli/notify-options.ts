@@ -1,6 +1,12 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { Logger } from 'pino';
-import { DEFAULT_NOTIFIER_CONFIG, WebhookNotifier, type NotifierConfig, type NotifierDatabase, type NotifierMetrics } from '../alerts/notify/notifier.js';
+import {
+  DEFAULT_NOTIFIER_CONFIG,
+  WebhookNotifier,
+  type NotifierConfig,
+  type NotifierDatabase,
+  type NotifierMetrics,
+} from '../alerts/notify/notifier.js';
 import { ALERT_LEVELS, type AlertLevel } from '../alerts/notify/notification.js';
 import { checkAlertUrlTemplate } from '../alerts/notify/payload.js';
 import { DEFAULT_RETRY_POLICY } from '../alerts/notify/retry.js';
@@ -50,16 +56,71 @@ export function addNotifyOptions(command: Command): Command {
         .argParser((value: string, previous: WebhookTarget[]) => uniqueTargets([...previous, ...parseTargets(value)]))
         .default([], 'none'),
     )
-    .addOption(envOption('--webhook-min-level <level>', 'SIEMAD_WEBHOOK_MIN_LEVEL', 'notify alerts opened or escalated at this level or above', parseChoice(ALERT_LEVELS), DEFAULT_NOTIFIER_CONFIG.minLevel))
-    .addOption(envOption('--webhook-rate-limit <n>', 'SIEMAD_WEBHOOK_RATE_LIMIT', 'notifications sent or tried per target per minute, across collectors (retries of one count once; the rest wait their turn)', parsePositiveInt, DEFAULT_NOTIFIER_CONFIG.rateLimitPerMinute))
-    .addOption(envOption('--webhook-max-attempts <n>', 'SIEMAD_WEBHOOK_MAX_ATTEMPTS', 'attempts per notification before it is marked failed', parsePositiveInt, DEFAULT_RETRY_POLICY.maxAttempts))
     .addOption(
-      envOption('--webhook-backoff <duration>', 'SIEMAD_WEBHOOK_BACKOFF', 'delay before the first retry; doubled per failure (with jitter) up to 5m', positiveDuration, DEFAULT_RETRY_POLICY.initialDelayMs, '2s'),
+      envOption(
+        '--webhook-min-level <level>',
+        'SIEMAD_WEBHOOK_MIN_LEVEL',
+        'notify alerts opened or escalated at this level or above',
+        parseChoice(ALERT_LEVELS),
+        DEFAULT_NOTIFIER_CONFIG.minLevel,
+      ),
     )
-    .addOption(envOption('--webhook-timeout <duration>', 'SIEMAD_WEBHOOK_TIMEOUT', 'time one POST to a target may take', positiveDuration, DEFAULT_NOTIFIER_CONFIG.timeoutMs, '10s'))
-    .addOption(envOption('--webhook-concurrency <n>', 'SIEMAD_WEBHOOK_CONCURRENCY', 'notification POSTs in flight at most (all targets)', parsePositiveInt, DEFAULT_NOTIFIER_CONFIG.concurrency))
     .addOption(
-      envOption('--webhook-max-age <duration>', 'SIEMAD_WEBHOOK_MAX_AGE', 'alert changes older than this are not notified (e.g. to a target added later)', positiveDuration, DEFAULT_NOTIFIER_CONFIG.maxAgeMs, '1h'),
+      envOption(
+        '--webhook-rate-limit <n>',
+        'SIEMAD_WEBHOOK_RATE_LIMIT',
+        'notifications sent or tried per target per minute, across collectors (retries of one count once; the rest wait their turn)',
+        parsePositiveInt,
+        DEFAULT_NOTIFIER_CONFIG.rateLimitPerMinute,
+      ),
+    )
+    .addOption(
+      envOption(
+        '--webhook-max-attempts <n>',
+        'SIEMAD_WEBHOOK_MAX_ATTEMPTS',
+        'attempts per notification before it is marked failed',
+        parsePositiveInt,
+        DEFAULT_RETRY_POLICY.maxAttempts,
+      ),
+    )
+    .addOption(
+      envOption(
+        '--webhook-backoff <duration>',
+        'SIEMAD_WEBHOOK_BACKOFF',
+        'delay before the first retry; doubled per failure (with jitter) up to 5m',
+        positiveDuration,
+        DEFAULT_RETRY_POLICY.initialDelayMs,
+        '2s',
+      ),
+    )
+    .addOption(
+      envOption(
+        '--webhook-timeout <duration>',
+        'SIEMAD_WEBHOOK_TIMEOUT',
+        'time one POST to a target may take',
+        positiveDuration,
+        DEFAULT_NOTIFIER_CONFIG.timeoutMs,
+        '10s',
+      ),
+    )
+    .addOption(
+      envOption(
+        '--webhook-concurrency <n>',
+        'SIEMAD_WEBHOOK_CONCURRENCY',
+        'notification POSTs in flight at most (all targets)',
+        parsePositiveInt,
+        DEFAULT_NOTIFIER_CONFIG.concurrency,
+      ),
+    )
+    .addOption(
+      envOption(
+        '--webhook-max-age <duration>',
+        'SIEMAD_WEBHOOK_MAX_AGE',
+        'alert changes older than this are not notified (e.g. to a target added later)',
+        positiveDuration,
+        DEFAULT_NOTIFIER_CONFIG.maxAgeMs,
+        '1h',
+      ),
     )
     .addOption(
       envOption(
@@ -78,7 +139,11 @@ export function notifierConfig(flags: NotifyFlags): NotifierConfig {
     targets: flags.webhookUrl,
     minLevel: flags.webhookMinLevel,
     rateLimitPerMinute: flags.webhookRateLimit,
-    retry: { maxAttempts: flags.webhookMaxAttempts, initialDelayMs: flags.webhookBackoff, maxDelayMs: Math.max(DEFAULT_RETRY_POLICY.maxDelayMs, flags.webhookBackoff) },
+    retry: {
+      maxAttempts: flags.webhookMaxAttempts,
+      initialDelayMs: flags.webhookBackoff,
+      maxDelayMs: Math.max(DEFAULT_RETRY_POLICY.maxDelayMs, flags.webhookBackoff),
+    },
     timeoutMs: flags.webhookTimeout,
     concurrency: flags.webhookConcurrency,
     maxAgeMs: flags.webhookMaxAge,

@@ -15,10 +15,28 @@ import { createOpenSearchClient, type OpenSearchClientOptions } from '../opensea
 import { DEFAULT_INDEXER_CONFIG, resolveIndexerConfig, type IndexerConfig } from '../opensearch/indexer/config.js';
 import { DEFAULT_LAYOUT_OPTIONS, resolveLayoutOptions, type IsmMode, type OpenSearchLayoutInput } from '../opensearch/layout.js';
 import type { OpenSearchOutputOptions } from '../opensearch/output.js';
-import { formatDuration, formatSize, parseBoolean, parseChoice, parseDuration, parsePositiveInt, parseSize } from '../core/config-values.js';
+import {
+  formatDuration,
+  formatSize,
+  parseBoolean,
+  parseChoice,
+  parseDuration,
+  parsePositiveInt,
+  parseSize,
+} from '../core/config-values.js';
 import { ERROR_CODES, SiemadError } from '../core/errors.js';
 import { InvalidArgumentError } from 'commander';
-import { addOptionTable, defaultAt, flagsByTarget, optional, settingsOf, withDefault, type OptionalRow, type OptionValues, type RowBase } from './option-table.js';
+import {
+  addOptionTable,
+  defaultAt,
+  flagsByTarget,
+  optional,
+  settingsOf,
+  withDefault,
+  type OptionalRow,
+  type OptionValues,
+  type RowBase,
+} from './option-table.js';
 
 const MIB = 1024 * 1024;
 
@@ -41,13 +59,46 @@ function parsePositiveDuration(value: string): number {
 }
 
 const CONNECTION = {
-  opensearchUrl: optional({ flag: '--opensearch-url <url>', env: 'SIEMAD_OPENSEARCH_URL', help: 'OpenSearch to index into, http(s)://host:9200 (user:password@ in it is accepted and never logged)', target: 'url' }),
-  opensearchUsername: optional({ flag: '--opensearch-username <name>', env: 'SIEMAD_OPENSEARCH_USERNAME', help: 'basic-auth user', target: 'username' }),
-  opensearchPassword: optional({ flag: '--opensearch-password <password>', env: 'SIEMAD_OPENSEARCH_PASSWORD', help: 'basic-auth password (prefer the variable or --opensearch-password-file: flags show in ps)' }),
-  opensearchPasswordFile: optional({ flag: '--opensearch-password-file <file>', env: 'SIEMAD_OPENSEARCH_PASSWORD_FILE', help: 'file holding the basic-auth password (one line)' }),
-  opensearchCa: optional({ flag: '--opensearch-ca <file>', env: 'SIEMAD_OPENSEARCH_CA', help: 'PEM CA bundle that signed the cluster certificate', target: 'caFile' }),
-  opensearchCert: optional({ flag: '--opensearch-cert <file>', env: 'SIEMAD_OPENSEARCH_CERT', help: 'PEM client certificate (mutual TLS)', target: 'certFile' }),
-  opensearchKey: optional({ flag: '--opensearch-key <file>', env: 'SIEMAD_OPENSEARCH_KEY', help: 'PEM client key (mutual TLS)', target: 'keyFile' }),
+  opensearchUrl: optional({
+    flag: '--opensearch-url <url>',
+    env: 'SIEMAD_OPENSEARCH_URL',
+    help: 'OpenSearch to index into, http(s)://host:9200 (user:password@ in it is accepted and never logged)',
+    target: 'url',
+  }),
+  opensearchUsername: optional({
+    flag: '--opensearch-username <name>',
+    env: 'SIEMAD_OPENSEARCH_USERNAME',
+    help: 'basic-auth user',
+    target: 'username',
+  }),
+  opensearchPassword: optional({
+    flag: '--opensearch-password <password>',
+    env: 'SIEMAD_OPENSEARCH_PASSWORD',
+    help: 'basic-auth password (prefer the variable or --opensearch-password-file: flags show in ps)',
+  }),
+  opensearchPasswordFile: optional({
+    flag: '--opensearch-password-file <file>',
+    env: 'SIEMAD_OPENSEARCH_PASSWORD_FILE',
+    help: 'file holding the basic-auth password (one line)',
+  }),
+  opensearchCa: optional({
+    flag: '--opensearch-ca <file>',
+    env: 'SIEMAD_OPENSEARCH_CA',
+    help: 'PEM CA bundle that signed the cluster certificate',
+    target: 'caFile',
+  }),
+  opensearchCert: optional({
+    flag: '--opensearch-cert <file>',
+    env: 'SIEMAD_OPENSEARCH_CERT',
+    help: 'PEM client certificate (mutual TLS)',
+    target: 'certFile',
+  }),
+  opensearchKey: optional({
+    flag: '--opensearch-key <file>',
+    env: 'SIEMAD_OPENSEARCH_KEY',
+    help: 'PEM client key (mutual TLS)',
+    target: 'keyFile',
+  }),
   opensearchSkipHostnameVerification: withDefault({
     flag: '--opensearch-skip-hostname-verification [bool]',
     env: 'SIEMAD_OPENSEARCH_SKIP_HOSTNAME_VERIFICATION',
@@ -71,18 +122,83 @@ const layoutRow = <T = string>(row: RowBase & { readonly parse?: (value: string)
   optional<T>({ ...row, shownDefault: defaultAt(DEFAULT_LAYOUT_OPTIONS, row.target) });
 
 const LAYOUT = {
-  indexPrefix: layoutRow({ flag: '--index-prefix <name>', env: 'SIEMAD_INDEX_PREFIX', help: 'dataset part of the data stream names: logs-<prefix>-<namespace>, logs-<prefix>.anomalies-<namespace>', target: 'prefix' }),
-  indexNamespace: layoutRow({ flag: '--index-namespace <name>', env: 'SIEMAD_INDEX_NAMESPACE', help: 'namespace part of the data stream names', target: 'namespace' }),
-  ism: layoutRow({ flag: '--ism <mode>', env: 'SIEMAD_ISM', help: 'ISM rollover/retention policies: required, if-available (skip without the plugin) or off', parse: parseChoice<IsmMode>(['required', 'if-available', 'off']), target: 'ism' }),
-  indexShards: layoutRow({ flag: '--index-shards <n>', env: 'SIEMAD_INDEX_SHARDS', help: 'primary shards per backing index', parse: parsePositiveInt, target: 'shards' }),
-  indexReplicas: layoutRow({ flag: '--index-replicas <n>', env: 'SIEMAD_INDEX_REPLICAS', help: 'replicas per backing index', parse: parseNonNegativeInt, target: 'replicas' }),
-  indexRefreshInterval: layoutRow({ flag: '--index-refresh-interval <interval>', env: 'SIEMAD_INDEX_REFRESH_INTERVAL', help: 'index.refresh_interval of backing indices (e.g. 5s)', target: 'refreshInterval' }),
-  logsRetentionDays: layoutRow({ flag: '--logs-retention-days <n>', env: 'SIEMAD_LOGS_RETENTION_DAYS', help: 'days a logs backing index is kept after rollover', parse: parsePositiveInt, target: 'logs.retentionDays' }),
-  logsRolloverAge: layoutRow({ flag: '--logs-rollover-age <age>', env: 'SIEMAD_LOGS_ROLLOVER_AGE', help: 'roll the logs write index over at this age (1d, 12h)', target: 'logs.rolloverAge' }),
-  logsRolloverSize: layoutRow({ flag: '--logs-rollover-size <size>', env: 'SIEMAD_LOGS_ROLLOVER_SIZE', help: 'roll the logs write index over at this primary shard size (30gb)', target: 'logs.rolloverPrimaryShardSize' }),
-  anomaliesRetentionDays: layoutRow({ flag: '--anomalies-retention-days <n>', env: 'SIEMAD_ANOMALIES_RETENTION_DAYS', help: 'days an anomalies backing index is kept after rollover', parse: parsePositiveInt, target: 'anomalies.retentionDays' }),
-  anomaliesRolloverAge: layoutRow({ flag: '--anomalies-rollover-age <age>', env: 'SIEMAD_ANOMALIES_ROLLOVER_AGE', help: 'roll the anomalies write index over at this age', target: 'anomalies.rolloverAge' }),
-  anomaliesRolloverSize: layoutRow({ flag: '--anomalies-rollover-size <size>', env: 'SIEMAD_ANOMALIES_ROLLOVER_SIZE', help: 'roll the anomalies write index over at this primary shard size', target: 'anomalies.rolloverPrimaryShardSize' }),
+  indexPrefix: layoutRow({
+    flag: '--index-prefix <name>',
+    env: 'SIEMAD_INDEX_PREFIX',
+    help: 'dataset part of the data stream names: logs-<prefix>-<namespace>, logs-<prefix>.anomalies-<namespace>',
+    target: 'prefix',
+  }),
+  indexNamespace: layoutRow({
+    flag: '--index-namespace <name>',
+    env: 'SIEMAD_INDEX_NAMESPACE',
+    help: 'namespace part of the data stream names',
+    target: 'namespace',
+  }),
+  ism: layoutRow({
+    flag: '--ism <mode>',
+    env: 'SIEMAD_ISM',
+    help: 'ISM rollover/retention policies: required, if-available (skip without the plugin) or off',
+    parse: parseChoice<IsmMode>(['required', 'if-available', 'off']),
+    target: 'ism',
+  }),
+  indexShards: layoutRow({
+    flag: '--index-shards <n>',
+    env: 'SIEMAD_INDEX_SHARDS',
+    help: 'primary shards per backing index',
+    parse: parsePositiveInt,
+    target: 'shards',
+  }),
+  indexReplicas: layoutRow({
+    flag: '--index-replicas <n>',
+    env: 'SIEMAD_INDEX_REPLICAS',
+    help: 'replicas per backing index',
+    parse: parseNonNegativeInt,
+    target: 'replicas',
+  }),
+  indexRefreshInterval: layoutRow({
+    flag: '--index-refresh-interval <interval>',
+    env: 'SIEMAD_INDEX_REFRESH_INTERVAL',
+    help: 'index.refresh_interval of backing indices (e.g. 5s)',
+    target: 'refreshInterval',
+  }),
+  logsRetentionDays: layoutRow({
+    flag: '--logs-retention-days <n>',
+    env: 'SIEMAD_LOGS_RETENTION_DAYS',
+    help: 'days a logs backing index is kept after rollover',
+    parse: parsePositiveInt,
+    target: 'logs.retentionDays',
+  }),
+  logsRolloverAge: layoutRow({
+    flag: '--logs-rollover-age <age>',
+    env: 'SIEMAD_LOGS_ROLLOVER_AGE',
+    help: 'roll the logs write index over at this age (1d, 12h)',
+    target: 'logs.rolloverAge',
+  }),
+  logsRolloverSize: layoutRow({
+    flag: '--logs-rollover-size <size>',
+    env: 'SIEMAD_LOGS_ROLLOVER_SIZE',
+    help: 'roll the logs write index over at this primary shard size (30gb)',
+    target: 'logs.rolloverPrimaryShardSize',
+  }),
+  anomaliesRetentionDays: layoutRow({
+    flag: '--anomalies-retention-days <n>',
+    env: 'SIEMAD_ANOMALIES_RETENTION_DAYS',
+    help: 'days an anomalies backing index is kept after rollover',
+    parse: parsePositiveInt,
+    target: 'anomalies.retentionDays',
+  }),
+  anomaliesRolloverAge: layoutRow({
+    flag: '--anomalies-rollover-age <age>',
+    env: 'SIEMAD_ANOMALIES_ROLLOVER_AGE',
+    help: 'roll the anomalies write index over at this age',
+    target: 'anomalies.rolloverAge',
+  }),
+  anomaliesRolloverSize: layoutRow({
+    flag: '--anomalies-rollover-size <size>',
+    env: 'SIEMAD_ANOMALIES_ROLLOVER_SIZE',
+    help: 'roll the anomalies write index over at this primary shard size',
+    target: 'anomalies.rolloverPrimaryShardSize',
+  }),
 } as const;
 
 const INDEXER = DEFAULT_INDEXER_CONFIG;
@@ -90,19 +206,111 @@ const INDEXER = DEFAULT_INDEXER_CONFIG;
 /** Buffer, dead-letter and bulk rows; `bufferDefault` names the default buffer directory in --help. */
 function indexingTable(bufferDefault: string) {
   return {
-    opensearchSetup: withDefault({ flag: '--opensearch-setup <bool>', env: 'SIEMAD_OPENSEARCH_SETUP', help: 'apply templates, ISM policies and data streams (idempotent) before indexing', parse: parseBoolean, default: true }),
-    bufferDir: optional({ flag: '--buffer-dir <dir>', env: 'SIEMAD_BUFFER_DIR', help: 'disk buffer (write-ahead log) between the pipeline and OpenSearch', shownDefault: bufferDefault }),
-    bufferMaxBytes: withDefault({ flag: '--buffer-max-bytes <size>', env: 'SIEMAD_BUFFER_MAX_BYTES', help: 'disk buffer bound; when full, TCP/TLS senders are paused and UDP datagrams dropped (counted)', parse: parseBufferSize, default: 256 * MIB, shownDefault: '256MiB' }),
-    bufferFsync: withDefault<FsyncPolicy>({ flag: '--buffer-fsync <policy>', env: 'SIEMAD_BUFFER_FSYNC', help: 'interval (fsync at most every --buffer-fsync-interval), always (before accepting) or never', parse: parseChoice<FsyncPolicy>(['interval', 'always', 'never']), default: 'interval' }),
-    bufferFsyncInterval: withDefault({ flag: '--buffer-fsync-interval <duration>', env: 'SIEMAD_BUFFER_FSYNC_INTERVAL', help: 'period of the interval fsync', parse: parsePositiveDuration, default: 500, shownDefault: '500ms' }),
-    deadLetterMaxBytes: withDefault({ flag: '--dead-letter-max-bytes <size>', env: 'SIEMAD_DEAD_LETTER_MAX_BYTES', help: 'bound of <data-dir>/dead-letter (oldest files deleted beyond it)', parse: parseBufferSize, default: 256 * MIB, shownDefault: '256MiB' }),
-    bulkMaxEvents: withDefault({ flag: '--bulk-max-events <n>', env: 'SIEMAD_BULK_MAX_EVENTS', help: 'events per bulk request at most', parse: parsePositiveInt, default: INDEXER.maxEvents, target: 'maxEvents' }),
-    bulkMaxBytes: withDefault({ flag: '--bulk-max-bytes <size>', env: 'SIEMAD_BULK_MAX_BYTES', help: 'event bytes per bulk request at most', parse: parseSize, default: INDEXER.maxBytes, shownDefault: formatSize(INDEXER.maxBytes), target: 'maxBytes' }),
-    bulkFlushInterval: withDefault({ flag: '--bulk-flush-interval <duration>', env: 'SIEMAD_BULK_FLUSH_INTERVAL', help: 'send a smaller bulk request once its first events waited this long', parse: parsePositiveDuration, default: INDEXER.flushIntervalMs, shownDefault: formatDuration(INDEXER.flushIntervalMs), target: 'flushIntervalMs' }),
-    bulkConcurrency: withDefault({ flag: '--bulk-concurrency <n>', env: 'SIEMAD_BULK_CONCURRENCY', help: 'bulk requests in flight at once', parse: parsePositiveInt, default: INDEXER.concurrency, target: 'concurrency' }),
-    bulkTimeout: withDefault({ flag: '--bulk-timeout <duration>', env: 'SIEMAD_BULK_TIMEOUT', help: 'time allowed for one bulk request', parse: parsePositiveDuration, default: INDEXER.requestTimeoutMs, shownDefault: formatDuration(INDEXER.requestTimeoutMs), target: 'requestTimeoutMs' }),
-    bulkRetryMaxDelay: withDefault({ flag: '--bulk-retry-max-delay <duration>', env: 'SIEMAD_BULK_RETRY_MAX_DELAY', help: 'longest wait between retries (exponential backoff with full jitter, no limit in time)', parse: parsePositiveDuration, default: INDEXER.retryMaxDelayMs, shownDefault: formatDuration(INDEXER.retryMaxDelayMs), target: 'retryMaxDelayMs' }),
-    opensearchDegradedAfter: withDefault({ flag: '--opensearch-degraded-after <duration>', env: 'SIEMAD_OPENSEARCH_DEGRADED_AFTER', help: '/healthz answers 503 once OpenSearch has been unusable this long (events keep being buffered)', parse: parseDuration, default: INDEXER.degradedAfterMs, shownDefault: formatDuration(INDEXER.degradedAfterMs), target: 'degradedAfterMs' }),
+    opensearchSetup: withDefault({
+      flag: '--opensearch-setup <bool>',
+      env: 'SIEMAD_OPENSEARCH_SETUP',
+      help: 'apply templates, ISM policies and data streams (idempotent) before indexing',
+      parse: parseBoolean,
+      default: true,
+    }),
+    bufferDir: optional({
+      flag: '--buffer-dir <dir>',
+      env: 'SIEMAD_BUFFER_DIR',
+      help: 'disk buffer (write-ahead log) between the pipeline and OpenSearch',
+      shownDefault: bufferDefault,
+    }),
+    bufferMaxBytes: withDefault({
+      flag: '--buffer-max-bytes <size>',
+      env: 'SIEMAD_BUFFER_MAX_BYTES',
+      help: 'disk buffer bound; when full, TCP/TLS senders are paused and UDP datagrams dropped (counted)',
+      parse: parseBufferSize,
+      default: 256 * MIB,
+      shownDefault: '256MiB',
+    }),
+    bufferFsync: withDefault<FsyncPolicy>({
+      flag: '--buffer-fsync <policy>',
+      env: 'SIEMAD_BUFFER_FSYNC',
+      help: 'interval (fsync at most every --buffer-fsync-interval), always (before accepting) or never',
+      parse: parseChoice<FsyncPolicy>(['interval', 'always', 'never']),
+      default: 'interval',
+    }),
+    bufferFsyncInterval: withDefault({
+      flag: '--buffer-fsync-interval <duration>',
+      env: 'SIEMAD_BUFFER_FSYNC_INTERVAL',
+      help: 'period of the interval fsync',
+      parse: parsePositiveDuration,
+      default: 500,
+      shownDefault: '500ms',
+    }),
+    deadLetterMaxBytes: withDefault({
+      flag: '--dead-letter-max-bytes <size>',
+      env: 'SIEMAD_DEAD_LETTER_MAX_BYTES',
+      help: 'bound of <data-dir>/dead-letter (oldest files deleted beyond it)',
+      parse: parseBufferSize,
+      default: 256 * MIB,
+      shownDefault: '256MiB',
+    }),
+    bulkMaxEvents: withDefault({
+      flag: '--bulk-max-events <n>',
+      env: 'SIEMAD_BULK_MAX_EVENTS',
+      help: 'events per bulk request at most',
+      parse: parsePositiveInt,
+      default: INDEXER.maxEvents,
+      target: 'maxEvents',
+    }),
+    bulkMaxBytes: withDefault({
+      flag: '--bulk-max-bytes <size>',
+      env: 'SIEMAD_BULK_MAX_BYTES',
+      help: 'event bytes per bulk request at most',
+      parse: parseSize,
+      default: INDEXER.maxBytes,
+      shownDefault: formatSize(INDEXER.maxBytes),
+      target: 'maxBytes',
+    }),
+    bulkFlushInterval: withDefault({
+      flag: '--bulk-flush-interval <duration>',
+      env: 'SIEMAD_BULK_FLUSH_INTERVAL',
+      help: 'send a smaller bulk request once its first events waited this long',
+      parse: parsePositiveDuration,
+      default: INDEXER.flushIntervalMs,
+      shownDefault: formatDuration(INDEXER.flushIntervalMs),
+      target: 'flushIntervalMs',
+    }),
+    bulkConcurrency: withDefault({
+      flag: '--bulk-concurrency <n>',
+      env: 'SIEMAD_BULK_CONCURRENCY',
+      help: 'bulk requests in flight at once',
+      parse: parsePositiveInt,
+      default: INDEXER.concurrency,
+      target: 'concurrency',
+    }),
+    bulkTimeout: withDefault({
+      flag: '--bulk-timeout <duration>',
+      env: 'SIEMAD_BULK_TIMEOUT',
+      help: 'time allowed for one bulk request',
+      parse: parsePositiveDuration,
+      default: INDEXER.requestTimeoutMs,
+      shownDefault: formatDuration(INDEXER.requestTimeoutMs),
+      target: 'requestTimeoutMs',
+    }),
+    bulkRetryMaxDelay: withDefault({
+      flag: '--bulk-retry-max-delay <duration>',
+      env: 'SIEMAD_BULK_RETRY_MAX_DELAY',
+      help: 'longest wait between retries (exponential backoff with full jitter, no limit in time)',
+      parse: parsePositiveDuration,
+      default: INDEXER.retryMaxDelayMs,
+      shownDefault: formatDuration(INDEXER.retryMaxDelayMs),
+      target: 'retryMaxDelayMs',
+    }),
+    opensearchDegradedAfter: withDefault({
+      flag: '--opensearch-degraded-after <duration>',
+      env: 'SIEMAD_OPENSEARCH_DEGRADED_AFTER',
+      help: '/healthz answers 503 once OpenSearch has been unusable this long (events keep being buffered)',
+      parse: parseDuration,
+      default: INDEXER.degradedAfterMs,
+      shownDefault: formatDuration(INDEXER.degradedAfterMs),
+      target: 'degradedAfterMs',
+    }),
   } as const;
 }
 
@@ -131,7 +339,11 @@ export function connectionOptions(flags: OpenSearchConnectionFlags): OpenSearchC
     throw new SiemadError(ERROR_CODES.CONFIG_INVALID, '--opensearch-url (SIEMAD_OPENSEARCH_URL) is required', '--opensearch-url');
   }
   if (flags.opensearchPassword !== undefined && flags.opensearchPasswordFile !== undefined) {
-    throw new SiemadError(ERROR_CODES.CONFIG_INVALID, '--opensearch-password and --opensearch-password-file: give one of them', '--opensearch-password-file');
+    throw new SiemadError(
+      ERROR_CODES.CONFIG_INVALID,
+      '--opensearch-password and --opensearch-password-file: give one of them',
+      '--opensearch-password-file',
+    );
   }
   let password = flags.opensearchPassword;
   if (flags.opensearchPasswordFile !== undefined) {
@@ -139,7 +351,11 @@ export function connectionOptions(flags: OpenSearchConnectionFlags): OpenSearchC
       password = fs.readFileSync(flags.opensearchPasswordFile, 'utf8').replace(/\r?\n$/, '');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'error';
-      throw new SiemadError(ERROR_CODES.CONFIG_INVALID, `--opensearch-password-file: cannot read ${flags.opensearchPasswordFile}: ${code}`, '--opensearch-password-file');
+      throw new SiemadError(
+        ERROR_CODES.CONFIG_INVALID,
+        `--opensearch-password-file: cannot read ${flags.opensearchPasswordFile}: ${code}`,
+        '--opensearch-password-file',
+      );
     }
   }
   const options: OpenSearchClientOptions = {
@@ -189,7 +405,10 @@ export function layoutInput(flags: OpenSearchLayoutFlags): OpenSearchLayoutInput
 export function indexerConfig(flags: OpenSearchIndexingFlags): IndexerConfig {
   const settings = settingsOf(indexingTable(''), flags) as Partial<IndexerConfig>;
   try {
-    return resolveIndexerConfig({ ...settings, retryInitialDelayMs: Math.min(DEFAULT_INDEXER_CONFIG.retryInitialDelayMs, flags.bulkRetryMaxDelay) });
+    return resolveIndexerConfig({
+      ...settings,
+      retryInitialDelayMs: Math.min(DEFAULT_INDEXER_CONFIG.retryInitialDelayMs, flags.bulkRetryMaxDelay),
+    });
   } catch (error) {
     throw withFlagName(error);
   }

@@ -53,7 +53,14 @@ export function optional<T = string>(row: RowBase & { readonly parse?: (value: s
  * wins). The help text shows both, and the default even where the value stays unset (a library's
  * own default, a path under another setting).
  */
-export function envOption<T>(flags: string, env: string, description: string, parse?: (value: string) => T, defaultValue?: T, defaultDescription?: string): Option {
+export function envOption<T>(
+  flags: string,
+  env: string,
+  description: string,
+  parse?: (value: string) => T,
+  defaultValue?: T,
+  defaultDescription?: string,
+): Option {
   const option = new Option(flags, description).env(env);
   if (parse !== undefined) option.argParser((value: string) => parse(value));
   if (defaultValue !== undefined || defaultDescription !== undefined) option.default(defaultValue, defaultDescription);

@@ -39,23 +39,113 @@ export const IMPOSSIBLE_TRAVEL_SPEED = withDefault({
 
 /** Scoring settings shared by `serve`, `analyze` and `replay`. */
 const SCORING = {
-  scoring: withDefault({ flag: '--scoring <bool>', env: 'SIEMAD_SCORING', help: 'score every event with the anomaly models', parse: parseBoolean, default: true }),
-  modelDir: withDefault({ flag: '--model-dir <dir>', env: 'SIEMAD_MODEL_DIR', help: 'directory with model.json and the ONNX models', default: path.join(PACKAGE_ROOT, 'models', 'current'), shownDefault: 'models/current' }),
-  windowStore: withDefault({ flag: '--window-store <store>', env: 'SIEMAD_WINDOW_STORE', help: 'where window state lives: memory, or redis (shared by collectors)', parse: parseChoice(['memory', 'redis'] as const), default: 'memory' }),
+  scoring: withDefault({
+    flag: '--scoring <bool>',
+    env: 'SIEMAD_SCORING',
+    help: 'score every event with the anomaly models',
+    parse: parseBoolean,
+    default: true,
+  }),
+  modelDir: withDefault({
+    flag: '--model-dir <dir>',
+    env: 'SIEMAD_MODEL_DIR',
+    help: 'directory with model.json and the ONNX models',
+    default: path.join(PACKAGE_ROOT, 'models', 'current'),
+    shownDefault: 'models/current',
+  }),
+  windowStore: withDefault({
+    flag: '--window-store <store>',
+    env: 'SIEMAD_WINDOW_STORE',
+    help: 'where window state lives: memory, or redis (shared by collectors)',
+    parse: parseChoice(['memory', 'redis'] as const),
+    default: 'memory',
+  }),
   redisUrl: optional({ flag: '--redis-url <url>', env: 'SIEMAD_REDIS_URL', help: 'Redis for --window-store redis (redis://host:6379/0)' }),
-  redisKeyPrefix: withDefault({ flag: '--redis-key-prefix <prefix>', env: 'SIEMAD_REDIS_KEY_PREFIX', help: 'prefix of the window-state keys in Redis', default: 'siemad:' }),
-  anomalyLevels: optional({ flag: '--anomaly-levels <risks>', env: 'SIEMAD_ANOMALY_LEVELS', help: 'risk thresholds low,medium,high,critical', parse: parseLevels, shownDefault: "the model's, 0.4,0.6,0.8,0.9" }),
-  scoreBatchSize: withDefault({ flag: '--score-batch-size <n>', env: 'SIEMAD_SCORE_BATCH_SIZE', help: 'events per ONNX inference batch', parse: parsePositiveInt, default: 256 }),
-  outOfOrderTolerance: withDefault({ flag: '--out-of-order-tolerance <duration>', env: 'SIEMAD_OUT_OF_ORDER_TOLERANCE', help: 'how late an event may arrive and still count at its own time in windows', parse: parseDuration, default: 300_000, shownDefault: '5m' }),
-  profileTimeZone: withDefault({ flag: '--profile-time-zone <zone>', env: 'SIEMAD_PROFILE_TIME_ZONE', help: 'time zone of working-hour profiles', parse: parseTimeZone, default: 'UTC' }),
+  redisKeyPrefix: withDefault({
+    flag: '--redis-key-prefix <prefix>',
+    env: 'SIEMAD_REDIS_KEY_PREFIX',
+    help: 'prefix of the window-state keys in Redis',
+    default: 'siemad:',
+  }),
+  anomalyLevels: optional({
+    flag: '--anomaly-levels <risks>',
+    env: 'SIEMAD_ANOMALY_LEVELS',
+    help: 'risk thresholds low,medium,high,critical',
+    parse: parseLevels,
+    shownDefault: "the model's, 0.4,0.6,0.8,0.9",
+  }),
+  scoreBatchSize: withDefault({
+    flag: '--score-batch-size <n>',
+    env: 'SIEMAD_SCORE_BATCH_SIZE',
+    help: 'events per ONNX inference batch',
+    parse: parsePositiveInt,
+    default: 256,
+  }),
+  outOfOrderTolerance: withDefault({
+    flag: '--out-of-order-tolerance <duration>',
+    env: 'SIEMAD_OUT_OF_ORDER_TOLERANCE',
+    help: 'how late an event may arrive and still count at its own time in windows',
+    parse: parseDuration,
+    default: 300_000,
+    shownDefault: '5m',
+  }),
+  profileTimeZone: withDefault({
+    flag: '--profile-time-zone <zone>',
+    env: 'SIEMAD_PROFILE_TIME_ZONE',
+    help: 'time zone of working-hour profiles',
+    parse: parseTimeZone,
+    default: 'UTC',
+  }),
   impossibleTravelSpeed: IMPOSSIBLE_TRAVEL_SPEED,
-  maxEntities: withDefault({ flag: '--max-entities <n>', env: 'SIEMAD_MAX_ENTITIES', help: 'entities tracked in memory at most (memory store)', parse: parsePositiveInt, default: 2_000_000 }),
-  maxReasons: withDefault({ flag: '--max-reasons <n>', env: 'SIEMAD_MAX_REASONS', help: 'reasons given per anomaly', parse: parsePositiveInt, default: 3 }),
-  siteCalibration: withDefault({ flag: '--site-calibration <bool>', env: 'SIEMAD_SITE_CALIBRATION', help: "learn this site's score distribution and keep flags within --flag-budget (false: the shipped calibration only)", parse: parseBoolean, default: true }),
-  flagBudget: withDefault({ flag: '--flag-budget <per10k>', env: 'SIEMAD_FLAG_BUDGET', help: 'flagged events per 10,000 of a family before its threshold rises', parse: parseNumberIn(0.1, 10_000), default: DEFAULT_CALIBRATION.budgetPer10k }),
-  calibrationWarmup: withDefault({ flag: '--calibration-warmup <events>', env: 'SIEMAD_CALIBRATION_WARMUP', help: "events of a family seen before the site's own threshold replaces the shipped one", parse: parsePositiveInt, default: DEFAULT_CALIBRATION.warmupEvents }),
-  calibrationCeiling: withDefault({ flag: '--calibration-ceiling <risk>', env: 'SIEMAD_CALIBRATION_CEILING', help: 'shipped risk flagged on any site: the highest a threshold may rise to', parse: parseNumberIn(0.01, 1), default: DEFAULT_CALIBRATION.ceiling }),
-  calibrationMaxShift: withDefault({ flag: '--calibration-max-shift <risk>', env: 'SIEMAD_CALIBRATION_MAX_SHIFT', help: 'largest threshold move per hour of event time, in risk', parse: parseNumberIn(0.001, 1), default: DEFAULT_CALIBRATION.maxShiftPerHour }),
+  maxEntities: withDefault({
+    flag: '--max-entities <n>',
+    env: 'SIEMAD_MAX_ENTITIES',
+    help: 'entities tracked in memory at most (memory store)',
+    parse: parsePositiveInt,
+    default: 2_000_000,
+  }),
+  maxReasons: withDefault({
+    flag: '--max-reasons <n>',
+    env: 'SIEMAD_MAX_REASONS',
+    help: 'reasons given per anomaly',
+    parse: parsePositiveInt,
+    default: 3,
+  }),
+  siteCalibration: withDefault({
+    flag: '--site-calibration <bool>',
+    env: 'SIEMAD_SITE_CALIBRATION',
+    help: "learn this site's score distribution and keep flags within --flag-budget (false: the shipped calibration only)",
+    parse: parseBoolean,
+    default: true,
+  }),
+  flagBudget: withDefault({
+    flag: '--flag-budget <per10k>',
+    env: 'SIEMAD_FLAG_BUDGET',
+    help: 'flagged events per 10,000 of a family before its threshold rises',
+    parse: parseNumberIn(0.1, 10_000),
+    default: DEFAULT_CALIBRATION.budgetPer10k,
+  }),
+  calibrationWarmup: withDefault({
+    flag: '--calibration-warmup <events>',
+    env: 'SIEMAD_CALIBRATION_WARMUP',
+    help: "events of a family seen before the site's own threshold replaces the shipped one",
+    parse: parsePositiveInt,
+    default: DEFAULT_CALIBRATION.warmupEvents,
+  }),
+  calibrationCeiling: withDefault({
+    flag: '--calibration-ceiling <risk>',
+    env: 'SIEMAD_CALIBRATION_CEILING',
+    help: 'shipped risk flagged on any site: the highest a threshold may rise to',
+    parse: parseNumberIn(0.01, 1),
+    default: DEFAULT_CALIBRATION.ceiling,
+  }),
+  calibrationMaxShift: withDefault({
+    flag: '--calibration-max-shift <risk>',
+    env: 'SIEMAD_CALIBRATION_MAX_SHIFT',
+    help: 'largest threshold move per hour of event time, in risk',
+    parse: parseNumberIn(0.001, 1),
+    default: DEFAULT_CALIBRATION.maxShiftPerHour,
+  }),
 } as const;
 
 export type ScoringOptions = OptionValues<typeof SCORING> & GeoIpFlags;
@@ -84,9 +174,10 @@ export async function createScoring(options: ScoringOptions, stateDir?: string):
   }
   let calibrationStore: CalibrationStore | undefined;
   if (stateDir !== undefined && options.siteCalibration) {
-    calibrationStore = options.redisUrl !== undefined
-      ? new RedisCalibrationStore(options.redisUrl, `${options.redisKeyPrefix}calibration`)
-      : new FileCalibrationStore(path.join(stateDir, 'calibration.json'));
+    calibrationStore =
+      options.redisUrl !== undefined
+        ? new RedisCalibrationStore(options.redisUrl, `${options.redisKeyPrefix}calibration`)
+        : new FileCalibrationStore(path.join(stateDir, 'calibration.json'));
   }
   const scorer = new AnomalyScorer(ensemble, store, {
     batchSize: options.scoreBatchSize,
@@ -102,7 +193,7 @@ export async function createScoring(options: ScoringOptions, stateDir?: string):
       maxShiftPerHour: options.calibrationMaxShift,
     },
     ...(calibrationStore !== undefined ? { calibrationStore } : {}),
-    });
+  });
   await scorer.start();
   enrichers.push(scorer);
   return enrichers;

@@ -34,7 +34,8 @@ const program = new Command('siemad')
     // description; commander then stops wrapping. There, each description goes under its flag.
     formatItem(this: Help, term: string, termWidth: number, description: string, helper: Help): string {
       const width = helper.helpWidth ?? 80;
-      if (description === '' || width - termWidth - 4 >= helper.minWidthToWrap) return Help.prototype.formatItem.call(this, term, termWidth, description, helper);
+      if (description === '' || width - termWidth - 4 >= helper.minWidthToWrap)
+        return Help.prototype.formatItem.call(this, term, termWidth, description, helper);
       const indent = ' '.repeat(6);
       return `  ${term}\n${indent}${helper.boxWrap(description, width - indent.length).replace(/\n/g, `\n${indent}`)}`;
     },
@@ -47,7 +48,15 @@ function inherit(command: Command, parent: Command): Command {
   return command;
 }
 
-for (const command of [serveCommand(), analyzeCommand(), sendCommand(), featuresCommand(), replayCommand(), setupCommand(), tokenCommand()]) {
+for (const command of [
+  serveCommand(),
+  analyzeCommand(),
+  sendCommand(),
+  featuresCommand(),
+  replayCommand(),
+  setupCommand(),
+  tokenCommand(),
+]) {
   program.addCommand(inherit(command, program));
 }
 

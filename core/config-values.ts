@@ -37,14 +37,24 @@ export function parsePositiveInt(value: string): number {
 export function parseNumberIn(min: number, max: number): (value: string) => number {
   return (value: string): number => {
     const n = Number(value.trim());
-    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) throw new InvalidArgumentError(`expected a number from ${min} to ${max}`);
+    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+      throw new InvalidArgumentError(`expected a number from ${min} to ${max}`);
     return n;
   };
 }
 
 const SIZE_UNITS: Record<string, number> = {
-  '': 1, b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2,
-  g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3,
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
 };
 
 /** A size in bytes: `65536`, `64KiB`, `256MiB`, `1GiB` (units are powers of 1024). */
@@ -68,13 +78,22 @@ export function parseDuration(value: string): number {
 
 /** `parseSize`'s inverse for showing defaults: 8388608 → `8MiB` (the largest unit that divides exactly). */
 export function formatSize(bytes: number): string {
-  for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) if (bytes % size === 0) return `${bytes / size}${unit}`;
+  for (const [unit, size] of [
+    ['GiB', 1024 ** 3],
+    ['MiB', 1024 ** 2],
+    ['KiB', 1024],
+  ] as const)
+    if (bytes % size === 0) return `${bytes / size}${unit}`;
   return String(bytes);
 }
 
 /** `parseDuration`'s inverse for showing defaults: 60000 → `60s`, 86400000 → `1d`. */
 export function formatDuration(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000]] as const) if (ms % size === 0 && ms >= size) return `${ms / size}${unit}`;
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+  ] as const)
+    if (ms % size === 0 && ms >= size) return `${ms / size}${unit}`;
   if (ms % 1000 === 0) return `${ms / 1000}s`;
   return `${ms}ms`;
 }

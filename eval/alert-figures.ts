@@ -33,7 +33,9 @@ export function groupIntoAlerts(anomalies: readonly LineAnomaly[], options: Grou
   for (const { line, anomaly } of anomalies) {
     const placed = grouper.add(anomaly);
     if (placed === undefined) continue;
-    const alert = alerts[placed.id] ?? (alerts[placed.id] = { id: placed.id, entity: anomaly.entity, kind: anomaly.kind, level: anomaly.level, lines: [] });
+    const alert =
+      alerts[placed.id] ??
+      (alerts[placed.id] = { id: placed.id, entity: anomaly.entity, kind: anomaly.kind, level: anomaly.level, lines: [] });
     alert.level = placed.alert.level;
     alert.lines.push(line);
   }
@@ -101,7 +103,12 @@ export function alertFigures(
 }
 
 /** Figures of a labelled synthetic stream: targets are its attack episodes. */
-export function episodeAlertFigures(labels: readonly Label[], anomalies: readonly LineAnomaly[], days: number, options: GroupingOptions = DEFAULT_GROUPING): AlertFigures {
+export function episodeAlertFigures(
+  labels: readonly Label[],
+  anomalies: readonly LineAnomaly[],
+  days: number,
+  options: GroupingOptions = DEFAULT_GROUPING,
+): AlertFigures {
   const episodes = new Set<string>();
   for (const label of labels) if (label.label === 'attack') episodes.add(label.episode);
   const attackOf = (line: number): string | undefined => {
@@ -114,9 +121,13 @@ export function episodeAlertFigures(labels: readonly Label[], anomalies: readonl
 /** The goals this stream misses (empty when both are met). */
 export function missedAlertTargets(figures: AlertFigures, target: 'episode' | 'attacker' = 'episode'): string[] {
   const missed: string[] = [];
-  if (!(figures.alertsPerTarget <= ALERT_TARGETS.alertsPerEpisode)) missed.push(`${figures.alertsPerTarget.toFixed(2)} alerts per ${target === 'episode' ? 'attack episode' : 'attacker'} > ${ALERT_TARGETS.alertsPerEpisode}`);
+  if (!(figures.alertsPerTarget <= ALERT_TARGETS.alertsPerEpisode))
+    missed.push(
+      `${figures.alertsPerTarget.toFixed(2)} alerts per ${target === 'episode' ? 'attack episode' : 'attacker'} > ${ALERT_TARGETS.alertsPerEpisode}`,
+    );
   const benign = perDay(figures.benignAlerts, figures.days);
-  if (!(benign <= ALERT_TARGETS.benignAlertsPerDay)) missed.push(`${benign.toFixed(2)} benign alerts per day > ${ALERT_TARGETS.benignAlertsPerDay}`);
+  if (!(benign <= ALERT_TARGETS.benignAlertsPerDay))
+    missed.push(`${benign.toFixed(2)} benign alerts per day > ${ALERT_TARGETS.benignAlertsPerDay}`);
   return missed;
 }
 

@@ -37,7 +37,8 @@ export function parseEventLine(json: string, lineNumber: number): Partial<EcsEve
   } catch {
     throw new SyntaxError(`detector output line ${lineNumber} is not JSON: ${json.slice(0, 120)}`);
   }
-  if (typeof event !== 'object' || event === null || Array.isArray(event)) throw new SyntaxError(`detector output line ${lineNumber} is not a JSON object`);
+  if (typeof event !== 'object' || event === null || Array.isArray(event))
+    throw new SyntaxError(`detector output line ${lineNumber} is not a JSON object`);
   return event as Partial<EcsEvent>;
 }
 
@@ -55,7 +56,11 @@ export function parseVerdict(json: string, lineNumber: number): Verdict {
   const reasons: unknown = fields.reasons;
   const reason: unknown = Array.isArray(reasons) ? reasons[0] : undefined;
   const alert = alertAnomalyOf(event);
-  return { flagged: true, cause: { action: typeof action === 'string' ? action : '-', reason: typeof reason === 'string' ? reason : '-' }, ...(alert === undefined ? {} : { alert }) };
+  return {
+    flagged: true,
+    cause: { action: typeof action === 'string' ? action : '-', reason: typeof reason === 'string' ? reason : '-' },
+    ...(alert === undefined ? {} : { alert }),
+  };
 }
 
 /** Whether one NDJSON event line is flagged; throws on a line that is not a JSON object. */
@@ -67,7 +72,11 @@ export function isFlaggedEvent(json: string, lineNumber: number): boolean {
  * One value per event of a detector's NDJSON output (`read(json, lineNumber)`);
  * `expectedLines` guards against dropped or extra events.
  */
-export async function readDetectorOutput<T>(output: Readable, read: (json: string, lineNumber: number) => T, expectedLines?: number): Promise<T[]> {
+export async function readDetectorOutput<T>(
+  output: Readable,
+  read: (json: string, lineNumber: number) => T,
+  expectedLines?: number,
+): Promise<T[]> {
   const values: T[] = [];
   const reader = createInterface({ input: output, crlfDelay: Infinity });
   for await (const line of reader) {

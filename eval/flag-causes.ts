@@ -43,10 +43,16 @@ const cell = (text: string): string => text.replaceAll('|', '\\|');
 /** A markdown table of the `top` largest groups, with their share per 10k benign lines. */
 export function formatFlagCauses(groups: readonly CauseGroup[], benignLines: number, top = 25): string {
   const flagged = groups.reduce((sum, group) => sum + group.lines, 0);
-  const rows = groups.slice(0, top).map((group) =>
-    `| ${group.lines} | ${((group.lines * 10_000) / benignLines).toFixed(1)} | ${cell(group.action)} | ${cell(group.reason)} | line ${group.example.line}: ${cell(group.example.reason)} |`,
-  );
-  const rest = groups.length > top ? `\n(${groups.length - top} smaller groups, ${groups.slice(top).reduce((sum, group) => sum + group.lines, 0)} lines, not shown)\n` : '\n';
+  const rows = groups
+    .slice(0, top)
+    .map(
+      (group) =>
+        `| ${group.lines} | ${((group.lines * 10_000) / benignLines).toFixed(1)} | ${cell(group.action)} | ${cell(group.reason)} | line ${group.example.line}: ${cell(group.example.reason)} |`,
+    );
+  const rest =
+    groups.length > top
+      ? `\n(${groups.length - top} smaller groups, ${groups.slice(top).reduce((sum, group) => sum + group.lines, 0)} lines, not shown)\n`
+      : '\n';
   return (
     `Benign lines flagged, by cause (event.action + first reason): ${flagged} lines in ${groups.length} groups\n\n` +
     '| lines | per 10k benign | event.action | first reason (numbers and addresses blanked) | example |\n' +

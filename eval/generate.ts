@@ -12,7 +12,8 @@ import { labelsPathFor, writeStreamFiles } from './stream-files.js';
 function integer(name: string, min: number, max: number): (value: string) => number {
   return (value) => {
     const parsed = Number(value);
-    if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
+    if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max)
+      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
     return parsed;
   };
 }
@@ -35,14 +36,19 @@ function site(value: string): SiteNumber {
 }
 
 function kinds(value: string): AttackKind[] {
-  const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const names = value
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   const unknown = names.filter((name) => !isAttackKind(name));
   if (unknown.length > 0) throw new InvalidArgumentError(`unknown attack kind(s) ${unknown.join(', ')}; known: ${ATTACK_KINDS.join(', ')}`);
   return names as AttackKind[];
 }
 
 const program = new Command('generate')
-  .description('Write a seeded, labelled stream of rsyslog lines (sshd, PAM, sudo, su, useradd, cron, logind, UFW, nginx, Apache) with attack episodes.')
+  .description(
+    'Write a seeded, labelled stream of rsyslog lines (sshd, PAM, sudo, su, useradd, cron, logind, UFW, nginx, Apache) with attack episodes.',
+  )
   .requiredOption('--out <file>', 'log file to write; labels go to <file>.labels.jsonl')
   .option('--site <n>', 'which site: 1, a 36-person company in UTC; 2, a six-person agency in IST built differently', site, 1 as SiteNumber)
   .option('--seed <n>', 'random seed: the same seed gives the same stream', integer('seed', 0, 2 ** 31 - 1), 1)
@@ -55,7 +61,17 @@ const program = new Command('generate')
   .showHelpAfterError();
 
 program.parse();
-const options = program.opts<{ out: string; site: SiteNumber; seed: number; days: number; start: string; episodesPerKind?: number; kinds?: AttackKind[]; reduceRepeats: boolean; benignOnly?: boolean }>();
+const options = program.opts<{
+  out: string;
+  site: SiteNumber;
+  seed: number;
+  days: number;
+  start: string;
+  episodesPerKind?: number;
+  kinds?: AttackKind[];
+  reduceRepeats: boolean;
+  benignOnly?: boolean;
+}>();
 
 const stream = generateStream({
   site: options.site,
@@ -72,5 +88,7 @@ await writeStreamFiles(options.out, stream);
 const attackLines = stream.labels.filter((label) => label.label === 'attack').length;
 process.stderr.write(`${options.out}: ${stream.lines.length} lines (${attackLines} attack), labels in ${labelsPathFor(options.out)}\n`);
 for (const episode of stream.episodes) {
-  process.stderr.write(`  ${episode.id.padEnd(26)} ${episode.start.slice(0, 19)}  ${String(episode.lines).padStart(5)} lines  ${episode.source} -> ${episode.target}: ${episode.detail}\n`);
+  process.stderr.write(
+    `  ${episode.id.padEnd(26)} ${episode.start.slice(0, 19)}  ${String(episode.lines).padStart(5)} lines  ${episode.source} -> ${episode.target}: ${episode.detail}\n`,
+  );
 }

@@ -76,7 +76,11 @@ export function evaluate(labels: readonly Label[], flagged: readonly boolean[]):
   return {
     kinds,
     overall: summarize(results),
-    benign: { lines: benignLines, flagged: benignFlagged, flaggedPer10k: benignLines === 0 ? Number.NaN : (benignFlagged * 10_000) / benignLines },
+    benign: {
+      lines: benignLines,
+      flagged: benignFlagged,
+      flaggedPer10k: benignLines === 0 ? Number.NaN : (benignFlagged * 10_000) / benignLines,
+    },
     episodes: results,
   };
 }
@@ -109,18 +113,30 @@ export function formatReport(reports: Readonly<Record<string, Report>>): string 
   for (const kind of ATTACK_KINDS) {
     const summary = first.kinds[kind];
     if (!summary) continue;
-    rows.push([kind, String(summary.episodes), ...detectors.flatMap((name) => {
-      const ofKind = (reports[name] as Report).kinds[kind];
-      return [detectedCell(ofKind), percent(ofKind?.meanLineShare ?? Number.NaN)];
-    })]);
+    rows.push([
+      kind,
+      String(summary.episodes),
+      ...detectors.flatMap((name) => {
+        const ofKind = (reports[name] as Report).kinds[kind];
+        return [detectedCell(ofKind), percent(ofKind?.meanLineShare ?? Number.NaN)];
+      }),
+    ]);
   }
-  rows.push(['**all attacks**', String(first.overall.episodes), ...detectors.flatMap((name) => {
-    const overall = (reports[name] as Report).overall;
-    return [`**${detectedCell(overall)}**`, `**${percent(overall.meanLineShare)}**`];
-  })]);
-  rows.push([`benign lines flagged (per 10k; of ${first.benign.lines})`, '', ...detectors.flatMap((name) => {
-    const benign = (reports[name] as Report).benign;
-    return [Number.isNaN(benign.flaggedPer10k) ? '–' : benign.flaggedPer10k.toFixed(1), String(benign.flagged)];
-  })]);
+  rows.push([
+    '**all attacks**',
+    String(first.overall.episodes),
+    ...detectors.flatMap((name) => {
+      const overall = (reports[name] as Report).overall;
+      return [`**${detectedCell(overall)}**`, `**${percent(overall.meanLineShare)}**`];
+    }),
+  ]);
+  rows.push([
+    `benign lines flagged (per 10k; of ${first.benign.lines})`,
+    '',
+    ...detectors.flatMap((name) => {
+      const benign = (reports[name] as Report).benign;
+      return [Number.isNaN(benign.flaggedPer10k) ? '–' : benign.flaggedPer10k.toFixed(1), String(benign.flagged)];
+    }),
+  ]);
   return [header, alignment, ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n') + '\n';
 }

@@ -40,15 +40,26 @@ function count(value: string): number {
 const program = new Command('eval')
   .description('Evaluate siemad anomaly detection against fail2ban and a seed-style model on the generated labelled streams of two sites')
   .addOption(
-    new Option('--site <site>', 'site 1 (the company the models are trained on), 2 (an agency built differently, fitted on by nothing), or all')
+    new Option(
+      '--site <site>',
+      'site 1 (the company the models are trained on), 2 (an agency built differently, fitted on by nothing), or all',
+    )
       .argParser(sites)
       .default([...SITES], 'all'),
   )
   .option('--seed <n>', 'seed of the evaluation streams (training uses other seeds)', (v) => Number(v), 1)
   .option('--days <n>', 'length of the streams in days', (v) => Number(v), 7)
   .option('--model-dir <dir>', 'model to evaluate', path.join(PACKAGE_ROOT, 'models', 'current'))
-  .option('--work-dir <dir>', 'where the streams and intermediate files go (one folder per site)', path.join(PACKAGE_ROOT, '.cache', 'eval'))
-  .option('--training-features <file>', 'benign training matrix for the seed-style baseline (built if missing)', path.join(PACKAGE_ROOT, '.cache', 'training', 'features.csv'))
+  .option(
+    '--work-dir <dir>',
+    'where the streams and intermediate files go (one folder per site)',
+    path.join(PACKAGE_ROOT, '.cache', 'eval'),
+  )
+  .option(
+    '--training-features <file>',
+    'benign training matrix for the seed-style baseline (built if missing)',
+    path.join(PACKAGE_ROOT, '.cache', 'training', 'features.csv'),
+  )
   .option('--causes <n>', 'groups of benign flags to print per site, largest first (0: none)', count, 25)
   .option('--update-docs', 'write the tables into MODEL_CARD.md of --model-dir and into --readme')
   .option('--readme <file>', 'the README --update-docs writes', path.join(PACKAGE_ROOT, 'README.md'))
@@ -95,12 +106,20 @@ function seedBaselineFlags(logFile: string, directory: string, lines: number): b
   runOrFail('bash', [path.join(PACKAGE_ROOT, 'models', 'setup-venv.sh')]);
   runOrFail(path.join(PACKAGE_ROOT, 'models', '.venv', 'bin', 'python'), [
     path.join(PACKAGE_ROOT, 'models', 'baselines', 'seed_iforest.py'),
-    '--features', options.trainingFeatures,
-    '--feature-spec', options.trainingFeatures.replace(/\.csv$/, '.spec.json'),
-    '--score', evalFeatures,
-    '--out', flagsFile,
+    '--features',
+    options.trainingFeatures,
+    '--feature-spec',
+    options.trainingFeatures.replace(/\.csv$/, '.spec.json'),
+    '--score',
+    evalFeatures,
+    '--out',
+    flagsFile,
   ]);
-  const flags = fs.readFileSync(flagsFile, 'utf8').split('\n').filter((line) => line !== '').map((line) => line.trim() === '1');
+  const flags = fs
+    .readFileSync(flagsFile, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => line.trim() === '1');
   if (flags.length !== lines) throw new Error(`seed baseline gave ${flags.length} flags for ${lines} lines`);
   return flags;
 }
@@ -114,7 +133,8 @@ function checkSite1(ours: Report, fail2ban: Report): string[] {
     const theirs = fail2ban.kinds[kind];
     const mine = ours.kinds[kind];
     if (theirs === undefined || mine === undefined || theirs.recall >= 1) continue;
-    if (!(mine.recall > theirs.recall)) failed.push(`site 1: ${kind}: recall ${mine.recall.toFixed(2)} not above fail2ban's ${theirs.recall.toFixed(2)}`);
+    if (!(mine.recall > theirs.recall))
+      failed.push(`site 1: ${kind}: recall ${mine.recall.toFixed(2)} not above fail2ban's ${theirs.recall.toFixed(2)}`);
   }
   return failed;
 }
@@ -149,10 +169,15 @@ interface SiteResult {
 
 /** Anomalies per day, alerts per day, per episode and benign ones, at the default grouping and others. */
 function alertReport(site: SiteNumber, stream: GeneratedStream, ours: DetectorVerdicts): { text: string; failed: string[] } {
-  const [figures, ...others] = groupingVariants().map((grouping) => episodeAlertFigures(stream.labels, ours.anomalies, options.days, grouping));
+  const [figures, ...others] = groupingVariants().map((grouping) =>
+    episodeAlertFigures(stream.labels, ours.anomalies, options.days, grouping),
+  );
   const failed = missedAlertTargets(figures!).map((line) => `site ${site}: ${line}`);
   const unalerted = stream.episodes.filter((episode) => !figures!.alerted.has(episode.id)).map((episode) => episode.id);
-  if (unalerted.length > 0) log(`site ${site}: episodes without an alert at --alert-level ${figures!.level} (their anomalies are below it, or none): ${unalerted.join(', ')}`);
+  if (unalerted.length > 0)
+    log(
+      `site ${site}: episodes without an alert at --alert-level ${figures!.level} (their anomalies are below it, or none): ${unalerted.join(', ')}`,
+    );
   const text = `Site ${site} (seed ${options.seed}, ${options.days} days), ${alertSummaryLine(figures!, 'episode')}. Other groupings:\n\n${alertGroupingTable([figures!, ...others], 'episode')}`;
   return { text, failed };
 }
@@ -173,7 +198,9 @@ async function evaluateSite(site: SiteNumber, modelVersion: string): Promise<Sit
   );
 
   const ours = await siemadOutput(logFile, stream.lines.length);
-  log(`site ${site}: siemad analyze: ${stream.lines.length} lines in ${ours.seconds.toFixed(1)} s (${Math.round(stream.lines.length / ours.seconds)} lines/s, including start-up)`);
+  log(
+    `site ${site}: siemad analyze: ${stream.lines.length} lines in ${ours.seconds.toFixed(1)} s (${Math.round(stream.lines.length / ours.seconds)} lines/s, including start-up)`,
+  );
   const reports: Record<string, Report> = {
     siemad: evaluate(stream.labels, ours.flags),
     fail2ban: evaluate(stream.labels, fail2banFlags(stream.lines)),
@@ -188,9 +215,14 @@ async function evaluateSite(site: SiteNumber, modelVersion: string): Promise<Sit
   if (failed.length === 0) process.stdout.write(`All targets met: ${TARGETS[site]}.\n`);
   const missed = new Set(siemad.episodes.filter((episode) => !episode.detected).map((episode) => episode.episode));
   for (const episode of stream.episodes.filter((candidate) => missed.has(candidate.id))) {
-    process.stdout.write(`Missed: ${episode.id} (${episode.start.slice(0, 16)} UTC, ${episode.lines} lines) ${episode.source} -> ${episode.target}: ${episode.detail}\n`);
+    process.stdout.write(
+      `Missed: ${episode.id} (${episode.start.slice(0, 16)} UTC, ${episode.lines} lines) ${episode.source} -> ${episode.target}: ${episode.detail}\n`,
+    );
   }
-  if (options.causes > 0) process.stdout.write(`\nSite ${site}: ${formatFlagCauses(groupBenignFlagCauses(stream.labels, ours.causes), siemad.benign.lines, options.causes)}\n`);
+  if (options.causes > 0)
+    process.stdout.write(
+      `\nSite ${site}: ${formatFlagCauses(groupBenignFlagCauses(stream.labels, ours.causes), siemad.benign.lines, options.causes)}\n`,
+    );
   return { summary, alerts: alerts.text, failed };
 }
 

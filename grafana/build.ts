@@ -10,7 +10,8 @@ import path from 'node:path';
 import { PACKAGE_ROOT } from '../core/package-root.js';
 import { provisioningArtifacts } from './artifacts.js';
 
-const USAGE = 'usage: grafana/build.ts [--check]\n  writes provisioning/grafana/dashboards/*.json and provisioning/opensearch-dashboards/saved-objects.ndjson\n  --check  write nothing; exit 1 if a committed file differs from the generated one\n';
+const USAGE =
+  'usage: grafana/build.ts [--check]\n  writes provisioning/grafana/dashboards/*.json and provisioning/opensearch-dashboards/saved-objects.ndjson\n  --check  write nothing; exit 1 if a committed file differs from the generated one\n';
 
 async function main(args: readonly string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) {

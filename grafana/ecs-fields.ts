@@ -31,7 +31,17 @@ const ROOT: Record<string, unknown> = { ...ECS_PROPERTIES, ...ANOMALY_PROPERTIES
 
 /** Types OpenSearch can aggregate and sort on (through doc values). */
 const AGGREGATABLE_TYPES: ReadonlySet<string> = new Set([
-  'keyword', 'long', 'integer', 'short', 'byte', 'double', 'float', 'half_float', 'ip', 'date', 'boolean',
+  'keyword',
+  'long',
+  'integer',
+  'short',
+  'byte',
+  'double',
+  'float',
+  'half_float',
+  'ip',
+  'date',
+  'boolean',
 ]);
 
 /** The mapping of a dotted path (sub-fields such as `message.keyword` included), or undefined. */

@@ -80,13 +80,23 @@ export class OpenSearchQueryBuilder implements cog.Builder<cog.Dataquery> {
 
   /** Fixed-width buckets of a numeric field, empty ones included so the shape of the distribution shows. */
   histogram(field: EcsFieldPath, interval: number): this {
-    this.buckets.push({ id: this.nextId(), type: 'histogram', field: aggregatable(field), settings: { interval: String(interval), min_doc_count: '0' } });
+    this.buckets.push({
+      id: this.nextId(),
+      type: 'histogram',
+      field: aggregatable(field),
+      settings: { interval: String(interval), min_doc_count: '0' },
+    });
     return this;
   }
 
   /** Buckets over time at Grafana's automatic interval; empty buckets kept so rates drop to zero. */
   overTime(): this {
-    this.buckets.push({ id: this.nextId(), type: 'date_histogram', field: TIME_FIELD, settings: { interval: 'auto', min_doc_count: '0', trimEdges: '0' } });
+    this.buckets.push({
+      id: this.nextId(),
+      type: 'date_histogram',
+      field: TIME_FIELD,
+      settings: { interval: 'auto', min_doc_count: '0', trimEdges: '0' },
+    });
     return this;
   }
 

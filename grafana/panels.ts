@@ -102,7 +102,11 @@ function thresholds(redAbove: number | undefined): dashboard.ThresholdsConfigBui
 }
 
 /** A time series panel; `targets` are query builders of any datasource. */
-export function chart(options: ChartOptions, datasource: DatasourceRef, targets: readonly cog.Builder<cog.Dataquery>[]): timeseries.PanelBuilder {
+export function chart(
+  options: ChartOptions,
+  datasource: DatasourceRef,
+  targets: readonly cog.Builder<cog.Dataquery>[],
+): timeseries.PanelBuilder {
   const panel = placed(new timeseries.PanelBuilder(), options, { width: WIDTH.half, height: HEIGHT.chart }, datasource, targets)
     .unit(options.unit)
     .fillOpacity(options.bars === true ? 80 : 10)
@@ -141,7 +145,12 @@ export interface StatOptions extends PanelOptions {
 }
 
 /** A single number reduced by `calc` (default: the last value) with a sparkline. */
-export function statPanel(options: StatOptions, datasource: DatasourceRef, targets: readonly cog.Builder<cog.Dataquery>[], calc = 'lastNotNull'): stat.PanelBuilder {
+export function statPanel(
+  options: StatOptions,
+  datasource: DatasourceRef,
+  targets: readonly cog.Builder<cog.Dataquery>[],
+  calc = 'lastNotNull',
+): stat.PanelBuilder {
   return placed(new stat.PanelBuilder(), options, { width: WIDTH.quarter, height: HEIGHT.stat }, datasource, targets)
     .unit(options.unit)
     .graphMode(common.BigValueGraphMode.Area)
@@ -167,11 +176,21 @@ export function topBars(options: PanelOptions, datasource: DatasourceRef, target
 }
 
 /** Bars of a histogram aggregation, bucket on the x axis. */
-export function distribution(options: PanelOptions & { unit: string }, datasource: DatasourceRef, target: cog.Builder<cog.Dataquery>): barchart.PanelBuilder {
+export function distribution(
+  options: PanelOptions & { unit: string },
+  datasource: DatasourceRef,
+  target: cog.Builder<cog.Dataquery>,
+): barchart.PanelBuilder {
   return placed(new barchart.PanelBuilder(), options, { width: WIDTH.third, height: HEIGHT.table }, datasource, [target])
     .unit(options.unit)
     .showValue(common.VisibilityMode.Never)
-    .legend(new common.VizLegendOptionsBuilder().showLegend(false).displayMode(common.LegendDisplayMode.Hidden).placement(common.LegendPlacement.Bottom).calcs([]));
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(false)
+        .displayMode(common.LegendDisplayMode.Hidden)
+        .placement(common.LegendPlacement.Bottom)
+        .calcs([]),
+    );
 }
 
 export interface TableOptions extends PanelOptions {
@@ -194,12 +213,22 @@ export function row(title: string): dashboard.RowBuilder {
  * Terms, not a geohash grid: every OpenSearch aggregates keywords, while geo_grid aggregations
  * need the geo module, which not every distribution ships.
  */
-export function countryMapPanel(options: PanelOptions, datasource: DatasourceRef, query: cog.Builder<cog.Dataquery>, countryField: string): geomap.PanelBuilder {
+export function countryMapPanel(
+  options: PanelOptions,
+  datasource: DatasourceRef,
+  query: cog.Builder<cog.Dataquery>,
+  countryField: string,
+): geomap.PanelBuilder {
   const markers = new common.MapLayerOptionsBuilder()
     .type('markers')
     .name('Anomalies')
     .tooltip(true)
-    .location(new common.FrameGeometrySourceBuilder().mode(common.FrameGeometrySourceMode.Lookup).lookup(countryField).gazetteer('public/gazetteer/countries.json'))
+    .location(
+      new common.FrameGeometrySourceBuilder()
+        .mode(common.FrameGeometrySourceMode.Lookup)
+        .lookup(countryField)
+        .gazetteer('public/gazetteer/countries.json'),
+    )
     .config({
       showLegend: true,
       style: {

@@ -40,13 +40,21 @@ function readPem(path: string, what: string, setting: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
-    throw new SiemadError(ERROR_CODES.TLS_INVALID, `cannot read OpenSearch ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, setting);
+    throw new SiemadError(
+      ERROR_CODES.TLS_INVALID,
+      `cannot read OpenSearch ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`,
+      setting,
+    );
   }
 }
 
 function tlsOptions(options: OpenSearchClientOptions): TlsConnectionOptions {
   if ((options.certFile === undefined) !== (options.keyFile === undefined)) {
-    throw new SiemadError(ERROR_CODES.TLS_INVALID, 'OpenSearch client certificate and key must be given together', options.certFile ? 'keyFile' : 'certFile');
+    throw new SiemadError(
+      ERROR_CODES.TLS_INVALID,
+      'OpenSearch client certificate and key must be given together',
+      options.certFile ? 'keyFile' : 'certFile',
+    );
   }
   const tls: TlsConnectionOptions = {};
   if (options.caFile) tls.ca = readPem(options.caFile, 'CA file', 'caFile');

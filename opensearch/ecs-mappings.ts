@@ -29,7 +29,13 @@ const nameAndId = { properties: { name: keyword, id: keyword } };
 
 /** ECS geo: codes and names as keywords (filters, terms), the location as a geo_point (maps). */
 const geo: ObjectMapping<EcsGeo> = {
-  properties: { country_iso_code: keyword, country_name: keyword, continent_code: keyword, city_name: keyword, location: { type: 'geo_point' } },
+  properties: {
+    country_iso_code: keyword,
+    country_name: keyword,
+    continent_code: keyword,
+    city_name: keyword,
+    location: { type: 'geo_point' },
+  },
 };
 const autonomousSystem: ObjectMapping<EcsAs> = {
   properties: { number: long, organization: { properties: { name: keyword } } },

@@ -20,7 +20,12 @@ export interface CallOptions {
 function describeFailure(error: unknown): string {
   const failure = error as { meta?: { statusCode?: number; body?: unknown }; message?: string };
   const body = failure.meta?.body as { error?: { type?: string; reason?: string } | string } | undefined;
-  const reason = typeof body?.error === 'object' ? `${body.error.type ?? 'error'}: ${body.error.reason ?? ''}` : typeof body?.error === 'string' ? body.error : failure.message;
+  const reason =
+    typeof body?.error === 'object'
+      ? `${body.error.type ?? 'error'}: ${body.error.reason ?? ''}`
+      : typeof body?.error === 'string'
+        ? body.error
+        : failure.message;
   const status = failure.meta?.statusCode;
   return `${status ? `${status} ` : ''}${String(reason ?? 'request failed').split('\n')[0]}`;
 }
@@ -40,6 +45,11 @@ export async function callOpenSearch<Body = Record<string, unknown>>(
   } catch (error) {
     // No HTTP status (the client sets null): the cluster was not reached at all (refused, timed out, TLS failure).
     const reached = typeof (error as { meta?: { statusCode?: number | null } }).meta?.statusCode === 'number';
-    throw new SiemadError(reached ? ERROR_CODES.OPENSEARCH_SETUP_FAILED : ERROR_CODES.OPENSEARCH_UNAVAILABLE, `OpenSearch ${method} ${path} failed: ${describeFailure(error)}`, undefined, { cause: error });
+    throw new SiemadError(
+      reached ? ERROR_CODES.OPENSEARCH_SETUP_FAILED : ERROR_CODES.OPENSEARCH_UNAVAILABLE,
+      `OpenSearch ${method} ${path} failed: ${describeFailure(error)}`,
+      undefined,
+      { cause: error },
+    );
   }
 }

@@ -83,7 +83,8 @@ function checkInteger(setting: string, value: number, min: number, max: number):
 function resolveRetention(kind: StreamKind, input: Partial<StreamRetentionOptions> | undefined): StreamRetentionOptions {
   const retention = { ...DEFAULT_LAYOUT_OPTIONS[kind], ...input };
   checkInteger(`${kind}.retentionDays`, retention.retentionDays, 1, 36_500);
-  if (!DURATION.test(retention.rolloverAge)) invalid(`${kind}.rolloverAge`, `must look like 1d, 12h or 30m, got ${JSON.stringify(retention.rolloverAge)}`);
+  if (!DURATION.test(retention.rolloverAge))
+    invalid(`${kind}.rolloverAge`, `must look like 1d, 12h or 30m, got ${JSON.stringify(retention.rolloverAge)}`);
   if (!SIZE.test(retention.rolloverPrimaryShardSize)) {
     invalid(`${kind}.rolloverPrimaryShardSize`, `must look like 30gb or 500mb, got ${JSON.stringify(retention.rolloverPrimaryShardSize)}`);
   }
@@ -98,12 +99,15 @@ export function resolveLayoutOptions(input: OpenSearchLayoutInput = {}): OpenSea
     logs: resolveRetention('logs', input.logs),
     anomalies: resolveRetention('anomalies', input.anomalies),
   };
-  if (!NAME_PART.test(options.prefix)) invalid('prefix', `must be 1-32 of a-z, 0-9 and _, starting with a letter or digit, got ${JSON.stringify(options.prefix)}`);
-  if (!NAME_PART.test(options.namespace)) invalid('namespace', `must be 1-32 of a-z, 0-9 and _, starting with a letter or digit, got ${JSON.stringify(options.namespace)}`);
+  if (!NAME_PART.test(options.prefix))
+    invalid('prefix', `must be 1-32 of a-z, 0-9 and _, starting with a letter or digit, got ${JSON.stringify(options.prefix)}`);
+  if (!NAME_PART.test(options.namespace))
+    invalid('namespace', `must be 1-32 of a-z, 0-9 and _, starting with a letter or digit, got ${JSON.stringify(options.namespace)}`);
   checkInteger('shards', options.shards, 1, 1024);
   checkInteger('replicas', options.replicas, 0, 16);
   checkInteger('totalFieldsLimit', options.totalFieldsLimit, 500, 100_000);
-  if (!DURATION.test(options.refreshInterval)) invalid('refreshInterval', `must look like 5s or 1m, got ${JSON.stringify(options.refreshInterval)}`);
+  if (!DURATION.test(options.refreshInterval))
+    invalid('refreshInterval', `must look like 5s or 1m, got ${JSON.stringify(options.refreshInterval)}`);
   if (!ISM_MODES.includes(options.ism)) invalid('ism', `must be one of ${ISM_MODES.join(', ')}, got ${JSON.stringify(options.ism)}`);
   return options;
 }

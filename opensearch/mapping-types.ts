@@ -69,8 +69,8 @@ export type MappingFor<V> = [V] extends [string]
           : V extends { lat: number; lon: number }
             ? GeoPointMapping
             : V extends object
-            ? ObjectMapping<V>
-            : never;
+              ? ObjectMapping<V>
+              : never;
 
 export type PropertiesOf<T> = { [K in keyof T]-?: MappingFor<NonNullable<T[K]>> };
 

@@ -54,7 +54,10 @@ async function waitAtMost(promise: Promise<unknown> | null, ms: number): Promise
  */
 export function bufferRecordLimits(maxTotalBytes: number): { maxRecordBytes: number; maxAppendBytes: number } {
   const segmentBytes = Math.min(16 * MIB, Math.floor(maxTotalBytes / 8));
-  return { maxRecordBytes: Math.min(MIB, segmentBytes - 1024), maxAppendBytes: Math.max(1, Math.min(4 * MIB, Math.floor(segmentBytes / 4))) };
+  return {
+    maxRecordBytes: Math.min(MIB, segmentBytes - 1024),
+    maxAppendBytes: Math.max(1, Math.min(4 * MIB, Math.floor(segmentBytes / 4))),
+  };
 }
 
 export class OpenSearchOutput {
@@ -97,11 +100,18 @@ export class OpenSearchOutput {
     });
     let deadLetters: DeadLetterQueue;
     try {
-      deadLetters = await DeadLetterQueue.open({ directory: options.deadLetter.directory, maxTotalBytes: options.deadLetter.maxTotalBytes });
+      deadLetters = await DeadLetterQueue.open({
+        directory: options.deadLetter.directory,
+        maxTotalBytes: options.deadLetter.maxTotalBytes,
+      });
     } catch (error) {
       await buffer.close();
       await client.close();
-      throw new SiemadError(ERROR_CODES.CONFIG_INVALID, `dead-letter directory ${options.deadLetter.directory}: ${(error as Error).message}`, '--data-dir');
+      throw new SiemadError(
+        ERROR_CODES.CONFIG_INVALID,
+        `dead-letter directory ${options.deadLetter.directory}: ${(error as Error).message}`,
+        '--data-dir',
+      );
     }
     const reachability = new Reachability();
     const [logs, anomalies] = layout.streams;
@@ -117,7 +127,12 @@ export class OpenSearchOutput {
     });
     const output = new OpenSearchOutput(options, client, buffer, deadLetters, indexer, reachability);
     logger.info(
-      { url: redactUrl(options.connection.url), buffer: options.buffer.directory, recovered: buffer.recovery.events, corruptRecords: buffer.recovery.corruptRecords },
+      {
+        url: redactUrl(options.connection.url),
+        buffer: options.buffer.directory,
+        recovered: buffer.recovery.events,
+        corruptRecords: buffer.recovery.corruptRecords,
+      },
       'OpenSearch output open',
     );
     if (!options.setup) {
@@ -131,11 +146,17 @@ export class OpenSearchOutput {
       (error: unknown) => error,
     );
     let timer: NodeJS.Timeout | undefined;
-    const outcome = await Promise.race([attempt, new Promise<'slow'>((resolve) => (timer = setTimeout(resolve, START_SETUP_WAIT_MS, 'slow')))]);
+    const outcome = await Promise.race([
+      attempt,
+      new Promise<'slow'>((resolve) => (timer = setTimeout(resolve, START_SETUP_WAIT_MS, 'slow'))),
+    ]);
     clearTimeout(timer);
     if (outcome === null) return output;
     if (outcome === 'slow') {
-      logger.warn({ waitedMs: START_SETUP_WAIT_MS }, 'OpenSearch setup is slow; it goes on in the background and events are buffered meanwhile');
+      logger.warn(
+        { waitedMs: START_SETUP_WAIT_MS },
+        'OpenSearch setup is slow; it goes on in the background and events are buffered meanwhile',
+      );
       output.setupLoop = attempt.then((error) => (error === null ? undefined : output.retrySetup(error)));
       return output;
     }
@@ -196,7 +217,10 @@ export class OpenSearchOutput {
   /** Retries the setup with backoff until it succeeds (then indexing starts) or the output closes. */
   private async retrySetup(firstError: unknown): Promise<void> {
     this.noteSetupFailure(firstError, 0);
-    const retry = new RetryPolicy({ initialDelayMs: this.options.indexer.retryInitialDelayMs, maxDelayMs: this.options.indexer.retryMaxDelayMs });
+    const retry = new RetryPolicy({
+      initialDelayMs: this.options.indexer.retryInitialDelayMs,
+      maxDelayMs: this.options.indexer.retryMaxDelayMs,
+    });
     for (let attempt = 0; await retry.wait(attempt, this.setupAbort.signal); attempt++) {
       try {
         await this.applySetup();
@@ -213,7 +237,8 @@ export class OpenSearchOutput {
     const unavailable = error instanceof SiemadError && error.code === ERROR_CODES.OPENSEARCH_UNAVAILABLE;
     // A refusal (not an outage) needs an operator; report it as degraded meanwhile.
     if (!unavailable) this.setupState = 'failed';
-    if (attempt > 0 && (!unavailable || attempt % 10 === 0)) this.options.logger.warn({ reason: message, attempt }, 'OpenSearch setup failed; retrying');
+    if (attempt > 0 && (!unavailable || attempt % 10 === 0))
+      this.options.logger.warn({ reason: message, attempt }, 'OpenSearch setup failed; retrying');
   }
 }
 

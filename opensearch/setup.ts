@@ -44,7 +44,10 @@ async function hasIsmPlugin(client: Client): Promise<boolean> {
 function storedFromMeta(entry: { version?: number; _meta?: Partial<ManagedMeta> } | undefined): StoredState | undefined {
   if (!entry) return undefined;
   const managed = entry._meta?.managed_by === 'siemad';
-  return { version: managed ? (entry.version ?? entry._meta?.schema_version) : undefined, fingerprint: managed ? entry._meta?.fingerprint : undefined };
+  return {
+    version: managed ? (entry.version ?? entry._meta?.schema_version) : undefined,
+    fingerprint: managed ? entry._meta?.fingerprint : undefined,
+  };
 }
 
 function toChange(object: SetupObjectKind, name: string, decision: Decision): SetupChange {
@@ -70,7 +73,9 @@ async function applyTemplates(
   const changes: SetupChange[] = [];
   for (const { name, body } of templates) {
     const path = `/${endpoint}/${encodeURIComponent(name)}`;
-    const { statusCode, body: found } = await callOpenSearch<Record<string, Array<Record<string, unknown>>>>(client, 'GET', path, { ignore: [404] });
+    const { statusCode, body: found } = await callOpenSearch<Record<string, Array<Record<string, unknown>>>>(client, 'GET', path, {
+      ignore: [404],
+    });
     const entry = statusCode === 404 ? undefined : found[listKey]?.[0]?.[object];
     const decision = decide(storedFromMeta(entry as Parameters<typeof storedFromMeta>[0]), body.version, body._meta.fingerprint);
     if (decision.action === 'create' || decision.action === 'update') {
@@ -92,11 +97,17 @@ async function applyPolicy(client: Client, policy: NamedPolicy): Promise<SetupCh
   const { statusCode, body: stored } = await callOpenSearch<StoredPolicy>(client, 'GET', path, { ignore: [404] });
   const mark = statusCode === 404 ? undefined : policyMarkOf(stored.policy?.description);
   const desired = policyMarkOf(policy.body.policy.description);
-  const decision = decide(statusCode === 404 ? undefined : { version: mark?.version, fingerprint: mark?.fingerprint }, SCHEMA_VERSION, desired?.fingerprint ?? '');
+  const decision = decide(
+    statusCode === 404 ? undefined : { version: mark?.version, fingerprint: mark?.fingerprint },
+    SCHEMA_VERSION,
+    desired?.fingerprint ?? '',
+  );
   if (decision.action === 'create') {
     // 409: another siemad created it in the meantime; theirs is as good as ours.
     const created = await callOpenSearch(client, 'PUT', path, { body: policy.body, ignore: [409] });
-    return created.statusCode === 409 ? toChange('ism_policy', policy.id, { action: 'unchanged' }) : toChange('ism_policy', policy.id, decision);
+    return created.statusCode === 409
+      ? toChange('ism_policy', policy.id, { action: 'unchanged' })
+      : toChange('ism_policy', policy.id, decision);
   }
   if (decision.action !== 'update') return toChange('ism_policy', policy.id, decision);
   await callOpenSearch(client, 'PUT', path, {
@@ -105,7 +116,12 @@ async function applyPolicy(client: Client, policy: NamedPolicy): Promise<SetupCh
   });
   // Indices already managed keep the policy version they started with unless switched.
   const count = await policyCall(client, 'change_policy', await backingIndices(client, policy.stream), policy.id);
-  return { object: 'ism_policy', name: policy.id, outcome: 'updated', detail: `${decision.detail}; ${count} managed ${count === 1 ? 'index' : 'indices'} switched` };
+  return {
+    object: 'ism_policy',
+    name: policy.id,
+    outcome: 'updated',
+    detail: `${decision.detail}; ${count} managed ${count === 1 ? 'index' : 'indices'} switched`,
+  };
 }
 
 /** Names of the stream's backing indices; none when the stream does not exist (yet). */
@@ -127,13 +143,23 @@ async function backingIndices(client: Client, stream: StreamLayout): Promise<str
  */
 async function policyCall(client: Client, api: 'add' | 'change_policy', indices: readonly string[], policyId: string): Promise<number> {
   if (indices.length === 0) return 0;
-  const { body } = await callOpenSearch<{ updated_indices?: number }>(client, 'POST', `/_plugins/_ism/${api}/${indices.map(encodeURIComponent).join(',')}`, {
-    body: { policy_id: policyId },
-  });
+  const { body } = await callOpenSearch<{ updated_indices?: number }>(
+    client,
+    'POST',
+    `/_plugins/_ism/${api}/${indices.map(encodeURIComponent).join(',')}`,
+    {
+      body: { policy_id: policyId },
+    },
+  );
   return body.updated_indices ?? 0;
 }
 
-async function applyDataStream(client: Client, stream: StreamLayout, templatesChanged: boolean, ismAvailable: boolean): Promise<SetupChange> {
+async function applyDataStream(
+  client: Client,
+  stream: StreamLayout,
+  templatesChanged: boolean,
+  ismAvailable: boolean,
+): Promise<SetupChange> {
   // A data stream always has a write index: no backing index means no stream.
   const exists = (await backingIndices(client, stream)).length > 0;
   const details: string[] = [];
@@ -143,7 +169,10 @@ async function applyDataStream(client: Client, stream: StreamLayout, templatesCh
     const path = `/_data_stream/${encodeURIComponent(stream.dataStream)}`;
     const created = await callOpenSearch<{ error?: { type?: string; reason?: string } }>(client, 'PUT', path, { ignore: [400] });
     if (created.statusCode === 400 && created.body.error?.type !== 'resource_already_exists_exception') {
-      throw new SiemadError(ERROR_CODES.OPENSEARCH_SETUP_FAILED, `OpenSearch PUT ${path} failed: 400 ${created.body.error?.type ?? 'error'}: ${created.body.error?.reason ?? ''}`);
+      throw new SiemadError(
+        ERROR_CODES.OPENSEARCH_SETUP_FAILED,
+        `OpenSearch PUT ${path} failed: 400 ${created.body.error?.type ?? 'error'}: ${created.body.error?.reason ?? ''}`,
+      );
     }
     outcome = created.statusCode === 400 ? 'unchanged' : 'created';
   } else if (templatesChanged) {
@@ -156,9 +185,12 @@ async function applyDataStream(client: Client, stream: StreamLayout, templatesCh
     // Backing indices created before the policy existed are not picked up by its ism_template.
     const attached = await policyCall(client, 'add', await backingIndices(client, stream), stream.policyId);
     if (attached > 0 && outcome === 'unchanged') outcome = 'updated';
-    if (attached > 0 && outcome !== 'created') details.push(`policy ${stream.policyId} attached to ${attached} existing backing ${attached === 1 ? 'index' : 'indices'}`);
+    if (attached > 0 && outcome !== 'created')
+      details.push(`policy ${stream.policyId} attached to ${attached} existing backing ${attached === 1 ? 'index' : 'indices'}`);
   }
-  return details.length > 0 ? { object: 'data_stream', name: stream.dataStream, outcome, detail: details.join('; ') } : { object: 'data_stream', name: stream.dataStream, outcome };
+  return details.length > 0
+    ? { object: 'data_stream', name: stream.dataStream, outcome, detail: details.join('; ') }
+    : { object: 'data_stream', name: stream.dataStream, outcome };
 }
 
 function templatesChangedFor(layout: OpenSearchLayout, stream: StreamLayout, changes: readonly SetupChange[]): boolean {
@@ -183,7 +215,8 @@ export async function applyOpenSearchSetup(client: Client, input: OpenSearchLayo
   ];
   for (const policy of ismPolicies(layout)) {
     if (ismAvailable) changes.push(await applyPolicy(client, policy));
-    else if (ism === 'if-available') changes.push({ object: 'ism_policy', name: policy.id, outcome: 'skipped', detail: `the cluster has no ${ISM_PLUGIN} plugin` });
+    else if (ism === 'if-available')
+      changes.push({ object: 'ism_policy', name: policy.id, outcome: 'skipped', detail: `the cluster has no ${ISM_PLUGIN} plugin` });
   }
   const templateChanges = [...changes];
   for (const stream of layout.streams) {

@@ -57,7 +57,11 @@ export class OpenSearchSink implements EventSink {
     for (const event of events) {
       const json = JSON.stringify(event);
       const id = event.event?.id;
-      inputs.push({ targets: isAnomalous(event) ? TARGET_LOGS | TARGET_ANOMALIES : TARGET_LOGS, id: isUsableId(id) ? id : contentId(json), json });
+      inputs.push({
+        targets: isAnomalous(event) ? TARGET_LOGS | TARGET_ANOMALIES : TARGET_LOGS,
+        id: isUsableId(id) ? id : contentId(json),
+        json,
+      });
     }
     await this.writeRecords(inputs);
   }
@@ -83,7 +87,10 @@ export class OpenSearchSink implements EventSink {
     if (fitting.length > 0) await this.append(encodeRecords(fitting, Date.now()));
     if (tooLarge.length > 0) {
       await this.options.deadLetters.write(tooLarge);
-      this.options.logger.warn({ count: tooLarge.length, directory: this.options.deadLetters.directory }, 'events too large for the disk buffer; written to the dead-letter queue');
+      this.options.logger.warn(
+        { count: tooLarge.length, directory: this.options.deadLetters.directory },
+        'events too large for the disk buffer; written to the dead-letter queue',
+      );
     }
   }
 

@@ -43,9 +43,7 @@ export class HttpServer {
         res.writeHead(200, { 'content-type': this.registry.contentType }).end(body);
       } else if (url === '/healthz') {
         const report = this.health();
-        res
-          .writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' })
-          .end(JSON.stringify(report));
+        res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report));
       } else {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try /metrics or /healthz\n');
       }

@@ -76,7 +76,9 @@ export class IngestService {
       metrics: this.metrics,
       logger,
       batchSize: config.batchSize,
-      ...(config.parseFailureRate !== undefined && config.parseFailureRate.rate > 0 ? { parseFailures: new SenderRateLimiter(config.parseFailureRate) } : {}),
+      ...(config.parseFailureRate !== undefined && config.parseFailureRate.rate > 0
+        ? { parseFailures: new SenderRateLimiter(config.parseFailureRate) }
+        : {}),
     });
     this.http = new HttpServer(this.metrics.registry, () => this.health());
     this.metrics.watchQueue(this.queue);
@@ -117,14 +119,13 @@ export class IngestService {
     for (const host of bind) {
       if (udpPort !== null) {
         const sinkFull = this.sink.isFull?.bind(this.sink);
-        this.receivers.push(new UdpReceiver({ host, port: udpPort, ipv6Only, setting: '--udp-port', ...(sinkFull ? { sinkFull } : {}) }, context));
+        this.receivers.push(
+          new UdpReceiver({ host, port: udpPort, ipv6Only, setting: '--udp-port', ...(sinkFull ? { sinkFull } : {}) }, context),
+        );
       }
       if (tcpPort !== null) {
         this.receivers.push(
-          new StreamReceiver(
-            { ...this.streamOptions(host, tcpPort, ipv6Only), transport: 'tcp', setting: '--tcp-port' },
-            context,
-          ),
+          new StreamReceiver({ ...this.streamOptions(host, tcpPort, ipv6Only), transport: 'tcp', setting: '--tcp-port' }, context),
         );
       }
       if (tlsPort !== null && tls !== undefined) {
@@ -155,7 +156,8 @@ export class IngestService {
 
   health(): HealthReport {
     const sinkHealth = this.sink.health?.();
-    const status = this.state === 'running' ? (sinkHealth?.degraded === true ? 'degraded' : 'ok') : this.state === 'stopping' ? 'stopping' : 'degraded';
+    const status =
+      this.state === 'running' ? (sinkHealth?.degraded === true ? 'degraded' : 'ok') : this.state === 'stopping' ? 'stopping' : 'degraded';
     return {
       status,
       sink: this.sink.name,
@@ -206,7 +208,11 @@ function checkCertificates(pem: Buffer, file: string, setting: string): void {
     try {
       new crypto.X509Certificate(block);
     } catch (err) {
-      throw new SiemadError(ERROR_CODES.TLS_INVALID, `${setting}: ${file} holds an unreadable certificate: ${(err as Error).message.split('\n')[0]}`, setting);
+      throw new SiemadError(
+        ERROR_CODES.TLS_INVALID,
+        `${setting}: ${file} holds an unreadable certificate: ${(err as Error).message.split('\n')[0]}`,
+        setting,
+      );
     }
   }
 }

@@ -9,7 +9,6 @@ import type { BoundedQueue } from '../collector/queue.js';
 import type { EventEnricher } from '../collector/enricher.js';
 import type { EventSink } from '../sinks/sink.js';
 
-
 export interface PipelineOptions {
   normalize: NormalizeContext;
   enrichers: EventEnricher[];

@@ -93,7 +93,10 @@ export class TopAnomalyEntities {
       }
       found.push({ entity: entry.entity, kind: entry.kind, level: LEVELS[rank]!, count });
     }
-    found.sort((a, b) => LEVELS.indexOf(b.level) - LEVELS.indexOf(a.level) || b.count - a.count || (a.entity < b.entity ? -1 : a.entity > b.entity ? 1 : 0));
+    found.sort(
+      (a, b) =>
+        LEVELS.indexOf(b.level) - LEVELS.indexOf(a.level) || b.count - a.count || (a.entity < b.entity ? -1 : a.entity > b.entity ? 1 : 0),
+    );
     return found.slice(0, k);
   }
 }

@@ -48,7 +48,6 @@ export function redactUrl(url: string): string {
   }
 }
 
-
 class PgDatabase implements Database {
   constructor(
     readonly name: string,

@@ -45,30 +45,44 @@ export async function migrate(db: Database, migrations = readMigrations()): Prom
       await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK_KEY]);
       await tx.query(`CREATE TABLE IF NOT EXISTS siemad_schema_migrations (
         version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-      const { rows } = await tx.query<{ version: number; name: string; checksum: string }>('SELECT version, name, checksum FROM siemad_schema_migrations ORDER BY version');
+      const { rows } = await tx.query<{ version: number; name: string; checksum: string }>(
+        'SELECT version, name, checksum FROM siemad_schema_migrations ORDER BY version',
+      );
       const done = new Map(rows.map((row) => [row.version, row]));
       const applied: string[] = [];
       for (const migration of migrations) {
         const recorded = done.get(migration.version);
         if (recorded !== undefined) {
           if (recorded.checksum !== migration.checksum) {
-            throw new SiemadError(ERROR_CODES.MIGRATION_FAILED, `migration ${migration.version}_${migration.name} was applied with other contents; restore the file or migrate by hand`);
+            throw new SiemadError(
+              ERROR_CODES.MIGRATION_FAILED,
+              `migration ${migration.version}_${migration.name} was applied with other contents; restore the file or migrate by hand`,
+            );
           }
           continue;
         }
         await tx.exec(migration.sql);
-        await tx.query('INSERT INTO siemad_schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [migration.version, migration.name, migration.checksum]);
+        await tx.query('INSERT INTO siemad_schema_migrations (version, name, checksum) VALUES ($1, $2, $3)', [
+          migration.version,
+          migration.name,
+          migration.checksum,
+        ]);
         applied.push(`${String(migration.version).padStart(4, '0')}_${migration.name}`);
       }
       const known = Math.max(0, ...migrations.map((m) => m.version));
       const newest = Math.max(0, ...rows.map((row) => row.version));
       if (newest > known) {
-        throw new SiemadError(ERROR_CODES.MIGRATION_FAILED, `the database has schema version ${newest}, newer than this siemad knows (${known}); upgrade siemad`);
+        throw new SiemadError(
+          ERROR_CODES.MIGRATION_FAILED,
+          `the database has schema version ${newest}, newer than this siemad knows (${known}); upgrade siemad`,
+        );
       }
       return { applied, current: known };
     });
   } catch (err) {
     if (err instanceof SiemadError) throw err;
-    throw new SiemadError(ERROR_CODES.MIGRATION_FAILED, `migrating ${db.name}: ${(err as Error).message}`, '--database-url', { cause: err });
+    throw new SiemadError(ERROR_CODES.MIGRATION_FAILED, `migrating ${db.name}: ${(err as Error).message}`, '--database-url', {
+      cause: err,
+    });
   }
 }

@@ -16,7 +16,9 @@ export type PgliteRequest =
   | { id: number; op: 'exec'; sql: string }
   | { id: number; op: 'close' };
 
-export type PgliteReply = { id: number; result: unknown } | { id: number; error: { message: string; code?: string; detail?: string; severity?: string } };
+export type PgliteReply =
+  | { id: number; result: unknown }
+  | { id: number; error: { message: string; code?: string; detail?: string; severity?: string } };
 
 interface Pglite {
   query(sql: string, params?: unknown[]): Promise<{ rows: unknown[]; affectedRows?: number }>;

@@ -39,7 +39,10 @@ export class DatabaseService {
   failed(err: unknown): void {
     if (this.state !== 'ready') return;
     this.state = 'down';
-    this.logger.warn({ database: this.db.name, err: (err as Error).message }, 'database unavailable: alerts wait in their queue, the API answers 503');
+    this.logger.warn(
+      { database: this.db.name, err: (err as Error).message },
+      'database unavailable: alerts wait in their queue, the API answers 503',
+    );
     this.scheduleProbe();
   }
 
@@ -48,7 +51,10 @@ export class DatabaseService {
       const report = await migrate(this.db);
       const wasDown = this.state === 'down';
       this.state = 'ready';
-      this.logger.info({ database: this.db.name, applied: report.applied, schema: report.current }, wasDown ? 'database available again' : 'database ready');
+      this.logger.info(
+        { database: this.db.name, applied: report.applied, schema: report.current },
+        wasDown ? 'database available again' : 'database ready',
+      );
       for (const listener of this.listeners) listener();
       return true;
     } catch (err) {

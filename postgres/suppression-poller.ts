@@ -55,7 +55,9 @@ export class SuppressionPoller implements SuppressionSource {
     try {
       const db = this.database.db;
       // The text of the newest change keeps its microseconds (a Date would round them away).
-      const { rows } = await db.query<{ n: string | number; newest: string | null }>('SELECT count(*) AS n, max(updated_at)::text AS newest FROM suppressions');
+      const { rows } = await db.query<{ n: string | number; newest: string | null }>(
+        'SELECT count(*) AS n, max(updated_at)::text AS newest FROM suppressions',
+      );
       const version = `${rows[0]?.n ?? 0}|${rows[0]?.newest ?? ''}`;
       if (version === this.version) return;
       const active = await db.query<SuppressionRow>(

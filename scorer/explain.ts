@@ -307,7 +307,12 @@ const KIND_OF_FEATURE = new Map<number, DetectionKind>([
   [F.sqli_score, 'web_attack'],
   [F.path_traversal, 'web_attack'],
 ]);
-const NEW_SOURCE_KIND: Record<Family, DetectionKind> = { auth: 'new_login_source', firewall: 'port_scan', web: 'web_scan', privilege: 'privilege_abuse' };
+const NEW_SOURCE_KIND: Record<Family, DetectionKind> = {
+  auth: 'new_login_source',
+  firewall: 'port_scan',
+  web: 'web_scan',
+  privilege: 'privilege_abuse',
+};
 
 /** The detection kind of an anomaly whose strongest reason is `feature` (in `family`'s model). */
 export function detectionKind(feature: number, family: Family): DetectionKind {

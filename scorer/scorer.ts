@@ -1,10 +1,24 @@
 import type { AnomalyLevel, EcsEvent } from '../collector/ecs/event.js';
 import type { EventEnricher } from '../collector/enricher.js';
-import { SiteCalibration, DEFAULT_CALIBRATION, type CalibrationOptions, type FamilyCalibrationStatus } from './calibration/site-calibration.js';
+import {
+  SiteCalibration,
+  DEFAULT_CALIBRATION,
+  type CalibrationOptions,
+  type FamilyCalibrationStatus,
+} from './calibration/site-calibration.js';
 import type { CalibrationStore } from './calibration/state-store.js';
 import { FAMILIES, FEATURE_COUNT } from './features/definitions.js';
 import { FeatureExtractor, NO_FAMILY, type ExtractorOptions } from './features/extract.js';
-import { anomalyEntity, detectionKind, entityOf, isAbnormal, reasonText, recommendedAction, type Contribution, type ReasonContext } from './explain.js';
+import {
+  anomalyEntity,
+  detectionKind,
+  entityOf,
+  isAbnormal,
+  reasonText,
+  recommendedAction,
+  type Contribution,
+  type ReasonContext,
+} from './explain.js';
 import type { FamilyModel, ModelEnsemble } from './model/ensemble.js';
 import { externalDetection, noveltyCap, unambiguousEvidence } from './policy.js';
 import type { WindowStore } from './windows/ops.js';
@@ -134,7 +148,9 @@ export class AnomalyScorer implements EventEnricher {
 
   async enrich(events: EcsEvent[]): Promise<void> {
     for (let start = 0; start < events.length; start += this.options.batchSize) {
-      await this.scoreChunk(start === 0 && events.length <= this.options.batchSize ? events : events.slice(start, start + this.options.batchSize));
+      await this.scoreChunk(
+        start === 0 && events.length <= this.options.batchSize ? events : events.slice(start, start + this.options.batchSize),
+      );
     }
   }
 
@@ -173,7 +189,12 @@ export class AnomalyScorer implements EventEnricher {
       const time = this.extractor.timeOf(i);
       this.calibration.advance(time);
       const f = this.families[i]!;
-      const context: ReasonContext = { event, ip: this.extractor.sourceOf(i), travel: this.extractor.travelOf(i), travelSpeedKmh: this.extractor.travelSpeed };
+      const context: ReasonContext = {
+        event,
+        ip: this.extractor.sourceOf(i),
+        travel: this.extractor.travelOf(i),
+        travelSpeedKmh: this.extractor.travelSpeed,
+      };
       const base = i * FEATURE_COUNT;
       let risk = 0;
       let level: AnomalyLevel = 'none';
@@ -316,7 +337,11 @@ export class AnomalyScorer implements EventEnricher {
       if (batch.length > 0) await this.rank(this.ensemble.families[FAMILIES[f]!], batch, rankings);
     }
     for (const p of toCompute) {
-      this.remember(this.explanationKey(p), { contributions: rankings.get(p)!, risk: p.context.event.anomaly!.score, time: this.extractor.timeOf(p.row) });
+      this.remember(this.explanationKey(p), {
+        contributions: rankings.get(p)!,
+        risk: p.context.event.anomaly!.score,
+        time: this.extractor.timeOf(p.row),
+      });
     }
     for (const [p, first] of sameAs) rankings.set(p, rankings.get(first)!);
     for (const p of pending) this.writeReasons(p, rankings.get(p) ?? []);
@@ -361,14 +386,18 @@ export class AnomalyScorer implements EventEnricher {
     const base = p.row * FEATURE_COUNT;
     if (ranking.length === 0) {
       // Every value is inside its benign range: the combination is what the models find rare.
-      const scores = Object.entries(anomaly.model_scores).map(([name, value]) => `${name} ${value}`).join(', ');
+      const scores = Object.entries(anomaly.model_scores)
+        .map(([name, value]) => `${name} ${value}`)
+        .join(', ');
       anomaly.reasons = [`unusual combination of values that are each normal for a ${FAMILIES[p.family]} event (model risks: ${scores})`];
       anomaly.kind = 'unusual_combination';
       anomaly.recommended_action = 'Review the event and its entity in context';
       const entity = entityOf(undefined, p.context);
       if (entity !== undefined) anomaly.entity = entity;
     } else {
-      anomaly.reasons = ranking.map((c) => reasonText(c.feature, this.raw[base + c.feature]!, p.context, model.spec.features[local.get(c.feature)!]));
+      anomaly.reasons = ranking.map((c) =>
+        reasonText(c.feature, this.raw[base + c.feature]!, p.context, model.spec.features[local.get(c.feature)!]),
+      );
       const top = ranking[0]!.feature;
       anomaly.kind = detectionKind(top, FAMILIES[p.family]!);
       anomaly.recommended_action = recommendedAction(top, p.context);
@@ -416,4 +445,3 @@ function actorOf(context: ReasonContext): string | undefined {
 function round4(value: number): number {
   return Math.round(value * 10_000) / 10_000;
 }
-

@@ -43,13 +43,24 @@ function defaultOf(option: Option): string {
 function optionsTable(command: Command, name: string): string {
   const rows = command.options
     .filter((option) => option.long !== '--help')
-    .map((option) => `| \`${cell(option.flags)}\` | ${option.envVar ? `\`${option.envVar}\`` : ''} | ${cell(defaultOf(option))} | ${cell(option.description)} |`);
+    .map(
+      (option) =>
+        `| \`${cell(option.flags)}\` | ${option.envVar ? `\`${option.envVar}\`` : ''} | ${cell(defaultOf(option))} | ${cell(option.description)} |`,
+    );
   return [`#### \`siemad ${name}\``, '', '| flag | environment | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }
 
 function allCommands(): [string, Command][] {
   const list: [string, Command][] = [];
-  for (const command of [serveCommand(), analyzeCommand(), sendCommand(), replayCommand(), setupCommand(), tokenCommand(), featuresCommand()]) {
+  for (const command of [
+    serveCommand(),
+    analyzeCommand(),
+    sendCommand(),
+    replayCommand(),
+    setupCommand(),
+    tokenCommand(),
+    featuresCommand(),
+  ]) {
     if (command.options.length > 0) list.push([command.name(), command]);
     for (const sub of command.commands) list.push([`${command.name()} ${sub.name()}`, sub]);
   }
@@ -88,7 +99,7 @@ async function metricsTable(): Promise<string> {
       return `| \`${metric.name}\` | ${metric.type} | ${labels.map((label) => `\`${label}\``).join(', ')} | ${cell(metric.help)} |`;
     });
   return [
-    'All on `/metrics` (port 9464). Besides these, prom-client\'s process and Node.js metrics with the `siemad_` prefix',
+    "All on `/metrics` (port 9464). Besides these, prom-client's process and Node.js metrics with the `siemad_` prefix",
     '(`siemad_process_cpu_seconds_total`, `siemad_process_resident_memory_bytes`, `siemad_nodejs_eventloop_lag_seconds`, ...).',
     '',
     '| metric | type | labels | meaning |',
@@ -121,7 +132,11 @@ const config = allCommands()
   .map(([name, command]) => optionsTable(command, name))
   .join('\n\n');
 const before = fs.readFileSync(README, 'utf8');
-const after = replaceSection(replaceSection(replaceSection(before, 'config', config), 'metrics', await metricsTable()), 'errors', errorsTable());
+const after = replaceSection(
+  replaceSection(replaceSection(before, 'config', config), 'metrics', await metricsTable()),
+  'errors',
+  errorsTable(),
+);
 if (process.argv.includes('--check')) {
   if (after !== before) {
     process.stderr.write('README.md configuration/metrics sections are out of date: run npm run docs:config\n');

@@ -39,7 +39,10 @@ const program = new Command('training-data')
   .description('Write the benign feature matrix (CSV) the models are trained on')
   .requiredOption('--out <file>', 'CSV to write; FILE.spec.json and FILE.sources.txt go beside it')
   .option('--corpus <dir>', 'the shared public log corpus', CORPUS_DIR)
-  .option('--feedback <file>', "analysts' feedback export (GET /api/v1/feedback?format=ndjson): false positives and benign verdicts join the benign rows")
+  .option(
+    '--feedback <file>',
+    "analysts' feedback export (GET /api/v1/feedback?format=ndjson): false positives and benign verdicts join the benign rows",
+  )
   .parse();
 const options = program.opts<{ out: string; corpus: string; feedback?: string }>();
 
@@ -50,7 +53,17 @@ function toEvents(lines: readonly string[], source: string): EcsEvent[] {
   const context = { timeZone: 'UTC', observer: defaultObserver(VERSION) };
   const receivedAt = Date.now();
   const events = lines.map((text, seq) => {
-    const raw: RawMessage = { text, transport: 'file', peerAddress: source, peerPort: 0, receivedAt, connectionId: 0, seq, truncated: false, size: text.length };
+    const raw: RawMessage = {
+      text,
+      transport: 'file',
+      peerAddress: source,
+      peerPort: 0,
+      receivedAt,
+      connectionId: 0,
+      seq,
+      truncated: false,
+      size: text.length,
+    };
     return normalize(raw, context);
   });
   geo.enrich(events);
@@ -112,10 +125,16 @@ for (const { seed, days, start } of GENERATED) {
 
 for (const file of CORPUS_FILES) {
   const full = path.join(options.corpus, file);
-  const lines = fs.readFileSync(full, 'utf8').split('\n').map((line) => line.replace(/\r$/, '')).filter((line) => line !== '');
+  const lines = fs
+    .readFileSync(full, 'utf8')
+    .split('\n')
+    .map((line) => line.replace(/\r$/, ''))
+    .filter((line) => line !== '');
   const events = toEvents(lines, file);
   const banned = bannedSources(events);
-  const kept = events.filter((event) => !(event.related?.ip ?? []).some((ip) => banned.has(ip)) && !(event.source?.ip !== undefined && banned.has(event.source.ip)));
+  const kept = events.filter(
+    (event) => !(event.related?.ip ?? []).some((ip) => banned.has(ip)) && !(event.source?.ip !== undefined && banned.has(event.source.ip)),
+  );
   const rows = await writeMatrix(kept, out);
   const source = `corpus ${file}: ${rows} of ${lines.length} lines (dropped ${lines.length - rows} from ${banned.size} banned source IPs)`;
   sources.push(source);

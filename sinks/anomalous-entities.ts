@@ -26,7 +26,11 @@ export class AnomalousEntities {
   private readonly entities = new Map<string, EntityAnomalies>();
   private events = 0;
 
-  add(key: string, anomaly: { score: number; level: string; reasons: string[]; recommended_action?: string | undefined }, timestamp: string): void {
+  add(
+    key: string,
+    anomaly: { score: number; level: string; reasons: string[]; recommended_action?: string | undefined },
+    timestamp: string,
+  ): void {
     this.events++;
     let entry = this.entities.get(key);
     if (entry === undefined) {

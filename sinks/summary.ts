@@ -82,11 +82,14 @@ export class SummarySink implements EventSink {
   render(): string {
     const lines: string[] = [];
     const pct = (n: number): string => (this.total === 0 ? '0.0' : ((100 * n) / this.total).toFixed(1));
-    lines.push(`events: ${this.total}   decoded to an action: ${this.decoded} (${pct(this.decoded)}%)   parse errors: ${this.parseErrors}   anomalous: ${this.anomalies.eventCount}`);
+    lines.push(
+      `events: ${this.total}   decoded to an action: ${this.decoded} (${pct(this.decoded)}%)   parse errors: ${this.parseErrors}   anomalous: ${this.anomalies.eventCount}`,
+    );
     if (this.first !== undefined) lines.push(`time range: ${this.first} .. ${this.last}`);
     if (this.anomalies.size > 0) lines.push('', this.renderAnomalies(15));
     lines.push('', table('dataset / action', 'events', this.actions.top(25)));
-    if (this.failingSources.size > 0) lines.push('', table('authentication failures by source.ip', 'failures', this.failingSources.top(10)));
+    if (this.failingSources.size > 0)
+      lines.push('', table('authentication failures by source.ip', 'failures', this.failingSources.top(10)));
     if (this.failingUsers.size > 0) lines.push('', table('authentication failures by user.name', 'failures', this.failingUsers.top(10)));
     if (this.deniedSources.size > 0) lines.push('', table('firewall denies by source.ip', 'denied', this.deniedSources.top(10)));
     return lines.join('\n') + '\n';

@@ -173,7 +173,9 @@ export class WebhookNotifier {
       const claimed = await this.store.claim(target.id, free, this.config.rateLimitPerMinute, leaseMs);
       for (const notification of claimed) {
         const sending: Promise<void> = this.deliver(target, notification)
-          .catch((err: unknown) => this.logger.error({ err, target: target.id, delivery: notification.deliveryId }, 'alert notification: unexpected error'))
+          .catch((err: unknown) =>
+            this.logger.error({ err, target: target.id, delivery: notification.deliveryId }, 'alert notification: unexpected error'),
+          )
           .finally(() => this.inFlight.delete(sending));
         this.inFlight.add(sending);
       }
@@ -215,7 +217,10 @@ export class WebhookNotifier {
   private async record(target: WebhookTarget, finish: Finish): Promise<void> {
     try {
       if (!(await this.write(finish))) {
-        this.logger.warn({ target: target.id, delivery: finish.deliveryId, attempt: finish.attempt }, 'alert notification outcome not recorded: the delivery was taken over after its lease ran out');
+        this.logger.warn(
+          { target: target.id, delivery: finish.deliveryId, attempt: finish.attempt },
+          'alert notification outcome not recorded: the delivery was taken over after its lease ran out',
+        );
       }
     } catch (err) {
       this.database.failed(err);

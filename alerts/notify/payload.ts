@@ -76,7 +76,12 @@ const HEADER_MAX = 150;
 const SECTION_MAX = 3000;
 const FIELD_MAX = 2000;
 
-const LEVEL_EMOJI: Record<string, string> = { low: ':information_source:', medium: ':warning:', high: ':large_orange_circle:', critical: ':rotating_light:' };
+const LEVEL_EMOJI: Record<string, string> = {
+  low: ':information_source:',
+  medium: ':warning:',
+  high: ':large_orange_circle:',
+  critical: ':rotating_light:',
+};
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
@@ -103,14 +108,18 @@ function capitalised(word: string): string {
 
 function headline(notification: AlertNotification): string {
   const { alert } = notification;
-  const change = notification.trigger === 'opened' ? 'new alert' : `alert escalated${notification.previousLevel !== undefined ? ` from ${notification.previousLevel}` : ''}`;
+  const change =
+    notification.trigger === 'opened'
+      ? 'new alert'
+      : `alert escalated${notification.previousLevel !== undefined ? ` from ${notification.previousLevel}` : ''}`;
   return `${capitalised(notification.level)} ${change}: ${alert.kind} by ${alert.entity}`;
 }
 
 export function slackPayload(notification: AlertNotification, url: string | undefined): Record<string, unknown> {
   const { alert } = notification;
   const title = headline(notification);
-  const levelText = notification.previousLevel !== undefined ? `${notification.level} (was ${notification.previousLevel})` : notification.level;
+  const levelText =
+    notification.previousLevel !== undefined ? `${notification.level} (was ${notification.previousLevel})` : notification.level;
   const fields = [
     ['Level', escapeMrkdwn(levelText)],
     ['Kind', code(alert.kind)],
@@ -120,7 +129,10 @@ export function slackPayload(notification: AlertNotification, url: string | unde
     ['Last seen', slackTime(alert.lastSeen)],
   ].map(([name, value]) => ({ type: 'mrkdwn', text: clip(`*${name}*\n${value}`, FIELD_MAX) }));
   const blocks: Record<string, unknown>[] = [
-    { type: 'header', text: { type: 'plain_text', text: clip(`${LEVEL_EMOJI[notification.level] ?? ''} ${title}`.trim(), HEADER_MAX), emoji: true } },
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: clip(`${LEVEL_EMOJI[notification.level] ?? ''} ${title}`.trim(), HEADER_MAX), emoji: true },
+    },
     { type: 'section', text: { type: 'mrkdwn', text: clip(`*Entity* ${code(alert.entity)}`, SECTION_MAX) }, fields },
   ];
   if (alert.topReasons.length > 0) {
@@ -128,12 +140,22 @@ export function slackPayload(notification: AlertNotification, url: string | unde
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Top reasons*\n${reasons}`, SECTION_MAX) } });
   }
   if (alert.recommendedAction !== null && alert.recommendedAction !== '') {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Recommended action*\n${escapeMrkdwn(alert.recommendedAction)}`, SECTION_MAX) } });
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: clip(`*Recommended action*\n${escapeMrkdwn(alert.recommendedAction)}`, SECTION_MAX) },
+    });
   }
   if (url !== undefined) {
-    blocks.push({ type: 'actions', elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open alert' }, url, action_id: 'siemad_open_alert' }] });
+    blocks.push({
+      type: 'actions',
+      elements: [{ type: 'button', text: { type: 'plain_text', text: 'Open alert' }, url, action_id: 'siemad_open_alert' }],
+    });
   }
-  const context = [`siemad alert #${alert.id}`, `status ${alert.status}`, ...(alert.hosts.length > 0 ? [`hosts ${alert.hosts.map(escapeMrkdwn).join(', ')}`] : [])];
+  const context = [
+    `siemad alert #${alert.id}`,
+    `status ${alert.status}`,
+    ...(alert.hosts.length > 0 ? [`hosts ${alert.hosts.map(escapeMrkdwn).join(', ')}`] : []),
+  ];
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: clip(context.join(' · '), SECTION_MAX) }] });
   const text = `[siemad] ${title} (${alert.count} anomalies)${url !== undefined ? ` ${url}` : ''}`;
   return { text: clip(escapeMrkdwn(text), SECTION_MAX), blocks };

@@ -14,7 +14,12 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 10, initialDelayMs: 2_000, maxDelayMs: 5 * 60_000 };
 
 /** ms to wait after the `failedAttempts`-th failure (1 for the first). */
-export function retryDelayMs(policy: RetryPolicy, failedAttempts: number, retryAfterMs?: number, random: () => number = Math.random): number {
+export function retryDelayMs(
+  policy: RetryPolicy,
+  failedAttempts: number,
+  retryAfterMs?: number,
+  random: () => number = Math.random,
+): number {
   const exponent = Math.min(Math.max(failedAttempts - 1, 0), 30);
   const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** exponent);
   const jittered = ceiling / 2 + random() * (ceiling / 2);

@@ -50,7 +50,11 @@ export async function postWebhook(url: string, body: string, timeoutMs: number, 
     });
   } catch (err) {
     const error = err as Error & { cause?: { code?: string; message?: string } };
-    const reason = timeout.aborted ? `no answer within ${timeoutMs} ms` : cancel?.aborted === true ? 'cancelled at shutdown' : (error.cause?.code ?? error.cause?.message ?? error.message);
+    const reason = timeout.aborted
+      ? `no answer within ${timeoutMs} ms`
+      : cancel?.aborted === true
+        ? 'cancelled at shutdown'
+        : (error.cause?.code ?? error.cause?.message ?? error.message);
     return { kind: 'retry', error: `request failed: ${reason}` };
   }
   if (response.status >= 200 && response.status < 300) {

@@ -41,7 +41,8 @@ export function parseWebhookTarget(spec: string): WebhookTarget {
   } catch {
     throw new Error(`not a URL: expected [${WEBHOOK_FORMATS.join('|')}+]https://host/path`);
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error(`webhook URLs are http or https, not ${parsed.protocol}`);
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw new Error(`webhook URLs are http or https, not ${parsed.protocol}`);
   const hash = createHash('sha256').update(`${format} ${parsed.href}`).digest('hex').slice(0, 10);
   return { id: `${format}:${parsed.host}#${hash}`, format, url: parsed.href };
 }

@@ -25,13 +25,23 @@ export function alertRoutes(db: ApiDatabase) {
           type: 'object',
           additionalProperties: false,
           properties: {
-            status: { type: 'array', items: { type: 'string', enum: [...ALERT_STATUSES] }, maxItems: ALERT_STATUSES.length, description: 'one or more (repeat the parameter)' },
+            status: {
+              type: 'array',
+              items: { type: 'string', enum: [...ALERT_STATUSES] },
+              maxItems: ALERT_STATUSES.length,
+              description: 'one or more (repeat the parameter)',
+            },
             level: { type: 'string', enum: [...ALERT_LEVELS], description: 'this level or higher' },
             since: { ...instant, description: `alerts seen at or after this time (last_seen); ${instant.description}` },
             until: { ...instant, description: `alerts first seen before this time; ${instant.description}` },
             entity,
             kind,
-            sort: { type: 'string', enum: Object.keys(ALERT_SORTS), default: 'last_seen', description: 'last_seen, first_seen, level (then last_seen) or score' },
+            sort: {
+              type: 'string',
+              enum: Object.keys(ALERT_SORTS),
+              default: 'last_seen',
+              description: 'last_seen, first_seen, level (then last_seen) or score',
+            },
             order: { type: 'string', enum: ['desc', 'asc'], default: 'desc' },
             limit: limit(50, 500),
             cursor,
@@ -41,7 +51,10 @@ export function alertRoutes(db: ApiDatabase) {
           200: {
             type: 'object',
             required: ['alerts', 'next_cursor'],
-            properties: { alerts: { type: 'array', items: ref('Alert') }, next_cursor: { type: ['string', 'null'], description: 'cursor of the next page; null on the last' } },
+            properties: {
+              alerts: { type: 'array', items: ref('Alert') },
+              next_cursor: { type: ['string', 'null'], description: 'cursor of the next page; null on the last' },
+            },
           },
           ...errorResponses(400, 401, 403, 503),
         },

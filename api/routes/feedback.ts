@@ -106,11 +106,15 @@ export function feedbackRoutes(db: ApiDatabase) {
         };
         if (format === 'json') {
           if (rows !== undefined && rows > PAGE_LIMIT.max) {
-            throw new ApiError(API_ERRORS.BAD_REQUEST, `querystring.limit must be <= ${PAGE_LIMIT.max} with format=json (exports take up to ${EXPORT_LIMIT.max})`);
+            throw new ApiError(
+              API_ERRORS.BAD_REQUEST,
+              `querystring.limit must be <= ${PAGE_LIMIT.max} with format=json (exports take up to ${EXPORT_LIMIT.max})`,
+            );
           }
           return listFeedback(db, { ...filter, limit: rows ?? PAGE_LIMIT.fallback, cursor: after });
         }
-        if (after !== undefined) throw new ApiError(API_ERRORS.BAD_REQUEST, 'querystring.cursor pages format=json; an export streams every row up to limit');
+        if (after !== undefined)
+          throw new ApiError(API_ERRORS.BAD_REQUEST, 'querystring.cursor pages format=json; an export streams every row up to limit');
         const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
         return reply
           .type(EXPORT_CONTENT_TYPE[format])

@@ -1,7 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ApiDatabase } from '../database.js';
 import { cursor, entity, idParams, kind, limit, ref, suppressionInputProperties } from '../schemas.js';
-import { checkSuppression, deleteSuppression, insertSuppression, listSuppressions, type SuppressionFilter, type SuppressionInput } from '../store/suppressions.js';
+import {
+  checkSuppression,
+  deleteSuppression,
+  insertSuppression,
+  listSuppressions,
+  type SuppressionFilter,
+  type SuppressionInput,
+} from '../store/suppressions.js';
 import { errorResponses } from './responses.js';
 
 /** GET /suppressions, POST /suppressions, DELETE /suppressions/{id}. */
@@ -42,7 +49,8 @@ export function suppressionRoutes(db: ApiDatabase) {
       schema: {
         tags: ['suppressions'],
         summary: 'Add a suppression',
-        description: 'Scope: write. Give at least one of entity, kind, reason_contains; all that are given must match. Running collectors apply it within seconds.',
+        description:
+          'Scope: write. Give at least one of entity, kind, reason_contains; all that are given must match. Running collectors apply it within seconds.',
         security: [{ bearer: [] }],
         body: { type: 'object', additionalProperties: false, properties: suppressionInputProperties },
         response: { 201: ref('Suppression'), ...errorResponses(400, 401, 403, 413, 415, 503) },
@@ -58,7 +66,8 @@ export function suppressionRoutes(db: ApiDatabase) {
       schema: {
         tags: ['suppressions'],
         summary: 'Remove a suppression',
-        description: 'Scope: admin. A soft delete (deleted_at, deleted_by; updated_at moves, so collectors drop it); removing a removed one changes nothing.',
+        description:
+          'Scope: admin. A soft delete (deleted_at, deleted_by; updated_at moves, so collectors drop it); removing a removed one changes nothing.',
         security: [{ bearer: [] }],
         params: idParams,
         response: { 200: ref('Suppression'), ...errorResponses(400, 401, 403, 404, 503) },

@@ -9,13 +9,39 @@ import { featuresByName, toId } from './rows.js';
 const LEVEL_RANK = "CASE level WHEN 'critical' THEN 4 WHEN 'high' THEN 3 WHEN 'medium' THEN 2 ELSE 1 END";
 
 export const ALERT_SORTS: Record<string, Sort> = {
-  last_seen: { name: 'last_seen', keys: [{ expr: 'last_seen', type: 'timestamp' }, { expr: 'id', type: 'bigint' }] },
-  first_seen: { name: 'first_seen', keys: [{ expr: 'first_seen', type: 'timestamp' }, { expr: 'id', type: 'bigint' }] },
-  level: { name: 'level', keys: [{ expr: LEVEL_RANK, type: 'integer' }, { expr: 'last_seen', type: 'timestamp' }, { expr: 'id', type: 'bigint' }] },
-  score: { name: 'score', keys: [{ expr: 'score', type: 'real' }, { expr: 'id', type: 'bigint' }] },
+  last_seen: {
+    name: 'last_seen',
+    keys: [
+      { expr: 'last_seen', type: 'timestamp' },
+      { expr: 'id', type: 'bigint' },
+    ],
+  },
+  first_seen: {
+    name: 'first_seen',
+    keys: [
+      { expr: 'first_seen', type: 'timestamp' },
+      { expr: 'id', type: 'bigint' },
+    ],
+  },
+  level: {
+    name: 'level',
+    keys: [
+      { expr: LEVEL_RANK, type: 'integer' },
+      { expr: 'last_seen', type: 'timestamp' },
+      { expr: 'id', type: 'bigint' },
+    ],
+  },
+  score: {
+    name: 'score',
+    keys: [
+      { expr: 'score', type: 'real' },
+      { expr: 'id', type: 'bigint' },
+    ],
+  },
 };
 
-const ALERT_COLUMNS = 'id, entity, kind, status, level, score, anomaly_count, first_seen, last_seen, top_reasons, recommended_action, hosts, assignee, created_at, updated_at, acknowledged_at, resolved_at';
+const ALERT_COLUMNS =
+  'id, entity, kind, status, level, score, anomaly_count, first_seen, last_seen, top_reasons, recommended_action, hosts, assignee, created_at, updated_at, acknowledged_at, resolved_at';
 
 export interface AlertFilter {
   status?: AlertStatus[];
@@ -35,7 +61,10 @@ function alertOf(row: Record<string, unknown>): Record<string, unknown> {
   return { ...row, id: toId(row.id) };
 }
 
-export async function listAlerts(db: ApiDatabase, filter: AlertFilter): Promise<{ alerts: Record<string, unknown>[]; next_cursor: string | null }> {
+export async function listAlerts(
+  db: ApiDatabase,
+  filter: AlertFilter,
+): Promise<{ alerts: Record<string, unknown>[]; next_cursor: string | null }> {
   const params: unknown[] = [];
   const where: string[] = [];
   const param = (value: unknown): string => {
@@ -98,7 +127,10 @@ export interface AlertChange {
  */
 export async function changeAlert(db: ApiDatabase, id: number, change: AlertChange, actor: string): Promise<Record<string, unknown>> {
   return db.transaction(async (tx) => {
-    const current = await tx.query<{ status: string; assignee: string | null }>('SELECT status, assignee FROM alerts WHERE id = $1 FOR UPDATE', [id]);
+    const current = await tx.query<{ status: string; assignee: string | null }>(
+      'SELECT status, assignee FROM alerts WHERE id = $1 FOR UPDATE',
+      [id],
+    );
     const before = current.rows[0];
     if (before === undefined) throw new ApiError(API_ERRORS.NOT_FOUND, `alert ${id} not found`);
     if (change.status !== undefined && change.status !== before.status) {
@@ -124,6 +156,21 @@ export async function changeAlert(db: ApiDatabase, id: number, change: AlertChan
   });
 }
 
-function history(tx: Queryable, alertId: number, actor: string, change: string, oldValue: string | null, newValue: string | null, note: string | null = null): Promise<unknown> {
-  return tx.query('INSERT INTO alert_history (alert_id, actor, change, old_value, new_value, note) VALUES ($1, $2, $3, $4, $5, $6)', [alertId, actor, change, oldValue, newValue, note]);
+function history(
+  tx: Queryable,
+  alertId: number,
+  actor: string,
+  change: string,
+  oldValue: string | null,
+  newValue: string | null,
+  note: string | null = null,
+): Promise<unknown> {
+  return tx.query('INSERT INTO alert_history (alert_id, actor, change, old_value, new_value, note) VALUES ($1, $2, $3, $4, $5, $6)', [
+    alertId,
+    actor,
+    change,
+    oldValue,
+    newValue,
+    note,
+  ]);
 }

@@ -24,7 +24,11 @@ function feedbackOf(row: Record<string, unknown>): Record<string, unknown> {
   return { ...row, id: toId(row.id), alert_id: toId(row.alert_id) };
 }
 
-export async function createFeedback(db: ApiDatabase, input: FeedbackInput, actor: string): Promise<{ feedback: Record<string, unknown>; suppression: Record<string, unknown> | null }> {
+export async function createFeedback(
+  db: ApiDatabase,
+  input: FeedbackInput,
+  actor: string,
+): Promise<{ feedback: Record<string, unknown>; suppression: Record<string, unknown> | null }> {
   if (input.alert_id === undefined && input.event_id === undefined) {
     throw new ApiError(API_ERRORS.BAD_REQUEST, 'body must have alert_id or event_id (what the verdict is about)');
   }
@@ -46,13 +50,24 @@ export async function createFeedback(db: ApiDatabase, input: FeedbackInput, acto
         throw new ApiError(API_ERRORS.BAD_REQUEST, `event ${input.event_id} is not an anomaly of alert ${input.alert_id}`);
       }
     } else {
-      const found = await tx.query<{ alert_id: unknown; entity: string; kind: string }>('SELECT id AS alert_id, entity, kind FROM alerts WHERE id = $1', [input.alert_id]);
+      const found = await tx.query<{ alert_id: unknown; entity: string; kind: string }>(
+        'SELECT id AS alert_id, entity, kind FROM alerts WHERE id = $1',
+        [input.alert_id],
+      );
       subject = found.rows[0];
       if (subject === undefined) throw new ApiError(API_ERRORS.NOT_FOUND, `alert ${input.alert_id} not found`);
     }
     const { rows } = await tx.query<Record<string, unknown>>(
       `INSERT INTO feedback (alert_id, event_id, verdict, comment, entity, kind, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
-      [subject?.alert_id ?? null, input.event_id ?? null, input.verdict, input.comment ?? null, subject?.entity ?? null, subject?.kind ?? null, actor],
+      [
+        subject?.alert_id ?? null,
+        input.event_id ?? null,
+        input.verdict,
+        input.comment ?? null,
+        subject?.entity ?? null,
+        subject?.kind ?? null,
+        actor,
+      ],
     );
     const feedback = feedbackOf(rows[0]!);
     if (input.suppression === undefined) return { feedback, suppression: null };
@@ -60,11 +75,12 @@ export async function createFeedback(db: ApiDatabase, input: FeedbackInput, acto
     const wanted = input.suppression;
     const matchGiven = wanted.entity !== undefined || wanted.kind !== undefined || wanted.reason_contains !== undefined;
     if (!matchGiven && subject === undefined) {
-      throw new ApiError(API_ERRORS.BAD_REQUEST, `body.suppression must name entity, kind or reason_contains: event ${input.event_id} is in no alert, so there is nothing to copy them from`);
+      throw new ApiError(
+        API_ERRORS.BAD_REQUEST,
+        `body.suppression must name entity, kind or reason_contains: event ${input.event_id} is in no alert, so there is nothing to copy them from`,
+      );
     }
-    const suppression: SuppressionInput = matchGiven
-      ? { ...wanted }
-      : { ...wanted, entity: subject!.entity, kind: subject!.kind };
+    const suppression: SuppressionInput = matchGiven ? { ...wanted } : { ...wanted, entity: subject!.entity, kind: subject!.kind };
     if (suppression.comment === undefined && input.comment !== undefined) suppression.comment = input.comment;
     checkSuppression(suppression, 'body.suppression');
     return { feedback, suppression: await insertSuppression(tx, suppression, actor, feedback.id as number) };
@@ -84,10 +100,19 @@ export interface FeedbackFilter {
   cursor?: string;
 }
 
-export const FEEDBACK_SORT: Sort = { name: 'created_at', keys: [{ expr: 'created_at', type: 'timestamp' }, { expr: 'id', type: 'bigint' }] };
+export const FEEDBACK_SORT: Sort = {
+  name: 'created_at',
+  keys: [
+    { expr: 'created_at', type: 'timestamp' },
+    { expr: 'id', type: 'bigint' },
+  ],
+};
 
 /** One page of feedback, newest first. */
-export async function listFeedback(db: ApiDatabase, filter: FeedbackFilter): Promise<{ feedback: Record<string, unknown>[]; next_cursor: string | null }> {
+export async function listFeedback(
+  db: ApiDatabase,
+  filter: FeedbackFilter,
+): Promise<{ feedback: Record<string, unknown>[]; next_cursor: string | null }> {
   const params: unknown[] = [];
   const where: string[] = [];
   const add = (condition: (placeholder: string) => string, value: unknown): void => {
@@ -132,7 +157,15 @@ export interface ExportedEvent {
 export async function eventsOfFeedback(db: ApiDatabase, feedbackIds: readonly number[]): Promise<Map<number, ExportedEvent[]>> {
   const byFeedback = new Map<number, ExportedEvent[]>();
   if (feedbackIds.length === 0) return byFeedback;
-  const { rows } = await db.query<{ feedback_id: unknown; event_id: string; timestamp: Date; level: string; score: number; model_version: string | null; features: number[] | null }>(
+  const { rows } = await db.query<{
+    feedback_id: unknown;
+    event_id: string;
+    timestamp: Date;
+    level: string;
+    score: number;
+    model_version: string | null;
+    features: number[] | null;
+  }>(
     `SELECT f.id AS feedback_id, e.event_id, e."timestamp", e.level, e.score, e.model_version, e.features
      FROM feedback f CROSS JOIN LATERAL (
        SELECT event_id, "timestamp", level, score, model_version, features FROM alert_events e
@@ -147,7 +180,14 @@ export async function eventsOfFeedback(db: ApiDatabase, feedbackIds: readonly nu
     const id = Number(row.feedback_id);
     let list = byFeedback.get(id);
     if (list === undefined) byFeedback.set(id, (list = []));
-    list.push({ event_id: row.event_id, timestamp: row.timestamp, level: row.level, score: row.score, model_version: row.model_version, features: featuresByName(row.features) });
+    list.push({
+      event_id: row.event_id,
+      timestamp: row.timestamp,
+      level: row.level,
+      score: row.score,
+      model_version: row.model_version,
+      features: featuresByName(row.features),
+    });
   }
   return byFeedback;
 }

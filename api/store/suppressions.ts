@@ -43,11 +43,25 @@ export function checkSuppression(input: SuppressionInput, where: string): void {
   }
 }
 
-export async function insertSuppression(tx: Queryable | ApiDatabase, input: SuppressionInput, actor: string, feedbackId: number | null = null): Promise<Record<string, unknown>> {
+export async function insertSuppression(
+  tx: Queryable | ApiDatabase,
+  input: SuppressionInput,
+  actor: string,
+  feedbackId: number | null = null,
+): Promise<Record<string, unknown>> {
   const { rows } = await tx.query<Record<string, unknown>>(
     `INSERT INTO suppressions (entity, kind, reason_contains, effect, comment, feedback_id, created_by, expires_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLUMNS}`,
-    [input.entity ?? null, input.kind ?? null, input.reason_contains ?? null, input.effect, input.comment ?? null, feedbackId, actor, input.expires_at ?? null],
+    [
+      input.entity ?? null,
+      input.kind ?? null,
+      input.reason_contains ?? null,
+      input.effect,
+      input.comment ?? null,
+      feedbackId,
+      actor,
+      input.expires_at ?? null,
+    ],
   );
   return suppressionOf(rows[0]!);
 }
@@ -60,7 +74,10 @@ export interface SuppressionFilter {
   cursor?: string;
 }
 
-export async function listSuppressions(db: ApiDatabase, filter: SuppressionFilter): Promise<{ suppressions: Record<string, unknown>[]; next_cursor: string | null }> {
+export async function listSuppressions(
+  db: ApiDatabase,
+  filter: SuppressionFilter,
+): Promise<{ suppressions: Record<string, unknown>[]; next_cursor: string | null }> {
   const params: unknown[] = [];
   const where = [STATE_CONDITION[filter.state]];
   if (filter.entity !== undefined) {

@@ -26,12 +26,32 @@ export function analyzeCommand(): Command {
     .description('Run log lines from files (or standard input) through the same pipeline as `serve` and print the events')
     .argument('[files...]', 'log files; none or "-" reads standard input')
     .addOption(
-      envOption('--format <format>', 'SIEMAD_FORMAT', 'ndjson: one JSON event per input line, in order; table: a readable summary', parseChoice(['ndjson', 'table'] as const), undefined, 'table on a terminal, else ndjson'),
+      envOption(
+        '--format <format>',
+        'SIEMAD_FORMAT',
+        'ndjson: one JSON event per input line, in order; table: a readable summary',
+        parseChoice(['ndjson', 'table'] as const),
+        undefined,
+        'table on a terminal, else ndjson',
+      ),
     )
-    .addOption(envOption('--time-zone <zone>', 'SIEMAD_TIME_ZONE', 'time zone of RFC 3164 timestamps (which carry none)', parseTimeZone, 'UTC'))
-    .addOption(envOption('--max-message-bytes <size>', 'SIEMAD_MAX_MESSAGE_BYTES', 'longest line kept; longer ones are truncated and tagged', parseSize, 64 * 1024, '64KiB'))
+    .addOption(
+      envOption('--time-zone <zone>', 'SIEMAD_TIME_ZONE', 'time zone of RFC 3164 timestamps (which carry none)', parseTimeZone, 'UTC'),
+    )
+    .addOption(
+      envOption(
+        '--max-message-bytes <size>',
+        'SIEMAD_MAX_MESSAGE_BYTES',
+        'longest line kept; longer ones are truncated and tagged',
+        parseSize,
+        64 * 1024,
+        '64KiB',
+      ),
+    )
     .addOption(envOption('--batch-size <n>', 'SIEMAD_BATCH_SIZE', 'events per pipeline batch', parsePositiveInt, 512))
-    .addOption(envOption('--log-level <level>', 'SIEMAD_LOG_LEVEL', 'pino log level (logs go to standard error)', parseChoice(LOG_LEVELS), 'warn'));
+    .addOption(
+      envOption('--log-level <level>', 'SIEMAD_LOG_LEVEL', 'pino log level (logs go to standard error)', parseChoice(LOG_LEVELS), 'warn'),
+    );
   return addScoringOptions(command).action(async (files: string[], options: AnalyzeOptions) => {
     await analyze(files, options);
   });

@@ -32,8 +32,19 @@ export function featuresCommand(): Command {
     .requiredOption('--out <file>', 'CSV file to write ("-" for standard output); required')
     .option('--spec <file>', 'also write the feature list (name, kind, windowed, description) as JSON')
     .addOption(envOption('--time-zone <zone>', 'SIEMAD_TIME_ZONE', 'time zone of RFC 3164 timestamps', parseTimeZone, 'UTC'))
-    .addOption(envOption('--profile-time-zone <zone>', 'SIEMAD_PROFILE_TIME_ZONE', 'time zone of working-hour profiles', parseTimeZone, 'UTC'))
-    .addOption(envOption('--out-of-order-tolerance <duration>', 'SIEMAD_OUT_OF_ORDER_TOLERANCE', 'how late an event may arrive and still count at its own time', parseDuration, 300_000, '5m'))
+    .addOption(
+      envOption('--profile-time-zone <zone>', 'SIEMAD_PROFILE_TIME_ZONE', 'time zone of working-hour profiles', parseTimeZone, 'UTC'),
+    )
+    .addOption(
+      envOption(
+        '--out-of-order-tolerance <duration>',
+        'SIEMAD_OUT_OF_ORDER_TOLERANCE',
+        'how late an event may arrive and still count at its own time',
+        parseDuration,
+        300_000,
+        '5m',
+      ),
+    )
     .addOption(optionOf(IMPOSSIBLE_TRAVEL_SPEED));
   return addGeoIpOptions(command).action(async (files: string[], options: FeaturesOptions) => {
     await exportFeatures(files, options);

@@ -49,15 +49,52 @@ export function replayCommand(): Command {
         'Progress goes to standard error, the summary to standard output; exit code 1 when events were dead-lettered or lines were invalid.',
     )
     .argument('[files...]', 'NDJSON event or raw log files; none or "-" reads standard input (give --input-format)')
-    .addOption(envOption('--input-format <format>', 'SIEMAD_INPUT_FORMAT', 'auto (per file: JSON objects with @timestamp and event are events), events or raw', parseChoice(['auto', 'events', 'raw'] as const), 'auto'))
+    .addOption(
+      envOption(
+        '--input-format <format>',
+        'SIEMAD_INPUT_FORMAT',
+        'auto (per file: JSON objects with @timestamp and event are events), events or raw',
+        parseChoice(['auto', 'events', 'raw'] as const),
+        'auto',
+      ),
+    )
     .addOption(envOption('--data-dir <dir>', 'SIEMAD_DATA_DIR', 'directory for the replay buffer and dead letters', undefined, './data'))
     .addOption(optionOf(DATA_GROUP_READ))
     .addOption(envOption('--time-zone <zone>', 'SIEMAD_TIME_ZONE', 'time zone of RFC 3164 timestamps in raw logs', parseTimeZone, 'UTC'))
-    .addOption(envOption('--max-message-bytes <size>', 'SIEMAD_MAX_MESSAGE_BYTES', 'longest raw line kept; longer ones are truncated and tagged', parseSize, 64 * 1024, '64KiB'))
-    .addOption(envOption('--max-event-bytes <size>', 'SIEMAD_MAX_EVENT_BYTES', 'longest NDJSON event line; longer ones are dead-lettered', parseSize, 1024 * 1024, '1MiB'))
+    .addOption(
+      envOption(
+        '--max-message-bytes <size>',
+        'SIEMAD_MAX_MESSAGE_BYTES',
+        'longest raw line kept; longer ones are truncated and tagged',
+        parseSize,
+        64 * 1024,
+        '64KiB',
+      ),
+    )
+    .addOption(
+      envOption(
+        '--max-event-bytes <size>',
+        'SIEMAD_MAX_EVENT_BYTES',
+        'longest NDJSON event line; longer ones are dead-lettered',
+        parseSize,
+        1024 * 1024,
+        '1MiB',
+      ),
+    )
     .addOption(envOption('--batch-size <n>', 'SIEMAD_BATCH_SIZE', 'events per pipeline batch and buffer append', parsePositiveInt, 512))
-    .addOption(envOption('--progress-interval <duration>', 'SIEMAD_PROGRESS_INTERVAL', 'how often progress is printed to standard error (0 = never)', parseDuration, 5000, '5s'))
-    .addOption(envOption('--log-level <level>', 'SIEMAD_LOG_LEVEL', 'pino log level (logs go to standard error)', parseChoice(LOG_LEVELS), 'warn'))
+    .addOption(
+      envOption(
+        '--progress-interval <duration>',
+        'SIEMAD_PROGRESS_INTERVAL',
+        'how often progress is printed to standard error (0 = never)',
+        parseDuration,
+        5000,
+        '5s',
+      ),
+    )
+    .addOption(
+      envOption('--log-level <level>', 'SIEMAD_LOG_LEVEL', 'pino log level (logs go to standard error)', parseChoice(LOG_LEVELS), 'warn'),
+    )
     .option('--json', 'print the summary as JSON', false);
   addOpenSearchConnectionOptions(command);
   addOpenSearchLayoutOptions(command);
@@ -140,7 +177,8 @@ async function inputFormats(inputs: readonly string[], wanted: ReplayFlags['inpu
   const formats: InputFormat[] = [];
   for (const file of inputs) {
     if (file === '-') {
-      if (wanted === 'auto') throw new SiemadError(ERROR_CODES.CONFIG_INVALID, '--input-format: give events or raw to replay standard input', '--input-format');
+      if (wanted === 'auto')
+        throw new SiemadError(ERROR_CODES.CONFIG_INVALID, '--input-format: give events or raw to replay standard input', '--input-format');
       formats.push(wanted);
       continue;
     }
@@ -155,14 +193,27 @@ async function inputFormats(inputs: readonly string[], wanted: ReplayFlags['inpu
 }
 
 /** Appends a batch of NDJSON lines as one buffer append; lines that are no event become dead letters. */
-async function writeEventLines(lines: readonly { text: string; truncated: boolean }[], output: OpenSearchOutput, counts: ReplayCounts, maxEventBytes: number): Promise<void> {
+async function writeEventLines(
+  lines: readonly { text: string; truncated: boolean }[],
+  output: OpenSearchOutput,
+  counts: ReplayCounts,
+  maxEventBytes: number,
+): Promise<void> {
   const records: RecordInput[] = [];
   const invalid: DeadLetter[] = [];
   for (const line of lines) {
-    const parsed = line.truncated ? ({ kind: 'invalid', reason: `line longer than --max-event-bytes (${maxEventBytes})` } as const) : parseEventLine(line.text);
+    const parsed = line.truncated
+      ? ({ kind: 'invalid', reason: `line longer than --max-event-bytes (${maxEventBytes})` } as const)
+      : parseEventLine(line.text);
     if (parsed.kind === 'event') records.push(parsed.input);
     else if (parsed.kind === 'invalid') {
-      invalid.push({ kind: 'invalid_input', errorType: 'invalid_event_line', reason: parsed.reason, event: Buffer.from(line.text), eventIsJson: false });
+      invalid.push({
+        kind: 'invalid_input',
+        errorType: 'invalid_event_line',
+        reason: parsed.reason,
+        event: Buffer.from(line.text),
+        eventIsJson: false,
+      });
     }
   }
   await output.sink.writeRecords(records);

@@ -45,19 +45,51 @@ export function sendCommand(): Command {
     .argument('[files...]', 'log files; none or "-" reads standard input')
     .addOption(envOption('--host <host>', 'SIEMAD_SEND_HOST', 'server address', undefined, '127.0.0.1'))
     .addOption(envOption('--port <port>', 'SIEMAD_SEND_PORT', 'server port', parsePort, 5514))
-    .addOption(envOption('--transport <transport>', 'SIEMAD_SEND_TRANSPORT', 'udp, tcp or tls', parseChoice(['udp', 'tcp', 'tls'] as const), 'tcp'))
-    .addOption(envOption('--framing <framing>', 'SIEMAD_SEND_FRAMING', 'octet-counting (RFC 6587) or lf', parseChoice(['octet-counting', 'lf'] as const), 'octet-counting'))
-    .addOption(envOption('--format <format>', 'SIEMAD_SEND_FORMAT', 'raw (lines as they are), rfc3164 or rfc5424', parseChoice(['raw', 'rfc3164', 'rfc5424'] as const), 'rfc5424'))
+    .addOption(
+      envOption('--transport <transport>', 'SIEMAD_SEND_TRANSPORT', 'udp, tcp or tls', parseChoice(['udp', 'tcp', 'tls'] as const), 'tcp'),
+    )
+    .addOption(
+      envOption(
+        '--framing <framing>',
+        'SIEMAD_SEND_FRAMING',
+        'octet-counting (RFC 6587) or lf',
+        parseChoice(['octet-counting', 'lf'] as const),
+        'octet-counting',
+      ),
+    )
+    .addOption(
+      envOption(
+        '--format <format>',
+        'SIEMAD_SEND_FORMAT',
+        'raw (lines as they are), rfc3164 or rfc5424',
+        parseChoice(['raw', 'rfc3164', 'rfc5424'] as const),
+        'rfc5424',
+      ),
+    )
     .addOption(envOption('--rate <n>', 'SIEMAD_SEND_RATE', 'messages per second, 0 = as fast as possible', parseRate, 0))
     .addOption(envOption('--repeat <n>', 'SIEMAD_SEND_REPEAT', 'send the input this many times', parsePositiveInt, 1))
-    .addOption(envOption('--priority <pri>', 'SIEMAD_SEND_PRIORITY', 'PRI for lines without one (default 13 = user.notice)', parsePriority, 13))
-    .addOption(envOption('--hostname <name>', 'SIEMAD_SEND_HOSTNAME', 'HOSTNAME for lines without a syslog header', undefined, 'siemad-send'))
-    .addOption(envOption('--app-name <name>', 'SIEMAD_SEND_APP_NAME', 'APP-NAME / tag for lines without a syslog header', undefined, 'siemad-send'))
+    .addOption(
+      envOption('--priority <pri>', 'SIEMAD_SEND_PRIORITY', 'PRI for lines without one (default 13 = user.notice)', parsePriority, 13),
+    )
+    .addOption(
+      envOption('--hostname <name>', 'SIEMAD_SEND_HOSTNAME', 'HOSTNAME for lines without a syslog header', undefined, 'siemad-send'),
+    )
+    .addOption(
+      envOption('--app-name <name>', 'SIEMAD_SEND_APP_NAME', 'APP-NAME / tag for lines without a syslog header', undefined, 'siemad-send'),
+    )
     .addOption(envOption('--time-zone <zone>', 'SIEMAD_TIME_ZONE', 'time zone of RFC 3164 timestamps in the input', parseTimeZone, 'UTC'))
     .addOption(envOption('--tls-ca <file>', 'SIEMAD_SEND_TLS_CA', 'PEM CA bundle to verify the server'))
     .addOption(envOption('--tls-cert <file>', 'SIEMAD_SEND_TLS_CERT', 'PEM client certificate (mTLS)'))
     .addOption(envOption('--tls-key <file>', 'SIEMAD_SEND_TLS_KEY', 'PEM client key (mTLS)'))
-    .addOption(envOption('--tls-insecure [bool]', 'SIEMAD_SEND_TLS_INSECURE', 'do not verify the server certificate (labs only)', parseBoolean, false))
+    .addOption(
+      envOption(
+        '--tls-insecure [bool]',
+        'SIEMAD_SEND_TLS_INSECURE',
+        'do not verify the server certificate (labs only)',
+        parseBoolean,
+        false,
+      ),
+    )
     .option('--json', 'print the report as JSON', false)
     .action(async (files: string[], options: SendOptions) => {
       await send(files, options);

@@ -16,7 +16,7 @@ import {
   parseSize,
   parseTimeZone,
 } from '../../core/config-values.js';
-import { createLogger, LOG_LEVELS, } from '../../core/logger.js';
+import { createLogger, LOG_LEVELS } from '../../core/logger.js';
 import { PipelineMetrics } from '../../pipeline/metrics.js';
 import { NdjsonSink } from '../../sinks/ndjson/file-sink.js';
 import type { EventSink } from '../../sinks/sink.js';
@@ -71,38 +71,181 @@ function parseSink(value: string): string {
 
 /** serve's own settings: receivers, queue, metrics endpoint, data directory, NDJSON output. */
 const SERVE = {
-  bind: withDefault({ flag: '--bind <addresses>', env: 'SIEMAD_BIND', help: 'comma-separated listen addresses (IPv4 and/or IPv6)', parse: parseAddressList, default: ['0.0.0.0'], shownDefault: '0.0.0.0' }),
-  udpPort: withDefault({ flag: '--udp-port <port>', env: 'SIEMAD_UDP_PORT', help: 'UDP syslog port, or "off"', parse: parsePort, default: 5514 }),
-  tcpPort: withDefault({ flag: '--tcp-port <port>', env: 'SIEMAD_TCP_PORT', help: 'TCP syslog port (octet-counted and LF framing), or "off"', parse: parsePort, default: 5514 }),
-  tlsPort: withDefault({ flag: '--tls-port <port>', env: 'SIEMAD_TLS_PORT', help: 'TLS syslog port (RFC 5425), used when --tls-cert is set, or "off"', parse: parsePort, default: 6514 }),
+  bind: withDefault({
+    flag: '--bind <addresses>',
+    env: 'SIEMAD_BIND',
+    help: 'comma-separated listen addresses (IPv4 and/or IPv6)',
+    parse: parseAddressList,
+    default: ['0.0.0.0'],
+    shownDefault: '0.0.0.0',
+  }),
+  udpPort: withDefault({
+    flag: '--udp-port <port>',
+    env: 'SIEMAD_UDP_PORT',
+    help: 'UDP syslog port, or "off"',
+    parse: parsePort,
+    default: 5514,
+  }),
+  tcpPort: withDefault({
+    flag: '--tcp-port <port>',
+    env: 'SIEMAD_TCP_PORT',
+    help: 'TCP syslog port (octet-counted and LF framing), or "off"',
+    parse: parsePort,
+    default: 5514,
+  }),
+  tlsPort: withDefault({
+    flag: '--tls-port <port>',
+    env: 'SIEMAD_TLS_PORT',
+    help: 'TLS syslog port (RFC 5425), used when --tls-cert is set, or "off"',
+    parse: parsePort,
+    default: 6514,
+  }),
   tlsCert: optional({ flag: '--tls-cert <file>', env: 'SIEMAD_TLS_CERT', help: 'PEM certificate (chain) for the TLS listener' }),
   tlsKey: optional({ flag: '--tls-key <file>', env: 'SIEMAD_TLS_KEY', help: 'PEM private key for the TLS listener' }),
   tlsCa: optional({ flag: '--tls-ca <file>', env: 'SIEMAD_TLS_CA', help: 'PEM CA bundle to verify client certificates' }),
-  tlsRequireClientCert: withDefault({ flag: '--tls-require-client-cert [bool]', env: 'SIEMAD_TLS_REQUIRE_CLIENT_CERT', help: 'require and verify client certificates (mTLS)', parse: parseBoolean, default: false }),
-  maxMessageBytes: withDefault({ flag: '--max-message-bytes <size>', env: 'SIEMAD_MAX_MESSAGE_BYTES', help: 'longest message kept; longer ones are truncated and tagged', parse: parseSize, default: 64 * 1024, shownDefault: '64KiB' }),
-  idleTimeout: withDefault({ flag: '--idle-timeout <duration>', env: 'SIEMAD_IDLE_TIMEOUT', help: 'close a TCP/TLS connection idle this long (0 = never)', parse: parseDuration, default: 600_000, shownDefault: '10m' }),
-  maxConnections: withDefault({ flag: '--max-connections <n>', env: 'SIEMAD_MAX_CONNECTIONS', help: 'open TCP/TLS connections per listener', parse: parsePositiveInt, default: 1024 }),
-  allow: withDefault({ flag: '--allow <cidrs>', env: 'SIEMAD_ALLOW', help: 'comma-separated sender networks allowed', parse: parseCidrList, default: [], shownDefault: 'everyone' }),
-  senderRate: withDefault({ flag: '--sender-rate <n>', env: 'SIEMAD_SENDER_RATE', help: 'messages per second one sender address may send on average (0: no limit; a central relay forwarding for many hosts may need more): UDP excess is dropped, a TCP/TLS sender paused', parse: parseCount, default: 50_000 }),
-  senderBurst: withDefault({ flag: '--sender-burst <n>', env: 'SIEMAD_SENDER_BURST', help: 'messages one sender may send at once above --sender-rate', parse: parsePositiveInt, default: 200_000 }),
-  parseFailureRate: withDefault({ flag: '--parse-failure-rate <n>', env: 'SIEMAD_PARSE_FAILURE_RATE', help: 'messages per second per sender kept when they fail to parse (burst 10x; 0: all); the rest is dropped and counted', parse: parseCount, default: 100 }),
-  queueCapacity: withDefault({ flag: '--queue-capacity <n>', env: 'SIEMAD_QUEUE_CAPACITY', help: 'messages held between receivers and pipeline', parse: parsePositiveInt, default: 50_000 }),
-  queueBytes: withDefault({ flag: '--queue-bytes <size>', env: 'SIEMAD_QUEUE_BYTES', help: 'memory held by queued messages', parse: parseSize, default: 128 * 1024 * 1024, shownDefault: '128MiB' }),
-  batchSize: withDefault({ flag: '--batch-size <n>', env: 'SIEMAD_BATCH_SIZE', help: 'events per pipeline batch', parse: parsePositiveInt, default: 512 }),
-  metricsHost: withDefault({ flag: '--metrics-host <address>', env: 'SIEMAD_METRICS_HOST', help: 'address of the /metrics and /healthz endpoint', default: '0.0.0.0' }),
-  metricsPort: withDefault({ flag: '--metrics-port <port>', env: 'SIEMAD_METRICS_PORT', help: 'port of the /metrics and /healthz endpoint, or "off"', parse: parsePort, default: 9464 }),
-  timeZone: withDefault({ flag: '--time-zone <zone>', env: 'SIEMAD_TIME_ZONE', help: 'time zone of RFC 3164 timestamps (which carry none)', parse: parseTimeZone, default: 'UTC' }),
-  dataDir: withDefault({ flag: '--data-dir <dir>', env: 'SIEMAD_DATA_DIR', help: 'directory for NDJSON output, disk buffer and dead letters', default: './data' }),
+  tlsRequireClientCert: withDefault({
+    flag: '--tls-require-client-cert [bool]',
+    env: 'SIEMAD_TLS_REQUIRE_CLIENT_CERT',
+    help: 'require and verify client certificates (mTLS)',
+    parse: parseBoolean,
+    default: false,
+  }),
+  maxMessageBytes: withDefault({
+    flag: '--max-message-bytes <size>',
+    env: 'SIEMAD_MAX_MESSAGE_BYTES',
+    help: 'longest message kept; longer ones are truncated and tagged',
+    parse: parseSize,
+    default: 64 * 1024,
+    shownDefault: '64KiB',
+  }),
+  idleTimeout: withDefault({
+    flag: '--idle-timeout <duration>',
+    env: 'SIEMAD_IDLE_TIMEOUT',
+    help: 'close a TCP/TLS connection idle this long (0 = never)',
+    parse: parseDuration,
+    default: 600_000,
+    shownDefault: '10m',
+  }),
+  maxConnections: withDefault({
+    flag: '--max-connections <n>',
+    env: 'SIEMAD_MAX_CONNECTIONS',
+    help: 'open TCP/TLS connections per listener',
+    parse: parsePositiveInt,
+    default: 1024,
+  }),
+  allow: withDefault({
+    flag: '--allow <cidrs>',
+    env: 'SIEMAD_ALLOW',
+    help: 'comma-separated sender networks allowed',
+    parse: parseCidrList,
+    default: [],
+    shownDefault: 'everyone',
+  }),
+  senderRate: withDefault({
+    flag: '--sender-rate <n>',
+    env: 'SIEMAD_SENDER_RATE',
+    help: 'messages per second one sender address may send on average (0: no limit; a central relay forwarding for many hosts may need more): UDP excess is dropped, a TCP/TLS sender paused',
+    parse: parseCount,
+    default: 50_000,
+  }),
+  senderBurst: withDefault({
+    flag: '--sender-burst <n>',
+    env: 'SIEMAD_SENDER_BURST',
+    help: 'messages one sender may send at once above --sender-rate',
+    parse: parsePositiveInt,
+    default: 200_000,
+  }),
+  parseFailureRate: withDefault({
+    flag: '--parse-failure-rate <n>',
+    env: 'SIEMAD_PARSE_FAILURE_RATE',
+    help: 'messages per second per sender kept when they fail to parse (burst 10x; 0: all); the rest is dropped and counted',
+    parse: parseCount,
+    default: 100,
+  }),
+  queueCapacity: withDefault({
+    flag: '--queue-capacity <n>',
+    env: 'SIEMAD_QUEUE_CAPACITY',
+    help: 'messages held between receivers and pipeline',
+    parse: parsePositiveInt,
+    default: 50_000,
+  }),
+  queueBytes: withDefault({
+    flag: '--queue-bytes <size>',
+    env: 'SIEMAD_QUEUE_BYTES',
+    help: 'memory held by queued messages',
+    parse: parseSize,
+    default: 128 * 1024 * 1024,
+    shownDefault: '128MiB',
+  }),
+  batchSize: withDefault({
+    flag: '--batch-size <n>',
+    env: 'SIEMAD_BATCH_SIZE',
+    help: 'events per pipeline batch',
+    parse: parsePositiveInt,
+    default: 512,
+  }),
+  metricsHost: withDefault({
+    flag: '--metrics-host <address>',
+    env: 'SIEMAD_METRICS_HOST',
+    help: 'address of the /metrics and /healthz endpoint',
+    default: '0.0.0.0',
+  }),
+  metricsPort: withDefault({
+    flag: '--metrics-port <port>',
+    env: 'SIEMAD_METRICS_PORT',
+    help: 'port of the /metrics and /healthz endpoint, or "off"',
+    parse: parsePort,
+    default: 9464,
+  }),
+  timeZone: withDefault({
+    flag: '--time-zone <zone>',
+    env: 'SIEMAD_TIME_ZONE',
+    help: 'time zone of RFC 3164 timestamps (which carry none)',
+    parse: parseTimeZone,
+    default: 'UTC',
+  }),
+  dataDir: withDefault({
+    flag: '--data-dir <dir>',
+    env: 'SIEMAD_DATA_DIR',
+    help: 'directory for NDJSON output, disk buffer and dead letters',
+    default: './data',
+  }),
   dataGroupRead: DATA_GROUP_READ,
-  sink: optional({ flag: '--sink <spec>', env: 'SIEMAD_SINK', help: 'where events go without --opensearch-url: ndjson:DIR', parse: parseSink, shownDefault: 'ndjson:<data-dir>' }),
-  ndjsonRotate: withDefault({ flag: '--ndjson-rotate <size>', env: 'SIEMAD_NDJSON_ROTATE', help: 'rotate NDJSON files at this size', parse: parseSize, default: 256 * 1024 * 1024, shownDefault: '256MiB' }),
-  ndjsonKeep: withDefault({ flag: '--ndjson-keep <n>', env: 'SIEMAD_NDJSON_KEEP', help: 'rotated NDJSON files kept per stream', parse: parsePositiveInt, default: 5 }),
-  logLevel: withDefault({ flag: '--log-level <level>', env: 'SIEMAD_LOG_LEVEL', help: 'pino log level', parse: parseChoice(LOG_LEVELS), default: 'info' }),
+  sink: optional({
+    flag: '--sink <spec>',
+    env: 'SIEMAD_SINK',
+    help: 'where events go without --opensearch-url: ndjson:DIR',
+    parse: parseSink,
+    shownDefault: 'ndjson:<data-dir>',
+  }),
+  ndjsonRotate: withDefault({
+    flag: '--ndjson-rotate <size>',
+    env: 'SIEMAD_NDJSON_ROTATE',
+    help: 'rotate NDJSON files at this size',
+    parse: parseSize,
+    default: 256 * 1024 * 1024,
+    shownDefault: '256MiB',
+  }),
+  ndjsonKeep: withDefault({
+    flag: '--ndjson-keep <n>',
+    env: 'SIEMAD_NDJSON_KEEP',
+    help: 'rotated NDJSON files kept per stream',
+    parse: parsePositiveInt,
+    default: 5,
+  }),
+  logLevel: withDefault({
+    flag: '--log-level <level>',
+    env: 'SIEMAD_LOG_LEVEL',
+    help: 'pino log level',
+    parse: parseChoice(LOG_LEVELS),
+    default: 'info',
+  }),
 } as const;
 
 export function serveCommand(): Command {
-  const command = new Command('serve')
-    .description('Receive syslog over UDP, TCP and TLS, decode, score and deliver events to the configured sink');
+  const command = new Command('serve').description(
+    'Receive syslog over UDP, TCP and TLS, decode, score and deliver events to the configured sink',
+  );
   addOptionTable(command, SERVE);
   addOpenSearchConnectionOptions(command);
   addOpenSearchLayoutOptions(command);
@@ -121,7 +264,9 @@ async function serve(options: ServeOptions): Promise<void> {
   ensureWritableDataDir(options.dataDir, applyDataPermissions(options.dataGroupRead));
   const config = collectorConfig(options);
   if (options.tlsCa !== undefined && !options.tlsRequireClientCert) {
-    logger.warn('--tls-ca is set but --tls-require-client-cert is false: clients are not asked for certificates, so the CA authenticates nobody');
+    logger.warn(
+      '--tls-ca is set but --tls-require-client-cert is false: clients are not asked for certificates, so the CA authenticates nobody',
+    );
   }
   const metrics = new PipelineMetrics();
   // Checked before the models load, so a bad setting is reported at once.
@@ -130,7 +275,10 @@ async function serve(options: ServeOptions): Promise<void> {
   for (const enricher of enrichers) {
     if (!(enricher instanceof AnomalyScorer)) continue;
     metrics.watchCalibration(() => enricher.calibrationStatus());
-    logger.info({ store: enricher.calibrationStoreName, restored: enricher.calibrationRestored, families: enricher.calibrationStatus() }, 'site calibration');
+    logger.info(
+      { store: enricher.calibrationStoreName, restored: enricher.calibrationRestored, families: enricher.calibrationStatus() },
+      'site calibration',
+    );
   }
   const sink = await createSink(options, openSearch);
   // Alerts, feedback, suppressions and API tokens: a PostgreSQL that is down must not stop ingest.

@@ -20,7 +20,9 @@ type SetupPostgresFlags = DatabaseFlags & { json: boolean };
 /** `siemad setup opensearch`: templates, ISM policies and data streams, idempotently. */
 export function setupCommand(): Command {
   const opensearch = new Command('opensearch')
-    .description('Apply the index templates, ISM retention policies and data streams (idempotent: only what is missing or outdated is written) and print what changed')
+    .description(
+      'Apply the index templates, ISM retention policies and data streams (idempotent: only what is missing or outdated is written) and print what changed',
+    )
     .option('--json', 'print the report as JSON', false);
   addOpenSearchConnectionOptions(opensearch);
   addOpenSearchLayoutOptions(opensearch);
@@ -30,7 +32,15 @@ export function setupCommand(): Command {
   const postgres = new Command('postgres')
     .description("Apply siemad's schema migrations to PostgreSQL (idempotent; also done at start-up) and print which were applied")
     .option('--json', 'print the report as JSON', false)
-    .addOption(envOption('--data-dir <dir>', 'SIEMAD_DATA_DIR', 'data directory (the embedded database lives in <data-dir>/postgres)', undefined, './data'));
+    .addOption(
+      envOption(
+        '--data-dir <dir>',
+        'SIEMAD_DATA_DIR',
+        'data directory (the embedded database lives in <data-dir>/postgres)',
+        undefined,
+        './data',
+      ),
+    );
   addDatabaseOptions(postgres).action(async (flags: SetupPostgresFlags) => {
     await setupPostgres(flags);
   });
@@ -41,9 +51,10 @@ async function setupPostgres(flags: SetupPostgresFlags): Promise<void> {
   const db = await openDatabase(flags);
   try {
     const report = await migrate(db);
-    const text = report.applied.length === 0
-      ? `${db.name}: schema up to date (version ${report.current})`
-      : `${db.name}: applied ${report.applied.join(', ')} (schema version ${report.current})`;
+    const text =
+      report.applied.length === 0
+        ? `${db.name}: schema up to date (version ${report.current})`
+        : `${db.name}: applied ${report.applied.join(', ')} (schema version ${report.current})`;
     process.stdout.write(flags.json ? `${JSON.stringify({ database: db.name, ...report })}\n` : `${text}\n`);
   } finally {
     await db.close();

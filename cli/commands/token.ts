@@ -9,7 +9,8 @@ import { envOption } from '../option-table.js';
 type TokenFlags = DatabaseFlags & { json: boolean };
 
 function parseName(value: string): string {
-  if (!new RegExp(TOKEN_NAME_PATTERN).test(value)) throw new InvalidArgumentError('expected 1-64 letters, digits, . _ @ - (starting with a letter or digit)');
+  if (!new RegExp(TOKEN_NAME_PATTERN).test(value))
+    throw new InvalidArgumentError('expected 1-64 letters, digits, . _ @ - (starting with a letter or digit)');
   return value;
 }
 
@@ -25,7 +26,15 @@ function tokenSubcommand(name: string, description: string): Command {
   const command = new Command(name)
     .description(description)
     .option('--json', 'print JSON', false)
-    .addOption(envOption('--data-dir <dir>', 'SIEMAD_DATA_DIR', 'data directory (the embedded database lives in <data-dir>/postgres; open it while siemad serve is stopped)', undefined, './data'));
+    .addOption(
+      envOption(
+        '--data-dir <dir>',
+        'SIEMAD_DATA_DIR',
+        'data directory (the embedded database lives in <data-dir>/postgres; open it while siemad serve is stopped)',
+        undefined,
+        './data',
+      ),
+    );
   return addDatabaseOptions(command);
 }
 
@@ -43,32 +52,44 @@ export function tokenCommand(): Command {
           if (err instanceof TokenNameTakenError) throw new SiemadError(ERROR_CODES.CONFIG_INVALID, `--name: ${err.message}`, '--name');
           throw err;
         }
-        process.stdout.write(flags.json
-          ? `${JSON.stringify({ name: flags.name, scopes: flags.scope, token })}\n`
-          : `${token}\n`);
-        if (!flags.json) process.stderr.write(`token "${flags.name}" (${flags.scope.join(', ')}) created; it is shown only now: keep it safe\n`);
+        process.stdout.write(flags.json ? `${JSON.stringify({ name: flags.name, scopes: flags.scope, token })}\n` : `${token}\n`);
+        if (!flags.json)
+          process.stderr.write(`token "${flags.name}" (${flags.scope.join(', ')}) created; it is shown only now: keep it safe\n`);
       });
     });
-  const list = tokenSubcommand('list', 'List API tokens (names, scopes, creation, last use, revocation; never the tokens)').action(async (flags: TokenFlags) => {
-    await withTokens(flags, async (tokens) => {
-      const rows = await tokens.list();
-      if (flags.json) {
-        process.stdout.write(`${JSON.stringify(rows)}\n`);
-        return;
-      }
-      const lines = rows.map((row) => [row.name, row.scopes.join(','), iso(row.created_at), iso(row.last_used_at), row.revoked_at === null ? 'valid' : `revoked ${iso(row.revoked_at)}`]);
-      process.stdout.write(table([['name', 'scopes', 'created', 'last used', 'state'], ...lines]));
-    });
-  });
+  const list = tokenSubcommand('list', 'List API tokens (names, scopes, creation, last use, revocation; never the tokens)').action(
+    async (flags: TokenFlags) => {
+      await withTokens(flags, async (tokens) => {
+        const rows = await tokens.list();
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(rows)}\n`);
+          return;
+        }
+        const lines = rows.map((row) => [
+          row.name,
+          row.scopes.join(','),
+          iso(row.created_at),
+          iso(row.last_used_at),
+          row.revoked_at === null ? 'valid' : `revoked ${iso(row.revoked_at)}`,
+        ]);
+        process.stdout.write(table([['name', 'scopes', 'created', 'last used', 'state'], ...lines]));
+      });
+    },
+  );
   const revoke = tokenSubcommand('revoke', 'Revoke an API token: requests with it are refused (401) from now on')
     .requiredOption('--name <name>', 'the token to revoke', parseName)
     .action(async (flags: TokenFlags & { name: string }) => {
       await withTokens(flags, async (tokens) => {
-        if (!(await tokens.revoke(flags.name))) throw new SiemadError(ERROR_CODES.CONFIG_INVALID, `--name: no valid token named "${flags.name}"`, '--name');
+        if (!(await tokens.revoke(flags.name)))
+          throw new SiemadError(ERROR_CODES.CONFIG_INVALID, `--name: no valid token named "${flags.name}"`, '--name');
         process.stdout.write(flags.json ? `${JSON.stringify({ name: flags.name, revoked: true })}\n` : `token "${flags.name}" revoked\n`);
       });
     });
-  return new Command('token').description('Manage the bearer tokens of the HTTP API').addCommand(create).addCommand(list).addCommand(revoke);
+  return new Command('token')
+    .description('Manage the bearer tokens of the HTTP API')
+    .addCommand(create)
+    .addCommand(list)
+    .addCommand(revoke);
 }
 
 /** Opens and migrates the database (the tokens table may not exist yet), runs `work`, closes. */
@@ -88,5 +109,14 @@ function iso(value: Date | null): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((row) =>
+        row
+          .map((cell, i) => cell.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }

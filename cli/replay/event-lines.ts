@@ -20,7 +20,8 @@ export function parseEventLine(line: string): EventLine {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return { kind: 'invalid', reason: 'not a JSON object' };
   const event = (doc as { event?: unknown }).event;
   const anomaly = (doc as { anomaly?: { is_anomaly?: unknown } }).anomaly;
-  const targets = typeof anomaly === 'object' && anomaly !== null && anomaly.is_anomaly === true ? TARGET_LOGS | TARGET_ANOMALIES : TARGET_LOGS;
+  const targets =
+    typeof anomaly === 'object' && anomaly !== null && anomaly.is_anomaly === true ? TARGET_LOGS | TARGET_ANOMALIES : TARGET_LOGS;
   const id = typeof event === 'object' && event !== null ? (event as { id?: unknown }).id : undefined;
   if (isUsableId(id)) return { kind: 'event', input: { targets, id, json: text } };
   const generated = contentId(text);

@@ -68,7 +68,8 @@ export class ReplayProgress {
     const stats = this.output.indexer.stats();
     const buffered = this.output.buffer.stats().events;
     const seconds = (performance.now() - this.started) / 1000;
-    const unreachable = stats.unreachableSeconds > 0 ? `; OpenSearch unusable for ${Math.round(stats.unreachableSeconds)} s: ${stats.lastFailure ?? ''}` : '';
+    const unreachable =
+      stats.unreachableSeconds > 0 ? `; OpenSearch unusable for ${Math.round(stats.unreachableSeconds)} s: ${stats.lastFailure ?? ''}` : '';
     process.stderr.write(
       `siemad replay: ${this.counts.events} events read, ${stats.ackedRecords} done (${stats.items.created} created, ${stats.items.duplicate} already present, ` +
         `${stats.items.dead_lettered} dead-lettered), ${buffered} buffered; ${Math.round(stats.ackedRecords / Math.max(seconds, 1e-3))} events/s${unreachable}\n`,

@@ -121,4 +121,3 @@ export function profileFor(appName: string): AppProfile | undefined {
   if (appName.includes('(pam_')) return PAM_ONLY;
   return undefined;
 }
-

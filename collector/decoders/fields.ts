@@ -32,13 +32,7 @@ export function setDataset(event: EcsEvent, dataset: Dataset): void {
 }
 
 /** Sets action, category, type and (when given) outcome in one go. */
-export function classify(
-  event: EcsEvent,
-  action: string,
-  category: EventCategory[],
-  type: EventType[],
-  outcome?: EventOutcome,
-): void {
+export function classify(event: EcsEvent, action: string, category: EventCategory[], type: EventType[], outcome?: EventOutcome): void {
   const fields = event.event;
   fields.action = action;
   fields.category = category;

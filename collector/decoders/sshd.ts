@@ -86,7 +86,14 @@ function connectionEnd(body: string, pos: number, event: EcsEvent, action: strin
 }
 
 /** Lines `PREFIX ADDR[ port N]`. */
-function addressOnly(body: string, pos: number, end: number, event: EcsEvent, action: string, category: 'network' | 'authentication'): boolean {
+function addressOnly(
+  body: string,
+  pos: number,
+  end: number,
+  event: EcsEvent,
+  action: string,
+  category: 'network' | 'authentication',
+): boolean {
   if (!readAddressPort(body, pos, end)) return false;
   classify(event, action, [category], ['info']);
   setSource(event, found.address, found.port);

@@ -81,8 +81,7 @@ export function readUserAddressPort(text: string, start: number, end: number): b
     if (text.startsWith('authenticating user ', start)) {
       userStart = start + 20;
       found.authenticating = true;
-    }
-    else if (text.startsWith('user ', start)) userStart = start + 5;
+    } else if (text.startsWith('user ', start)) userStart = start + 5;
     else return false;
   }
   if (spaceBefore > userStart) found.user = text.slice(userStart, spaceBefore);

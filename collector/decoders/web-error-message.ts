@@ -63,8 +63,12 @@ export function classifyApacheMessage(event: EcsEvent, text: string, start: numb
     case 67: // C
       return text.startsWith('Cannot serve directory ', start) && failure(event, ACTIONS.httpAccessForbidden);
     case 73: // I
-      return (text.startsWith('Invalid URI in request', start) || text.startsWith('Invalid method in request', start)) && failure(event, ACTIONS.httpInvalidRequest);
-    case 117: { // u
+      return (
+        (text.startsWith('Invalid URI in request', start) || text.startsWith('Invalid method in request', start)) &&
+        failure(event, ACTIONS.httpInvalidRequest)
+      );
+    case 117: {
+      // u
       if (!text.startsWith('user ', start)) return false;
       const failureAt = text.indexOf(': authentication failure for ', start + 5);
       if (failureAt > 0 && failureAt < end) return authFailure(event, text.slice(start + 5, failureAt));

@@ -67,7 +67,11 @@ export class GeoIp {
   }
 
   static open(options: GeoIpOptions): GeoIp {
-    return GeoIp.of(MmdbSource.open(options.geoDb ?? EMBEDDED.geo()), options.asnDb === undefined ? undefined : MmdbSource.open(options.asnDb), options.cacheSize);
+    return GeoIp.of(
+      MmdbSource.open(options.geoDb ?? EMBEDDED.geo()),
+      options.asnDb === undefined ? undefined : MmdbSource.open(options.asnDb),
+      options.cacheSize,
+    );
   }
 
   /** From opened databases; without `asn` the embedded ASN ranges are read. */
@@ -125,7 +129,9 @@ export class GeoIp {
     if (geo === undefined && owner === undefined) return PUBLIC_UNKNOWN;
     const answer: { scope: AddressScope; geo?: EcsGeo; as?: EcsAs } = { scope };
     if (geo !== undefined) answer.geo = geo;
-    if (owner !== undefined) answer.as = owner.organization !== undefined ? { number: owner.number, organization: { name: owner.organization } } : { number: owner.number };
+    if (owner !== undefined)
+      answer.as =
+        owner.organization !== undefined ? { number: owner.number, organization: { name: owner.organization } } : { number: owner.number };
     return answer;
   }
 }

@@ -5,7 +5,14 @@ import type { AllowList } from './allow-list.js';
 import type { SenderRateLimiter } from './sender-rate.js';
 
 /** Why a message or connection was dropped; the `reason` label of `siemad_dropped_total`. */
-export type DropReason = 'queue_full' | 'not_allowed' | 'too_many_connections' | 'buffer_full' | 'shutdown' | 'sender_rate' | 'parse_failure_cap';
+export type DropReason =
+  | 'queue_full'
+  | 'not_allowed'
+  | 'too_many_connections'
+  | 'buffer_full'
+  | 'shutdown'
+  | 'sender_rate'
+  | 'parse_failure_cap';
 
 interface Increment {
   inc(n?: number): void;

@@ -57,8 +57,7 @@ export class StreamReceiver implements Receiver {
       });
     }
     return new Promise((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException): void =>
-        reject(listenError(err, setting, `${transport} ${host}:${port}`));
+      const onError = (err: NodeJS.ErrnoException): void => reject(listenError(err, setting, `${transport} ${host}:${port}`));
       server.once('error', onError);
       server.listen({ host, port, ipv6Only, exclusive: true }, () => {
         server.off('error', onError);

@@ -25,19 +25,32 @@ function monthAt(text: string, pos: number): number {
   // Lower-case letters only; `| 32` never maps a non-letter onto one.
   if (c0 > 122 || c1 > 122 || c2 > 122) return 0;
   switch ((c0 << 16) | (c1 << 8) | c2) {
-    case 0x6a616e: return 1; // jan
-    case 0x666562: return 2; // feb
-    case 0x6d6172: return 3; // mar
-    case 0x617072: return 4; // apr
-    case 0x6d6179: return 5; // may
-    case 0x6a756e: return 6; // jun
-    case 0x6a756c: return 7; // jul
-    case 0x617567: return 8; // aug
-    case 0x736570: return 9; // sep
-    case 0x6f6374: return 10; // oct
-    case 0x6e6f76: return 11; // nov
-    case 0x646563: return 12; // dec
-    default: return 0;
+    case 0x6a616e:
+      return 1; // jan
+    case 0x666562:
+      return 2; // feb
+    case 0x6d6172:
+      return 3; // mar
+    case 0x617072:
+      return 4; // apr
+    case 0x6d6179:
+      return 5; // may
+    case 0x6a756e:
+      return 6; // jun
+    case 0x6a756c:
+      return 7; // jul
+    case 0x617567:
+      return 8; // aug
+    case 0x736570:
+      return 9; // sep
+    case 0x6f6374:
+      return 10; // oct
+    case 0x6e6f76:
+      return 11; // nov
+    case 0x646563:
+      return 12; // dec
+    default:
+      return 0;
   }
 }
 
@@ -45,13 +58,7 @@ function monthAt(text: string, pos: number): number {
  * Reads a BSD timestamp at `pos`; returns the index just after it and fills `slot`, or -1 (slot
  * untouched). The caller checks what follows (SP or end of message).
  */
-export function readBsdTimestamp(
-  text: string,
-  pos: number,
-  end: number,
-  opts: ParseOptions,
-  slot: TimestampSlot,
-): number {
+export function readBsdTimestamp(text: string, pos: number, end: number, opts: ParseOptions, slot: TimestampSlot): number {
   // Shortest form: `Oct 1 22:14:15`.
   if (pos + 14 > end) return -1;
   const month = monthAt(text, pos);
@@ -78,10 +85,16 @@ export function readBsdTimestamp(
   const minute = readFixedDigits(text, p + 3, 2, end);
   const second = readFixedDigits(text, p + 6, 2, end);
   if (
-    hour < 0 || hour > 23 || text.charCodeAt(p + 2) !== 58 /* : */ ||
-    minute < 0 || minute > 59 || text.charCodeAt(p + 5) !== 58 /* : */ ||
-    second < 0 || second > 60 ||
-    day < 1 || day > daysInMonth(year < 0 ? 2000 : year, month) // 2000: leap, allows 29 Feb
+    hour < 0 ||
+    hour > 23 ||
+    text.charCodeAt(p + 2) !== 58 /* : */ ||
+    minute < 0 ||
+    minute > 59 ||
+    text.charCodeAt(p + 5) !== 58 /* : */ ||
+    second < 0 ||
+    second > 60 ||
+    day < 1 ||
+    day > daysInMonth(year < 0 ? 2000 : year, month) // 2000: leap, allows 29 Feb
   ) {
     return -1;
   }

@@ -53,7 +53,5 @@ export function civilToEpochMs(
   second: number,
   millisecond: number,
 ): number {
-  return (
-    daysFromCivil(year, month, day) * MS_PER_DAY + hour * MS_PER_HOUR + minute * 60_000 + second * 1000 + millisecond
-  );
+  return daysFromCivil(year, month, day) * MS_PER_DAY + hour * MS_PER_HOUR + minute * 60_000 + second * 1000 + millisecond;
 }

@@ -30,13 +30,7 @@ function readTime(text: string, pos: number, end: number, timeZone: string): num
 }
 
 /** Fills `msg` and returns true when the line from `pos` is a fail2ban log line; else false, `msg` untouched. */
-export function parseFail2ban(
-  text: string,
-  pos: number,
-  end: number,
-  opts: ParseOptions,
-  msg: SyslogMessage,
-): boolean {
+export function parseFail2ban(text: string, pos: number, end: number, opts: ParseOptions, msg: SyslogMessage): boolean {
   const time = readTime(text, pos, end, opts.timeZone);
   if (Number.isNaN(time) || text.charCodeAt(pos + TIME_LENGTH) !== SPACE) return false;
   const nameStart = pos + TIME_LENGTH + 1;

@@ -15,14 +15,33 @@ export interface PriorityParts {
 }
 
 export const FACILITY_NAMES: readonly string[] = Object.freeze([
-  'kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news',
-  'uucp', 'cron', 'authpriv', 'ftp', 'ntp', 'security', 'console', 'solaris-cron',
-  'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7',
+  'kern',
+  'user',
+  'mail',
+  'daemon',
+  'auth',
+  'syslog',
+  'lpr',
+  'news',
+  'uucp',
+  'cron',
+  'authpriv',
+  'ftp',
+  'ntp',
+  'security',
+  'console',
+  'solaris-cron',
+  'local0',
+  'local1',
+  'local2',
+  'local3',
+  'local4',
+  'local5',
+  'local6',
+  'local7',
 ]);
 
-export const SEVERITY_NAMES: readonly string[] = Object.freeze([
-  'emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug',
-]);
+export const SEVERITY_NAMES: readonly string[] = Object.freeze(['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug']);
 
 /** Highest valid PRI: facility 23 (local7), severity 7 (debug). */
 export const MAX_PRIORITY = 191;

@@ -30,12 +30,21 @@ export function readDateTime(text: string, pos: number, end: number): number {
   const minute = readFixedDigits(text, pos + 14, 2, end);
   const second = readFixedDigits(text, pos + 17, 2, end);
   if (
-    year < 0 || text.charCodeAt(pos + 4) !== 45 /* - */ ||
-    month < 1 || month > 12 || text.charCodeAt(pos + 7) !== 45 /* - */ ||
-    day < 1 || day > daysInMonth(year, month) ||
-    hour < 0 || hour > 23 || text.charCodeAt(pos + 13) !== 58 /* : */ ||
-    minute < 0 || minute > 59 || text.charCodeAt(pos + 16) !== 58 /* : */ ||
-    second < 0 || second > 60
+    year < 0 ||
+    text.charCodeAt(pos + 4) !== 45 /* - */ ||
+    month < 1 ||
+    month > 12 ||
+    text.charCodeAt(pos + 7) !== 45 /* - */ ||
+    day < 1 ||
+    day > daysInMonth(year, month) ||
+    hour < 0 ||
+    hour > 23 ||
+    text.charCodeAt(pos + 13) !== 58 /* : */ ||
+    minute < 0 ||
+    minute > 59 ||
+    text.charCodeAt(pos + 16) !== 58 /* : */ ||
+    second < 0 ||
+    second > 60
   ) {
     return Number.NaN;
   }

@@ -60,14 +60,7 @@ export function looksLikeRfc5424(text: string, pos: number, end: number): boolea
  * Parses the message from VERSION (at `pos`) on into `msg`. Returns false with `msg.parseError`
  * set when the message breaks the grammar.
  */
-export function parseRfc5424(
-  text: string,
-  pos: number,
-  end: number,
-  opts: ParseOptions,
-  msg: SyslogMessage,
-  slot: TimestampSlot,
-): boolean {
+export function parseRfc5424(text: string, pos: number, end: number, opts: ParseOptions, msg: SyslogMessage, slot: TimestampSlot): boolean {
   let p = pos;
   let version = 0;
   while (p < end && isDigit(text.charCodeAt(p))) version = version * 10 + (text.charCodeAt(p++) - 48);

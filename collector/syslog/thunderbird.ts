@@ -38,9 +38,12 @@ export function parseThunderbird(
   p++;
   // YYYY.MM.DD
   if (
-    readFixedDigits(text, p, 4, end) < 0 || text.charCodeAt(p + 4) !== 46 ||
-    readFixedDigits(text, p + 5, 2, end) < 0 || text.charCodeAt(p + 7) !== 46 ||
-    readFixedDigits(text, p + 8, 2, end) < 0 || text.charCodeAt(p + 10) !== SPACE
+    readFixedDigits(text, p, 4, end) < 0 ||
+    text.charCodeAt(p + 4) !== 46 ||
+    readFixedDigits(text, p + 5, 2, end) < 0 ||
+    text.charCodeAt(p + 7) !== 46 ||
+    readFixedDigits(text, p + 8, 2, end) < 0 ||
+    text.charCodeAt(p + 10) !== SPACE
   ) {
     return false;
   }

@@ -94,13 +94,26 @@ class ZoneOffsets {
       for (const part of (this.formatter as Intl.DateTimeFormat).formatToParts(wholeSecond)) {
         const value = Number(part.value);
         switch (part.type) {
-          case 'year': year = value; break;
-          case 'month': month = value; break;
-          case 'day': day = value; break;
-          case 'hour': hour = value; break;
-          case 'minute': minute = value; break;
-          case 'second': second = value; break;
-          default: break;
+          case 'year':
+            year = value;
+            break;
+          case 'month':
+            month = value;
+            break;
+          case 'day':
+            day = value;
+            break;
+          case 'hour':
+            hour = value;
+            break;
+          case 'minute':
+            minute = value;
+            break;
+          case 'second':
+            second = value;
+            break;
+          default:
+            break;
         }
       }
     } catch {

@@ -253,9 +253,7 @@ export class DiskBuffer extends EventEmitter<DiskBufferEvents> {
    */
   read(maxRecords: number, maxBytes: number): Promise<BufferBatch | null> {
     if (!Number.isSafeInteger(maxRecords) || maxRecords < 1 || !(maxBytes >= 1)) {
-      return Promise.reject(
-        new BufferError(BUFFER_ERROR_CODES.INVALID_ARGUMENT, 'read takes maxRecords and maxBytes of at least 1'),
-      );
+      return Promise.reject(new BufferError(BUFFER_ERROR_CODES.INVALID_ARGUMENT, 'read takes maxRecords and maxBytes of at least 1'));
     }
     const batch = this.readTail.then(() => this.readBatch(maxRecords, maxBytes));
     this.readTail = batch.catch(() => undefined);
@@ -365,7 +363,10 @@ export class DiskBuffer extends EventEmitter<DiskBufferEvents> {
     let count = 0;
     while (taken < this.queue.length && taken < MAX_GROUP_APPENDS) {
       const next = this.queue[taken] as PendingAppend;
-      if (taken > 0 && (bytes + next.frames.length > MAX_GROUP_BYTES || !this.fits(segment, bytes + next.frames.length, count + next.count))) {
+      if (
+        taken > 0 &&
+        (bytes + next.frames.length > MAX_GROUP_BYTES || !this.fits(segment, bytes + next.frames.length, count + next.count))
+      ) {
         break;
       }
       bytes += next.frames.length;

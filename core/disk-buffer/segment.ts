@@ -53,16 +53,6 @@ export class Segment {
     const marks = new AgeMarks();
     marks.note(recovered.dataStart, recovered.createdAtMs);
     const skip = new RangeSet(recovered.done.toFlat());
-    return new Segment(
-      recovered.id,
-      path,
-      recovered.dataStart,
-      recovered.done,
-      skip,
-      marks,
-      recovered.size,
-      recovered.records,
-      null,
-    );
+    return new Segment(recovered.id, path, recovered.dataStart, recovered.done, skip, marks, recovered.size, recovered.records, null);
   }
 }

@@ -64,7 +64,11 @@ function missingFrom(keys: readonly string[], other: readonly string[]): string[
 }
 
 /** Compares, as multisets, our failures in `lines` with fail2ban-regex's in the file holding them. */
-export async function checkAgainstFail2banRegex(logFile: string, lines: readonly string[], options: Fail2banRegexOptions = {}): Promise<FailureAgreement> {
+export async function checkAgainstFail2banRegex(
+  logFile: string,
+  lines: readonly string[],
+  options: Fail2banRegexOptions = {},
+): Promise<FailureAgreement> {
   const ours = findSshdFailures(lines).map((failure) => failureKey(failure.ip, failure.time));
   const theirs = await runFail2banRegex(logFile, options);
   return { ours: ours.length, fail2ban: theirs.length, onlyOurs: missingFrom(ours, theirs), onlyFail2ban: missingFrom(theirs, ours) };

@@ -44,22 +44,36 @@ const RULES: readonly Rule[] = [
   rule(String.raw`^[aA]uthentication (?:failure|error|failed) for (?<user>.*) from ${HOST}(?: via \S+)?${SUFF}$`),
   rule(String.raw`^User not known to the underlying authentication module for (?<user>.*) from ${HOST}${SUFF}$`),
   // `publickey = nofail`: a failed key counts for an invalid user; for a valid one it is a helper.
-  rule(String.raw`^Failed publickey for invalid user (?<user>\S+|(?:(?! from ).)*?) from ${HOST}${ON_PORT}(?: ssh\d*)?(?:: .*|(?:(?! from ).)*)$`),
-  rule(String.raw`^Failed (?<method>\S+) for (?:invalid user )?(?<user>\S+|(?:(?! from ).)*?) from ${HOST}${ON_PORT}(?: ssh\d*)?(?:: .*|(?:(?! from ).)*)$`, {
-    nofail: (groups) => groups.method === 'publickey',
-  }),
+  rule(
+    String.raw`^Failed publickey for invalid user (?<user>\S+|(?:(?! from ).)*?) from ${HOST}${ON_PORT}(?: ssh\d*)?(?:: .*|(?:(?! from ).)*)$`,
+  ),
+  rule(
+    String.raw`^Failed (?<method>\S+) for (?:invalid user )?(?<user>\S+|(?:(?! from ).)*?) from ${HOST}${ON_PORT}(?: ssh\d*)?(?:: .*|(?:(?! from ).)*)$`,
+    {
+      nofail: (groups) => groups.method === 'publickey',
+    },
+  ),
   rule(String.raw`^(?<user>ROOT) LOGIN REFUSED FROM ${HOST}`),
   rule(String.raw`^[iI](?:llegal|nvalid) user (?<user>.*?) from ${HOST}${SUFF}$`),
   rule(String.raw`^User (?<user>\S+|.*?) from ${HOST} not allowed because (?:${NOT_ALLOWED_REASONS})${SUFF}$`),
   rule(String.raw`^refused connect from \S+ \(${HOST}\)`),
   rule(String.raw`^Received disconnect from ${HOST}${ON_PORT}:\s*3: .*: Auth fail${SUFF}$`, { forget: true }),
-  rule(String.raw`^pam_[a-z]+\(sshd:auth\):\s+authentication failure;(?:\s+(?:(?:logname|e?uid|tty)=\S*)){0,4}\s+ruser=\S*\s+rhost=${HOST}(?:\s+user=(?<user>\S*))?${SUFF}$`, { nofail: true }),
+  rule(
+    String.raw`^pam_[a-z]+\(sshd:auth\):\s+authentication failure;(?:\s+(?:(?:logname|e?uid|tty)=\S*)){0,4}\s+ruser=\S*\s+rhost=${HOST}(?:\s+user=(?<user>\S*))?${SUFF}$`,
+    { nofail: true },
+  ),
   rule(String.raw`^maximum authentication attempts exceeded for (?<user>.*) from ${HOST}${ON_PORT}(?: ssh\d*)?${SUFF}$`),
   rule(String.raw`^User (?<user>\S+|.*?) not allowed because account is locked${SUFF}`),
-  rule(String.raw`^Disconnecting(?: from)?(?: (?:invalid|authenticating)) user (?<user>\S+) ${HOST}${ON_PORT}:\s*Change of username or service not allowed:\s*.*\[preauth\]\s*$`, { forget: true }),
+  rule(
+    String.raw`^Disconnecting(?: from)?(?: (?:invalid|authenticating)) user (?<user>\S+) ${HOST}${ON_PORT}:\s*Change of username or service not allowed:\s*.*\[preauth\]\s*$`,
+    { forget: true },
+  ),
   rule(String.raw`^Disconnecting: Too many authentication failures(?: for (?<user>\S+|.*?))?${SUFF}$`),
   rule(String.raw`^Received disconnect from ${HOST}${ON_PORT}:\s*11:`, { nofail: true, forget: true }),
-  rule(String.raw`^(?:Connection (?:closed|reset)|Disconnected) (?:by|from)${AUTHNG_USER} ${HOST}(?:${SUFF}|\s*)$`, { nofail: true, forget: true }),
+  rule(String.raw`^(?:Connection (?:closed|reset)|Disconnected) (?:by|from)${AUTHNG_USER} ${HOST}(?:${SUFF}|\s*)$`, {
+    nofail: true,
+    forget: true,
+  }),
   rule(String.raw`^Accepted \w+ for (?<user>\S+) from ${HOST}(?:\s|$)`, { forget: true, gained: true }),
   rule(String.raw`^Connection from ${HOST}`, { nofail: true }),
 ];
@@ -166,7 +180,8 @@ export class SshdFailureFilter {
 }
 
 /** `TIMESTAMP HOST sshd[PID]: [error: |fatal: [PAM: ]]MESSAGE` */
-const SSHD_LINE = /^(?<timestamp>\S+) (?<hostname>\S+) sshd(?:\((?:\S+)\))?(?:\[(?<pid>\d+)\])?: (?:(?:error|fatal): (?:PAM: )?)?(?<message>.*)$/;
+const SSHD_LINE =
+  /^(?<timestamp>\S+) (?<hostname>\S+) sshd(?:\((?:\S+)\))?(?:\[(?<pid>\d+)\])?: (?:(?:error|fatal): (?:PAM: )?)?(?<message>.*)$/;
 const RFC3339 = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d)$/;
 
 export interface SshdLine {

@@ -28,7 +28,12 @@ function generateCompanyStream(options: GenerateOptions): GeneratedStream {
   const { start, end } = streamWindow(options);
   const rng = new Random(options.seed);
   const stream = new LogStream(start, end);
-  const ctx = new GenerationContext(rng.fork('hosts'), stream, buildOrganization(rng.fork('organization')), new InternetAddresses(rng.fork('internet')));
+  const ctx = new GenerationContext(
+    rng.fork('hosts'),
+    stream,
+    buildOrganization(rng.fork('organization')),
+    new InternetAddresses(rng.fork('internet')),
+  );
 
   generateCron(ctx, rng.fork('cron'));
   generateWorkforce(ctx, rng.fork('workforce'));
@@ -43,7 +48,16 @@ function generateCompanyStream(options: GenerateOptions): GeneratedStream {
   for (const plan of plans) summaries.set(plan.episode, ATTACK_GENERATORS[plan.kind](ctx, rng.fork(`attack/${plan.episode}`), plan));
 
   const { lines, labels, times } = stream.build({ reduceRepeats: options.reduceRepeats ?? true });
-  return { lines, labels, episodes: describeEpisodes(plans.map((plan) => plan.episode), labels, times, summaries) };
+  return {
+    lines,
+    labels,
+    episodes: describeEpisodes(
+      plans.map((plan) => plan.episode),
+      labels,
+      times,
+      summaries,
+    ),
+  };
 }
 
 export function generateStream(options: GenerateOptions): GeneratedStream {

@@ -109,7 +109,8 @@ export function randomPublicIpv4Block(rng: Random, prefixLength: number, country
     const last = ipv4FromNumber(base + size - 1);
     if (ipaddr.IPv4.parse(first).range() !== 'unicast' || ipaddr.IPv4.parse(last).range() !== 'unicast') continue;
     // With a country: the whole block there (its ends and middle), as an ISP's or carrier's pool is.
-    if (country !== undefined && ![first, last, ipv4FromNumber(base + size / 2)].every((address) => countryOf(address) === country)) continue;
+    if (country !== undefined && ![first, last, ipv4FromNumber(base + size / 2)].every((address) => countryOf(address) === country))
+      continue;
     return `${first}/${prefixLength}`;
   }
 }
@@ -125,12 +126,24 @@ export function randomIpv6Provider(rng: Random, country?: string): [number, numb
 
 /** A public IPv4 address the shipped database places in `country` (a traveller's hotel, an intruder's host). */
 export function publicIpv4In(rng: Random, country: string): string {
-  return inCountry(country, () => randomPublicIpv4(rng).toString(), (address) => [address]);
+  return inCountry(
+    country,
+    () => randomPublicIpv4(rng).toString(),
+    (address) => [address],
+  );
 }
 
 /** A client's SLAAC address in a random /64 of a provider's /32. */
 export function ipv6InProvider(rng: Random, provider: readonly [number, number]): string {
-  return new ipaddr.IPv6([...provider, rng.int(0, 0xffff), rng.int(0, 0xffff), rng.int(0, 0xffff), rng.int(0, 0xffff), rng.int(0, 0xffff), rng.int(1, 0xffff)]).toString();
+  return new ipaddr.IPv6([
+    ...provider,
+    rng.int(0, 0xffff),
+    rng.int(0, 0xffff),
+    rng.int(0, 0xffff),
+    rng.int(0, 0xffff),
+    rng.int(0, 0xffff),
+    rng.int(1, 0xffff),
+  ]).toString();
 }
 
 function ipv4FromNumber(value: number): string {

@@ -50,7 +50,9 @@ class Output {
     this.lines.push(syslogLine(entry.time, entry.hostname, entry.tag, message, this.utcOffsetMinutes));
     this.times.push(entry.time);
     const line = this.labels.length + 1;
-    this.labels.push(entry.origin ? { line, label: 'attack', kind: entry.origin.kind, episode: entry.origin.episode } : { line, label: 'benign' });
+    this.labels.push(
+      entry.origin ? { line, label: 'attack', kind: entry.origin.kind, episode: entry.origin.episode } : { line, label: 'benign' },
+    );
   }
 }
 
@@ -89,7 +91,11 @@ export class LogStream {
     };
     for (const entry of sorted) {
       const isRepeat =
-        options.reduceRepeats && previous !== undefined && entry.message === previous.message && entry.tag === previous.tag && entry.hostname === previous.hostname;
+        options.reduceRepeats &&
+        previous !== undefined &&
+        entry.message === previous.message &&
+        entry.tag === previous.tag &&
+        entry.hostname === previous.hostname;
       if (isRepeat) {
         repeats++;
         lastRepeat = entry;

@@ -75,16 +75,88 @@ export interface Organization {
 }
 
 const FIRST_NAMES = [
-  'james', 'maria', 'wei', 'aisha', 'lukas', 'sofia', 'daniel', 'priya', 'oliver', 'yuki', 'mateo',
-  'emma', 'ahmed', 'chloe', 'ivan', 'fatima', 'noah', 'elena', 'kenji', 'grace', 'samuel', 'ana',
-  'thomas', 'leila', 'victor', 'hannah', 'rafael', 'ingrid', 'omar', 'julia', 'peter', 'mei',
-  'carlos', 'nadia', 'erik', 'zoe', 'arjun', 'lena', 'marco', 'sara',
+  'james',
+  'maria',
+  'wei',
+  'aisha',
+  'lukas',
+  'sofia',
+  'daniel',
+  'priya',
+  'oliver',
+  'yuki',
+  'mateo',
+  'emma',
+  'ahmed',
+  'chloe',
+  'ivan',
+  'fatima',
+  'noah',
+  'elena',
+  'kenji',
+  'grace',
+  'samuel',
+  'ana',
+  'thomas',
+  'leila',
+  'victor',
+  'hannah',
+  'rafael',
+  'ingrid',
+  'omar',
+  'julia',
+  'peter',
+  'mei',
+  'carlos',
+  'nadia',
+  'erik',
+  'zoe',
+  'arjun',
+  'lena',
+  'marco',
+  'sara',
 ];
 const LAST_NAMES = [
-  'smith', 'garcia', 'chen', 'khan', 'mueller', 'rossi', 'kim', 'patel', 'brown', 'tanaka', 'lopez',
-  'martin', 'hassan', 'dubois', 'petrov', 'ali', 'wilson', 'novak', 'sato', 'taylor', 'okafor',
-  'silva', 'becker', 'nguyen', 'moreau', 'weber', 'costa', 'larsen', 'farouk', 'schmidt', 'walsh',
-  'wang', 'reyes', 'ivanova', 'berg', 'adams', 'sharma', 'fischer', 'bianchi', 'cohen',
+  'smith',
+  'garcia',
+  'chen',
+  'khan',
+  'mueller',
+  'rossi',
+  'kim',
+  'patel',
+  'brown',
+  'tanaka',
+  'lopez',
+  'martin',
+  'hassan',
+  'dubois',
+  'petrov',
+  'ali',
+  'wilson',
+  'novak',
+  'sato',
+  'taylor',
+  'okafor',
+  'silva',
+  'becker',
+  'nguyen',
+  'moreau',
+  'weber',
+  'costa',
+  'larsen',
+  'farouk',
+  'schmidt',
+  'walsh',
+  'wang',
+  'reyes',
+  'ivanova',
+  'berg',
+  'adams',
+  'sharma',
+  'fischer',
+  'bianchi',
+  'cohen',
 ];
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -115,7 +187,13 @@ function usernames(rng: Random, count: number): string[] {
   return [...names];
 }
 
-export function cronJob(user: Account, command: string, everyMinutes: number, atMinute: number, runSeconds: readonly [number, number]): CronJob {
+export function cronJob(
+  user: Account,
+  command: string,
+  everyMinutes: number,
+  atMinute: number,
+  runSeconds: readonly [number, number],
+): CronJob {
   return { user: user.name, uid: user.uid, command, everyMinutes, atMinute, runSeconds };
 }
 
@@ -127,8 +205,21 @@ export const DEBIAN_SYSTEM_ACCOUNTS: Account[] = [
   ROOT,
   ...(
     [
-      ['daemon', 1], ['bin', 2], ['sys', 3], ['sync', 4], ['games', 5], ['man', 6], ['lp', 7], ['mail', 8],
-      ['news', 9], ['uucp', 10], ['proxy', 13], ['list', 38], ['irc', 39], ['nobody', 65534], ['sshd', 105],
+      ['daemon', 1],
+      ['bin', 2],
+      ['sys', 3],
+      ['sync', 4],
+      ['games', 5],
+      ['man', 6],
+      ['lp', 7],
+      ['mail', 8],
+      ['news', 9],
+      ['uucp', 10],
+      ['proxy', 13],
+      ['list', 38],
+      ['irc', 39],
+      ['nobody', 65534],
+      ['sshd', 105],
     ] as const
   ).map(([name, uid]) => ({ name, uid })),
   WWW_DATA,
@@ -139,7 +230,13 @@ function standardCronJobs(hostIndex: number): CronJob[] {
     cronJob(ROOT, 'command -v debian-sa1 > /dev/null && debian-sa1 1 1', 10, 5, [0.05, 0.4]),
     cronJob(ROOT, 'cd / && run-parts --report /etc/cron.hourly', 60, 17, [0.2, 3]),
     cronJob(ROOT, 'test -x /usr/sbin/anacron || { cd / && run-parts --report /etc/cron.daily; }', 1440, 6 * 60 + 25, [0.1, 1]),
-    cronJob(ROOT, '[ -x /etc/init.d/anacron ] && if [ ! -d /run/systemd/system ]; then /usr/sbin/invoke-rc.d anacron start >/dev/null; fi', 1440, 7 * 60 + 30, [0.05, 0.3]),
+    cronJob(
+      ROOT,
+      '[ -x /etc/init.d/anacron ] && if [ ! -d /run/systemd/system ]; then /usr/sbin/invoke-rc.d anacron start >/dev/null; fi',
+      1440,
+      7 * 60 + 30,
+      [0.05, 0.3],
+    ),
     // Each host checks its disks at its own minute.
     cronJob(ROOT, '/usr/local/sbin/check-disk-space --threshold 85', 30, (hostIndex * 7) % 30, [0.1, 1.5]),
   ];
@@ -150,7 +247,13 @@ function hostSpecificCronJobs(name: string, backup: Account, deploy: Account): C
     case 'web-01':
     case 'web-02':
       return [
-        cronJob(ROOT, "test -x /usr/bin/certbot -a \\! -d /run/systemd/system && perl -e 'sleep int(rand(43200))' && certbot -q renew", 720, 0, [0.1, 2]),
+        cronJob(
+          ROOT,
+          "test -x /usr/bin/certbot -a \\! -d /run/systemd/system && perl -e 'sleep int(rand(43200))' && certbot -q renew",
+          720,
+          0,
+          [0.1, 2],
+        ),
         cronJob(WWW_DATA, '/usr/bin/php /var/www/site/bin/console cache:warmup --env=prod >/dev/null 2>&1', 60, 40, [2, 12]),
       ];
     case 'app-01':
@@ -184,9 +287,7 @@ export function buildOrganization(rng: Random): Organization {
   const names = usernames(rng, EMPLOYEE_COUNT);
   const employees: Employee[] = names.map((name, index) => {
     const role: Role = index < ADMIN_COUNT ? 'admin' : index < ADMIN_COUNT + DEVELOPER_COUNT ? 'developer' : 'analyst';
-    const officeIp = rng.chance(0.2)
-      ? `2001:db8:4:1::${(0x100 + index).toString(16)}`
-      : `10.0.${4 + (index % 2)}.${20 + index * 3}`;
+    const officeIp = rng.chance(0.2) ? `2001:db8:4:1::${(0x100 + index).toString(16)}` : `10.0.${4 + (index % 2)}.${20 + index * 3}`;
     return {
       name,
       uid: 1001 + index,

@@ -29,8 +29,30 @@ const CONNECTION_GAP_SECONDS = 600;
 const SYSTEM_UID_LIMIT = 1000;
 
 const AUTH_PROGRAMS = new Set([
-  'sshd', 'sshd-session', 'sudo', 'su', 'CRON', 'cron', 'crond', 'login', 'systemd-logind', 'useradd', 'userdel', 'usermod',
-  'groupadd', 'groupdel', 'gpasswd', 'passwd', 'chpasswd', 'chage', 'kdm', 'gdm', 'gdm-password', 'lightdm', 'polkitd', 'pkexec',
+  'sshd',
+  'sshd-session',
+  'sudo',
+  'su',
+  'CRON',
+  'cron',
+  'crond',
+  'login',
+  'systemd-logind',
+  'useradd',
+  'userdel',
+  'usermod',
+  'groupadd',
+  'groupdel',
+  'gpasswd',
+  'passwd',
+  'chpasswd',
+  'chage',
+  'kdm',
+  'gdm',
+  'gdm-password',
+  'lightdm',
+  'polkitd',
+  'pkexec',
 ]);
 
 /** `sshd(pam_unix)` (old PAM tags) counts as `sshd`. */
@@ -47,11 +69,20 @@ const FAILURE_FAMILIES: readonly { family: string; pattern: RegExp; count?: 'n' 
   { family: 'failed', pattern: new RegExp(String.raw`^Failed \S+ for (?:invalid user )?.*? from ${ADDR}`) },
   { family: 'pam_unix', pattern: /^(?:pam_unix\(sshd[^:]*:auth\): )?authentication failure;/ },
   { family: 'pam_unix', pattern: /^PAM (?<n>\d+) more authentication failures?/, count: 'n' },
-  { family: 'pam_sshd', pattern: new RegExp(String.raw`^(?:error: )?PAM: (?:[aA]uthentication failure|User not known to the underlying authentication module) for .*? from ${ADDR}`) },
+  {
+    family: 'pam_sshd',
+    pattern: new RegExp(
+      String.raw`^(?:error: )?PAM: (?:[aA]uthentication failure|User not known to the underlying authentication module) for .*? from ${ADDR}`,
+    ),
+  },
   { family: 'refused', pattern: new RegExp(String.raw`^User \S+ from ${ADDR} not allowed because`) },
   { family: 'refused', pattern: new RegExp(String.raw`^ROOT LOGIN REFUSED FROM ${ADDR}`) },
   { family: 'refused', pattern: new RegExp(String.raw`^(?:error: )?Received disconnect from ${ADDR}(?: port \d+)?:\s*3: .*Auth fail`) },
-  { family: 'gave_up', pattern: new RegExp(String.raw`^(?:Connection closed by|Disconnected from|Connection reset by) authenticating user \S+ ${ADDR}`), count: 'once' },
+  {
+    family: 'gave_up',
+    pattern: new RegExp(String.raw`^(?:Connection closed by|Disconnected from|Connection reset by) authenticating user \S+ ${ADDR}`),
+    count: 'once',
+  },
   { family: 'gave_up', pattern: /maximum authentication attempts exceeded|Too many authentication failures/, count: 'once' },
 ];
 const INVALID_USER = [
@@ -139,7 +170,10 @@ export function authTruth(lines: readonly { index: number; record: SyslogRecord 
       const key = `${record.host} ${record.pid ?? `line ${index}`}`;
       let connection = open.get(key);
       const address = addressIn(record.message, undefined);
-      const stale = connection !== undefined && (record.time - connection.lastTime > CONNECTION_GAP_SECONDS || (address !== undefined && connection.address !== undefined && address !== connection.address));
+      const stale =
+        connection !== undefined &&
+        (record.time - connection.lastTime > CONNECTION_GAP_SECONDS ||
+          (address !== undefined && connection.address !== undefined && address !== connection.address));
       if (connection === undefined || stale) {
         connection = { address: undefined, lastTime: record.time, families: new Map(), invalidUsers: new Set(), accepted: [], lines: [] };
         open.set(key, connection);
@@ -186,13 +220,15 @@ export function authTruth(lines: readonly { index: number; record: SyslogRecord 
     for (const user of connection.accepted) localUsers.add(user);
   }
   for (const user of localUsers) {
-    if (!truth.actors.has(userActor(user))) truth.actors.set(userActor(user), { class: 'legitimate', why: 'owner login, sudo, su or cron' });
+    if (!truth.actors.has(userActor(user)))
+      truth.actors.set(userActor(user), { class: 'legitimate', why: 'owner login, sudo, su or cron' });
   }
   return truth;
 }
 
 export function addressVerdict(failures: number, successes: number): Verdict {
-  if (failures >= BRUTE_FORCE_FAILURES) return { class: 'attacker', attack: 'brute-forcer', why: `${failures} failed authentication attempts` };
+  if (failures >= BRUTE_FORCE_FAILURES)
+    return { class: 'attacker', attack: 'brute-forcer', why: `${failures} failed authentication attempts` };
   if (successes > 0 && failures <= OWNER_TYPOS) return { class: 'legitimate', why: `${successes} successful logins, ${failures} failures` };
   if (failures > 0) return { class: 'gray', why: `${failures} failed attempts${successes > 0 ? ` and ${successes} logins` : ''}` };
   return { class: 'gray', why: 'connected without authenticating' };

@@ -21,7 +21,13 @@ const SCAN_JAIL = /scan|probe|bot|404|nohome|noscript|badreq/i;
 const BARE = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:,\d+)? fail2ban\.\S+\s*\[\d+\]: (?<rest>.*)$/;
 /** `LEVEL [jail] VERB ADDR ...` */
 const REST = /^[A-Z]+\s+\[(?<jail>[^\]]+)\]\s+(?<verb>Restore Ban|Found|Ban|Unban|Ignore)\s+(?<addr>[0-9A-Fa-f.:]+)/;
-const VERBS: Record<string, Fail2banRecord['verb']> = { Found: 'found', Ban: 'ban', 'Restore Ban': 'ban', Unban: 'unban', Ignore: 'ignore' };
+const VERBS: Record<string, Fail2banRecord['verb']> = {
+  Found: 'found',
+  Ban: 'ban',
+  'Restore Ban': 'ban',
+  Unban: 'unban',
+  Ignore: 'ignore',
+};
 
 /** A fail2ban line: a bare fail2ban.log line, or a syslog message whose program is fail2ban's. */
 export function parseFail2ban(line: string, syslogProgram: string | undefined): Fail2banRecord | undefined {

@@ -42,7 +42,13 @@ export function parsePacket(message: string): PacketRecord | undefined {
   if (source === undefined || destination === undefined || inInterface === undefined) return undefined;
   const syn = fields.get('PROTO') === 'TCP' && / SYN /.test(`${message} `) && !/ ACK /.test(`${message} `);
   const minimum = source.includes(':') ? MIN_STACK_SYN.ipv6 : MIN_STACK_SYN.ipv4;
-  return { inInterface, source, destination, port: fields.get('DPT') ?? `proto ${fields.get('PROTO') ?? '?'}`, bareSyn: syn && Number(fields.get('LEN')) < minimum };
+  return {
+    inInterface,
+    source,
+    destination,
+    port: fields.get('DPT') ?? `proto ${fields.get('PROTO') ?? '?'}`,
+    bareSyn: syn && Number(fields.get('LEN')) < minimum,
+  };
 }
 
 interface Source {

@@ -23,7 +23,8 @@ export type TypedLine =
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** `[<PRI>]TIMESTAMP HOST PROGRAM[PID]: MESSAGE`, TIMESTAMP either RFC 3164 or RFC 3339. */
-const SYSLOG = /^(?:<\d{1,3}>)?(?:(?<mon>[A-Z][a-z]{2}) +(?<day>\d{1,2}) (?<clock>\d\d:\d\d:\d\d)|(?<iso>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)) (?<host>\S+) (?<program>[^\s[:]+)(?:\[(?<pid>\d+)\])?: ?(?<message>.*)$/;
+const SYSLOG =
+  /^(?:<\d{1,3}>)?(?:(?<mon>[A-Z][a-z]{2}) +(?<day>\d{1,2}) (?<clock>\d\d:\d\d:\d\d)|(?<iso>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?)) (?<host>\S+) (?<program>[^\s[:]+)(?:\[(?<pid>\d+)\])?: ?(?<message>.*)$/;
 
 /**
  * Reads the lines of one file in order. RFC 3164 timestamps carry no year: the first is put in

@@ -64,7 +64,10 @@ const ACCOUNT_FIELDS = new Set(['user.name', 'user.target.name']);
 /** The figures `measure` needs from one event of `siemad analyze --format ndjson`. */
 export function toDetectorLine(event: Partial<EcsEvent>): DetectorLine {
   const fields = event.event;
-  const line: DetectorLine = { timestamp: String(event['@timestamp'] ?? ''), decoded: `${fields?.action ?? '-'}${fields?.outcome === undefined ? '' : `/${fields.outcome}`}` };
+  const line: DetectorLine = {
+    timestamp: String(event['@timestamp'] ?? ''),
+    decoded: `${fields?.action ?? '-'}${fields?.outcome === undefined ? '' : `/${fields.outcome}`}`,
+  };
   const anomaly = event.anomaly;
   if (anomaly?.is_anomaly === true) {
     line.anomaly = {
@@ -97,7 +100,8 @@ export function entityClass(entity: string, flaggedLabels: readonly LineLabel[],
   }
   if (allSuspicious && someAttack && (ACCOUNT_FIELDS.has(field) || flaggedLabels.every((label) => label === 'attack'))) return 'attacker';
   const benign = flaggedLabels.filter((label) => label === 'benign').length;
-  if (ACCOUNT_FIELDS.has(field) && truth.actors.get(userActor(value))?.class === 'legitimate' && 2 * benign > flaggedLabels.length) return 'legitimate';
+  if (ACCOUNT_FIELDS.has(field) && truth.actors.get(userActor(value))?.class === 'legitimate' && 2 * benign > flaggedLabels.length)
+    return 'legitimate';
   return flaggedLabels.length > 0 && flaggedLabels.every((label) => label === 'gray') ? 'gray' : 'other';
 }
 
@@ -125,7 +129,9 @@ export function measure(truth: GroundTruth, detector: readonly DetectorLine[]): 
   }
   benign.per10k = benign.events === 0 ? Number.NaN : (benign.flagged * 10_000) / benign.events;
 
-  const coverage = Object.fromEntries(ATTACK_CLASSES.map((kind) => [kind, { actors: 0, flagged: 0, share: Number.NaN, missed: [] as string[] }])) as Record<AttackClass, Coverage>;
+  const coverage = Object.fromEntries(
+    ATTACK_CLASSES.map((kind) => [kind, { actors: 0, flagged: 0, share: Number.NaN, missed: [] as string[] }]),
+  ) as Record<AttackClass, Coverage>;
   let attackers = 0;
   let legitimate = 0;
   for (const [key, verdict] of truth.actors) {
@@ -145,14 +151,16 @@ export function measure(truth: GroundTruth, detector: readonly DetectorLine[]): 
   }
   for (const entry of Object.values(coverage)) entry.share = entry.actors === 0 ? Number.NaN : entry.flagged / entry.actors;
 
-  const top = ranking.ranked(TOP).map(([entity, entry]): EntityRow => ({
-    entity,
-    class: entityClass(entity, labelsByEntity.get(entity) ?? [], truth),
-    events: entry.count,
-    score: entry.maxScore,
-    level: entry.level,
-    reason: entry.reasons[0],
-  }));
+  const top = ranking.ranked(TOP).map(
+    ([entity, entry]): EntityRow => ({
+      entity,
+      class: entityClass(entity, labelsByEntity.get(entity) ?? [], truth),
+      events: entry.count,
+      score: entry.maxScore,
+      level: entry.level,
+      reason: entry.reasons[0],
+    }),
+  );
   return {
     lines: truth.lines,
     types: truth.types,
@@ -174,13 +182,16 @@ export function measure(truth: GroundTruth, detector: readonly DetectorLine[]): 
 /** The targets this file misses, one line each (empty when all are met). */
 export function missedTargets(metrics: FileMetrics): string[] {
   const missed: string[] = [];
-  if (metrics.topAttackers < metrics.topRequired) missed.push(`${metrics.topAttackers} attackers in the top ${metrics.top.length}, need ${metrics.topRequired}`);
+  if (metrics.topAttackers < metrics.topRequired)
+    missed.push(`${metrics.topAttackers} attackers in the top ${metrics.top.length}, need ${metrics.topRequired}`);
   if (metrics.topLegitimate > 0) missed.push(`${metrics.topLegitimate} legitimate actors in the top ${metrics.top.length}`);
   const { events, per10k } = metrics.benign;
-  if (events >= MIN_BENIGN_EVENTS && !(per10k <= TARGETS.benignPer10k)) missed.push(`${per10k.toFixed(1)} benign events flagged per 10k > ${TARGETS.benignPer10k}`);
+  if (events >= MIN_BENIGN_EVENTS && !(per10k <= TARGETS.benignPer10k))
+    missed.push(`${per10k.toFixed(1)} benign events flagged per 10k > ${TARGETS.benignPer10k}`);
   for (const kind of ATTACK_CLASSES) {
     const { actors, flagged, share } = metrics.coverage[kind];
-    if (actors > 0 && !(share >= TARGETS.coverage)) missed.push(`${flagged}/${actors} ${kind}s flagged at least once (${(100 * share).toFixed(0)}% < ${100 * TARGETS.coverage}%)`);
+    if (actors > 0 && !(share >= TARGETS.coverage))
+      missed.push(`${flagged}/${actors} ${kind}s flagged at least once (${(100 * share).toFixed(0)}% < ${100 * TARGETS.coverage}%)`);
   }
   return missed;
 }

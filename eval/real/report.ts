@@ -15,7 +15,9 @@ export function per10kText({ events, flagged, per10k }: FileMetrics['benign']): 
 }
 
 function typesText(metrics: FileMetrics): string {
-  return LOG_TYPES.filter((type) => metrics.types[type] > 0).map((type) => `${type} ${metrics.types[type]}`).join(', ');
+  return LOG_TYPES.filter((type) => metrics.types[type] > 0)
+    .map((type) => `${type} ${metrics.types[type]}`)
+    .join(', ');
 }
 
 /** The per-file block printed on standard output. */
@@ -68,10 +70,18 @@ interface Group {
 }
 
 /** Diagnostics of one file (markdown-ish text). */
-export function diagnostics(file: string, lines: readonly string[], truth: GroundTruth, detector: readonly DetectorLine[], metrics: FileMetrics): string {
+export function diagnostics(
+  file: string,
+  lines: readonly string[],
+  truth: GroundTruth,
+  detector: readonly DetectorLine[],
+  metrics: FileMetrics,
+): string {
   const out = [`## ${file}`, '', `Top ${metrics.top.length} flagged entities (of ${metrics.flaggedEntities}):`];
   for (const [rank, row] of metrics.top.entries()) {
-    out.push(`${String(rank + 1).padStart(3)}. ${row.entity} [${row.class}] ${row.events} events, risk ${row.score.toFixed(2)} ${row.level}: ${row.reason ?? '-'}`);
+    out.push(
+      `${String(rank + 1).padStart(3)}. ${row.entity} [${row.class}] ${row.events} events, risk ${row.score.toFixed(2)} ${row.level}: ${row.reason ?? '-'}`,
+    );
   }
 
   const benignGroups = new Map<string, Group>();
@@ -96,7 +106,9 @@ export function diagnostics(file: string, lines: readonly string[], truth: Groun
   out.push('', 'By entity and first reason, most first:');
   const groups = [...benignGroups].sort((a, b) => b[1].count - a[1].count).slice(0, 30);
   for (const [key, group] of groups) {
-    const decoded = topCounts(group.decoded, 3).map(([name, n]) => `${name} ${n}`).join(', ');
+    const decoded = topCounts(group.decoded, 3)
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ');
     out.push(`  ${String(group.count).padStart(6)}  ${key}`, `          decoded as ${decoded}; e.g. ${example(lines, group.example)}`);
   }
   if (benignGroups.size > groups.length) out.push(`  ... and ${benignGroups.size - groups.length} more groups`);
@@ -114,11 +126,21 @@ export function diagnostics(file: string, lines: readonly string[], truth: Groun
     if (actors === 0) continue;
     out.push('', `${kind}s missed (no event flagged): ${missed.length} of ${actors}`);
     const missedEvents = missed.flatMap((actor) => eventsOf.get(actor) ?? []);
-    const decodedAll = topCounts(missedEvents.map((i) => detector[i]?.decoded ?? '-'), 8).map(([name, n]) => `${name} ${n}`).join(', ');
+    const decodedAll = topCounts(
+      missedEvents.map((i) => detector[i]?.decoded ?? '-'),
+      8,
+    )
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ');
     if (missed.length > 0) out.push(`  their ${missedEvents.length} events were decoded as: ${decodedAll}`);
     const bySize = missed.map((actor) => ({ actor, events: eventsOf.get(actor) ?? [] })).sort((a, b) => b.events.length - a.events.length);
     for (const { actor, events } of bySize.slice(0, 20)) {
-      const decoded = topCounts(events.map((i) => detector[i]?.decoded ?? '-'), 3).map(([name, n]) => `${name} ${n}`).join(', ');
+      const decoded = topCounts(
+        events.map((i) => detector[i]?.decoded ?? '-'),
+        3,
+      )
+        .map(([name, n]) => `${name} ${n}`)
+        .join(', ');
       out.push(`  ${actor} (${truth.actors.get(actor)?.why ?? '?'}): ${events.length} events, decoded as ${decoded}`);
       if (events[0] !== undefined) out.push(`          e.g. ${example(lines, events[0])}`);
     }

@@ -19,7 +19,16 @@ import { measure, missedTargets, toDetectorLine, type DetectorLine } from './met
 import { diagnostics, fileBlock, markdownTable } from './report.js';
 import { alertAnomalyOf } from '../../alerts/anomaly.js';
 import { DEFAULT_GROUPING } from '../../alerts/grouping.js';
-import { ALERT_TARGETS, alertFigures, alertFileTable, alertSummaryLine, hours, missedAlertTargets, type AlertFigures, type LineAnomaly } from '../alert-figures.js';
+import {
+  ALERT_TARGETS,
+  alertFigures,
+  alertFileTable,
+  alertSummaryLine,
+  hours,
+  missedAlertTargets,
+  type AlertFigures,
+  type LineAnomaly,
+} from '../alert-figures.js';
 import type { GroupingOptions } from '../../alerts/grouping.js';
 
 const program = new Command('eval:real')
@@ -27,12 +36,23 @@ const program = new Command('eval:real')
   .option('--corpus-dir <dir>', 'evaluate every *.log in this folder (default: the corpus real/ folder, see SIEMAD_CORPUS)')
   .option('--files <files...>', 'evaluate these files instead (logs kept aside, for instance)')
   .option('--model-dir <dir>', 'model to evaluate', path.join(PACKAGE_ROOT, 'models', 'current'))
-  .option('--work-dir <dir>', 'where the diagnostics go (one FILE.diagnostics.txt per file)', path.join(PACKAGE_ROOT, '.cache', 'eval-real'))
+  .option(
+    '--work-dir <dir>',
+    'where the diagnostics go (one FILE.diagnostics.txt per file)',
+    path.join(PACKAGE_ROOT, '.cache', 'eval-real'),
+  )
   .option('--verbose', 'also print the diagnostics: benign events flagged by entity and reason, attackers missed')
   .option('--update-docs', 'write the table into README.md and models/current/MODEL_CARD.md')
   .addHelpText('after', '\nExit status: 0 all targets met, 1 a target missed, 2 no input (corpus missing).')
   .parse();
-const options = program.opts<{ corpusDir?: string; files?: string[]; modelDir: string; workDir: string; verbose?: boolean; updateDocs?: boolean }>();
+const options = program.opts<{
+  corpusDir?: string;
+  files?: string[];
+  modelDir: string;
+  workDir: string;
+  verbose?: boolean;
+  updateDocs?: boolean;
+}>();
 
 const SIEMAD = path.join(PACKAGE_ROOT, 'dist', 'cli', 'siemad.js');
 const log = (text: string): void => void process.stderr.write(`eval:real: ${text}\n`);
@@ -41,7 +61,11 @@ function inputFiles(): string[] {
   if (options.files !== undefined) return options.files.map((file) => path.resolve(file));
   const dir = path.resolve(options.corpusDir ?? corpusPath('real'));
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir).filter((name) => name.endsWith('.log')).sort().map((name) => path.join(dir, name));
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.log'))
+    .sort()
+    .map((name) => path.join(dir, name));
 }
 
 interface Analyzed {
@@ -53,12 +77,18 @@ interface Analyzed {
 }
 
 async function analyze(file: string, lines: number): Promise<Analyzed> {
-  const child = spawn(process.execPath, [SIEMAD, 'analyze', '--format', 'ndjson', '--model-dir', options.modelDir, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [SIEMAD, 'analyze', '--format', 'ndjson', '--model-dir', options.modelDir, file], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  const events = await readDetectorOutput(child.stdout, (json, n) => {
-    const event = parseEventLine(json, n);
-    return { line: toDetectorLine(event), alert: alertAnomalyOf(event) };
-  }, lines);
+  const events = await readDetectorOutput(
+    child.stdout,
+    (json, n) => {
+      const event = parseEventLine(json, n);
+      return { line: toDetectorLine(event), alert: alertAnomalyOf(event) };
+    },
+    lines,
+  );
   const code = await exited;
   if (code !== 0) throw new Error(`siemad analyze ${file} exited ${code}`);
   const anomalies: LineAnomaly[] = [];
@@ -74,7 +104,12 @@ async function analyze(file: string, lines: number): Promise<Analyzed> {
 }
 
 /** The alerts of a file: attackers are the targets, benign lines (legitimate actors and background) the false alarms. */
-function fileAlertFigures(truth: ReturnType<typeof groundTruth>, analyzed: Analyzed, attackers: number, grouping: GroupingOptions = DEFAULT_GROUPING): AlertFigures {
+function fileAlertFigures(
+  truth: ReturnType<typeof groundTruth>,
+  analyzed: Analyzed,
+  attackers: number,
+  grouping: GroupingOptions = DEFAULT_GROUPING,
+): AlertFigures {
   const attackOf = (line: number): string | undefined => (truth.labels[line] === 'attack' ? truth.lineActors[line] : undefined);
   return alertFigures(analyzed.anomalies, attackOf, (line) => truth.labels[line] === 'benign', attackers, analyzed.days, grouping);
 }
@@ -92,7 +127,9 @@ const files = inputFiles();
 const missing = files.find((file) => !fs.existsSync(file));
 if (files.length === 0 || missing !== undefined) {
   const what = missing ?? path.resolve(options.corpusDir ?? corpusPath('real'));
-  process.stderr.write(`eval:real: no log files at ${what}: this needs the real corpus (../shared/corpus/real beside the repository, SIEMAD_CORPUS=DIR, --corpus-dir DIR or --files FILE...)\n`);
+  process.stderr.write(
+    `eval:real: no log files at ${what}: this needs the real corpus (../shared/corpus/real beside the repository, SIEMAD_CORPUS=DIR, --corpus-dir DIR or --files FILE...)\n`,
+  );
   process.exit(2);
 }
 
@@ -111,7 +148,9 @@ for (const file of files) {
   const truth = groundTruth(lines);
   const metrics = measure(truth, detector);
   const missed = missedTargets(metrics);
-  log(`${name}: ${lines.length} lines, siemad analyze ${analyzeSeconds.toFixed(1)} s, ground truth and metrics ${((performance.now() - clock) / 1000).toFixed(1)} s`);
+  log(
+    `${name}: ${lines.length} lines, siemad analyze ${analyzeSeconds.toFixed(1)} s, ground truth and metrics ${((performance.now() - clock) / 1000).toFixed(1)} s`,
+  );
   rows.push({ file: name, metrics, missed });
   const alerts = fileAlertFigures(truth, analyzed, metrics.attackers);
   alertRows.push({ file: name, figures: alerts });
@@ -137,7 +176,9 @@ const summary = (readme: string): string =>
   `[eval/real/README.md](${readme}). Targets per file: >= 9 of the top 10 flagged entities are attackers, no legitimate actor among them, ` +
   `<= 20 benign events flagged per 10k, >= 90% of brute-forcers and of scanners flagged at least once.\n\n${markdownTable(rows)}`;
 process.stdout.write(`\n${summary('eval/real/README.md')}\n`);
-process.stdout.write(failedFiles === 0 ? 'All targets met on every file.\n' : `Targets missed on ${failedFiles} of ${rows.length} files.\n`);
+process.stdout.write(
+  failedFiles === 0 ? 'All targets met on every file.\n' : `Targets missed on ${failedFiles} of ${rows.length} files.\n`,
+);
 const alertSummary =
   `Alerts of the real servers' logs (\`npm run eval:real\`, model ${model.model_version}; --alert-level ${DEFAULT_GROUPING.level}, --alert-window ${hours(DEFAULT_GROUPING.windowMs)}): ` +
   `an attacker is an actor of the ground truth ([eval/real/README.md](eval/real/README.md)), a benign alert one whose anomalies are all benign lines. ` +
@@ -147,8 +188,19 @@ log(`${rows.length} files in ${((performance.now() - started) / 1000).toFixed(1)
 
 if (options.updateDocs === true) {
   const readme = path.join(PACKAGE_ROOT, 'eval', 'real', 'README.md');
-  replaceSection(path.join(PACKAGE_ROOT, 'README.md'), '<!-- eval-real:start -->', '<!-- eval-real:end -->', summary(path.relative(PACKAGE_ROOT, readme)));
-  replaceSection(path.join(options.modelDir, 'MODEL_CARD.md'), '<!-- eval-real:start -->', '<!-- eval-real:end -->', summary(path.relative(options.modelDir, readme)), true);
+  replaceSection(
+    path.join(PACKAGE_ROOT, 'README.md'),
+    '<!-- eval-real:start -->',
+    '<!-- eval-real:end -->',
+    summary(path.relative(PACKAGE_ROOT, readme)),
+  );
+  replaceSection(
+    path.join(options.modelDir, 'MODEL_CARD.md'),
+    '<!-- eval-real:start -->',
+    '<!-- eval-real:end -->',
+    summary(path.relative(options.modelDir, readme)),
+    true,
+  );
   replaceSection(path.join(PACKAGE_ROOT, 'README.md'), '<!-- eval-real-alerts:start -->', '<!-- eval-real-alerts:end -->', alertSummary);
   log('updated README.md and the model card');
 }

@@ -33,19 +33,49 @@ const GRAY_ERRORS = 5;
 /** A monitor without a known user agent: this many requests, nearly all for one path, evenly spaced. */
 const MONITOR_REQUESTS = 20;
 
-const ACCESS = /^(?:(?<vhost>\S+) )?(?<client>\S+) \S+ \S+ \[(?<time>[^\]]+)\] "(?<request>(?:[^"\\]|\\.)*)" (?<status>\d{3}|-) (?:\d+|-)(?: "(?<referer>(?:[^"\\]|\\.)*)" "(?<agent>(?:[^"\\]|\\.)*)")?/;
+const ACCESS =
+  /^(?:(?<vhost>\S+) )?(?<client>\S+) \S+ \S+ \[(?<time>[^\]]+)\] "(?<request>(?:[^"\\]|\\.)*)" (?<status>\d{3}|-) (?:\d+|-)(?: "(?<referer>(?:[^"\\]|\\.)*)" "(?<agent>(?:[^"\\]|\\.)*)")?/;
 const REQUEST = /^(?<method>[A-Z]{3,10}) (?<target>\S+) HTTP\/\d(?:\.\d)?$/;
 const CLF_TIME = /^(?<d>\d\d)\/(?<mon>[A-Z][a-z]{2})\/(?<y>\d{4}):(?<clock>\d\d:\d\d:\d\d) (?<zone>[+-]\d{4})$/;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** Paths no visitor of any site asks for: secrets, exploits, traversal, injection. */
 const ATTACK_PATHS: readonly RegExp[] = [
-  /\/\.env(?:[./?~]|$)/, /\/\.git(?:\/|$)/, /\/\.(?:svn|hg|aws|ssh|docker)(?:\/|$)/, /\/\.(?:htpasswd|ds_store|npmrc|bash_history)/, /wp-config\.php/, /\/id_[rd]sa/,
-  /phpinfo/, /\/(?:info|php_info)\.php/, /eval-stdin\.php/, /\/vendor\/phpunit\//, /\/_profiler\//,
-  /\.\.[/\\]/, /\/etc\/(?:passwd|shadow)/, /win\.ini/, /\/proc\/self\//,
-  /union(?:\s|\+|\/\*.*?\*\/)+(?:all(?:\s|\+)+)?select/, /\b(?:sleep|benchmark)\s*\(\s*\d/, /\bwaitfor\s+delay\b/, /information_schema/, /'\s*(?:or|and)\s+'?\d+'?\s*=\s*'?\d+/,
-  /\$\{jndi:/, /\$\{ifs\}/, /;\s*(?:wget|curl|chmod|rm|sh|bash)\b/, /\$\((?:wget|curl|sh|echo)\b/, /\/bin\/(?:sh|bash)\b/,
-  /\/cgi-bin\//, /\/boaform\//, /\/hnap1/, /\/goform\//, /\/actuator(?:\/|$)/, /\/remote\/fgt_lang/, /\/solr\/admin/, /\/manager\/html/, /\/setup\.cgi/, /\/shell\?/,
+  /\/\.env(?:[./?~]|$)/,
+  /\/\.git(?:\/|$)/,
+  /\/\.(?:svn|hg|aws|ssh|docker)(?:\/|$)/,
+  /\/\.(?:htpasswd|ds_store|npmrc|bash_history)/,
+  /wp-config\.php/,
+  /\/id_[rd]sa/,
+  /phpinfo/,
+  /\/(?:info|php_info)\.php/,
+  /eval-stdin\.php/,
+  /\/vendor\/phpunit\//,
+  /\/_profiler\//,
+  /\.\.[/\\]/,
+  /\/etc\/(?:passwd|shadow)/,
+  /win\.ini/,
+  /\/proc\/self\//,
+  /union(?:\s|\+|\/\*.*?\*\/)+(?:all(?:\s|\+)+)?select/,
+  /\b(?:sleep|benchmark)\s*\(\s*\d/,
+  /\bwaitfor\s+delay\b/,
+  /information_schema/,
+  /'\s*(?:or|and)\s+'?\d+'?\s*=\s*'?\d+/,
+  /\$\{jndi:/,
+  /\$\{ifs\}/,
+  /;\s*(?:wget|curl|chmod|rm|sh|bash)\b/,
+  /\$\((?:wget|curl|sh|echo)\b/,
+  /\/bin\/(?:sh|bash)\b/,
+  /\/cgi-bin\//,
+  /\/boaform\//,
+  /\/hnap1/,
+  /\/goform\//,
+  /\/actuator(?:\/|$)/,
+  /\/remote\/fgt_lang/,
+  /\/solr\/admin/,
+  /\/manager\/html/,
+  /\/setup\.cgi/,
+  /\/shell\?/,
 ];
 /** WordPress paths: an attack path only on a site that is not WordPress. */
 const WORDPRESS_PATH = /\/(?:wp-login\.php|xmlrpc\.php|wp-admin|wp-includes|wp-content|wp-json|wordpress\/|wp\/)/;
@@ -53,8 +83,10 @@ const WORDPRESS_PATH = /\/(?:wp-login\.php|xmlrpc\.php|wp-admin|wp-includes|wp-c
 const WORDPRESS_ASSET = /\/wp-(?:content|includes)\//;
 const LOGIN_PATH = /(?:wp-login\.php|xmlrpc\.php|\/(?:user\/|admin\/|account\/)?(?:login|signin|sign-in|logon|auth)(?:[/.?]|$))/;
 const API_PATH = /^\/(?:[\w-]+\/)?api\/|\/graphql$/;
-const MONITOR_AGENT = /uptime-kuma|uptimerobot|prtg network monitor|pingdom|statuscake|site24x7|zabbix|nagios|check_http|monitis|freshping|better ?uptime|hetrixtools|updown\.io|newrelicpinger|datadog|elb-healthchecker|kube-probe|googlehc|blackbox.exporter|gatus/i;
-const CRAWLER_AGENT = /googlebot|bingbot|yandex(?:bot|images|mobilebot)|baiduspider|duckduckbot|applebot|slurp|seznambot|petalbot|qwantify|sogou web spider|exabot|naver|yeti\//i;
+const MONITOR_AGENT =
+  /uptime-kuma|uptimerobot|prtg network monitor|pingdom|statuscake|site24x7|zabbix|nagios|check_http|monitis|freshping|better ?uptime|hetrixtools|updown\.io|newrelicpinger|datadog|elb-healthchecker|kube-probe|googlehc|blackbox.exporter|gatus/i;
+const CRAWLER_AGENT =
+  /googlebot|bingbot|yandex(?:bot|images|mobilebot)|baiduspider|duckduckbot|applebot|slurp|seznambot|petalbot|qwantify|sogou web spider|exabot|naver|yeti\//i;
 
 function decode(target: string): string {
   let text = target;
@@ -120,7 +152,10 @@ function isRegularPoller(visitor: Visitor): boolean {
   if (visitor.requests < MONITOR_REQUESTS) return false;
   const [times] = [...visitor.paths.values()].sort((a, b) => b.length - a.length);
   if (times === undefined || times.length < 0.9 * visitor.requests) return false;
-  const gaps = times.slice(1).map((time, i) => time - (times[i] ?? time)).sort((a, b) => a - b);
+  const gaps = times
+    .slice(1)
+    .map((time, i) => time - (times[i] ?? time))
+    .sort((a, b) => a - b);
   const median = gaps[Math.floor(gaps.length / 2)] ?? 0;
   if (!(median >= 10)) return false;
   return gaps.filter((gap) => Math.abs(gap - median) <= 0.2 * median).length >= 0.7 * gaps.length;
@@ -128,16 +163,19 @@ function isRegularPoller(visitor: Visitor): boolean {
 
 export function visitorVerdict(visitor: Visitor, wordpressSite: boolean): Verdict {
   const attackRequests = visitor.attackRequests + (wordpressSite ? 0 : visitor.wordpressRequests);
-  if (attackRequests >= ATTACK_PATH_REQUESTS) return { class: 'attacker', attack: 'scanner', why: `${attackRequests} requests for attack or secret paths` };
+  if (attackRequests >= ATTACK_PATH_REQUESTS)
+    return { class: 'attacker', attack: 'scanner', why: `${attackRequests} requests for attack or secret paths` };
   if (visitor.errors >= SCAN_ERRORS && visitor.errorPaths.size >= SCAN_ERROR_PATHS) {
     return { class: 'attacker', attack: 'scanner', why: `${visitor.errors} 4xx answers on ${visitor.errorPaths.size} paths` };
   }
-  if (visitor.loginPosts >= LOGIN_POSTS) return { class: 'attacker', attack: 'brute-forcer', why: `${visitor.loginPosts} POSTs to a login form` };
+  if (visitor.loginPosts >= LOGIN_POSTS)
+    return { class: 'attacker', attack: 'brute-forcer', why: `${visitor.loginPosts} POSTs to a login form` };
   if (attackRequests === 0 && visitor.malformed === 0) {
     if (visitor.monitorAgent) return { class: 'legitimate', why: 'monitoring agent (user agent)' };
     if (isRegularPoller(visitor)) return { class: 'legitimate', why: 'one path polled at a regular interval' };
     if (visitor.crawlerAgent) return { class: 'legitimate', why: 'search-engine crawler (user agent)' };
-    if (visitor.appCalls > 0 && visitor.browsed > 0 && visitor.ok >= 3) return { class: 'legitimate', why: 'application user (successful POST or API calls, browsing)' };
+    if (visitor.appCalls > 0 && visitor.browsed > 0 && visitor.ok >= 3)
+      return { class: 'legitimate', why: 'application user (successful POST or API calls, browsing)' };
   }
   if (attackRequests > 0) return { class: 'gray', why: `${attackRequests} requests for attack or secret paths` };
   if (visitor.malformed > 0) return { class: 'gray', why: `${visitor.malformed} malformed requests` };
@@ -148,8 +186,20 @@ export function visitorVerdict(visitor: Visitor, wordpressSite: boolean): Verdic
 
 function newVisitor(): Visitor {
   return {
-    requests: 0, ok: 0, errors: 0, errorPaths: new Set(), attackRequests: 0, wordpressRequests: 0, malformed: 0, badGets: 0,
-    loginPosts: 0, appCalls: 0, browsed: 0, monitorAgent: false, crawlerAgent: false, paths: new Map(),
+    requests: 0,
+    ok: 0,
+    errors: 0,
+    errorPaths: new Set(),
+    attackRequests: 0,
+    wordpressRequests: 0,
+    malformed: 0,
+    badGets: 0,
+    loginPosts: 0,
+    appCalls: 0,
+    browsed: 0,
+    monitorAgent: false,
+    crawlerAgent: false,
+    paths: new Map(),
   };
 }
 

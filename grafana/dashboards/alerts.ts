@@ -57,7 +57,8 @@ function sqlTable(options: TableOptions, sql: string): ReturnType<typeof tablePa
 }
 
 function colouredByLevel<T extends { overrideByName(name: string, properties: dashboard.DynamicConfigValue[]): T }>(panel: T): T {
-  for (const [level, color] of ANOMALY_LEVEL_COLORS) panel.overrideByName(level, [{ id: 'color', value: { mode: 'fixed', fixedColor: color } }]);
+  for (const [level, color] of ANOMALY_LEVEL_COLORS)
+    panel.overrideByName(level, [{ id: 'color', value: { mode: 'fixed', fixedColor: color } }]);
   return panel;
 }
 
@@ -73,7 +74,8 @@ export function alertsDashboard(): dashboard.DashboardBuilder {
   const builder = siemadDashboard({
     title: 'siemad alerts and feedback',
     uid: ALERTS_DASHBOARD_UID,
-    description: 'Alerts in PostgreSQL: open alerts by level, time to acknowledge, alerts over time, top entities, false-positive rate by detection kind, active suppressions, undelivered notifications',
+    description:
+      'Alerts in PostgreSQL: open alerts by level, time to acknowledge, alerts over time, top entities, false-positive rate by detection kind, active suppressions, undelivered notifications',
     tags: ['alerts'],
     refresh: '1m',
     from: 'now-7d',
@@ -87,7 +89,10 @@ export function alertsDashboard(): dashboard.DashboardBuilder {
     DATASOURCES.postgres,
     [
       postgresTable(`
-        SELECT ${[...ANOMALY_LEVEL_COLORS].reverse().map(([level]) => `count(*) FILTER (WHERE a.level = '${level}') AS "${level}"`).join(', ')}
+        SELECT ${[...ANOMALY_LEVEL_COLORS]
+          .reverse()
+          .map(([level]) => `count(*) FILTER (WHERE a.level = '${level}') AS "${level}"`)
+          .join(', ')}
         FROM alerts a
         WHERE a.status = 'open' AND ${selected('a')}`),
     ],
@@ -111,12 +116,21 @@ export function alertsDashboard(): dashboard.DashboardBuilder {
       statPanel(
         { title: 'Active suppressions', description: 'Suppressions in force now: not deleted, not expired', unit: 'short' },
         DATASOURCES.postgres,
-        [postgresTable(`SELECT count(*) AS "active" FROM suppressions s WHERE s.deleted_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now())`)],
+        [
+          postgresTable(
+            `SELECT count(*) AS "active" FROM suppressions s WHERE s.deleted_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now())`,
+          ),
+        ],
       ),
     )
     .withPanel(
       statPanel(
-        { title: 'Median time to acknowledge', description: 'From the alert being written to its acknowledgement, for alerts acknowledged in the time range', unit: 's', width: WIDTH.third },
+        {
+          title: 'Median time to acknowledge',
+          description: 'From the alert being written to its acknowledgement, for alerts acknowledged in the time range',
+          unit: 's',
+          width: WIDTH.third,
+        },
         DATASOURCES.postgres,
         [
           postgresTable(`
@@ -128,7 +142,12 @@ export function alertsDashboard(): dashboard.DashboardBuilder {
     )
     .withPanel(
       statPanel(
-        { title: 'False positives', description: 'Share of analyst verdicts in the time range that were false_positive', unit: 'percentunit', width: WIDTH.third },
+        {
+          title: 'False positives',
+          description: 'Share of analyst verdicts in the time range that were false_positive',
+          unit: 'percentunit',
+          width: WIDTH.third,
+        },
         DATASOURCES.postgres,
         [
           postgresTable(`
@@ -140,14 +159,31 @@ export function alertsDashboard(): dashboard.DashboardBuilder {
     )
     .withPanel(
       statPanel(
-        { title: 'Undelivered notifications', description: 'Webhook notifications pending (waiting, retrying, rate-limited) or failed in the time range', unit: 'short', redAbove: 1, width: WIDTH.third },
+        {
+          title: 'Undelivered notifications',
+          description: 'Webhook notifications pending (waiting, retrying, rate-limited) or failed in the time range',
+          unit: 'short',
+          redAbove: 1,
+          width: WIDTH.third,
+        },
         DATASOURCES.postgres,
-        [postgresTable(`SELECT count(*) AS "undelivered" FROM notification_deliveries d WHERE d.status IN ('pending', 'failed') AND $__timeFilter(d.created_at)`)],
+        [
+          postgresTable(
+            `SELECT count(*) AS "undelivered" FROM notification_deliveries d WHERE d.status IN ('pending', 'failed') AND $__timeFilter(d.created_at)`,
+          ),
+        ],
       ),
     );
 
   const overTime = chart(
-    { title: 'Alerts over time by level', description: 'Alerts by the time of their first anomaly, stacked by level', unit: 'short', stacked: true, bars: true, min: 0 },
+    {
+      title: 'Alerts over time by level',
+      description: 'Alerts by the time of their first anomaly, stacked by level',
+      unit: 'short',
+      stacked: true,
+      bars: true,
+      min: 0,
+    },
     DATASOURCES.postgres,
     [
       postgresTimeSeries(`
@@ -165,7 +201,12 @@ export function alertsDashboard(): dashboard.DashboardBuilder {
     .withPanel(overTime)
     .withPanel(
       chart(
-        { title: 'Time to acknowledge', description: 'Median and 90th percentile of the time from alert to acknowledgement, by the time of the acknowledgement', unit: 's', min: 0 },
+        {
+          title: 'Time to acknowledge',
+          description: 'Median and 90th percentile of the time from alert to acknowledgement, by the time of the acknowledgement',
+          unit: 's',
+          min: 0,
+        },
         DATASOURCES.postgres,
         [
           postgresTimeSeries(`
@@ -217,7 +258,11 @@ export function alertsDashboard(): dashboard.DashboardBuilder {
     .withRow(row('Feedback'))
     .withPanel(
       sqlTable(
-        { title: 'False-positive rate by detection kind', description: 'Analyst verdicts in the time range per detection kind: the share that were false positives, and the counts', width: WIDTH.half },
+        {
+          title: 'False-positive rate by detection kind',
+          description: 'Analyst verdicts in the time range per detection kind: the share that were false positives, and the counts',
+          width: WIDTH.half,
+        },
         `
           SELECT f.kind AS "kind",
             count(*) FILTER (WHERE f.verdict = 'false_positive')::float8 / count(*) AS "false-positive rate",
@@ -238,7 +283,15 @@ export function alertsDashboard(): dashboard.DashboardBuilder {
     )
     .withPanel(
       chart(
-        { title: 'Verdicts over time', description: 'Analyst feedback per interval by verdict', unit: 'short', stacked: true, bars: true, min: 0, height: HEIGHT.table },
+        {
+          title: 'Verdicts over time',
+          description: 'Analyst feedback per interval by verdict',
+          unit: 'short',
+          stacked: true,
+          bars: true,
+          min: 0,
+          height: HEIGHT.table,
+        },
         DATASOURCES.postgres,
         [
           postgresTimeSeries(`
@@ -252,7 +305,11 @@ export function alertsDashboard(): dashboard.DashboardBuilder {
     )
     .withPanel(
       sqlTable(
-        { title: 'Suppressions in force', description: 'Suppressions in force now: what they match, their effect, who made them and until when', height: HEIGHT.chart },
+        {
+          title: 'Suppressions in force',
+          description: 'Suppressions in force now: what they match, their effect, who made them and until when',
+          height: HEIGHT.chart,
+        },
         `
           SELECT s.id AS "id", s.entity AS "entity", s.kind AS "kind", s.reason_contains AS "reason contains", s.effect AS "effect",
             s.comment AS "comment", s.created_by AS "created by", s.created_at AS "created", s.expires_at AS "expires"
@@ -280,7 +337,11 @@ export function alertsDashboard(): dashboard.DashboardBuilder {
     )
     .withPanel(
       sqlTable(
-        { title: 'Pending and failed notifications', description: 'Webhook notifications pending or failed, with the last error (target: format:host#hash of the URL)', height: HEIGHT.chart },
+        {
+          title: 'Pending and failed notifications',
+          description: 'Webhook notifications pending or failed, with the last error (target: format:host#hash of the URL)',
+          height: HEIGHT.chart,
+        },
         `
           SELECT d.created_at AS "created", d.alert_id AS "alert", d.trigger AS "trigger", d.level AS "level", d.target AS "target",
             d.status AS "status", d.attempts AS "attempts", d.next_attempt_at AS "next attempt", d.last_error AS "last error"

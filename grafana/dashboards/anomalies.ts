@@ -76,9 +76,21 @@ export function anomaliesDashboard(): dashboard.DashboardBuilder {
     from: 'now-24h',
   }).withVariable(levelVariable());
 
-  const levelsOverTime = anomaliesQuery(SELECTED).count().terms('anomaly.level', ANOMALY_LEVEL_COLORS.length).overTime().alias('{{term anomaly.level}}');
+  const levelsOverTime = anomaliesQuery(SELECTED)
+    .count()
+    .terms('anomaly.level', ANOMALY_LEVEL_COLORS.length)
+    .overTime()
+    .alias('{{term anomaly.level}}');
   const overTime = chart(
-    { title: 'Anomalies over time by level', description: 'Anomalous events per interval, stacked by anomaly.level', unit: 'short', stacked: true, bars: true, min: 0, width: WIDTH.full },
+    {
+      title: 'Anomalies over time by level',
+      description: 'Anomalous events per interval, stacked by anomaly.level',
+      unit: 'short',
+      stacked: true,
+      bars: true,
+      min: 0,
+      width: WIDTH.full,
+    },
     DATASOURCES.anomalies,
     [levelsOverTime],
   );
@@ -98,7 +110,12 @@ export function anomaliesDashboard(): dashboard.DashboardBuilder {
     )
     .withPanel(
       statPanel(
-        { title: 'High and critical', description: 'Anomalies of level high or critical in the time range: the ones to look at first', unit: 'short', redAbove: 1 },
+        {
+          title: 'High and critical',
+          description: 'Anomalies of level high or critical in the time range: the ones to look at first',
+          unit: 'short',
+          redAbove: 1,
+        },
         DATASOURCES.anomalies,
         [anomaliesQuery(HIGH_OR_CRITICAL).count().overTime()],
         'sum',
@@ -106,14 +123,23 @@ export function anomaliesDashboard(): dashboard.DashboardBuilder {
     )
     .withPanel(
       statPanel(
-        { title: 'Entities', description: 'Distinct entities (source IP, user, host) with anomalies of the selected levels', unit: 'short' },
+        {
+          title: 'Entities',
+          description: 'Distinct entities (source IP, user, host) with anomalies of the selected levels',
+          unit: 'short',
+        },
         DATASOURCES.anomalies,
         [anomaliesQuery(SELECTED).cardinality('anomaly.entity')],
       ),
     )
     .withPanel(
       statPanel(
-        { title: 'Highest risk', description: 'Highest event.risk_score_norm (0-100) among the selected anomalies', unit: 'none', redAbove: 90 },
+        {
+          title: 'Highest risk',
+          description: 'Highest event.risk_score_norm (0-100) among the selected anomalies',
+          unit: 'none',
+          redAbove: 90,
+        },
         DATASOURCES.anomalies,
         [anomaliesQuery(SELECTED).max('event.risk_score_norm')],
       ),
@@ -152,7 +178,12 @@ export function anomaliesDashboard(): dashboard.DashboardBuilder {
     )
     .withPanel(
       topBars(
-        { title: 'Top recommended actions', description: 'Most frequent anomaly.recommended_action', width: WIDTH.half, height: HEIGHT.chart },
+        {
+          title: 'Top recommended actions',
+          description: 'Most frequent anomaly.recommended_action',
+          width: WIDTH.half,
+          height: HEIGHT.chart,
+        },
         DATASOURCES.anomalies,
         anomaliesQuery(SELECTED).count().terms('anomaly.recommended_action', 10),
       ),
@@ -174,14 +205,24 @@ export function anomaliesDashboard(): dashboard.DashboardBuilder {
     )
     .withPanel(
       topBars(
-        { title: 'Top source countries', description: 'Anomalies per source.geo.country_iso_code', width: WIDTH.half, height: HEIGHT.chart },
+        {
+          title: 'Top source countries',
+          description: 'Anomalies per source.geo.country_iso_code',
+          width: WIDTH.half,
+          height: HEIGHT.chart,
+        },
         DATASOURCES.anomalies,
         anomaliesQuery(SELECTED).count().terms('source.geo.country_iso_code', 15),
       ),
     )
     .withPanel(
       topBars(
-        { title: 'Top source networks', description: 'Anomalies per source.as.organization.name (the network owner)', width: WIDTH.half, height: HEIGHT.chart },
+        {
+          title: 'Top source networks',
+          description: 'Anomalies per source.as.organization.name (the network owner)',
+          width: WIDTH.half,
+          height: HEIGHT.chart,
+        },
         DATASOURCES.anomalies,
         anomaliesQuery(SELECTED).count().terms('source.as.organization.name', 15),
       ),
@@ -212,7 +253,10 @@ export function anomaliesDashboard(): dashboard.DashboardBuilder {
       { id: 'custom.cellOptions', value: { type: 'color-background', mode: 'basic' } },
       { id: 'custom.width', value: 90 },
     ])
-    .overrideByName('Risk', [{ id: 'custom.width', value: 70 }, { id: 'decimals', value: 0 }])
+    .overrideByName('Risk', [
+      { id: 'custom.width', value: 70 },
+      { id: 'decimals', value: 0 },
+    ])
     .overrideByName('Time', [{ id: 'custom.width', value: 170 }]);
 
   builder.withRow(row('Latest')).withPanel(latest);

@@ -40,13 +40,24 @@ interface FocusRow {
 function focusRow(builder: dashboard.DashboardBuilder, focus: FocusRow): void {
   builder.withRow(row(focus.title)).withPanel(
     chart(
-      { title: `${focus.title} over time`, description: `${focus.what} per interval, by ${focus.splitBy}`, unit: 'short', stacked: true, bars: true, min: 0, width: WIDTH.third, height: HEIGHT.table },
+      {
+        title: `${focus.title} over time`,
+        description: `${focus.what} per interval, by ${focus.splitBy}`,
+        unit: 'short',
+        stacked: true,
+        bars: true,
+        min: 0,
+        width: WIDTH.third,
+        height: HEIGHT.table,
+      },
       DATASOURCES.logs,
       [logsQuery(focus.lucene).count().terms(focus.splitBy, focus.splits).overTime().alias(`{{term ${focus.splitBy}}}`)],
     ),
   );
   for (const [suffix, field, description] of focus.tops) {
-    builder.withPanel(topBars({ title: `${focus.title} ${suffix}`, description }, DATASOURCES.logs, logsQuery(focus.lucene).count().terms(field, 15)));
+    builder.withPanel(
+      topBars({ title: `${focus.title} ${suffix}`, description }, DATASOURCES.logs, logsQuery(focus.lucene).count().terms(field, 15)),
+    );
   }
 }
 
@@ -63,11 +74,21 @@ export function logsDashboard(): dashboard.DashboardBuilder {
   builder
     .withRow(row('Volume'))
     .withPanel(
-      statPanel({ title: 'Events', description: 'Events indexed in the time range', unit: 'short', width: WIDTH.third }, DATASOURCES.logs, [logsQuery('*').count().overTime()], 'sum'),
+      statPanel(
+        { title: 'Events', description: 'Events indexed in the time range', unit: 'short', width: WIDTH.third },
+        DATASOURCES.logs,
+        [logsQuery('*').count().overTime()],
+        'sum',
+      ),
     )
     .withPanel(
       statPanel(
-        { title: 'Failed logins', description: 'Authentication events with outcome failure in the time range', unit: 'short', width: WIDTH.third },
+        {
+          title: 'Failed logins',
+          description: 'Authentication events with outcome failure in the time range',
+          unit: 'short',
+          width: WIDTH.third,
+        },
         DATASOURCES.logs,
         [logsQuery(FAILED_LOGINS).count().overTime()],
         'sum',
@@ -75,7 +96,12 @@ export function logsDashboard(): dashboard.DashboardBuilder {
     )
     .withPanel(
       statPanel(
-        { title: 'Firewall denies', description: 'Packets dropped or rejected by netfilter rules in the time range', unit: 'short', width: WIDTH.third },
+        {
+          title: 'Firewall denies',
+          description: 'Packets dropped or rejected by netfilter rules in the time range',
+          unit: 'short',
+          width: WIDTH.third,
+        },
         DATASOURCES.logs,
         [logsQuery(FIREWALL_DENIES).count().overTime()],
         'sum',
@@ -83,21 +109,43 @@ export function logsDashboard(): dashboard.DashboardBuilder {
     )
     .withPanel(
       chart(
-        { title: 'Events by dataset', description: 'Events per interval, stacked by event.dataset', unit: 'short', stacked: true, bars: true, min: 0, width: WIDTH.full },
+        {
+          title: 'Events by dataset',
+          description: 'Events per interval, stacked by event.dataset',
+          unit: 'short',
+          stacked: true,
+          bars: true,
+          min: 0,
+          width: WIDTH.full,
+        },
         DATASOURCES.logs,
         [logsQuery('*').count().terms('event.dataset', 10).overTime().alias('{{term event.dataset}}')],
       ),
     )
     .withPanel(
       tablePanel(
-        { title: 'Events by dataset and action', description: 'Event counts per event.dataset and event.action in the time range', width: WIDTH.half, height: HEIGHT.table },
+        {
+          title: 'Events by dataset and action',
+          description: 'Event counts per event.dataset and event.action in the time range',
+          width: WIDTH.half,
+          height: HEIGHT.table,
+        },
         DATASOURCES.logs,
         logsQuery('*').count().terms('event.dataset', 10).terms('event.action', 25),
       ),
     )
     .withPanel(
       chart(
-        { title: 'Unparsed and undecoded messages', description: `Events tagged ${TAGS.parseError}, ${TAGS.decodeUnknown} or ${TAGS.decodeError}, by tag`, unit: 'short', stacked: true, bars: true, min: 0, width: WIDTH.half, height: HEIGHT.table },
+        {
+          title: 'Unparsed and undecoded messages',
+          description: `Events tagged ${TAGS.parseError}, ${TAGS.decodeUnknown} or ${TAGS.decodeError}, by tag`,
+          unit: 'short',
+          stacked: true,
+          bars: true,
+          min: 0,
+          width: WIDTH.half,
+          height: HEIGHT.table,
+        },
         DATASOURCES.logs,
         [logsQuery(UNPARSED).count().terms('tags', 5).overTime().alias('{{term tags}}')],
       ),

@@ -46,7 +46,14 @@ function indexPattern(id: string, title: string): SavedObject {
   return { id, type: 'index-pattern', attributes: { title, timeFieldName: TIME_FIELD }, references: [] };
 }
 
-function savedSearch(id: string, title: string, description: string, indexPatternId: string, query: string, columns: readonly EcsFieldPath[]): SavedObject {
+function savedSearch(
+  id: string,
+  title: string,
+  description: string,
+  indexPatternId: string,
+  query: string,
+  columns: readonly EcsFieldPath[],
+): SavedObject {
   return {
     id,
     type: 'search',
@@ -82,7 +89,13 @@ function terms(id: string, schema: 'segment' | 'group' | 'bucket', field: EcsFie
 }
 
 function overTime(id: string): Agg {
-  return { id, enabled: true, type: 'date_histogram', schema: 'segment', params: { field: TIME_FIELD, interval: 'auto', min_doc_count: 1, extended_bounds: {} } };
+  return {
+    id,
+    enabled: true,
+    type: 'date_histogram',
+    schema: 'segment',
+    params: { field: TIME_FIELD, interval: 'auto', min_doc_count: 1, extended_bounds: {} },
+  };
 }
 
 type VisSource = { indexPatternId: string; query: string } | { savedSearchId: string };
@@ -102,7 +115,12 @@ const VIS_PARAMS: Record<VisType, Record<string, unknown>> = {
     mapCenter: [20, 0],
     outlineWeight: 1,
     showAllShapes: true,
-    selectedLayer: { name: 'World Countries', origin: 'elastic_maps_service', layerId: 'elastic_maps_service.World Countries', isEMS: true },
+    selectedLayer: {
+      name: 'World Countries',
+      origin: 'elastic_maps_service',
+      layerId: 'elastic_maps_service.World Countries',
+      isEMS: true,
+    },
     selectedJoinField: { name: 'iso2', description: 'Two letter abbreviation' },
   },
 };
@@ -168,28 +186,39 @@ export function savedObjects(): SavedObject[] {
   const logs = indexPattern(INDEX_PATTERN_IDS.logs, streamIndexPattern('logs'));
   const anomalies = indexPattern(INDEX_PATTERN_IDS.anomalies, streamIndexPattern('anomalies'));
 
-  const failedLogins = savedSearch('siemad-failed-logins', 'siemad: failed logins', 'Authentication events with outcome failure (sshd, PAM, sudo, web)', logs.id, FAILED_LOGINS, [
-    'source.ip',
-    'user.name',
-    'event.action',
-    'host.hostname',
-    'message',
-  ]);
-  const firewallDenies = savedSearch('siemad-firewall-denies', 'siemad: firewall denies', 'Packets dropped or rejected by netfilter rules', logs.id, FIREWALL_DENIES, [
-    'source.ip',
-    'destination.ip',
-    'destination.port',
-    'network.transport',
-    'rule.name',
-    'host.hostname',
-  ]);
+  const failedLogins = savedSearch(
+    'siemad-failed-logins',
+    'siemad: failed logins',
+    'Authentication events with outcome failure (sshd, PAM, sudo, web)',
+    logs.id,
+    FAILED_LOGINS,
+    ['source.ip', 'user.name', 'event.action', 'host.hostname', 'message'],
+  );
+  const firewallDenies = savedSearch(
+    'siemad-firewall-denies',
+    'siemad: firewall denies',
+    'Packets dropped or rejected by netfilter rules',
+    logs.id,
+    FIREWALL_DENIES,
+    ['source.ip', 'destination.ip', 'destination.port', 'network.transport', 'rule.name', 'host.hostname'],
+  );
   const highAnomalies = savedSearch(
     'siemad-anomalies-high-critical',
     'siemad: anomalies, high and critical',
     'Anomalies of level high or critical, with the reasons and the recommended action',
     anomalies.id,
     HIGH_OR_CRITICAL,
-    ['anomaly.level', 'event.risk_score_norm', 'anomaly.entity', 'anomaly.reasons', 'anomaly.recommended_action', 'source.geo.country_iso_code', 'source.as.organization.name', 'event.dataset', 'message'],
+    [
+      'anomaly.level',
+      'event.risk_score_norm',
+      'anomaly.entity',
+      'anomaly.reasons',
+      'anomaly.recommended_action',
+      'source.geo.country_iso_code',
+      'source.as.organization.name',
+      'event.dataset',
+      'message',
+    ],
   );
 
   const allAnomalies = { indexPatternId: anomalies.id, query: luceneTerm('anomaly.is_anomaly', true) };
@@ -201,8 +230,22 @@ export function savedObjects(): SavedObject[] {
     [COUNT, overTime('2'), terms('3', 'group', 'anomaly.level', 4)],
     allAnomalies,
   );
-  const topEntities = visualization('siemad-top-anomalous-entities', 'siemad: top anomalous entities', 'Entities with the most anomalies', 'table', [COUNT, terms('2', 'bucket', 'anomaly.entity', 20)], allAnomalies);
-  const topReasons = visualization('siemad-top-anomaly-reasons', 'siemad: top anomaly reasons', 'Most frequent reasons the scorer gave', 'horizontal_bar', [COUNT, terms('2', 'segment', 'anomaly.reasons', 15)], allAnomalies);
+  const topEntities = visualization(
+    'siemad-top-anomalous-entities',
+    'siemad: top anomalous entities',
+    'Entities with the most anomalies',
+    'table',
+    [COUNT, terms('2', 'bucket', 'anomaly.entity', 20)],
+    allAnomalies,
+  );
+  const topReasons = visualization(
+    'siemad-top-anomaly-reasons',
+    'siemad: top anomaly reasons',
+    'Most frequent reasons the scorer gave',
+    'horizontal_bar',
+    [COUNT, terms('2', 'segment', 'anomaly.reasons', 15)],
+    allAnomalies,
+  );
   const riskDistribution = visualization(
     'siemad-risk-distribution',
     'siemad: risk distribution',
@@ -215,7 +258,13 @@ export function savedObjects(): SavedObject[] {
         enabled: true,
         type: 'histogram',
         schema: 'segment',
-        params: { field: aggregatable('event.risk_score_norm'), interval: 5, min_doc_count: false, has_extended_bounds: true, extended_bounds: { min: 0, max: 100 } },
+        params: {
+          field: aggregatable('event.risk_score_norm'),
+          interval: 5,
+          min_doc_count: false,
+          has_extended_bounds: true,
+          extended_bounds: { min: 0, max: 100 },
+        },
       },
     ],
     allAnomalies,
@@ -261,20 +310,25 @@ export function savedObjects(): SavedObject[] {
     { savedSearchId: firewallDenies.id },
   );
 
-  const overview = dashboard('siemad-security-overview', 'siemad: security overview', 'Anomalies, failed logins and firewall denies indexed by siemad', [
-    { object: anomaliesByLevel, x: 0, y: 0, w: 32, h: 15 },
-    { object: riskDistribution, x: 32, y: 0, w: 16, h: 15 },
-    { object: topEntities, x: 0, y: 15, w: 24, h: 15 },
-    { object: topReasons, x: 24, y: 15, w: 24, h: 15 },
-    { object: highAnomalies, x: 0, y: 30, w: 48, h: 18 },
-    { object: anomaliesByLocation, x: 0, y: 48, w: 32, h: 18 },
-    { object: anomaliesByCountry, x: 32, y: 48, w: 16, h: 18 },
-    { object: eventsByDataset, x: 0, y: 66, w: 48, h: 15 },
-    { object: failedLoginsBySource, x: 0, y: 81, w: 24, h: 15 },
-    { object: deniesByPort, x: 24, y: 81, w: 24, h: 15 },
-    { object: failedLogins, x: 0, y: 96, w: 24, h: 18 },
-    { object: firewallDenies, x: 24, y: 96, w: 24, h: 18 },
-  ]);
+  const overview = dashboard(
+    'siemad-security-overview',
+    'siemad: security overview',
+    'Anomalies, failed logins and firewall denies indexed by siemad',
+    [
+      { object: anomaliesByLevel, x: 0, y: 0, w: 32, h: 15 },
+      { object: riskDistribution, x: 32, y: 0, w: 16, h: 15 },
+      { object: topEntities, x: 0, y: 15, w: 24, h: 15 },
+      { object: topReasons, x: 24, y: 15, w: 24, h: 15 },
+      { object: highAnomalies, x: 0, y: 30, w: 48, h: 18 },
+      { object: anomaliesByLocation, x: 0, y: 48, w: 32, h: 18 },
+      { object: anomaliesByCountry, x: 32, y: 48, w: 16, h: 18 },
+      { object: eventsByDataset, x: 0, y: 66, w: 48, h: 15 },
+      { object: failedLoginsBySource, x: 0, y: 81, w: 24, h: 15 },
+      { object: deniesByPort, x: 24, y: 81, w: 24, h: 15 },
+      { object: failedLogins, x: 0, y: 96, w: 24, h: 18 },
+      { object: firewallDenies, x: 24, y: 96, w: 24, h: 18 },
+    ],
+  );
 
   return [
     logs,

@@ -63,7 +63,13 @@ export async function deliverBulk(batches: readonly BufferBatch[], context: Bulk
     for (const payload of batch.records) {
       const decoded = decodeRecord(payload);
       if (typeof decoded === 'string') {
-        undecodable.push({ kind: 'undecodable', errorType: 'undecodable_record', reason: decoded, event: Buffer.from(payload), eventIsJson: false });
+        undecodable.push({
+          kind: 'undecodable',
+          errorType: 'undecodable_record',
+          reason: decoded,
+          event: Buffer.from(payload),
+          eventIsJson: false,
+        });
         continue;
       }
       const record: RecordState = { appendedAt: decoded.appendedAt, remaining: 0 };
@@ -130,7 +136,10 @@ async function sendAll(actions: Action[], context: BulkJobContext): Promise<bool
     reachability.failed(reason);
     const suppressed = context.logThrottle.admit('unreachable');
     if (suppressed !== null) {
-      context.logger.warn({ reason, documents: chunk.length, suppressed }, 'OpenSearch bulk request failed; retrying with backoff (events stay in the disk buffer)');
+      context.logger.warn(
+        { reason, documents: chunk.length, suppressed },
+        'OpenSearch bulk request failed; retrying with backoff (events stay in the disk buffer)',
+      );
     }
     if (!(await backOff(retryReason, attempt++, context))) return false;
   }
@@ -178,20 +187,41 @@ async function settleItems(chunk: Action[], items: unknown[], context: BulkJobCo
     const suppressed = context.logThrottle.admit('dead_letter');
     if (suppressed !== null) {
       context.logger.warn(
-        { count: letters.length, reason: `${letters[0]!.errorType}: ${letters[0]!.reason}`, directory: context.deadLetters.directory, suppressed },
+        {
+          count: letters.length,
+          reason: `${letters[0]!.errorType}: ${letters[0]!.reason}`,
+          directory: context.deadLetters.directory,
+          suppressed,
+        },
         'OpenSearch refused documents; written to the dead-letter queue',
       );
     }
   }
   if (firstRetryReason !== undefined) {
     const suppressed = context.logThrottle.admit('item_retry');
-    if (suppressed !== null) context.logger.warn({ count: retry.length, reason: firstRetryReason, suppressed }, 'OpenSearch bulk items failed; retrying them');
+    if (suppressed !== null)
+      context.logger.warn({ count: retry.length, reason: firstRetryReason, suppressed }, 'OpenSearch bulk items failed; retrying them');
   }
   return retry;
 }
 
-function deadLetter(action: Action, kind: 'rejected' | 'request_rejected', status: number | undefined, type: string, reason: string): DeadLetter {
-  return { kind, index: action.index, id: action.id, ...(status !== undefined ? { status } : {}), errorType: type, reason, event: action.json, eventIsJson: true };
+function deadLetter(
+  action: Action,
+  kind: 'rejected' | 'request_rejected',
+  status: number | undefined,
+  type: string,
+  reason: string,
+): DeadLetter {
+  return {
+    kind,
+    index: action.index,
+    id: action.id,
+    ...(status !== undefined ? { status } : {}),
+    errorType: type,
+    reason,
+    event: action.json,
+    eventIsJson: true,
+  };
 }
 
 /** Writes dead letters, retrying a failed write (a full disk) until it works or shutdown. */
@@ -203,7 +233,10 @@ async function writeDeadLetters(letters: DeadLetter[], context: BulkJobContext):
     } catch (error) {
       const suppressed = context.logThrottle.admit('dead_letter_write');
       if (suppressed !== null) {
-        context.logger.error({ reason: (error as Error).message, directory: context.deadLetters.directory, suppressed }, 'cannot write the dead-letter queue; retrying');
+        context.logger.error(
+          { reason: (error as Error).message, directory: context.deadLetters.directory, suppressed },
+          'cannot write the dead-letter queue; retrying',
+        );
       }
       if (!(await backOff('dead_letter_write', attempt, context))) return false;
     }

@@ -76,7 +76,13 @@ export class DeadLetterQueue {
   private totalBytes: number;
   private sequence = 0;
   private tail: Promise<void> = Promise.resolve();
-  private readonly written: Record<DeadLetterKind, number> = { rejected: 0, request_rejected: 0, too_large: 0, undecodable: 0, invalid_input: 0 };
+  private readonly written: Record<DeadLetterKind, number> = {
+    rejected: 0,
+    request_rejected: 0,
+    too_large: 0,
+    undecodable: 0,
+    invalid_input: 0,
+  };
   private removedFiles = 0;
   private removedBytes = 0;
   private closed = false;
@@ -96,7 +102,8 @@ export class DeadLetterQueue {
   static async open(options: DeadLetterQueueOptions): Promise<DeadLetterQueue> {
     const maxTotalBytes = options.maxTotalBytes ?? 256 * MIB;
     const fileMaxBytes = options.fileMaxBytes ?? Math.min(16 * MIB, Math.floor(maxTotalBytes / 4));
-    if (!Number.isSafeInteger(maxTotalBytes) || maxTotalBytes < MIB) throw new RangeError('dead-letter maxTotalBytes must be at least 1 MiB');
+    if (!Number.isSafeInteger(maxTotalBytes) || maxTotalBytes < MIB)
+      throw new RangeError('dead-letter maxTotalBytes must be at least 1 MiB');
     if (!Number.isSafeInteger(fileMaxBytes) || fileMaxBytes < 64 * 1024 || fileMaxBytes * 2 > maxTotalBytes) {
       throw new RangeError('dead-letter fileMaxBytes must be at least 64 KiB and at most half of maxTotalBytes');
     }
@@ -128,7 +135,13 @@ export class DeadLetterQueue {
   }
 
   stats(): DeadLetterStats {
-    return { written: { ...this.written }, bytes: this.totalBytes, files: this.files.length, removedFiles: this.removedFiles, removedBytes: this.removedBytes };
+    return {
+      written: { ...this.written },
+      bytes: this.totalBytes,
+      files: this.files.length,
+      removedFiles: this.removedFiles,
+      removedBytes: this.removedBytes,
+    };
   }
 
   async close(): Promise<void> {

@@ -65,7 +65,10 @@ export class Indexer {
     const metrics = options.registry === undefined ? null : new IndexerMetrics(options.registry, this);
     this.context = {
       service: new BulkRequestService(options.client, options.config.requestTimeoutMs),
-      retry: new RetryPolicy({ initialDelayMs: options.config.retryInitialDelayMs, maxDelayMs: options.config.retryMaxDelayMs }, options.random),
+      retry: new RetryPolicy(
+        { initialDelayMs: options.config.retryInitialDelayMs, maxDelayMs: options.config.retryMaxDelayMs },
+        options.random,
+      ),
       deadLetters: options.deadLetters,
       counters: this.counters,
       metrics,

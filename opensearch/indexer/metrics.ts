@@ -67,18 +67,53 @@ export class IndexerMetrics {
       });
     }
     const plain: [string, string, 'gauge' | 'counter', () => number][] = [
-      ['siemad_opensearch_in_flight_requests', 'Bulk requests being sent or waiting to be retried', 'gauge', () => source.stats().inFlightRequests],
-      ['siemad_opensearch_unreachable_seconds', 'How long every attempt to use OpenSearch has failed (0 while it answers)', 'gauge', () => source.stats().unreachableSeconds],
-      ['siemad_opensearch_acked_events_total', 'Buffer records done (indexed, already present or dead-lettered) and acknowledged', 'counter', () => source.stats().ackedRecords],
+      [
+        'siemad_opensearch_in_flight_requests',
+        'Bulk requests being sent or waiting to be retried',
+        'gauge',
+        () => source.stats().inFlightRequests,
+      ],
+      [
+        'siemad_opensearch_unreachable_seconds',
+        'How long every attempt to use OpenSearch has failed (0 while it answers)',
+        'gauge',
+        () => source.stats().unreachableSeconds,
+      ],
+      [
+        'siemad_opensearch_acked_events_total',
+        'Buffer records done (indexed, already present or dead-lettered) and acknowledged',
+        'counter',
+        () => source.stats().ackedRecords,
+      ],
       ['siemad_opensearch_dead_letter_bytes', 'Bytes of the dead-letter files on disk', 'gauge', () => source.deadLetterStats().bytes],
       ['siemad_opensearch_dead_letter_files', 'Dead-letter files on disk', 'gauge', () => source.deadLetterStats().files],
-      ['siemad_opensearch_dead_letter_removed_bytes_total', 'Bytes of dead-letter files deleted to stay under the size bound', 'counter', () => source.deadLetterStats().removedBytes],
+      [
+        'siemad_opensearch_dead_letter_removed_bytes_total',
+        'Bytes of dead-letter files deleted to stay under the size bound',
+        'counter',
+        () => source.deadLetterStats().removedBytes,
+      ],
     ];
     for (const [name, help, type, read] of plain) {
       if (type === 'gauge') {
-        new Gauge({ name, help, registers, collect() { this.set(read()); } });
+        new Gauge({
+          name,
+          help,
+          registers,
+          collect() {
+            this.set(read());
+          },
+        });
       } else {
-        new Counter({ name, help, registers, collect() { this.reset(); this.inc(read()); } });
+        new Counter({
+          name,
+          help,
+          registers,
+          collect() {
+            this.reset();
+            this.inc(read());
+          },
+        });
       }
     }
     this.latency = new Histogram({

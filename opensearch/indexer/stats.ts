@@ -24,7 +24,14 @@ export const RETRY_REASONS: readonly RetryReason[] = ['unreachable', 'throttled'
 export class IndexerCounters {
   readonly bulkRequests: Record<BulkOutcome, number> = { ok: 0, item_errors: 0, unreachable: 0, retryable_status: 0, rejected: 0 };
   readonly items: Record<ItemCount, number> = { created: 0, duplicate: 0, retried: 0, dead_lettered: 0 };
-  readonly retries: Record<RetryReason, number> = { unreachable: 0, throttled: 0, server_error: 0, refused: 0, items: 0, dead_letter_write: 0 };
+  readonly retries: Record<RetryReason, number> = {
+    unreachable: 0,
+    throttled: 0,
+    server_error: 0,
+    refused: 0,
+    items: 0,
+    dead_letter_write: 0,
+  };
   /** Buffer records whose every action is done (indexed, present or dead-lettered) and acknowledged. */
   ackedRecords = 0;
   inFlightRequests = 0;

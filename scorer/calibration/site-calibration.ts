@@ -190,7 +190,11 @@ export class SiteCalibration {
       families[FAMILIES[f]!] = {
         threshold: family.threshold,
         observed: family.observed,
-        buckets: family.buckets.map((b) => ({ day: b.day, sketch: Buffer.from(b.sketch.toProto()).toString('base64'), flagged: b.flagged })),
+        buckets: family.buckets.map((b) => ({
+          day: b.day,
+          sketch: Buffer.from(b.sketch.toProto()).toString('base64'),
+          flagged: b.flagged,
+        })),
       };
     });
     return { version: STATE_VERSION, nextUpdate: this.nextUpdate, families, actors: [...this.actors] };
@@ -199,7 +203,8 @@ export class SiteCalibration {
   /** Restores saved state; returns false (and keeps the fresh state) when it does not fit. */
   load(state: unknown): boolean {
     const s = state as Partial<CalibrationState> | null;
-    if (s === null || typeof s !== 'object' || s.version !== STATE_VERSION || typeof s.families !== 'object' || s.families === null) return false;
+    if (s === null || typeof s !== 'object' || s.version !== STATE_VERSION || typeof s.families !== 'object' || s.families === null)
+      return false;
     const restored: FamilyCalibration[] = [];
     try {
       for (const name of FAMILIES) {

@@ -46,7 +46,10 @@ export class RedisCalibrationStore implements CalibrationStore {
   readonly name: string;
   private readonly client: Redis;
 
-  constructor(url: string, private readonly key: string) {
+  constructor(
+    url: string,
+    private readonly key: string,
+  ) {
     this.name = `redis key ${key}`;
     this.client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
     this.client.on('error', () => undefined);

@@ -86,7 +86,10 @@ export class AttemptCorrelator {
     const form = FORM_OF_ACTION.get(event.event.action ?? '') ?? Form.Other;
     const key = `${event.host?.hostname ?? ''}|${pid}`;
     let connection = this.connections.get(key);
-    if (connection !== undefined && (time - connection.lastTime > CONNECTION_IDLE_MS || (ip !== undefined && connection.ip !== undefined && ip !== connection.ip))) {
+    if (
+      connection !== undefined &&
+      (time - connection.lastTime > CONNECTION_IDLE_MS || (ip !== undefined && connection.ip !== undefined && ip !== connection.ip))
+    ) {
       this.connections.delete(key);
       connection = undefined;
     }

@@ -202,7 +202,8 @@ export class FeatureExtractor {
             this.opIndex[base + Op.UsersTriedIp] = ops.add(SLOT.users_tried_by_ip, 'i:' + ip, user, time, 1);
             // Names that do not exist here (admin, test, oracle...) are what the internet tries
             // everywhere; many addresses failing for a real account is a targeted attack.
-            if (event.labels?.invalid_user !== 'true') this.opIndex[base + Op.FailIpsUser] = ops.add(SLOT.fail_ips_by_user, 'u:' + user, ip, time, 1);
+            if (event.labels?.invalid_user !== 'true')
+              this.opIndex[base + Op.FailIpsUser] = ops.add(SLOT.fail_ips_by_user, 'u:' + user, ip, time, 1);
           }
         }
         break;
@@ -241,9 +242,16 @@ export class FeatureExtractor {
           this.opIndex[base + WebOp.Paths] = ops.add(SLOT.web_paths_by_ip, 'i:' + ip, path, time, 1);
           // Read with the error it counts: a request answered without error shows 0.
           if (status >= 400) this.opIndex[base + WebOp.ErrorPaths] = ops.add(SLOT.web_error_paths_by_ip, 'i:' + ip, path, time, 1);
-          if (isPathTraversal(normaliseUrl(event.url?.original ?? ''))) this.opIndex[base + WebOp.Probes] = ops.add(SLOT.probes_by_ip, 'i:' + ip, '', time, amount);
+          if (isPathTraversal(normaliseUrl(event.url?.original ?? '')))
+            this.opIndex[base + WebOp.Probes] = ops.add(SLOT.probes_by_ip, 'i:' + ip, '', time, amount);
           if (event.http?.request?.method === 'POST') {
-            this.opIndex[base + WebOp.LoginFailures] = ops.add(SLOT.web_login_fail_by_ip, 'i:' + ip, '', time, status === 401 || status === 403 ? amount : 0);
+            this.opIndex[base + WebOp.LoginFailures] = ops.add(
+              SLOT.web_login_fail_by_ip,
+              'i:' + ip,
+              '',
+              time,
+              status === 401 || status === 403 ? amount : 0,
+            );
           }
         }
         break;
@@ -277,13 +285,15 @@ export class FeatureExtractor {
     const asn = event.source?.as?.number;
     const ops = this.ops;
     if (user !== undefined) {
-      if (country !== undefined) this.opIndex[base + Op.SeenUserCountry] = ops.add(SLOT.seen_user_country, user + '|' + country, '', time, 1);
+      if (country !== undefined)
+        this.opIndex[base + Op.SeenUserCountry] = ops.add(SLOT.seen_user_country, user + '|' + country, '', time, 1);
       if (asn !== undefined) this.opIndex[base + Op.SeenUserAsn] = ops.add(SLOT.seen_user_asn, user + '|' + asn, '', time, 1);
       const travel = this.travel.observe(event, user, time);
       this.travels[i] = travel;
       if (travel !== undefined && isImpossible(travel, this.travelSpeedKmh)) {
         // Flagged once per pair of places in the horizon: a VPN flapping between two exits is not news twice.
-        const pair = travel.fromCountry < travel.toCountry ? travel.fromCountry + '|' + travel.toCountry : travel.toCountry + '|' + travel.fromCountry;
+        const pair =
+          travel.fromCountry < travel.toCountry ? travel.fromCountry + '|' + travel.toCountry : travel.toCountry + '|' + travel.fromCountry;
         this.opIndex[base + Op.SeenUserTravel] = ops.add(SLOT.seen_user_travel, user + '|' + pair, '', time, 1);
       }
     }
@@ -413,7 +423,7 @@ export class FeatureExtractor {
 /** -log2 of a probability against the uniform 1/24: 0 for a usual hour, up to MAX_RARITY. */
 function rarity(probability: number): number {
   const r = -Math.log2(probability * 24);
-  return r <= 0 ? 0 : Math.min(r , MAX_RARITY);
+  return r <= 0 ? 0 : Math.min(r, MAX_RARITY);
 }
 
 function kindOf(event: EcsEvent): Kind {
@@ -464,8 +474,10 @@ function isPrivileged(event: EcsEvent): boolean {
   const user = event.user;
   if (user === undefined) return false;
   if (user.id === '0' || user.target?.id === '0' || user.effective?.id === '0') return true;
-  return (user.name !== undefined && PRIVILEGED_NAMES.has(user.name)) ||
-    (user.target?.name !== undefined && PRIVILEGED_NAMES.has(user.target.name));
+  return (
+    (user.name !== undefined && PRIVILEGED_NAMES.has(user.name)) ||
+    (user.target?.name !== undefined && PRIVILEGED_NAMES.has(user.target.name))
+  );
 }
 
 /** The /24 (IPv4) or /48 (IPv6) network of an address, as text. */

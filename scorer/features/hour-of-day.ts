@@ -10,8 +10,7 @@ export class HourOfDay {
   private readonly cache = new Map<number, number>();
 
   constructor(timeZone: string) {
-    this.formatter =
-      timeZone === 'UTC' ? undefined : new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', hourCycle: 'h23' });
+    this.formatter = timeZone === 'UTC' ? undefined : new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', hourCycle: 'h23' });
   }
 
   hourOf(timeMs: number): number {

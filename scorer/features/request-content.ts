@@ -63,7 +63,8 @@ export function isScannerUserAgent(userAgent: string): boolean {
 }
 
 /** A path segment that names one object rather than a resource: a number, hex id, UUID or token. */
-const ID_SEGMENT = /^(?:\d+|[0-9a-f]{8,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9_-]{20,}|[^/]*\d[^/]*\d[^/]*\d[^/]{4,})$/i;
+const ID_SEGMENT =
+  /^(?:\d+|[0-9a-f]{8,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9_-]{20,}|[^/]*\d[^/]*\d[^/]*\d[^/]{4,})$/i;
 
 /**
  * The path with its query removed and every segment that identifies an object folded to `*`:

@@ -84,7 +84,8 @@ export function loadSidecar(directory: string): Sidecar {
     const spec = sidecar.families?.[family];
     if (spec === undefined) throw invalid(file, `no models for the ${family} family`);
     const wanted = FAMILY_FEATURES[family].map((index) => FEATURES[index]!.name).join(',');
-    if (spec.features.map((feature) => feature.name).join(',') !== wanted) throw invalid(file, `${family}: other features than this build's`);
+    if (spec.features.map((feature) => feature.name).join(',') !== wanted)
+      throw invalid(file, `${family}: other features than this build's`);
     for (const feature of spec.features) {
       if (!(feature.scale > 0) || !Number.isFinite(feature.center)) throw invalid(file, `${family}: bad scaling for ${feature.name}`);
     }
@@ -95,7 +96,8 @@ export function loadSidecar(directory: string): Sidecar {
         throw invalid(file, `${family}: bad calibration for ${model.name}`);
       }
       for (let i = 1; i < raw.length; i++) {
-        if (!(raw[i]! >= raw[i - 1]!) || !(risk[i]! >= risk[i - 1]!)) throw invalid(file, `${family}: calibration of ${model.name} is not monotone`);
+        if (!(raw[i]! >= raw[i - 1]!) || !(risk[i]! >= risk[i - 1]!))
+          throw invalid(file, `${family}: calibration of ${model.name} is not monotone`);
       }
     }
   }

@@ -387,7 +387,18 @@ export class MemoryWindowStore implements WindowStore {
       this.entities.set(ip, records);
       return false;
     }
-    queryRecords(data, base + 1, base + TABLE_STRIDE, tag, timeField, SPEC_WINDOWS[slot]!, timeField === 1 ? COUNT_SLICES : DISTINCT_SLICES, second, out, offset);
+    queryRecords(
+      data,
+      base + 1,
+      base + TABLE_STRIDE,
+      tag,
+      timeField,
+      SPEC_WINDOWS[slot]!,
+      timeField === 1 ? COUNT_SLICES : DISTINCT_SLICES,
+      second,
+      out,
+      offset,
+    );
     return true;
   }
 

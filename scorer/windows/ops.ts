@@ -71,9 +71,9 @@ export const SLOTS = [
 
 export type SlotName = (typeof SLOTS)[number]['name'];
 
-export const SLOT: { readonly [K in SlotName]: number } = Object.fromEntries(
-  SLOTS.map((spec, index) => [spec.name, index]),
-) as { [K in SlotName]: number };
+export const SLOT: { readonly [K in SlotName]: number } = Object.fromEntries(SLOTS.map((spec, index) => [spec.name, index])) as {
+  [K in SlotName]: number;
+};
 
 /** Results per operation. */
 export const RESULTS_PER_OP = 3;

@@ -237,7 +237,7 @@ function grown(buffer: Buffer, used: number): Buffer {
 }
 
 function clamp(value: number, min: number, max: number): number {
-  return value >= min ? (Math.min(value , max)) : min; // NaN → min
+  return value >= min ? Math.min(value, max) : min; // NaN → min
 }
 
 function storeError(error: unknown): SiemadError {

@@ -91,11 +91,7 @@ export class NdjsonSink implements EventSink {
   constructor(options: NdjsonSinkOptions) {
     fs.mkdirSync(options.directory, { recursive: true });
     this.events = new RotatingFile(path.join(options.directory, 'events.ndjson'), options.rotateBytes, options.keepFiles);
-    this.anomalies = new RotatingFile(
-      path.join(options.directory, 'anomalies.ndjson'),
-      options.rotateBytes,
-      options.keepFiles,
-    );
+    this.anomalies = new RotatingFile(path.join(options.directory, 'anomalies.ndjson'), options.rotateBytes, options.keepFiles);
   }
 
   async write(events: readonly EcsEvent[]): Promise<void> {

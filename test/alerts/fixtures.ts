@@ -34,11 +34,24 @@ export function anomaly(overrides: Partial<AlertAnomaly> & { minute?: number } =
 }
 
 /** An event as the scorer leaves it: flagged at `level`, about `entity`, of `kind`. */
-export function anomalousEvent(id: string, minute: number, level: AlertLevel | 'none', entity = 'source.ip=198.51.100.23', kind = 'port_scan'): EcsEvent {
+export function anomalousEvent(
+  id: string,
+  minute: number,
+  level: AlertLevel | 'none',
+  entity = 'source.ip=198.51.100.23',
+  kind = 'port_scan',
+): EcsEvent {
   return {
     '@timestamp': new Date(T0 + minute * MINUTE).toISOString(),
     ecs: { version: '8.11.0' },
-    event: { id, created: new Date(T0).toISOString(), kind: 'event', original: 'kernel: [UFW BLOCK] ...', dataset: 'iptables', action: ACTIONS.firewallPacket },
+    event: {
+      id,
+      created: new Date(T0).toISOString(),
+      kind: 'event',
+      original: 'kernel: [UFW BLOCK] ...',
+      dataset: 'iptables',
+      action: ACTIONS.firewallPacket,
+    },
     log: {},
     host: { hostname: 'edge-fw' },
     anomaly: {

@@ -26,7 +26,9 @@ interface AlertRow {
 }
 
 async function alerts(db: Database): Promise<AlertRow[]> {
-  const { rows } = await db.query<AlertRow>('SELECT id::text AS id, entity, kind, status, level, score, anomaly_count, first_seen, last_seen, top_reasons, recommended_action, hosts FROM alerts ORDER BY entity, kind, first_seen');
+  const { rows } = await db.query<AlertRow>(
+    'SELECT id::text AS id, entity, kind, status, level, score, anomaly_count, first_seen, last_seen, top_reasons, recommended_action, hosts FROM alerts ORDER BY entity, kind, first_seen',
+  );
   return rows;
 }
 
@@ -38,8 +40,19 @@ async function count(db: Database, sql: string, params: unknown[] = []): Promise
 /** A stream over two entities and two kinds: bursts, a silence longer than the window, a rise to critical. */
 function stream(): AlertAnomaly[] {
   const list: AlertAnomaly[] = [];
-  for (let i = 0; i < 12; i++) list.push(anomaly({ minute: i * 5, level: i === 6 ? 'critical' : i === 0 ? 'medium' : 'high', score: 0.6 + i / 40, host: `gate-0${i % 3}` }));
-  for (let i = 0; i < 5; i++) list.push(anomaly({ minute: 30 + i, entity: 'user.name=oksana', kind: 'distributed_brute_force', reason: `${i + 6} more addresses than usual failing for oksana` }));
+  for (let i = 0; i < 12; i++)
+    list.push(
+      anomaly({ minute: i * 5, level: i === 6 ? 'critical' : i === 0 ? 'medium' : 'high', score: 0.6 + i / 40, host: `gate-0${i % 3}` }),
+    );
+  for (let i = 0; i < 5; i++)
+    list.push(
+      anomaly({
+        minute: 30 + i,
+        entity: 'user.name=oksana',
+        kind: 'distributed_brute_force',
+        reason: `${i + 6} more addresses than usual failing for oksana`,
+      }),
+    );
   list.push(anomaly({ minute: 20, level: 'low' }));
   for (let i = 0; i < 4; i++) list.push(anomaly({ minute: 300 + i, score: 0.7 }));
   return list;
@@ -66,10 +79,21 @@ async function suite(t: Test, fresh: () => Promise<Database>): Promise<void> {
       recommended_action: placed!.alert.action,
     }));
     // Keys are applied in key order within a transaction, so compare alerts by key and time, not id.
-    want.sort((a, b) => (a.entity < b.entity ? -1 : a.entity > b.entity ? 1 : a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.first_seen.getTime() - b.first_seen.getTime()));
+    want.sort((a, b) =>
+      a.entity < b.entity
+        ? -1
+        : a.entity > b.entity
+          ? 1
+          : a.kind < b.kind
+            ? -1
+            : a.kind > b.kind
+              ? 1
+              : a.first_seen.getTime() - b.first_seen.getTime(),
+    );
     for (const batchSize of [1, 5, 1000]) {
       const db = await fresh();
-      for (let start = 0; start < anomalies.length; start += batchSize) await applyAnomalies(db, anomalies.slice(start, start + batchSize), OPTIONS);
+      for (let start = 0; start < anomalies.length; start += batchSize)
+        await applyAnomalies(db, anomalies.slice(start, start + batchSize), OPTIONS);
       const got = await alerts(db);
       t.match(got, want, `batches of ${batchSize}`);
       t.equal(got.length, want.length, `batches of ${batchSize}: as many alerts`);
@@ -78,9 +102,15 @@ async function suite(t: Test, fresh: () => Promise<Database>): Promise<void> {
 
   t.test('opened and escalated are history rows of the same transaction; a failed batch leaves nothing', async (t) => {
     const db = await fresh();
-    const report = await applyAnomalies(db, [anomaly({ minute: 0, level: 'medium' }), anomaly({ minute: 1, level: 'high' }), anomaly({ minute: 2, level: 'high' })], OPTIONS);
+    const report = await applyAnomalies(
+      db,
+      [anomaly({ minute: 0, level: 'medium' }), anomaly({ minute: 1, level: 'high' }), anomaly({ minute: 2, level: 'high' })],
+      OPTIONS,
+    );
     t.same(report, { opened: 1, escalated: 1, updated: 1, duplicates: 0, belowLevel: 0 });
-    const history = await db.query<{ change: string; old_value: string | null; new_value: string; actor: string }>('SELECT change, old_value, new_value, actor FROM alert_history ORDER BY id');
+    const history = await db.query<{ change: string; old_value: string | null; new_value: string; actor: string }>(
+      'SELECT change, old_value, new_value, actor FROM alert_history ORDER BY id',
+    );
     t.same(history.rows, [
       { change: 'opened', old_value: null, new_value: 'medium', actor: 'siemad' },
       { change: 'escalated', old_value: 'medium', new_value: 'high', actor: 'siemad' },
@@ -108,7 +138,11 @@ async function suite(t: Test, fresh: () => Promise<Database>): Promise<void> {
 
   t.test('keeps the first anomalies of an alert with their feature rows, and counts the rest', async (t) => {
     const db = await fresh();
-    await applyAnomalies(db, Array.from({ length: 5 }, (_, i) => anomaly({ minute: i, features: [i, 0.5, Math.fround(0.1)] })), OPTIONS);
+    await applyAnomalies(
+      db,
+      Array.from({ length: 5 }, (_, i) => anomaly({ minute: i, features: [i, 0.5, Math.fround(0.1)] })),
+      OPTIONS,
+    );
     const [alert] = await alerts(db);
     t.equal(alert!.anomaly_count, 5);
     const events = await db.query<{ event_id: string; level: string; reason: string; model_version: string; features: number[] }>(
@@ -116,7 +150,10 @@ async function suite(t: Test, fresh: () => Promise<Database>): Promise<void> {
       [alert!.id],
     );
     t.equal(events.rows.length, OPTIONS.maxEventsPerAlert);
-    t.same(events.rows.map((row) => row.features.map(Math.fround)), [0, 1, 2].map((i) => [i, 0.5, Math.fround(0.1)]));
+    t.same(
+      events.rows.map((row) => row.features.map(Math.fround)),
+      [0, 1, 2].map((i) => [i, 0.5, Math.fround(0.1)]),
+    );
     t.match(events.rows[0], { level: 'high', model_version: 'test-model', reason: /failed login attempts/ });
     t.equal(await count(db, 'alert_applied_events WHERE alert_id = $1::bigint', [alert!.id]), 5, 'every anomaly is traceable to its alert');
   });
@@ -129,7 +166,13 @@ async function suite(t: Test, fresh: () => Promise<Database>): Promise<void> {
     t.equal(await count(db, 'alerts'), 1);
     await db.query("UPDATE alerts SET status = 'resolved'");
     t.equal((await applyAnomalies(db, [anomaly({ minute: 2 })], OPTIONS)).opened, 1);
-    t.same((await alerts(db)).map((row) => [row.status, row.anomaly_count]), [['resolved', 2], ['open', 1]]);
+    t.same(
+      (await alerts(db)).map((row) => [row.status, row.anomaly_count]),
+      [
+        ['resolved', 2],
+        ['open', 1],
+      ],
+    );
   });
 
   t.test('an anomaly from long before, in a batch with recent ones, still joins its own alert', async (t) => {
@@ -138,13 +181,18 @@ async function suite(t: Test, fresh: () => Promise<Database>): Promise<void> {
     for (let d = 0; d < 6; d++) await applyAnomalies(db, [anomaly({ minute: d * 2 * day })], OPTIONS);
     const report = await applyAnomalies(db, [anomaly({ minute: 10 * day + 1 }), anomaly({ minute: 2 })], OPTIONS);
     t.same(report, { opened: 0, escalated: 0, updated: 2, duplicates: 0, belowLevel: 0 });
-    t.same((await alerts(db)).map((row) => row.anomaly_count), [2, 1, 1, 1, 1, 2]);
+    t.same(
+      (await alerts(db)).map((row) => row.anomaly_count),
+      [2, 1, 1, 1, 1, 2],
+    );
   });
 
   t.test('forgets applied anomalies older than the retention', async (t) => {
     const db = await fresh();
     await applyAnomalies(db, [anomaly({ minute: 0 }), anomaly({ minute: 1 })], OPTIONS);
-    await db.query("UPDATE alert_applied_events SET applied_at = now() - interval '8 days' WHERE event_id = (SELECT min(event_id) FROM alert_applied_events)");
+    await db.query(
+      "UPDATE alert_applied_events SET applied_at = now() - interval '8 days' WHERE event_id = (SELECT min(event_id) FROM alert_applied_events)",
+    );
     t.equal(await pruneAppliedEvents(db, 7 * 86_400_000), 1);
     t.equal(await count(db, 'alert_applied_events'), 1);
   });
@@ -190,7 +238,11 @@ t.test('on a PostgreSQL server', async (t) => {
     pools.push(second);
     const writers = Array.from({ length: 6 }, (_, i) => applyAnomalies(i % 2 === 0 ? db : second, [anomaly({ minute: i })], OPTIONS));
     const reports = await Promise.all(writers);
-    t.equal(reports.reduce((sum, report) => sum + report.opened, 0), 1, 'opened once');
+    t.equal(
+      reports.reduce((sum, report) => sum + report.opened, 0),
+      1,
+      'opened once',
+    );
     const [alert, extra] = await alerts(db);
     t.equal(extra, undefined);
     t.equal(alert!.anomaly_count, 6);

@@ -46,7 +46,10 @@ async function openWriter(t: Test, service: DatabaseService, options: { director
   return { writer, metrics, directory };
 }
 
-const counter = async (metric: { get(): Promise<{ values: { value: number; labels: Record<string, unknown> }[] }> }, label?: string): Promise<number> =>
+const counter = async (
+  metric: { get(): Promise<{ values: { value: number; labels: Record<string, unknown> }[] }> },
+  label?: string,
+): Promise<number> =>
   (await metric.get()).values.filter((v) => label === undefined || v.labels.reason === label).reduce((sum, v) => sum + v.value, 0);
 
 async function historyOf(db: Database): Promise<string[]> {
@@ -69,8 +72,19 @@ async function suite(t: Test, db: Database): Promise<void> {
   const { rows } = await db.query<{ level: string; anomaly_count: number }>('SELECT level, anomaly_count FROM alerts');
   t.same(rows, [{ level: 'critical', anomaly_count: 4 }], 'below --alert-level nothing, at or above it one alert');
   t.same(await historyOf(db), ['opened medium', 'escalated high', 'escalated critical'], 'applied in arrival order');
-  const features = await db.query<{ event_id: string; features: number[] }>('SELECT event_id, features FROM alert_events ORDER BY event_id');
-  t.same(features.rows.map((row) => [row.event_id, row.features]), [['e-2', [2, 0.5]], ['e-3', [3, 0.5]], ['e-4', [4, 0.5]], ['e-5', [5, 0.5]]], 'with the scorer\'s feature rows');
+  const features = await db.query<{ event_id: string; features: number[] }>(
+    'SELECT event_id, features FROM alert_events ORDER BY event_id',
+  );
+  t.same(
+    features.rows.map((row) => [row.event_id, row.features]),
+    [
+      ['e-2', [2, 0.5]],
+      ['e-3', [3, 0.5]],
+      ['e-4', [4, 0.5]],
+      ['e-5', [5, 0.5]],
+    ],
+    "with the scorer's feature rows",
+  );
   t.equal(await counter(metrics.alerts.opened), 1);
   t.equal(await counter(metrics.alerts.escalated), 2);
   t.equal(await counter(metrics.alerts.updated), 1);
@@ -136,7 +150,9 @@ t.test('on a PostgreSQL server', async (t) => {
     const first = await openWriter(t, service, { directory, maxQueueBytes: 1024 * 1024 });
     const sent = 6_000;
     for (let i = 0; i < sent; i += 100) {
-      first.writer.enrich(Array.from({ length: 100 }, (_, j) => anomalousEvent(`f-${i + j}`, (i + j) / 100, 'high', `source.ip=192.0.2.${(i + j) % 200}`)));
+      first.writer.enrich(
+        Array.from({ length: 100 }, (_, j) => anomalousEvent(`f-${i + j}`, (i + j) / 100, 'high', `source.ip=192.0.2.${(i + j) % 200}`)),
+      );
     }
     await first.writer.close();
     const dropped = await counter(first.metrics.alerts.dropped, 'queue_full');

@@ -8,16 +8,56 @@ async function suite(t: Test, db: Database): Promise<void> {
   t.teardown(() => api.close());
   const read = { token: api.tokens.read };
   const ids = {
-    brute: await seedAlert(db, { entity: 'source.ip=203.0.113.9', kind: 'brute_force', level: 'critical', score: 0.99, firstSeen: '2026-05-01T10:00:00Z', lastSeen: '2026-05-01T10:30:00Z',
-      events: [{ id: 'ev-1', at: '2026-05-01T10:00:00Z' }, { id: 'ev-2', at: '2026-05-01T10:30:00Z' }] }),
-    spray: await seedAlert(db, { entity: 'source.ip=198.51.100.7', kind: 'password_spraying', level: 'high', score: 0.8, firstSeen: '2026-05-01T11:00:00Z', lastSeen: '2026-05-01T12:00:00Z' }),
-    hour: await seedAlert(db, { entity: 'user.name=carol', kind: 'unusual_hour', level: 'low', score: 0.4, status: 'resolved', firstSeen: '2026-05-02T03:00:00Z', lastSeen: '2026-05-02T03:05:00Z' }),
-    scan: await seedAlert(db, { entity: 'source.ip=203.0.113.9', kind: 'port_scan', level: 'medium', score: 0.6, status: 'acknowledged', firstSeen: '2026-05-02T08:00:00Z', lastSeen: '2026-05-02T09:00:00Z' }),
-    web: await seedAlert(db, { entity: 'source.ip=192.0.2.44', kind: 'web_scan', level: 'high', score: 0.85, firstSeen: '2026-05-03T00:00:00Z', lastSeen: '2026-05-03T00:10:00Z' }),
+    brute: await seedAlert(db, {
+      entity: 'source.ip=203.0.113.9',
+      kind: 'brute_force',
+      level: 'critical',
+      score: 0.99,
+      firstSeen: '2026-05-01T10:00:00Z',
+      lastSeen: '2026-05-01T10:30:00Z',
+      events: [
+        { id: 'ev-1', at: '2026-05-01T10:00:00Z' },
+        { id: 'ev-2', at: '2026-05-01T10:30:00Z' },
+      ],
+    }),
+    spray: await seedAlert(db, {
+      entity: 'source.ip=198.51.100.7',
+      kind: 'password_spraying',
+      level: 'high',
+      score: 0.8,
+      firstSeen: '2026-05-01T11:00:00Z',
+      lastSeen: '2026-05-01T12:00:00Z',
+    }),
+    hour: await seedAlert(db, {
+      entity: 'user.name=carol',
+      kind: 'unusual_hour',
+      level: 'low',
+      score: 0.4,
+      status: 'resolved',
+      firstSeen: '2026-05-02T03:00:00Z',
+      lastSeen: '2026-05-02T03:05:00Z',
+    }),
+    scan: await seedAlert(db, {
+      entity: 'source.ip=203.0.113.9',
+      kind: 'port_scan',
+      level: 'medium',
+      score: 0.6,
+      status: 'acknowledged',
+      firstSeen: '2026-05-02T08:00:00Z',
+      lastSeen: '2026-05-02T09:00:00Z',
+    }),
+    web: await seedAlert(db, {
+      entity: 'source.ip=192.0.2.44',
+      kind: 'web_scan',
+      level: 'high',
+      score: 0.85,
+      firstSeen: '2026-05-03T00:00:00Z',
+      lastSeen: '2026-05-03T00:10:00Z',
+    }),
   };
   const listed = async (query: string): Promise<number[]> => {
     const res = await api.call('GET', `/api/v1/alerts${query}`, read);
-    t.equal(res.status, 200, `GET /alerts${query}${res.status === 200 ? "" : `: ${res.text.slice(0, 300)}`}`);
+    t.equal(res.status, 200, `GET /alerts${query}${res.status === 200 ? '' : `: ${res.text.slice(0, 300)}`}`);
     return (res.json.alerts as { id: number }[]).map((alert) => alert.id);
   };
 
@@ -36,7 +76,19 @@ async function suite(t: Test, db: Database): Promise<void> {
     t.same(await listed('?kind=brute_force'), [ids.brute], 'one kind');
     const res = await api.call('GET', '/api/v1/alerts?kind=brute_force', read);
     const alert = res.json.alerts[0];
-    t.match(alert, { id: ids.brute, entity: 'source.ip=203.0.113.9', kind: 'brute_force', status: 'open', level: 'critical', anomaly_count: 2, first_seen: '2026-05-01T10:00:00.000Z', last_seen: '2026-05-01T10:30:00.000Z', top_reasons: ['many failed logins'], hosts: ['web-01'], assignee: null });
+    t.match(alert, {
+      id: ids.brute,
+      entity: 'source.ip=203.0.113.9',
+      kind: 'brute_force',
+      status: 'open',
+      level: 'critical',
+      anomaly_count: 2,
+      first_seen: '2026-05-01T10:00:00.000Z',
+      last_seen: '2026-05-01T10:30:00.000Z',
+      top_reasons: ['many failed logins'],
+      hosts: ['web-01'],
+      assignee: null,
+    });
     t.equal(typeof alert.score, 'number');
   });
 
@@ -68,7 +120,11 @@ async function suite(t: Test, db: Database): Promise<void> {
     const other = await api.call('GET', `/api/v1/alerts?sort=level&cursor=${first.json.next_cursor}`, read);
     t.equal(other.status, 400, 'a cursor of another sort is refused');
     t.match(other.json.message, /cursor/);
-    const forged = await api.call('GET', `/api/v1/alerts?cursor=${Buffer.from('["last_seen","desc","1; DROP TABLE alerts","1"]').toString('base64url')}`, read);
+    const forged = await api.call(
+      'GET',
+      `/api/v1/alerts?cursor=${Buffer.from('["last_seen","desc","1; DROP TABLE alerts","1"]').toString('base64url')}`,
+      read,
+    );
     t.equal(forged.status, 400, 'a forged cursor is refused');
     t.same(await listed(''), [ids.web, ids.scan, ids.hour, ids.spray, ids.brute], 'and changed nothing');
   });
@@ -99,13 +155,24 @@ async function suite(t: Test, db: Database): Promise<void> {
     const res = await api.call('GET', `/api/v1/alerts/${ids.brute}`, read);
     t.equal(res.status, 200);
     t.equal(res.json.alert.id, ids.brute);
-    t.same(res.json.anomalies.map((a: { event_id: string }) => a.event_id), ['ev-2', 'ev-1'], 'newest first');
+    t.same(
+      res.json.anomalies.map((a: { event_id: string }) => a.event_id),
+      ['ev-2', 'ev-1'],
+      'newest first',
+    );
     const second = res.json.anomalies[0];
     t.equal(second.model_version, 'test-model-1');
     t.equal(Object.keys(second.features).length, FEATURES.length);
-    t.same(Object.keys(second.features), FEATURES.map((f) => f.name), 'named in FEATURES order');
+    t.same(
+      Object.keys(second.features),
+      FEATURES.map((f) => f.name),
+      'named in FEATURES order',
+    );
     const expected = featureRow(1);
-    t.ok(FEATURES.every((f, i) => Math.abs(second.features[f.name] - expected[i]!) < 1e-5), 'the values of the kept row');
+    t.ok(
+      FEATURES.every((f, i) => Math.abs(second.features[f.name] - expected[i]!) < 1e-5),
+      'the values of the kept row',
+    );
     t.match(res.json.history, [{ actor: 'siemad', change: 'opened', new_value: 'critical' }]);
     t.same(res.json.feedback, []);
     const missing = await api.call('GET', '/api/v1/alerts/999999', read);
@@ -119,14 +186,29 @@ async function suite(t: Test, db: Database): Promise<void> {
   });
 
   t.test('a feature row kept for a model with other features is not mislabelled', async (t) => {
-    const id = await seedAlert(db, { entity: 'user.name=dave', kind: 'new_login_source', firstSeen: '2026-04-01T00:00:00Z', lastSeen: '2026-04-01T00:00:00Z', events: [{ id: 'old-1', at: '2026-04-01T00:00:00Z', features: [1, 2, 3] }, { id: 'none-1', at: '2026-04-01T00:00:01Z', features: null }] });
+    const id = await seedAlert(db, {
+      entity: 'user.name=dave',
+      kind: 'new_login_source',
+      firstSeen: '2026-04-01T00:00:00Z',
+      lastSeen: '2026-04-01T00:00:00Z',
+      events: [
+        { id: 'old-1', at: '2026-04-01T00:00:00Z', features: [1, 2, 3] },
+        { id: 'none-1', at: '2026-04-01T00:00:01Z', features: null },
+      ],
+    });
     const res = await api.call('GET', `/api/v1/alerts/${id}`, read);
-    t.same(res.json.anomalies.map((a: { features: unknown }) => a.features), [null, null]);
+    t.same(
+      res.json.anomalies.map((a: { features: unknown }) => a.features),
+      [null, null],
+    );
   });
 
   t.test('PATCH changes status, assignee and note, each a history row by the token name', async (t) => {
     const write = { token: api.tokens.readWrite };
-    const ack = await api.call('PATCH', `/api/v1/alerts/${ids.spray}`, { ...write, body: { status: 'acknowledged', assignee: 'alice', note: 'looking at it' } });
+    const ack = await api.call('PATCH', `/api/v1/alerts/${ids.spray}`, {
+      ...write,
+      body: { status: 'acknowledged', assignee: 'alice', note: 'looking at it' },
+    });
     t.equal(ack.status, 200, ack.text);
     t.match(ack.json, { id: ids.spray, status: 'acknowledged', assignee: 'alice', resolved_at: null });
     t.ok(Date.parse(ack.json.acknowledged_at) > Date.now() - 60_000, 'acknowledged_at set now');
@@ -175,10 +257,18 @@ async function suite(t: Test, db: Database): Promise<void> {
     }
     const missing = await api.call('PATCH', '/api/v1/alerts/999999', { ...write, body: { status: 'resolved' } });
     t.equal(missing.status, 404);
-    const xml = await api.call('PATCH', `/api/v1/alerts/${ids.hour}`, { ...write, body: '<status>open</status>', headers: { 'content-type': 'application/xml' } });
+    const xml = await api.call('PATCH', `/api/v1/alerts/${ids.hour}`, {
+      ...write,
+      body: '<status>open</status>',
+      headers: { 'content-type': 'application/xml' },
+    });
     t.equal(xml.status, 415);
     t.match(xml.json, { code: 'SIEMAD_API_UNSUPPORTED_MEDIA_TYPE' });
-    const text = await api.call('PATCH', `/api/v1/alerts/${ids.hour}`, { ...write, body: 'status=open', headers: { 'content-type': 'text/plain' } });
+    const text = await api.call('PATCH', `/api/v1/alerts/${ids.hour}`, {
+      ...write,
+      body: 'status=open',
+      headers: { 'content-type': 'text/plain' },
+    });
     t.match(text, { status: 400, json: { message: 'body must be object' } }, 'text is not an object');
     const detail = await api.call('GET', `/api/v1/alerts/${ids.hour}`, read);
     t.equal(detail.json.alert.status, 'resolved', 'nothing changed');

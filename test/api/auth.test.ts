@@ -3,7 +3,10 @@ import type { Database } from '../../postgres/database.js';
 import { onBothDatabases, seedAlert, startApi, type TokenKind } from '../helpers/api.js';
 
 /** Every route of the API, the scope it needs, and a request that passes validation. */
-export function routes(alertId: number, suppressionId: number): { method: string; path: string; scope: 'read' | 'write' | 'admin'; body?: unknown }[] {
+export function routes(
+  alertId: number,
+  suppressionId: number,
+): { method: string; path: string; scope: 'read' | 'write' | 'admin'; body?: unknown }[] {
   return [
     { method: 'GET', path: '/api/v1/alerts', scope: 'read' },
     { method: 'GET', path: `/api/v1/alerts/${alertId}`, scope: 'read' },
@@ -30,7 +33,12 @@ function noStack(t: Test, text: string, label: string): void {
 async function suite(t: Test, db: Database): Promise<void> {
   const api = await startApi(db, { bodyLimit: 4096 });
   t.teardown(() => api.close());
-  const alertId = await seedAlert(db, { entity: 'source.ip=203.0.113.9', kind: 'brute_force', firstSeen: '2026-05-01T10:00:00Z', lastSeen: '2026-05-01T10:30:00Z' });
+  const alertId = await seedAlert(db, {
+    entity: 'source.ip=203.0.113.9',
+    kind: 'brute_force',
+    firstSeen: '2026-05-01T10:00:00Z',
+    lastSeen: '2026-05-01T10:30:00Z',
+  });
   const { rows } = await db.query<{ id: unknown }>("INSERT INTO suppressions (kind, created_by) VALUES ('web_scan', 'test') RETURNING id");
   const suppressionId = Number(rows[0]!.id);
 
@@ -38,7 +46,8 @@ async function suite(t: Test, db: Database): Promise<void> {
     const forged = `siemad_${'A'.repeat(43)}`;
     for (const route of routes(alertId, suppressionId)) {
       const label = `${route.method} ${route.path}`;
-      const call = (headers: Record<string, string>) => api.call(route.method, route.path, { headers, ...(route.body !== undefined ? { body: route.body } : {}) });
+      const call = (headers: Record<string, string>) =>
+        api.call(route.method, route.path, { headers, ...(route.body !== undefined ? { body: route.body } : {}) });
       for (const [what, headers, message] of [
         ['no header', {}, /missing Authorization: Bearer <token>/],
         ['another scheme', { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` }, /must be Bearer <token>/],
@@ -67,19 +76,36 @@ async function suite(t: Test, db: Database): Promise<void> {
 
   t.test('bodies over --api-body-limit: 413 for a valid token, 401 (unread) for none', async (t) => {
     const big = { note: 'x'.repeat(5000) };
-    for (const [method, path] of [['PATCH', `/api/v1/alerts/${alertId}`], ['POST', '/api/v1/feedback'], ['POST', '/api/v1/suppressions']] as const) {
+    for (const [method, path] of [
+      ['PATCH', `/api/v1/alerts/${alertId}`],
+      ['POST', '/api/v1/feedback'],
+      ['POST', '/api/v1/suppressions'],
+    ] as const) {
       const res = await api.call(method, path, { token: api.tokens.admin, body: big });
       t.equal(res.status, 413, `${method} ${path}`);
-      t.match(res.json, { code: 'SIEMAD_API_PAYLOAD_TOO_LARGE', message: 'the body is larger than the 4096 bytes allowed (--api-body-limit)' });
+      t.match(res.json, {
+        code: 'SIEMAD_API_PAYLOAD_TOO_LARGE',
+        message: 'the body is larger than the 4096 bytes allowed (--api-body-limit)',
+      });
       const anonymous = await api.call(method, path, { body: big });
       t.equal(anonymous.status, 401, `${method} ${path} without a token`);
     }
-    const announced = await api.call('POST', '/api/v1/suppressions', { token: api.tokens.admin, body: '{"kind":"port_scan"}', headers: { 'content-length': '999999' } });
+    const announced = await api.call('POST', '/api/v1/suppressions', {
+      token: api.tokens.admin,
+      body: '{"kind":"port_scan"}',
+      headers: { 'content-length': '999999' },
+    });
     t.equal(announced.status, 413, 'a content-length over the limit is refused before the body is read');
   });
 
   t.test('unknown routes: 404 in the same shape; methods a route lacks too', async (t) => {
-    for (const [method, path] of [['GET', '/api/v1/nothing'], ['GET', '/'], ['POST', '/api/v1/alerts'], ['PUT', `/api/v1/alerts/${alertId}`], ['GET', '/api/v2/alerts']] as const) {
+    for (const [method, path] of [
+      ['GET', '/api/v1/nothing'],
+      ['GET', '/'],
+      ['POST', '/api/v1/alerts'],
+      ['PUT', `/api/v1/alerts/${alertId}`],
+      ['GET', '/api/v2/alerts'],
+    ] as const) {
       const res = await api.call(method, path, { token: api.tokens.admin });
       t.equal(res.status, 404, `${method} ${path}`);
       t.match(res.json, { statusCode: 404, code: 'SIEMAD_API_NOT_FOUND', message: /no route/ });

@@ -25,7 +25,9 @@ t.test('the OpenAPI document is valid and lists every route with its scope, bear
   const doc = res.json;
   t.equal(doc.openapi, '3.1.0');
   await t.resolves(SwaggerParser.validate(structuredClone(doc)), 'valid OpenAPI 3.1');
-  const listed = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method} ${path}`));
+  const listed = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
+    Object.keys(methods).map((method) => `${method} ${path}`),
+  );
   t.same(listed.sort(), ROUTES.map(([method, path]) => `${method} ${path}`).sort(), 'exactly the API routes (not the docs)');
   for (const [method, path, scope] of ROUTES) {
     const operation = doc.paths[path][method];
@@ -49,7 +51,10 @@ t.test('/docs serves Swagger UI from the package itself, no CDN', async (t) => {
   t.match(page.text, /swagger-ui/i);
   t.notMatch(page.text, /(src|href)="(https?:)?\/\//, 'no asset from another host');
   const assets = [...page.text.matchAll(/(?:src|href)="\.\/([^"]+)"/g)].map((m) => m[1]!);
-  t.ok(assets.some((asset) => asset.includes('swagger-ui-bundle.js')), 'the bundle is local');
+  t.ok(
+    assets.some((asset) => asset.includes('swagger-ui-bundle.js')),
+    'the bundle is local',
+  );
   for (const asset of assets) {
     const res = await request(api.base, 'GET', `/docs/${asset}`);
     t.equal(res.status, 200, `/docs/${asset}`);

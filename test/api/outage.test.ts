@@ -22,7 +22,12 @@ t.test('answers 503 while PostgreSQL is down, and serves again when it is back',
   t.match(first.json, { statusCode: 503, code: 'SIEMAD_API_DATABASE_UNAVAILABLE', message: 'the database is unavailable; retry later' });
   t.equal(first.headers['retry-after'], '5');
   t.notOk(api.service.ready, 'reported to the DatabaseService');
-  for (const [method, path, body] of [['GET', '/api/v1/alerts/1'], ['POST', '/api/v1/suppressions', { kind: 'port_scan' }], ['GET', '/api/v1/feedback'], ['PATCH', '/api/v1/alerts/1', { note: 'x' }]] as const) {
+  for (const [method, path, body] of [
+    ['GET', '/api/v1/alerts/1'],
+    ['POST', '/api/v1/suppressions', { kind: 'port_scan' }],
+    ['GET', '/api/v1/feedback'],
+    ['PATCH', '/api/v1/alerts/1', { note: 'x' }],
+  ] as const) {
     const res = await api.call(method, path, { token: api.tokens.admin, ...(body !== undefined ? { body } : {}) });
     t.equal(res.status, 503, `${method} ${path} while down`);
   }
@@ -33,7 +38,10 @@ t.test('answers 503 while PostgreSQL is down, and serves again when it is back',
   t.match(await api.registry.metrics(), /siemad_api_unavailable_total [1-9]/);
 
   await server.start();
-  await waitFor('the API to serve again', async () => (await api.call('GET', '/api/v1/alerts', read)).status === 200, { timeoutMs: 20_000, intervalMs: 200 });
+  await waitFor('the API to serve again', async () => (await api.call('GET', '/api/v1/alerts', read)).status === 200, {
+    timeoutMs: 20_000,
+    intervalMs: 200,
+  });
   t.ok(api.service.ready);
   const created = await api.call('POST', '/api/v1/suppressions', { token: api.tokens.write, body: { kind: 'port_scan' } });
   t.equal(created.status, 201, 'and writes again');

@@ -7,12 +7,25 @@ async function suite(t: Test, db: Database): Promise<void> {
   t.teardown(() => api.close());
   const write = { token: api.tokens.readWrite };
   const create = (body: unknown, token = api.tokens.readWrite) => api.call('POST', '/api/v1/suppressions', { token, body });
-  const listIds = async (query = ''): Promise<number[]> => (await api.call('GET', `/api/v1/suppressions${query}`, write)).json.suppressions.map((s: { id: number }) => s.id);
+  const listIds = async (query = ''): Promise<number[]> =>
+    (await api.call('GET', `/api/v1/suppressions${query}`, write)).json.suppressions.map((s: { id: number }) => s.id);
 
   t.test('adds suppressions matching an entity, a kind or a reason, muting or lowering', async (t) => {
     const res = await create({ entity: 'user.name=backup', kind: 'unusual_hour', comment: 'the nightly backup job' });
     t.equal(res.status, 201, res.text);
-    t.match(res.json, { entity: 'user.name=backup', kind: 'unusual_hour', reason_contains: null, effect: 'mute', comment: 'the nightly backup job', feedback_id: null, created_by: api.names.readWrite, expires_at: null, deleted_at: null, deleted_by: null, active: true });
+    t.match(res.json, {
+      entity: 'user.name=backup',
+      kind: 'unusual_hour',
+      reason_contains: null,
+      effect: 'mute',
+      comment: 'the nightly backup job',
+      feedback_id: null,
+      created_by: api.names.readWrite,
+      expires_at: null,
+      deleted_at: null,
+      deleted_by: null,
+      active: true,
+    });
     t.equal(res.json.created_at, res.json.updated_at);
     const lower = await create({ reason_contains: 'rare user agent', effect: 'lower', expires_at: '2099-06-01T00:00:00+02:00' });
     t.match(lower.json, { reason_contains: 'rare user agent', effect: 'lower', expires_at: '2099-05-31T22:00:00.000Z' });
@@ -50,12 +63,20 @@ async function suite(t: Test, db: Database): Promise<void> {
     const expired = Number(rows[0]!.id);
     t.same(await listIds(), active, 'an expired one is not active');
     t.same(await listIds('?state=expired'), [expired]);
-    t.same(await listIds('?state=all'), [expired, ...active].sort((a, b) => b - a), 'all, newest first');
+    t.same(
+      await listIds('?state=all'),
+      [expired, ...active].sort((a, b) => b - a),
+      'all, newest first',
+    );
     t.same(await listIds('?kind=unusual_hour'), [active.at(-1)], 'by kind');
     t.same(await listIds('?entity=user.name%3Dbackup'), [active.at(-1)], 'by entity');
     const firstPage = await api.call('GET', '/api/v1/suppressions?state=all&limit=2', write);
     const secondPage = await api.call('GET', `/api/v1/suppressions?state=all&limit=2&cursor=${firstPage.json.next_cursor}`, write);
-    t.same([...firstPage.json.suppressions, ...secondPage.json.suppressions].map((s: { id: number }) => s.id), await listIds('?state=all'), 'pages');
+    t.same(
+      [...firstPage.json.suppressions, ...secondPage.json.suppressions].map((s: { id: number }) => s.id),
+      await listIds('?state=all'),
+      'pages',
+    );
     t.equal(secondPage.json.next_cursor, null);
     const bad = await api.call('GET', '/api/v1/suppressions?state=gone', write);
     t.match(bad, { status: 400, json: { message: 'querystring.state must be one of active, expired, deleted, all' } });
@@ -64,8 +85,12 @@ async function suite(t: Test, db: Database): Promise<void> {
   t.test('DELETE is a soft delete by an admin token: deleted_at, deleted_by, updated_at move', async (t) => {
     const target = (await listIds())[0]!;
     const forbidden = await api.call('DELETE', `/api/v1/suppressions/${target}`, { token: api.tokens.readWrite });
-    t.match(forbidden, { status: 403, json: { code: 'SIEMAD_API_FORBIDDEN', message: `token "${api.names.readWrite}" lacks the admin scope this request needs` } });
-    const before = (await db.query<{ updated_at: Date }>('SELECT updated_at FROM suppressions WHERE id = $1', [target])).rows[0]!.updated_at;
+    t.match(forbidden, {
+      status: 403,
+      json: { code: 'SIEMAD_API_FORBIDDEN', message: `token "${api.names.readWrite}" lacks the admin scope this request needs` },
+    });
+    const before = (await db.query<{ updated_at: Date }>('SELECT updated_at FROM suppressions WHERE id = $1', [target])).rows[0]!
+      .updated_at;
     const res = await api.call('DELETE', `/api/v1/suppressions/${target}`, { token: api.tokens.admin });
     t.equal(res.status, 200, res.text);
     t.match(res.json, { id: target, active: false, deleted_by: api.names.admin });

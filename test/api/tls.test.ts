@@ -18,6 +18,14 @@ t.test('speaks HTTPS with --api-tls-cert/--api-tls-key, and not plain HTTP then'
   const res = await api.call('GET', '/api/v1/alerts', { token: api.tokens.read, ca });
   t.equal(res.status, 200);
   t.same(res.json, { alerts: [], next_cursor: null });
-  await t.rejects(request(api.base, 'GET', '/api/v1/alerts', { token: api.tokens.read }), /self.signed|unable to verify|certificate/i, 'an unknown CA is refused by the client');
-  await t.rejects(request(api.base.replace('https:', 'http:'), 'GET', '/api/v1/alerts', { token: api.tokens.read }), /socket hang up/, 'plain HTTP gets no answer');
+  await t.rejects(
+    request(api.base, 'GET', '/api/v1/alerts', { token: api.tokens.read }),
+    /self.signed|unable to verify|certificate/i,
+    'an unknown CA is refused by the client',
+  );
+  await t.rejects(
+    request(api.base.replace('https:', 'http:'), 'GET', '/api/v1/alerts', { token: api.tokens.read }),
+    /socket hang up/,
+    'plain HTTP gets no answer',
+  );
 });

@@ -64,7 +64,8 @@ t.test('no folder imports a folder above it', async (t) => {
   for (const [from, targets] of folderImports()) {
     for (const [to, example] of targets) {
       if (LEVELS[to] === undefined) violations.push(`${from} imports ${to}, which has no level (${example})`);
-      else if (LEVELS[to]! > LEVELS[from]!) violations.push(`${from} (level ${LEVELS[from]}) imports ${to} (level ${LEVELS[to]}): ${example}`);
+      else if (LEVELS[to]! > LEVELS[from]!)
+        violations.push(`${from} (level ${LEVELS[from]}) imports ${to} (level ${LEVELS[to]}): ${example}`);
     }
   }
   t.same(violations, [], 'dependencies run from higher levels to lower ones only');

@@ -16,7 +16,12 @@ function parse(args: string[], env: Record<string, string> = {}): NotifyFlags {
 }
 
 t.test('--webhook-url is repeatable and comma-separated, each URL with its format', async (t) => {
-  const flags = parse(['--webhook-url', 'https://a.example.com/hook,slack+https://hooks.slack.com/services/T/B/x', '--webhook-url', 'json+https://b.example.com/siemad']);
+  const flags = parse([
+    '--webhook-url',
+    'https://a.example.com/hook,slack+https://hooks.slack.com/services/T/B/x',
+    '--webhook-url',
+    'json+https://b.example.com/siemad',
+  ]);
   t.same(
     flags.webhookUrl.map((target) => [target.format, target.url]),
     [
@@ -30,7 +35,14 @@ t.test('--webhook-url is repeatable and comma-separated, each URL with its forma
 t.test('without --webhook-url there are no targets, and the defaults hold', async (t) => {
   const config = notifierConfig(parse([]));
   t.same(config.targets, []);
-  t.match(config, { minLevel: 'low', rateLimitPerMinute: 30, timeoutMs: 10_000, concurrency: 4, maxAgeMs: 3_600_000, retry: { maxAttempts: 10, initialDelayMs: 2_000, maxDelayMs: 300_000 } });
+  t.match(config, {
+    minLevel: 'low',
+    rateLimitPerMinute: 30,
+    timeoutMs: 10_000,
+    concurrency: 4,
+    maxAgeMs: 3_600_000,
+    retry: { maxAttempts: 10, initialDelayMs: 2_000, maxDelayMs: 300_000 },
+  });
   t.notOk('alertUrlTemplate' in config);
 });
 

@@ -4,7 +4,14 @@ import { addOptionTable, flagsByTarget, optional, settingsOf, withDefault } from
 import { parsePositiveInt } from '../../core/config-values.js';
 
 const TABLE = {
-  indexShards: optional({ flag: '--index-shards <n>', env: 'T_SHARDS', help: 'shards', parse: parsePositiveInt, target: 'shards', shownDefault: '1' }),
+  indexShards: optional({
+    flag: '--index-shards <n>',
+    env: 'T_SHARDS',
+    help: 'shards',
+    parse: parsePositiveInt,
+    target: 'shards',
+    shownDefault: '1',
+  }),
   logsRolloverAge: optional({ flag: '--logs-rollover-age <age>', env: 'T_AGE', help: 'age', target: 'logs.rolloverAge' }),
   batchSize: withDefault({ flag: '--batch-size <n>', env: 'T_BATCH', help: 'batch', parse: parsePositiveInt, default: 512 }),
 } as const;
@@ -26,7 +33,13 @@ t.test('one row gives the option, its variable, parser and default', async (t) =
 t.test('the targets give the library settings and name the flag of each', async (t) => {
   t.same(settingsOf(TABLE, { indexShards: 2, logsRolloverAge: '1d', batchSize: 9 }), { shards: 2, logs: { rolloverAge: '1d' } });
   t.same(settingsOf(TABLE, { batchSize: 9 }), {}, 'unset values are left out');
-  t.same([...flagsByTarget(TABLE)], [['shards', '--index-shards'], ['logs.rolloverAge', '--logs-rollover-age']]);
+  t.same(
+    [...flagsByTarget(TABLE)],
+    [
+      ['shards', '--index-shards'],
+      ['logs.rolloverAge', '--logs-rollover-age'],
+    ],
+  );
 });
 
 t.test('a key that is not the flag’s attribute name is refused', async (t) => {

@@ -49,11 +49,15 @@ t.test('SIGTERM to npm start stops the collector', async (t) => {
     if (npm.exitCode === null) npm.kill('SIGKILL');
   });
   let collector = 0;
-  await waitFor('npm start to serve', async () => {
-    const match = /"pid":(\d+),[^\n]*"siemad serving"/.exec(output);
-    if (match !== null) collector = Number(match[1]);
-    return collector !== 0;
-  }, { timeoutMs: 180_000 }).catch((err: Error) => {
+  await waitFor(
+    'npm start to serve',
+    async () => {
+      const match = /"pid":(\d+),[^\n]*"siemad serving"/.exec(output);
+      if (match !== null) collector = Number(match[1]);
+      return collector !== 0;
+    },
+    { timeoutMs: 180_000 },
+  ).catch((err: Error) => {
     throw new Error(`${err.message}; npm start printed:\n${output.slice(-4000)}`);
   });
   t.ok(alive(collector), `collector ${collector} serving`);

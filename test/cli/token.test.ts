@@ -57,7 +57,10 @@ t.test('siemad token create/list/revoke on the embedded database', async (t) => 
   t.match(lines[1], /^grafana\s+read\s+\d{4}-\d\d-\d\dT\S+Z\s+-\s+valid$/);
   t.match(lines[2], /^triage-bot\s+read,write\s+\S+\s+-\s+revoked \d{4}-/);
   const listJson = JSON.parse((await siemad(['token', 'list', '--json', ...where])).stdout);
-  t.same(listJson.map((row: { name: string }) => row.name), ['grafana', 'triage-bot']);
+  t.same(
+    listJson.map((row: { name: string }) => row.name),
+    ['grafana', 'triage-bot'],
+  );
   for (const text of [list.stdout, JSON.stringify(listJson)]) {
     t.notOk(text.includes(token) || text.includes(parsed.token), 'list never shows a token');
     t.notOk(text.includes(createHash('sha256').update(token).digest('hex')), 'nor its hash');
@@ -68,7 +71,10 @@ t.test('siemad token create/list/revoke on the embedded database', async (t) => 
   const { rows } = await db.query<{ token_hash: string }>("SELECT token_hash FROM api_tokens WHERE name = 'grafana'");
   t.equal(rows[0]!.token_hash, createHash('sha256').update(token).digest('hex'), 'only the sha256 is stored');
   const dump = await db.query<{ row: string }>('SELECT api_tokens::text AS row FROM api_tokens');
-  t.notOk(dump.rows.some((row) => row.row.includes(token)), 'the token itself is nowhere in the table');
+  t.notOk(
+    dump.rows.some((row) => row.row.includes(token)),
+    'the token itself is nowhere in the table',
+  );
 });
 
 t.test('siemad token against a PostgreSQL server: the token works on the API until it is revoked', async (t) => {

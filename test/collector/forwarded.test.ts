@@ -12,7 +12,17 @@ import type { RawMessage } from '../../collector/raw-message.js';
 const context = { timeZone: 'UTC', observer: defaultObserver('test') };
 
 function normalizeText(text: string): EcsEvent {
-  const raw: RawMessage = { text, transport: 'tcp', peerAddress: '127.0.0.1', peerPort: 5140, receivedAt: Date.UTC(2026, 11, 4, 10, 0, 5), connectionId: 1, seq: 0, truncated: false, size: text.length };
+  const raw: RawMessage = {
+    text,
+    transport: 'tcp',
+    peerAddress: '127.0.0.1',
+    peerPort: 5140,
+    receivedAt: Date.UTC(2026, 11, 4, 10, 0, 5),
+    connectionId: 1,
+    seq: 0,
+    truncated: false,
+    size: text.length,
+  };
   return normalize(raw, context);
 }
 
@@ -27,7 +37,12 @@ function comparable(event: EcsEvent): unknown {
 
 const SAMPLES: Array<[tag: string, pid: string, body: string, action: string]> = [
   ['sshd', '812', 'Failed password for root from 192.0.2.10 port 40022 ssh2', 'ssh-login'],
-  ['sshd', '812', 'pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.10  user=root', 'pam-authentication-failure'],
+  [
+    'sshd',
+    '812',
+    'pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.10  user=root',
+    'pam-authentication-failure',
+  ],
   ['sshd', '812', 'message repeated 2 times: [ Failed password for root from 192.0.2.10 port 40022 ssh2]', 'ssh-login'],
   ['useradd', '4711', 'new user: name=dovecot, UID=112, GID=120, home=/usr/lib/dovecot, shell=/usr/sbin/nologin', 'user-created'],
   ['nginx', '-', '198.51.100.4 - - [04/Dec/2026:10:00:00 +0000] "GET /login HTTP/1.1" 200 512 "-" "curl/8.5.0"', 'http-request'],

@@ -31,8 +31,14 @@ t.test('reads octet-counted and LF-terminated frames mixed on one stream', async
 t.test('counts the trailing LF rsyslog puts inside an octet-counted frame and drops it from the text', async (t) => {
   const { frames, framer: f } = framer();
   f.push(Buffer.from('6 <13>x\n6 <13>y\n'));
-  t.same(frames.map((x) => x.text), ['<13>x', '<13>y']);
-  t.same(frames.map((x) => x.size), [6, 6]);
+  t.same(
+    frames.map((x) => x.text),
+    ['<13>x', '<13>y'],
+  );
+  t.same(
+    frames.map((x) => x.size),
+    [6, 6],
+  );
 });
 
 t.test('reassembles frames split at every byte boundary', async (t) => {
@@ -43,7 +49,11 @@ t.test('reassembles frames split at every byte boundary', async (t) => {
     const { frames, framer: f } = framer();
     for (let i = 0; i < input.length; i += step) f.push(input.subarray(i, i + step));
     f.end();
-    t.same(frames.map((x) => x.text), expected, `chunks of ${step} bytes`);
+    t.same(
+      frames.map((x) => x.text),
+      expected,
+      `chunks of ${step} bytes`,
+    );
   }
 });
 
@@ -67,40 +77,59 @@ t.test('truncates an LF frame over the limit and resumes at the next LF', async 
 t.test('treats an implausible length prefix as an LF-terminated frame and counts a framing error', async (t) => {
   const { frames, framer: f, errors } = framer(64);
   f.push(Buffer.from('999999999 <13>swallow me\n<13>after\n'));
-  t.same(frames.map((x) => x.text), ['999999999 <13>swallow me', '<13>after']);
+  t.same(
+    frames.map((x) => x.text),
+    ['999999999 <13>swallow me', '<13>after'],
+  );
   t.equal(errors(), 1);
   const second = framer(64);
   second.framer.push(Buffer.from('12345678901234 <13>too many digits\n<13>ok\n'));
-  t.same(second.frames.map((x) => x.text), ['12345678901234 <13>too many digits', '<13>ok']);
+  t.same(
+    second.frames.map((x) => x.text),
+    ['12345678901234 <13>too many digits', '<13>ok'],
+  );
   t.equal(second.errors(), 1);
 });
 
-t.test('a well-formed frame longer than the plausibility bound is honoured: truncated, the excess discarded, the stream in sync', async (t) => {
-  const { frames, framer: f, errors } = framer(64);
-  const body = '<13>' + 'x'.repeat(1_048_576 + 100);
-  const input = Buffer.from(`${body.length} ${body}9 <14>after`);
-  for (let i = 0; i < input.length; i += 65_536) f.push(input.subarray(i, i + 65_536));
-  t.equal(frames.length, 2);
-  t.same(frames[0], { text: body.slice(0, 64), truncated: true, size: body.length });
-  t.same(frames[1], { text: "<14>after", truncated: false, size: 9 });
-  t.equal(errors(), 0, 'not a framing error');
-  const garbage = framer(64);
-  garbage.framer.push(Buffer.from('2000000 not syslog\n<13>next\n'));
-  t.same(garbage.frames.map((x) => x.text), ['2000000 not syslog', '<13>next'], 'a large count without <PRI> is no octet count');
-  t.equal(garbage.errors(), 1);
-});
+t.test(
+  'a well-formed frame longer than the plausibility bound is honoured: truncated, the excess discarded, the stream in sync',
+  async (t) => {
+    const { frames, framer: f, errors } = framer(64);
+    const body = '<13>' + 'x'.repeat(1_048_576 + 100);
+    const input = Buffer.from(`${body.length} ${body}9 <14>after`);
+    for (let i = 0; i < input.length; i += 65_536) f.push(input.subarray(i, i + 65_536));
+    t.equal(frames.length, 2);
+    t.same(frames[0], { text: body.slice(0, 64), truncated: true, size: body.length });
+    t.same(frames[1], { text: '<14>after', truncated: false, size: 9 });
+    t.equal(errors(), 0, 'not a framing error');
+    const garbage = framer(64);
+    garbage.framer.push(Buffer.from('2000000 not syslog\n<13>next\n'));
+    t.same(
+      garbage.frames.map((x) => x.text),
+      ['2000000 not syslog', '<13>next'],
+      'a large count without <PRI> is no octet count',
+    );
+    t.equal(garbage.errors(), 1);
+  },
+);
 
 t.test('a line starting with digits but no space is LF framed (rsyslog high-precision lines)', async (t) => {
   const { frames, framer: f } = framer();
   f.push(Buffer.from('2026-11-22T10:00:00Z host app: x\n'));
-  t.same(frames.map((x) => x.text), ['2026-11-22T10:00:00Z host app: x']);
+  t.same(
+    frames.map((x) => x.text),
+    ['2026-11-22T10:00:00Z host app: x'],
+  );
 });
 
 t.test('line mode keeps empty lines, strips CR, emits a last unterminated line', async (t) => {
   const { frames, framer: f } = framer(64, false);
   f.push(Buffer.from('a\r\n\r\n\nb\nc'));
   f.end();
-  t.same(frames.map((x) => x.text), ['a', '', '', 'b', 'c']);
+  t.same(
+    frames.map((x) => x.text),
+    ['a', '', '', 'b', 'c'],
+  );
 });
 
 t.test('end() emits a partial octet frame as truncated', async (t) => {

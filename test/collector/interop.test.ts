@@ -33,7 +33,17 @@ t.test('util-linux logger: every transport, framing, format and IP family', asyn
     const marker = `interop-logger-${i}`;
     // A real sshd line as the message body, so decoding is exercised end to end.
     const body = `Failed password for invalid user ${marker} from 2001:db8::${i + 1} port ${40000 + i} ssh2`;
-    await run(logger, [`--${c.format}`, ...c.args, '--server', c.host, '--port', String(serve.port(transport, c.host)), '-t', 'sshd', body]);
+    await run(logger, [
+      `--${c.format}`,
+      ...c.args,
+      '--server',
+      c.host,
+      '--port',
+      String(serve.port(transport, c.host)),
+      '-t',
+      'sshd',
+      body,
+    ]);
     sent.set(marker, c);
   }
   const events = await serve.waitForEvents(cases.length);
@@ -71,7 +81,9 @@ async function rsyslogCase(
   const before = (await serve.events()).length;
   const lines: string[] = [];
   for (let i = 0; i < count; i++) {
-    lines.push(`<86>Nov 22 10:00:${String(i % 60).padStart(2, '0')} web-01 sudo:    alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/echo rsyslog-${protocol}-${i}`);
+    lines.push(
+      `<86>Nov 22 10:00:${String(i % 60).padStart(2, '0')} web-01 sudo:    alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/echo rsyslog-${protocol}-${i}`,
+    );
   }
   await forwarder.sendRaw(lines);
   const events = (await serve.waitForEvents(before + count, 30_000)).slice(before);

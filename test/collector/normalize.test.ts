@@ -4,7 +4,20 @@ import { defaultObserver, normalize } from '../../collector/normalize.js';
 
 const receivedAt = Date.UTC(2026, 11, 4, 10, 0, 0);
 const event = (text: string) =>
-  normalize({ text, transport: 'tcp', peerAddress: '192.0.2.1', peerPort: 514, receivedAt, connectionId: 1, seq: 0, truncated: false, size: text.length }, { timeZone: 'UTC', observer: defaultObserver('test') });
+  normalize(
+    {
+      text,
+      transport: 'tcp',
+      peerAddress: '192.0.2.1',
+      peerPort: 514,
+      receivedAt,
+      connectionId: 1,
+      seq: 0,
+      truncated: false,
+      size: text.length,
+    },
+    { timeZone: 'UTC', observer: defaultObserver('test') },
+  );
 
 t.test('a valid RFC 5424 time outside years 0000-9999 in UTC falls back to the receipt time, tagged', async (t) => {
   for (const time of ['9999-12-31T23:59:59-23:59', '0000-01-01T00:00:00+23:59']) {

@@ -16,7 +16,10 @@ t.test('keeps FIFO order across the ring wrap-around', async (t) => {
     q.drainInto(out, 10);
     seen.push(...out);
   }
-  t.same(seen, Array.from({ length: 20 }, (_, i) => i));
+  t.same(
+    seen,
+    Array.from({ length: 20 }, (_, i) => i),
+  );
 });
 
 t.test('tryPush refuses when full by count or by bytes', async (t) => {

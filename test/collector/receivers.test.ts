@@ -85,9 +85,16 @@ t.test('pauses a TCP sender while the queue is full and loses nothing', async (t
   t.equal(received.length, total);
   t.same(
     received.slice(0, 3).map((m) => m.text),
-    ['<13>message number 0 with some padding to make it longer', '<13>message number 1 with some padding to make it longer', '<13>message number 2 with some padding to make it longer'],
+    [
+      '<13>message number 0 with some padding to make it longer',
+      '<13>message number 1 with some padding to make it longer',
+      '<13>message number 2 with some padding to make it longer',
+    ],
   );
-  t.ok(received.every((m, i) => m.seq === i), 'in order, numbered per connection');
+  t.ok(
+    received.every((m, i) => m.seq === i),
+    'in order, numbered per connection',
+  );
 });
 
 t.test('reads no more of a connection until what it read is written', async (t) => {
@@ -205,11 +212,23 @@ t.test('garbage, huge length prefixes, truncated frames and slow writers: no exc
   messages.push(...drain(ctx));
   for (let i = 0; i < attacks.length; i++) {
     if (i === 2) continue; // a frame cut short swallows the bytes it declared: that is the framing
-    t.ok(messages.some((m) => m.text === `<13>marker-${i}`), `marker after attack ${i} arrived`);
+    t.ok(
+      messages.some((m) => m.text === `<13>marker-${i}`),
+      `marker after attack ${i} arrived`,
+    );
   }
-  t.ok(messages.some((m) => m.text === '<13>slow writer done'), 'slow writer');
-  t.ok(messages.every((m) => m.text.length <= 1024), 'no message keeps more than the limit (bytes in, UTF-16 units out)');
-  t.ok(messages.some((m) => m.truncated), 'over-long frames were truncated and tagged');
+  t.ok(
+    messages.some((m) => m.text === '<13>slow writer done'),
+    'slow writer',
+  );
+  t.ok(
+    messages.every((m) => m.text.length <= 1024),
+    'no message keeps more than the limit (bytes in, UTF-16 units out)',
+  );
+  t.ok(
+    messages.some((m) => m.truncated),
+    'over-long frames were truncated and tagged',
+  );
   t.ok((await metric(ctx, 'siemad_framing_errors_total')) >= 2, 'implausible length prefixes counted');
   t.ok((await metric(ctx, 'siemad_frames_truncated_total')) >= 1);
 });

@@ -29,7 +29,15 @@ interface Sent {
 }
 
 const SENT: Sent[] = [
-  { body: 'Failed password for root from 203.0.113.70 port 40022 ssh2', log: SSHD, times: 3, action: 'ssh-login', outcome: 'failure', ip: '203.0.113.70', user: 'root' },
+  {
+    body: 'Failed password for root from 203.0.113.70 port 40022 ssh2',
+    log: SSHD,
+    times: 3,
+    action: 'ssh-login',
+    outcome: 'failure',
+    ip: '203.0.113.70',
+    user: 'root',
+  },
   {
     body: 'pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.70  user=root',
     log: SSHD,
@@ -55,8 +63,21 @@ const SENT: Sent[] = [
     user: 'root',
     count: 2,
   },
-  { body: 'Invalid user admin from 203.0.113.71 port 40023', log: SSHD, action: 'ssh-invalid-user', outcome: 'failure', ip: '203.0.113.71', user: 'admin' },
-  { body: 'input_userauth_request: invalid user admin [preauth]', log: SSHD, action: 'ssh-invalid-user-request', outcome: 'failure', user: 'admin' },
+  {
+    body: 'Invalid user admin from 203.0.113.71 port 40023',
+    log: SSHD,
+    action: 'ssh-invalid-user',
+    outcome: 'failure',
+    ip: '203.0.113.71',
+    user: 'admin',
+  },
+  {
+    body: 'input_userauth_request: invalid user admin [preauth]',
+    log: SSHD,
+    action: 'ssh-invalid-user-request',
+    outcome: 'failure',
+    user: 'admin',
+  },
   {
     body: 'Failed password for invalid user admin from 203.0.113.71 port 40023 ssh2',
     log: SSHD,
@@ -65,7 +86,14 @@ const SENT: Sent[] = [
     ip: '203.0.113.71',
     user: 'admin',
   },
-  { body: 'error: PAM: Authentication failure for root from 203.0.113.72', log: SSHD, action: 'ssh-pam-authentication-failure', outcome: 'failure', ip: '203.0.113.72', user: 'root' },
+  {
+    body: 'error: PAM: Authentication failure for root from 203.0.113.72',
+    log: SSHD,
+    action: 'ssh-pam-authentication-failure',
+    outcome: 'failure',
+    ip: '203.0.113.72',
+    user: 'root',
+  },
   {
     body: 'Disconnected from authenticating user root 203.0.113.72 port 40024 [preauth]',
     log: SSHD,
@@ -83,7 +111,14 @@ const SENT: Sent[] = [
     user: 'pi',
   },
   { body: 'Connection closed by 203.0.113.74 port 40026 [preauth]', log: SSHD, action: 'ssh-connection-closed', ip: '203.0.113.74' },
-  { body: 'Accepted publickey for alice from 198.51.100.75 port 50022 ssh2: ED25519 SHA256:Xn0ZkOBVSbeS4M9p2mLl0Dd1Gd7x8Q9A/dC6kmUEqDk', log: SSHD, action: 'ssh-login', outcome: 'success', ip: '198.51.100.75', user: 'alice' },
+  {
+    body: 'Accepted publickey for alice from 198.51.100.75 port 50022 ssh2: ED25519 SHA256:Xn0ZkOBVSbeS4M9p2mLl0Dd1Gd7x8Q9A/dC6kmUEqDk',
+    log: SSHD,
+    action: 'ssh-login',
+    outcome: 'success',
+    ip: '198.51.100.75',
+    user: 'alice',
+  },
   {
     body: 'new user: name=svc-backup, UID=998, GID=998, home=/var/lib/svc-backup, shell=/usr/sbin/nologin, from=none',
     log: { tag: 'useradd', pid: 5151, priority: 'authpriv.info' },
@@ -97,7 +132,13 @@ const SENT: Sent[] = [
     outcome: 'success',
     ip: '198.51.100.76',
   },
-  { body: 'NOTICE [sshd] Ban 203.0.113.70', log: { tag: 'fail2ban.actions', pid: 812, priority: 'daemon.notice' }, action: 'fail2ban-ban', outcome: 'success', ip: '203.0.113.70' },
+  {
+    body: 'NOTICE [sshd] Ban 203.0.113.70',
+    log: { tag: 'fail2ban.actions', pid: 812, priority: 'daemon.notice' },
+    action: 'fail2ban-ban',
+    outcome: 'success',
+    ip: '203.0.113.70',
+  },
 ];
 
 /** The message as siemad keeps it: the body, or rsyslog's fold of its repeats after the first. */

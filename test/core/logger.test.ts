@@ -15,7 +15,10 @@ t.test('log lines never carry passwords, nor credentials inside URLs', async (t)
     logger.info({ url: 'https://siemad:s3cret@search.example:9200', password: 's3cret', opensearchPassword: 's3cret',
       options: { opensearchUrl: 'http://u:s3cret@h:1', url: 'http://u:s3cret@h:2' } }, 'configured');
     logger.flush();`;
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: new URL('../..', import.meta.url).pathname, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: new URL('../..', import.meta.url).pathname,
+    encoding: 'utf8',
+  });
   t.equal(result.status, 0, result.stderr);
   t.notMatch(result.stdout, /s3cret/);
   const line = JSON.parse(result.stdout.trim()) as Record<string, any>;

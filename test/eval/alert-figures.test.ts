@@ -1,7 +1,13 @@
 import t from 'tap';
 import type { AlertAnomaly } from '../../alerts/anomaly.js';
 import { DEFAULT_GROUPING } from '../../alerts/grouping.js';
-import { alertGroupingTable, episodeAlertFigures, groupingVariants, missedAlertTargets, type LineAnomaly } from '../../eval/alert-figures.js';
+import {
+  alertGroupingTable,
+  episodeAlertFigures,
+  groupingVariants,
+  missedAlertTargets,
+  type LineAnomaly,
+} from '../../eval/alert-figures.js';
 import type { Label } from '../../eval/labels.js';
 
 const T0 = Date.parse('2026-11-02T00:00:00Z');
@@ -32,7 +38,7 @@ const anomalies = [
   flagged(8, 22, 'source.ip=192.0.2.44', 'new_login_source', 'medium'),
 ];
 
-t.test('alerts per episode count the alerts holding an episode\'s anomalies; benign alerts hold benign lines only', async (t) => {
+t.test("alerts per episode count the alerts holding an episode's anomalies; benign alerts hold benign lines only", async (t) => {
   const figures = episodeAlertFigures(labels, anomalies, 0.5, DEFAULT_GROUPING);
   t.match(figures, { level: 'high', anomalies: 8, alerts: 4, targets: 2, targetsAlerted: 2, alertsPerTarget: 1.5, benignAlerts: 1 });
   t.same([...figures.alerted].sort(), ['brute_force-1', 'port_scan_fast-1']);
@@ -40,14 +46,22 @@ t.test('alerts per episode count the alerts holding an episode\'s anomalies; ben
   const medium = episodeAlertFigures(labels, anomalies, 0.5, { ...DEFAULT_GROUPING, level: 'medium' });
   t.equal(medium.benignAlerts, 2, 'the medium anomaly opens an alert at medium');
   t.same(missedAlertTargets(medium), ['4.00 benign alerts per day > 2']);
-  const looser = episodeAlertFigures(labels, [...anomalies, flagged(5, 11, 'source.ip=198.51.100.7', 'web_scan'), flagged(9, 23, 'host.hostname=web-01', 'unusual_hour')], 1, DEFAULT_GROUPING);
+  const looser = episodeAlertFigures(
+    labels,
+    [...anomalies, flagged(5, 11, 'source.ip=198.51.100.7', 'web_scan'), flagged(9, 23, 'host.hostname=web-01', 'unusual_hour')],
+    1,
+    DEFAULT_GROUPING,
+  );
   t.same(missedAlertTargets(looser), ['2.00 alerts per attack episode > 1.5']);
 });
 
 t.test('the grouping table lists the default first, marked, then other levels and windows', async (t) => {
   const variants = groupingVariants();
   t.same(variants[0], DEFAULT_GROUPING);
-  const table = alertGroupingTable(variants.map((grouping) => episodeAlertFigures(labels, anomalies, 1, grouping)), 'episode');
+  const table = alertGroupingTable(
+    variants.map((grouping) => episodeAlertFigures(labels, anomalies, 1, grouping)),
+    'episode',
+  );
   const rows = table.split('\n');
   t.match(rows[2], /^\| \*\*high, 24 h\*\* \(default\) \| 8\.0 \| 4\.0 \| 2 of 2 \| 1\.50 \| 1\.00 \|$/);
   t.match(rows[3], /^\| low, 24 h \|/);

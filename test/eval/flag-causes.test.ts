@@ -24,8 +24,18 @@ t.test('groups only benign flagged lines, by action and reason template, largest
   ]);
   const groups = groupBenignFlagCauses(labels, causes);
   t.same(groups, [
-    { action: 'http-request', reason: '# web requests from <ip> in # min', lines: 2, example: { reason: '19 web requests from 192.0.2.80 in 10 min', line: 1 } },
-    { action: 'firewall-packet', reason: '# web requests from <ip> in # min', lines: 1, example: { reason: '19 web requests from 192.0.2.80 in 10 min', line: 4 } },
+    {
+      action: 'http-request',
+      reason: '# web requests from <ip> in # min',
+      lines: 2,
+      example: { reason: '19 web requests from 192.0.2.80 in 10 min', line: 1 },
+    },
+    {
+      action: 'firewall-packet',
+      reason: '# web requests from <ip> in # min',
+      lines: 1,
+      example: { reason: '19 web requests from 192.0.2.80 in 10 min', line: 4 },
+    },
   ]);
   const table = formatFlagCauses(groups, 4, 1);
   t.match(table, /3 lines in 2 groups/);

@@ -7,7 +7,8 @@ import { DEFAULT_START_TIME, generateStream } from '../../eval/generator/generat
 import { readStreamFiles } from '../../eval/stream-files.js';
 
 const CLI = join(import.meta.dirname, '../../eval/generate.ts');
-const runCli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', cwd: join(import.meta.dirname, '../..') });
+const runCli = (args: string[]) =>
+  spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args], { encoding: 'utf8', cwd: join(import.meta.dirname, '../..') });
 
 t.test('writes the log file and FILE.labels.jsonl, the same stream the library generates for the seed', async (t) => {
   const directory = await mkdtemp(join(tmpdir(), 'eval-generate-'));
@@ -20,7 +21,10 @@ t.test('writes the log file and FILE.labels.jsonl, the same stream the library g
   const written = await readStreamFiles(out);
   const expected = generateStream({ seed: 4, days: 1, startTime: DEFAULT_START_TIME });
   t.equal(written.lines.length, expected.lines.length);
-  t.ok(written.lines.every((line, i) => line === expected.lines[i]), 'same lines');
+  t.ok(
+    written.lines.every((line, i) => line === expected.lines[i]),
+    'same lines',
+  );
   t.same(written.labels, expected.labels);
 });
 

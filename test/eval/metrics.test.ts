@@ -38,7 +38,13 @@ t.test('counts an episode as detected when any of its lines is flagged, with the
 });
 
 t.test('formats one column pair per detector as a markdown table', async (t) => {
-  const table = formatReport({ ours: evaluate(labels, flags), fail2ban: evaluate(labels, flags.map(() => false)) });
+  const table = formatReport({
+    ours: evaluate(labels, flags),
+    fail2ban: evaluate(
+      labels,
+      flags.map(() => false),
+    ),
+  });
   t.equal(
     table,
     [

@@ -103,7 +103,13 @@ export async function startApi(db: Database, options: StartApiOptions = {}): Pro
   await service.start();
   const store = new TokenStore(db);
   const suffix = Math.random().toString(36).slice(2, 8);
-  const names: Record<TokenKind, string> = { read: `reader-${suffix}`, write: `writer-${suffix}`, admin: `admin-${suffix}`, readWrite: `analyst-${suffix}`, revoked: `revoked-${suffix}` };
+  const names: Record<TokenKind, string> = {
+    read: `reader-${suffix}`,
+    write: `writer-${suffix}`,
+    admin: `admin-${suffix}`,
+    readWrite: `analyst-${suffix}`,
+    revoked: `revoked-${suffix}`,
+  };
   const tokens: Record<TokenKind, string> = {
     read: await store.create(names.read, ['read']),
     write: await store.create(names.write, ['write']),
@@ -114,7 +120,13 @@ export async function startApi(db: Database, options: StartApiOptions = {}): Pro
   await store.revoke(names.revoked);
   const registry = new Registry();
   const server = await ApiServer.start(
-    { database: service, logger, metrics: new ApiMetrics(registry), bodyLimit: options.bodyLimit ?? 64 * 1024, ...(options.tls !== undefined ? { tls: options.tls } : {}) },
+    {
+      database: service,
+      logger,
+      metrics: new ApiMetrics(registry),
+      bodyLimit: options.bodyLimit ?? 64 * 1024,
+      ...(options.tls !== undefined ? { tls: options.tls } : {}),
+    },
     '127.0.0.1',
     0,
   );
@@ -154,16 +166,40 @@ export async function seedAlert(db: Database, alert: SeedAlert): Promise<number>
   const { rows } = await db.query<{ id: unknown }>(
     `INSERT INTO alerts (entity, kind, status, level, score, anomaly_count, first_seen, last_seen, top_reasons, hosts, recommended_action)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-    [alert.entity, alert.kind, alert.status ?? 'open', alert.level ?? 'high', alert.score ?? 0.9, Math.max(1, events.length), alert.firstSeen, alert.lastSeen, ['many failed logins'], ['web-01'], 'block the source'],
+    [
+      alert.entity,
+      alert.kind,
+      alert.status ?? 'open',
+      alert.level ?? 'high',
+      alert.score ?? 0.9,
+      Math.max(1, events.length),
+      alert.firstSeen,
+      alert.lastSeen,
+      ['many failed logins'],
+      ['web-01'],
+      'block the source',
+    ],
   );
   const id = Number(rows[0]!.id);
   for (const [n, event] of events.entries()) {
     await db.query(
       `INSERT INTO alert_events (alert_id, event_id, "timestamp", level, score, reason, model_version, features) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [id, event.id, event.at, alert.level ?? 'high', alert.score ?? 0.9, 'many failed logins', event.modelVersion ?? 'test-model-1', event.features === undefined ? featureRow(n) : event.features],
+      [
+        id,
+        event.id,
+        event.at,
+        alert.level ?? 'high',
+        alert.score ?? 0.9,
+        'many failed logins',
+        event.modelVersion ?? 'test-model-1',
+        event.features === undefined ? featureRow(n) : event.features,
+      ],
     );
   }
-  await db.query("INSERT INTO alert_history (alert_id, actor, change, new_value) VALUES ($1, 'siemad', 'opened', $2)", [id, alert.level ?? 'high']);
+  await db.query("INSERT INTO alert_history (alert_id, actor, change, new_value) VALUES ($1, 'siemad', 'opened', $2)", [
+    id,
+    alert.level ?? 'high',
+  ]);
   return id;
 }
 

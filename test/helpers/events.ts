@@ -7,7 +7,17 @@ export const NORMALIZE_UTC: NormalizeContext = { timeZone: 'UTC', observer: defa
 
 /** One line read from a file, as `siemad analyze` reads it. */
 export function rawLine(text: string, seq = 0, receivedAt = Date.UTC(2026, 10, 22)): RawMessage {
-  return { text, transport: 'file', peerAddress: 'test.log', peerPort: 0, receivedAt, connectionId: 1, seq, truncated: false, size: Buffer.byteLength(text) };
+  return {
+    text,
+    transport: 'file',
+    peerAddress: 'test.log',
+    peerPort: 0,
+    receivedAt,
+    connectionId: 1,
+    seq,
+    truncated: false,
+    size: Buffer.byteLength(text),
+  };
 }
 
 /** The decoded ECS events of `lines`, in order. */

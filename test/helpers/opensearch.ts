@@ -87,10 +87,26 @@ export async function startOpenSearch(options: StartOpenSearchOptions = {}): Pro
   let peer: PeerProcess | undefined;
 
   const launch = async () => {
-    const args = [SCRIPT, 'run', '--dir', dir, '--port', String(port), '--name', name, '--heap', options.heap ?? '512m', '--watch-pid', String(process.pid)];
+    const args = [
+      SCRIPT,
+      'run',
+      '--dir',
+      dir,
+      '--port',
+      String(port),
+      '--name',
+      name,
+      '--heap',
+      options.heap ?? '512m',
+      '--watch-pid',
+      String(process.pid),
+    ];
     peer = spawnPeer('bash', args, { logFile: join(dir, 'console.log') });
     try {
-      await waitUntilReady(peer, `OpenSearch on port ${port}`, () => isOpenSearchHealthy(`http://127.0.0.1:${port}`, name), { timeoutMs, intervalMs: 500 });
+      await waitUntilReady(peer, `OpenSearch on port ${port}`, () => isOpenSearchHealthy(`http://127.0.0.1:${port}`, name), {
+        timeoutMs,
+        intervalMs: 500,
+      });
     } catch (error) {
       // The node's own log says more than the console (e.g. a bind or mapping failure).
       const nodeLog = await tailOfFile(join(dir, 'logs', `${name}.log`), 30);

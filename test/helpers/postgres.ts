@@ -30,8 +30,16 @@ const POSTGRES_PORTS = { first: 15432, last: 15499 } as const;
 
 function binDir(): string {
   const root = '/usr/lib/postgresql';
-  const versions = fs.existsSync(root) ? fs.readdirSync(root).filter((v) => fs.existsSync(join(root, v, 'bin', 'pg_ctl'))).sort((a, b) => Number(b) - Number(a)) : [];
-  if (versions.length === 0) throw new ServiceUnavailableError('PostgreSQL server binaries not found under /usr/lib/postgresql (run scripts/install-system-deps.sh)');
+  const versions = fs.existsSync(root)
+    ? fs
+        .readdirSync(root)
+        .filter((v) => fs.existsSync(join(root, v, 'bin', 'pg_ctl')))
+        .sort((a, b) => Number(b) - Number(a))
+    : [];
+  if (versions.length === 0)
+    throw new ServiceUnavailableError(
+      'PostgreSQL server binaries not found under /usr/lib/postgresql (run scripts/install-system-deps.sh)',
+    );
   return join(root, versions[0]!, 'bin');
 }
 
@@ -41,7 +49,10 @@ function run(binary: string, args: string[]): void {
   const command = asRoot ? 'runuser' : binary;
   const argv = asRoot ? ['-u', 'postgres', '--', binary, ...args] : args;
   const result = spawnSync(command, argv, { encoding: 'utf8', timeout: 60_000 });
-  if (result.status !== 0) throw new ServiceUnavailableError(`${binary} ${args.join(' ')} failed: ${(result.stderr || result.stdout || String(result.error)).trim()}`);
+  if (result.status !== 0)
+    throw new ServiceUnavailableError(
+      `${binary} ${args.join(' ')} failed: ${(result.stderr || result.stdout || String(result.error)).trim()}`,
+    );
 }
 
 async function ready(url: string): Promise<boolean> {

@@ -62,11 +62,9 @@ export async function startRedis(): Promise<RedisHandle> {
   // Another test process may take the probed port first; then redis exits and we try another.
   for (let attempt = 1; ; attempt++) {
     const port = await freePortInRange(REDIS_PORTS.first, REDIS_PORTS.last, 'tcp');
-    const peer = spawnPeer(
-      binary,
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-      { logFile: join(dir, 'redis.log') },
-    );
+    const peer = spawnPeer(binary, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+      logFile: join(dir, 'redis.log'),
+    });
     try {
       // Another test's server may hold the port: only ours, by PID, counts as ready.
       const answersAsOurs = async () => (await redisProcessId(port)) === peer.pid;

@@ -41,9 +41,7 @@ async function tcpForwarderWithListener(t: Test) {
   const targetPort = await freePort('tcp');
   const listener = await octetCountedListener(targetPort);
   t.teardown(() => listener.close());
-  const forwarder = await requireService(t, 'rsyslogd', () =>
-    startRsyslogForwarder({ target: { port: targetPort }, protocol: 'tcp' }),
-  );
+  const forwarder = await requireService(t, 'rsyslogd', () => startRsyslogForwarder({ target: { port: targetPort }, protocol: 'tcp' }));
   if (!forwarder) return undefined;
   t.teardown(() => forwarder.stop());
   return { forwarder, frames: listener.frames };
@@ -97,9 +95,7 @@ t.test('forwards over UDP in RFC 3164 format, one message per datagram', async (
 
 t.test('keeps messages queued while the TCP target is down and delivers them when it comes up', async (t) => {
   const targetPort = await freePort('tcp');
-  const forwarder = await requireService(t, 'rsyslogd', () =>
-    startRsyslogForwarder({ target: { port: targetPort }, protocol: 'tcp' }),
-  );
+  const forwarder = await requireService(t, 'rsyslogd', () => startRsyslogForwarder({ target: { port: targetPort }, protocol: 'tcp' }));
   if (!forwarder) return;
   t.teardown(() => forwarder.stop());
 

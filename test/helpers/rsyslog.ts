@@ -199,7 +199,19 @@ export async function startLocalRsyslogForwarder(options: LocalForwarderOptions)
 }
 
 function sendWithLogger(loggerBinary: string, port: number, message: string, options: SendOptions): Promise<void> {
-  const args = ['--server', '127.0.0.1', '--port', String(port), '--tcp', '-t', options.tag ?? 'siemad-test', '-p', options.priority ?? 'user.notice', '--', message];
+  const args = [
+    '--server',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--tcp',
+    '-t',
+    options.tag ?? 'siemad-test',
+    '-p',
+    options.priority ?? 'user.notice',
+    '--',
+    message,
+  ];
   return runLogger(loggerBinary, args);
 }
 

@@ -69,14 +69,36 @@ export interface StartServeOptions {
 
 let starts = 0;
 
-export async function startServe(args: readonly string[] = [], env: NodeJS.ProcessEnv = {}, options: StartServeOptions = {}): Promise<ServeHandle> {
+export async function startServe(
+  args: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
+  options: StartServeOptions = {},
+): Promise<ServeHandle> {
   ensureBuilt();
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'siemad-serve-')));
   // A restart gets its own log, so the readiness line found is this run's.
   const logFile = join(dataDir, options.dataDir === undefined ? 'siemad.log' : `siemad-${process.pid}-${++starts}.log`);
   const peer = spawnPeer(
     process.execPath,
-    [SIEMAD, 'serve', '--bind', '127.0.0.1', '--udp-port', '0', '--tcp-port', '0', '--metrics-host', '127.0.0.1', '--metrics-port', '0', '--api-port', '0', '--data-dir', dataDir, ...args],
+    [
+      SIEMAD,
+      'serve',
+      '--bind',
+      '127.0.0.1',
+      '--udp-port',
+      '0',
+      '--tcp-port',
+      '0',
+      '--metrics-host',
+      '127.0.0.1',
+      '--metrics-port',
+      '0',
+      '--api-port',
+      '0',
+      '--data-dir',
+      dataDir,
+      ...args,
+    ],
     { logFile, env: { ...process.env, ...env } },
   );
   let listening: { receiver: string; port: number }[] = [];
@@ -106,7 +128,8 @@ export async function startServe(args: readonly string[] = [], env: NodeJS.Proce
     dataDir,
     listening,
     port(transport, host = '127.0.0.1') {
-      const entry = listening.find((l) => l.receiver === `${transport} ${host}`) ??
+      const entry =
+        listening.find((l) => l.receiver === `${transport} ${host}`) ??
         listening.find((l) => l.receiver.startsWith(`${transport} ${host}:`)) ??
         listening.find((l) => l.receiver.startsWith(`${transport} `));
       if (entry === undefined) throw new Error(`siemad is not listening on ${transport} ${host}: ${JSON.stringify(listening)}`);
@@ -133,13 +156,19 @@ export async function startServe(args: readonly string[] = [], env: NodeJS.Proce
 
 /** Runs `siemad send` over TCP to `port`; resolves with its report once every line is sent. */
 export async function sendOverTcp(port: number, file: string, extra: readonly string[] = []): Promise<{ sent: number }> {
-  const { stdout } = await promisify(execFile)(process.execPath, [SIEMAD, 'send', '--port', String(port), '--transport', 'tcp', '--json', ...extra, file], { timeout: 300_000 });
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [SIEMAD, 'send', '--port', String(port), '--transport', 'tcp', '--json', ...extra, file],
+    { timeout: 300_000 },
+  );
   return JSON.parse(stdout) as { sent: number };
 }
 
 /** The value of one sample of `/metrics` (labels given as `name="value"` text); 0 when absent. */
 export async function metricValue(httpPort: number, name: string, labels = ''): Promise<number> {
-  const text = await fetch(`http://127.0.0.1:${httpPort}/metrics`, { signal: AbortSignal.timeout(10_000) }).then((response) => response.text());
+  const text = await fetch(`http://127.0.0.1:${httpPort}/metrics`, { signal: AbortSignal.timeout(10_000) }).then((response) =>
+    response.text(),
+  );
   const sample = labels === '' ? `${name} ` : `${name}{${labels}} `;
   for (const line of text.split('\n')) if (line.startsWith(sample)) return Number(line.slice(sample.length));
   return 0;

@@ -45,11 +45,20 @@ t.test('basic auth from the URL, a private CA and a client certificate reach a m
   const keys = await pki(t);
   if (!keys) return;
   const endpoint = await tlsEndpoint(t, { cert: keys.serverCert, key: keys.serverKey, ca: keys.caCert });
-  const client = createOpenSearchClient({ url: endpoint.url('alice:s3cr%40t@'), caFile: keys.caCert, certFile: keys.clientCert, keyFile: keys.clientKey });
+  const client = createOpenSearchClient({
+    url: endpoint.url('alice:s3cr%40t@'),
+    caFile: keys.caCert,
+    certFile: keys.clientCert,
+    keyFile: keys.clientKey,
+  });
   t.teardown(() => client.close());
   const info = await client.info();
   t.equal((info.body as { cluster_name: string }).cluster_name, 'tls-endpoint');
-  t.same(endpoint.seenAuthorizations, [`Basic ${Buffer.from('alice:s3cr@t').toString('base64')}`], 'credentials sent as basic auth, URL-decoded');
+  t.same(
+    endpoint.seenAuthorizations,
+    [`Basic ${Buffer.from('alice:s3cr@t').toString('base64')}`],
+    'credentials sent as basic auth, URL-decoded',
+  );
 });
 
 t.test('an unknown CA is refused and the error does not carry the password', async (t) => {
@@ -82,11 +91,23 @@ t.test('a certificate for another name passes only with skipHostnameVerification
 });
 
 t.test('bad client options are configuration errors with a code and no secret', async (t) => {
-  t.throws(() => createOpenSearchClient({ url: 'https://127.0.0.1:9200', caFile: '/nonexistent/ca.pem' }), { code: 'SIEMAD_TLS_INVALID', message: /cannot read OpenSearch CA file \/nonexistent\/ca\.pem: ENOENT/ });
-  t.throws(() => createOpenSearchClient({ url: 'https://127.0.0.1:9200', certFile: '/x.pem' }), { code: 'SIEMAD_TLS_INVALID', message: /given together/ });
-  t.throws(() => createOpenSearchClient({ url: 'ftp://bob:pw-secret@host' }), { code: 'SIEMAD_CONFIG_INVALID', message: /^OpenSearch URL must be http or https: ftp:\/\/host$/ });
+  t.throws(() => createOpenSearchClient({ url: 'https://127.0.0.1:9200', caFile: '/nonexistent/ca.pem' }), {
+    code: 'SIEMAD_TLS_INVALID',
+    message: /cannot read OpenSearch CA file \/nonexistent\/ca\.pem: ENOENT/,
+  });
+  t.throws(() => createOpenSearchClient({ url: 'https://127.0.0.1:9200', certFile: '/x.pem' }), {
+    code: 'SIEMAD_TLS_INVALID',
+    message: /given together/,
+  });
+  t.throws(() => createOpenSearchClient({ url: 'ftp://bob:pw-secret@host' }), {
+    code: 'SIEMAD_CONFIG_INVALID',
+    message: /^OpenSearch URL must be http or https: ftp:\/\/host$/,
+  });
   t.throws(() => createOpenSearchClient({ url: 'not a url' }), { code: 'SIEMAD_CONFIG_INVALID' });
-  t.throws(() => createOpenSearchClient({ url: 'http://127.0.0.1:9200', password: 'pw' }), { code: 'SIEMAD_CONFIG_INVALID', message: /without a username/ });
+  t.throws(() => createOpenSearchClient({ url: 'http://127.0.0.1:9200', password: 'pw' }), {
+    code: 'SIEMAD_CONFIG_INVALID',
+    message: /without a username/,
+  });
 });
 
 t.test('redactUrl drops user info and keeps the rest', async (t) => {

@@ -32,7 +32,10 @@ export async function duplicateIds(url: string, index: string): Promise<string[]
 export async function waitForCount(url: string, index: string, count: number, timeoutMs: number): Promise<number> {
   let seen = 0;
   try {
-    await waitFor(`${count} documents in ${index}`, async () => (seen = await countDocuments(url, index).catch(() => seen)) >= count, { timeoutMs, intervalMs: 500 });
+    await waitFor(`${count} documents in ${index}`, async () => (seen = await countDocuments(url, index).catch(() => seen)) >= count, {
+      timeoutMs,
+      intervalMs: 500,
+    });
   } catch (error) {
     throw new Error(`${(error as Error).message} (have ${seen})`);
   }

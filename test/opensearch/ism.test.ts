@@ -3,7 +3,9 @@ import { ismPolicies, policyMarkOf, retentionPolicy } from '../../opensearch/ism
 import { openSearchLayout, resolveLayoutOptions } from '../../opensearch/layout.js';
 import { SCHEMA_VERSION } from '../../opensearch/managed-object.js';
 
-const layout = openSearchLayout(resolveLayoutOptions({ logs: { retentionDays: 14, rolloverAge: '12h', rolloverPrimaryShardSize: '10gb' } }));
+const layout = openSearchLayout(
+  resolveLayoutOptions({ logs: { retentionDays: 14, rolloverAge: '12h', rolloverPrimaryShardSize: '10gb' } }),
+);
 
 t.test('the logs policy rolls over by age or primary-shard size and deletes after the retention', async (t) => {
   const [logs] = ismPolicies(layout);
@@ -12,7 +14,11 @@ t.test('the logs policy rolls over by age or primary-shard size and deletes afte
   const { policy } = logs.body;
   t.equal(policy.default_state, 'hot');
   t.match(policy.states, [
-    { name: 'hot', actions: [{ rollover: { min_index_age: '12h', min_primary_shard_size: '10gb' } }], transitions: [{ state_name: 'delete', conditions: { min_rollover_age: '14d' } }] },
+    {
+      name: 'hot',
+      actions: [{ rollover: { min_index_age: '12h', min_primary_shard_size: '10gb' } }],
+      transitions: [{ state_name: 'delete', conditions: { min_rollover_age: '14d' } }],
+    },
     { name: 'delete', actions: [{ delete: {} }], transitions: [] },
   ]);
   t.same(policy.ism_template, [{ index_patterns: ['logs-siemad-default'], priority: 500 }], 'attached to the data stream by ism_template');

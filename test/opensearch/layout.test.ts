@@ -7,7 +7,13 @@ t.test('defaults name the data streams logs-siemad-default and logs-siemad.anoma
     layout.streams.map((stream) => [stream.kind, stream.dataStream, stream.indexTemplate, stream.settingsComponent, stream.policyId]),
     [
       ['logs', 'logs-siemad-default', 'siemad-default-logs', 'siemad-default-logs-settings', 'siemad-default-logs-retention'],
-      ['anomalies', 'logs-siemad.anomalies-default', 'siemad-default-anomalies', 'siemad-default-anomalies-settings', 'siemad-default-anomalies-retention'],
+      [
+        'anomalies',
+        'logs-siemad.anomalies-default',
+        'siemad-default-anomalies',
+        'siemad-default-anomalies-settings',
+        'siemad-default-anomalies-retention',
+      ],
     ],
   );
   t.equal(layout.ecsComponent, 'siemad-default-ecs-mappings');
@@ -18,7 +24,10 @@ t.test('defaults name the data streams logs-siemad-default and logs-siemad.anoma
 t.test('prefix and namespace change every name; partial retention options keep the other defaults', async (t) => {
   const options = resolveLayoutOptions({ prefix: 'sec', namespace: 'prod', logs: { retentionDays: 90 } });
   const layout = openSearchLayout(options);
-  t.same(layout.streams.map((stream) => stream.dataStream), ['logs-sec-prod', 'logs-sec.anomalies-prod']);
+  t.same(
+    layout.streams.map((stream) => stream.dataStream),
+    ['logs-sec-prod', 'logs-sec.anomalies-prod'],
+  );
   t.equal(layout.ecsComponent, 'sec-prod-ecs-mappings');
   t.same(options.logs, { ...DEFAULT_LAYOUT_OPTIONS.logs, retentionDays: 90 });
 });

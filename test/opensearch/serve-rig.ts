@@ -20,12 +20,18 @@ export async function writeAuthLog(file: string, from: number, count: number): P
 /** `serve` arguments to index into `url` under `namespace` (one shard, no replica, 1 s refresh, no ISM needed). */
 export function openSearchServeArgs(url: string, namespace: string, extra: readonly string[] = []): string[] {
   return [
-    '--scoring', 'false',
-    '--opensearch-url', url,
-    '--index-namespace', namespace,
-    '--index-replicas', '0',
-    '--index-refresh-interval', '1s',
-    '--ism', 'if-available',
+    '--scoring',
+    'false',
+    '--opensearch-url',
+    url,
+    '--index-namespace',
+    namespace,
+    '--index-replicas',
+    '0',
+    '--index-refresh-interval',
+    '1s',
+    '--ism',
+    'if-available',
     ...extra,
   ];
 }

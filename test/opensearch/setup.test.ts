@@ -44,18 +44,29 @@ t.test('applying the setup twice creates everything once and then reports nothin
   const first = await applyOpenSearchSetup(client, options);
   t.ok(first.changed);
   const created = first.changes.filter((change) => change.outcome === 'created').map((change) => change.name);
-  t.same(created.sort(), [
-    layout.ecsComponent,
-    layout.anomalyComponent,
-    ...layout.streams.flatMap((stream) => [stream.settingsComponent, stream.indexTemplate, stream.dataStream]),
-  ].sort(), 'component templates, index templates and data streams are created');
+  t.same(
+    created.sort(),
+    [
+      layout.ecsComponent,
+      layout.anomalyComponent,
+      ...layout.streams.flatMap((stream) => [stream.settingsComponent, stream.indexTemplate, stream.dataStream]),
+    ].sort(),
+    'component templates, index templates and data streams are created',
+  );
 
   const second = await applyOpenSearchSetup(client, options);
   t.notOk(second.changed, 'second run changes nothing');
-  t.same(second.changes.filter((change) => change.outcome !== 'unchanged' && change.outcome !== 'skipped'), []);
+  t.same(
+    second.changes.filter((change) => change.outcome !== 'unchanged' && change.outcome !== 'skipped'),
+    [],
+  );
   t.match(formatSetupReport(second), /0 created, 0 updated, \d+ unchanged/);
 
-  const streams = await callOpenSearch<{ data_streams: Array<{ name: string; template: string }> }>(client, 'GET', `/_data_stream/logs-siemad*-${layout.options.namespace}`);
+  const streams = await callOpenSearch<{ data_streams: Array<{ name: string; template: string }> }>(
+    client,
+    'GET',
+    `/_data_stream/logs-siemad*-${layout.options.namespace}`,
+  );
   t.same(
     streams.body.data_streams.map((stream) => [stream.name, stream.template]).sort(),
     [
@@ -74,14 +85,47 @@ t.test('events indexed into the logs data stream get the ECS mappings', async (t
   const stream = `logs-siemad-${resolveLayoutOptions(options).namespace}`;
 
   const events = [
-    event({ '@timestamp': '2026-11-22T10:00:00Z', message: 'Failed password for root', source: { ip: '10.1.2.3', port: 50522 }, user: { name: 'root' }, related: { ip: ['10.1.2.3'] } }),
-    event({ '@timestamp': '2026-11-22T10:00:01Z', message: 'Failed password for admin', source: { ip: '10.200.0.9' }, user: { name: 'admin' } }),
-    event({ '@timestamp': '2026-11-22T10:00:02Z', message: 'Accepted publickey for root', source: { ip: '192.0.2.44' }, user: { name: 'root' } }),
-    event({ '@timestamp': '2026-11-22T10:00:03Z', message: 'Connection from IPv6 peer', source: { ip: '2001:db8::1' }, user: { name: 'root' } }),
+    event({
+      '@timestamp': '2026-11-22T10:00:00Z',
+      message: 'Failed password for root',
+      source: { ip: '10.1.2.3', port: 50522 },
+      user: { name: 'root' },
+      related: { ip: ['10.1.2.3'] },
+    }),
+    event({
+      '@timestamp': '2026-11-22T10:00:01Z',
+      message: 'Failed password for admin',
+      source: { ip: '10.200.0.9' },
+      user: { name: 'admin' },
+    }),
+    event({
+      '@timestamp': '2026-11-22T10:00:02Z',
+      message: 'Accepted publickey for root',
+      source: { ip: '192.0.2.44' },
+      user: { name: 'root' },
+    }),
+    event({
+      '@timestamp': '2026-11-22T10:00:03Z',
+      message: 'Connection from IPv6 peer',
+      source: { ip: '2001:db8::1' },
+      user: { name: 'root' },
+    }),
     {
-      ...event({ '@timestamp': '2026-11-22T10:00:04Z', message: 'stray fields', user: { name: 'eve' }, kv: { foo: 'bar', nested_key: 'x' } }),
+      ...event({
+        '@timestamp': '2026-11-22T10:00:04Z',
+        message: 'stray fields',
+        user: { name: 'eve' },
+        kv: { foo: 'bar', nested_key: 'x' },
+      }),
       stray_top_level: { deeply: { nested: 1 } },
-      anomaly: { is_anomaly: true, score: 0.93, level: 'high', model_scores: { iforest: 0.91, hbos: 0.8 }, reasons: ['rare source'], model_version: 'm1' },
+      anomaly: {
+        is_anomaly: true,
+        score: 0.93,
+        level: 'high',
+        model_scores: { iforest: 0.91, hbos: 0.8 },
+        reasons: ['rare source'],
+        model_version: 'm1',
+      },
     },
   ];
   const bulkBody = events.flatMap((document) => [{ create: {} }, document]);
@@ -95,13 +139,26 @@ t.test('events indexed into the logs data stream get the ECS mappings', async (t
     'a CIDR term query on source.ip finds exactly the 10/8 addresses',
   );
 
-  const byUser = await callOpenSearch<{ aggregations: { users: { buckets: Array<{ key: string; doc_count: number }> } } }>(client, 'POST', `/${stream}/_search`, {
-    body: { size: 0, aggs: { users: { terms: { field: 'user.name' } } } },
-  });
+  const byUser = await callOpenSearch<{ aggregations: { users: { buckets: Array<{ key: string; doc_count: number }> } } }>(
+    client,
+    'POST',
+    `/${stream}/_search`,
+    {
+      body: { size: 0, aggs: { users: { terms: { field: 'user.name' } } } },
+    },
+  );
   const buckets = byUser.body.aggregations.users.buckets;
-  t.same(Object.fromEntries(buckets.map((bucket) => [bucket.key, bucket.doc_count])), { root: 3, admin: 1, eve: 1 }, 'terms aggregation on user.name');
+  t.same(
+    Object.fromEntries(buckets.map((bucket) => [bucket.key, bucket.doc_count])),
+    { root: 3, admin: 1, eve: 1 },
+    'terms aggregation on user.name',
+  );
 
-  const mapping = await callOpenSearch<Record<string, { mappings: { properties: Record<string, unknown> } }>>(client, 'GET', `/${stream}/_mapping`);
+  const mapping = await callOpenSearch<Record<string, { mappings: { properties: Record<string, unknown> } }>>(
+    client,
+    'GET',
+    `/${stream}/_mapping`,
+  );
   const properties = Object.values(mapping.body)[0]?.mappings.properties ?? {};
   t.notOk('stray_top_level' in properties, 'an unknown field creates no mapping');
   t.match(properties, {
@@ -112,7 +169,13 @@ t.test('events indexed into the logs data stream get the ECS mappings', async (t
     kv: { type: 'flat_object' },
     labels: { type: 'flat_object' },
     log: { properties: { syslog: { properties: { structured_data: { type: 'flat_object' } } } } },
-    event: { properties: { original: { type: 'keyword', index: false, doc_values: false }, risk_score: { type: 'float' }, severity: { type: 'long' } } },
+    event: {
+      properties: {
+        original: { type: 'keyword', index: false, doc_values: false },
+        risk_score: { type: 'float' },
+        severity: { type: 'long' },
+      },
+    },
     anomaly: {
       properties: {
         is_anomaly: { type: 'boolean' },
@@ -139,7 +202,12 @@ t.test('a malformed ip drops that field, not the event', async (t) => {
   const options = optionsForTest();
   await applyOpenSearchSetup(client, options);
   const stream = `logs-siemad-${resolveLayoutOptions(options).namespace}`;
-  const response = await client.index({ index: stream, body: event({ '@timestamp': '2026-11-22T10:00:00Z', source: { ip: 'not-an-ip' } }), refresh: 'true', op_type: 'create' });
+  const response = await client.index({
+    index: stream,
+    body: event({ '@timestamp': '2026-11-22T10:00:00Z', source: { ip: 'not-an-ip' } }),
+    refresh: 'true',
+    op_type: 'create',
+  });
   t.equal(response.body.result, 'created');
 });
 
@@ -166,11 +234,18 @@ t.test('a template written by an older schema version is updated and the report 
 
   const upgrade = await applyOpenSearchSetup(client, options);
   const logsStream = layout.streams[0]?.dataStream ?? '';
-  t.match(upgrade.changes.find((change) => change.name === layout.ecsComponent), {
-    outcome: 'updated',
-    detail: `updated from v${current - 1} to v${current}`,
-  });
-  t.match(upgrade.changes.find((change) => change.name === logsStream), { outcome: 'updated', detail: /rolled over/ }, 'the data stream rolls over to apply it');
+  t.match(
+    upgrade.changes.find((change) => change.name === layout.ecsComponent),
+    {
+      outcome: 'updated',
+      detail: `updated from v${current - 1} to v${current}`,
+    },
+  );
+  t.match(
+    upgrade.changes.find((change) => change.name === logsStream),
+    { outcome: 'updated', detail: /rolled over/ },
+    'the data stream rolls over to apply it',
+  );
   t.match(formatSetupReport(upgrade), new RegExp(`component_template\\s+${layout.ecsComponent}\\s+updated \\(updated from v0 to v1\\)`));
 
   const stream = await callOpenSearch<{ data_streams: Array<{ generation: number }> }>(client, 'GET', `/_data_stream/${logsStream}`);
@@ -185,7 +260,10 @@ t.test('a newer schema version on the cluster is left alone', async (t) => {
   const layout = openSearchLayout(resolveLayoutOptions(options));
   await setUpWithEcsTemplateVersionShift(client, options, +1);
   const report = await applyOpenSearchSetup(client, options);
-  t.match(report.changes.find((change) => change.name === layout.ecsComponent), { outcome: 'skipped', detail: /newer/ });
+  t.match(
+    report.changes.find((change) => change.name === layout.ecsComponent),
+    { outcome: 'skipped', detail: /newer/ },
+  );
 });
 
 t.test('changed options update the settings component and nothing else', async (t) => {
@@ -245,12 +323,22 @@ t.test('ISM policies exist and are attached to the backing indices', async (t) =
   const options = optionsForTest({ ism: 'required', logs: { retentionDays: 7 } });
   const layout = openSearchLayout(resolveLayoutOptions(options));
   const first = await applyOpenSearchSetup(client, options);
-  t.same(first.changes.filter((change) => change.object === 'ism_policy').map((change) => change.outcome), ['created', 'created']);
+  t.same(
+    first.changes.filter((change) => change.object === 'ism_policy').map((change) => change.outcome),
+    ['created', 'created'],
+  );
   t.notOk((await applyOpenSearchSetup(client, options)).changed, 'second run changes nothing');
 
   for (const stream of layout.streams) {
-    const policy = await callOpenSearch<{ policy: { states: Array<{ name: string }> } }>(client, 'GET', `/_plugins/_ism/policies/${stream.policyId}`);
-    t.same(policy.body.policy.states.map((state) => state.name), ['hot', 'delete']);
+    const policy = await callOpenSearch<{ policy: { states: Array<{ name: string }> } }>(
+      client,
+      'GET',
+      `/_plugins/_ism/policies/${stream.policyId}`,
+    );
+    t.same(
+      policy.body.policy.states.map((state) => state.name),
+      ['hot', 'delete'],
+    );
     const explain = await callOpenSearch<Record<string, { 'index.plugins.index_state_management.policy_id'?: string; policy_id?: string }>>(
       client,
       'GET',

@@ -20,9 +20,17 @@ function event(n: number, extra: Partial<EcsEvent> = {}): EcsEvent {
   };
 }
 
-async function openSink(t: Test, maxTotalBytes = 64 * MIB): Promise<{ sink: OpenSearchSink; buffer: DiskBuffer; deadLetters: DeadLetterQueue }> {
+async function openSink(
+  t: Test,
+  maxTotalBytes = 64 * MIB,
+): Promise<{ sink: OpenSearchSink; buffer: DiskBuffer; deadLetters: DeadLetterQueue }> {
   const directory = t.testdir();
-  const buffer = await DiskBuffer.open({ directory: `${directory}/buffer`, maxTotalBytes, fsync: 'never', ...{ maxRecordBytes: bufferRecordLimits(maxTotalBytes).maxRecordBytes } });
+  const buffer = await DiskBuffer.open({
+    directory: `${directory}/buffer`,
+    maxTotalBytes,
+    fsync: 'never',
+    ...{ maxRecordBytes: bufferRecordLimits(maxTotalBytes).maxRecordBytes },
+  });
   const deadLetters = await DeadLetterQueue.open({ directory: `${directory}/dead-letter`, fsync: false });
   const sink = new OpenSearchSink({
     buffer,
@@ -54,18 +62,34 @@ async function readAll(buffer: DiskBuffer, count: number): Promise<DecodedRecord
   return decoded;
 }
 
-t.test('each event is buffered once as its JSON, under its event.id, tagged for the logs stream and, when anomalous, the anomalies stream', async (t) => {
-  const { sink, buffer } = await openSink(t);
-  const anomalous = event(2, { anomaly: { is_anomaly: true, score: 0.97, level: 'high', model_version: 'test', reasons: ['new source'] } as EcsEvent['anomaly'] });
-  const notAnomalous = event(3, { anomaly: { is_anomaly: false, score: 0.1, level: 'none', model_version: 'test', reasons: [] } as unknown as EcsEvent['anomaly'] });
-  const before = Date.now();
-  await sink.write([event(1), anomalous, notAnomalous]);
-  const records = await readAll(buffer, 3);
-  t.same(records.map((record) => record.id), ['id-1', 'id-2', 'id-3']);
-  t.same(records.map((record) => record.targets), [TARGET_LOGS, TARGET_LOGS | TARGET_ANOMALIES, TARGET_LOGS]);
-  t.same(JSON.parse(records[1]!.json.toString('utf8')), JSON.parse(JSON.stringify(anomalous)));
-  t.ok(records.every((record) => record.appendedAt >= before && record.appendedAt <= Date.now()), 'stamped with the append time');
-});
+t.test(
+  'each event is buffered once as its JSON, under its event.id, tagged for the logs stream and, when anomalous, the anomalies stream',
+  async (t) => {
+    const { sink, buffer } = await openSink(t);
+    const anomalous = event(2, {
+      anomaly: { is_anomaly: true, score: 0.97, level: 'high', model_version: 'test', reasons: ['new source'] } as EcsEvent['anomaly'],
+    });
+    const notAnomalous = event(3, {
+      anomaly: { is_anomaly: false, score: 0.1, level: 'none', model_version: 'test', reasons: [] } as unknown as EcsEvent['anomaly'],
+    });
+    const before = Date.now();
+    await sink.write([event(1), anomalous, notAnomalous]);
+    const records = await readAll(buffer, 3);
+    t.same(
+      records.map((record) => record.id),
+      ['id-1', 'id-2', 'id-3'],
+    );
+    t.same(
+      records.map((record) => record.targets),
+      [TARGET_LOGS, TARGET_LOGS | TARGET_ANOMALIES, TARGET_LOGS],
+    );
+    t.same(JSON.parse(records[1]!.json.toString('utf8')), JSON.parse(JSON.stringify(anomalous)));
+    t.ok(
+      records.every((record) => record.appendedAt >= before && record.appendedAt <= Date.now()),
+      'stamped with the append time',
+    );
+  },
+);
 
 t.test('an event without a usable id gets one from its content, the same every time', async (t) => {
   const { sink, buffer } = await openSink(t);
@@ -96,14 +120,21 @@ t.test('while the buffer is full, write waits; it completes once the indexer fre
   await pending;
   t.ok(done, 'it completes once acknowledged segments are deleted');
   t.notOk(sink.isFull());
-  t.same(drained.map((record) => record.id), Array.from({ length: written + 1 }, (_, n) => `id-${n}`), 'nothing was lost or reordered');
+  t.same(
+    drained.map((record) => record.id),
+    Array.from({ length: written + 1 }, (_, n) => `id-${n}`),
+    'nothing was lost or reordered',
+  );
 });
 
 t.test('an event over the buffer record limit goes to the dead-letter queue; the rest of its batch is buffered', async (t) => {
   const { sink, buffer, deadLetters } = await openSink(t, 2 * MIB);
   const limit = bufferRecordLimits(2 * MIB).maxRecordBytes;
   await sink.write([event(1), event(2, { message: 'z'.repeat(limit) }), event(3)]);
-  t.same((await readAll(buffer, 2)).map((record) => record.id), ['id-1', 'id-3']);
+  t.same(
+    (await readAll(buffer, 2)).map((record) => record.id),
+    ['id-1', 'id-3'],
+  );
   t.equal(deadLetters.stats().written.too_large, 1);
 });
 
@@ -111,5 +142,8 @@ t.test('a pipeline batch larger than one append is split across appends, in orde
   const { sink, buffer } = await openSink(t, 8 * MIB);
   const events = Array.from({ length: 300 }, (_, n) => event(n, { message: 'm'.repeat(2000) }));
   await sink.write(events);
-  t.same((await readAll(buffer, 300)).map((record) => record.id), events.map((e) => e.event.id));
+  t.same(
+    (await readAll(buffer, 300)).map((record) => record.id),
+    events.map((e) => e.event.id),
+  );
 });

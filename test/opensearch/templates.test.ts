@@ -8,8 +8,18 @@ t.test('each data stream has an index template composed of the ECS, anomaly and 
   t.same(
     indexTemplates(layout).map(({ name, body }) => [name, body.index_patterns, body.composed_of, body.data_stream]),
     [
-      ['siemad-default-logs', ['logs-siemad-default'], ['siemad-default-ecs-mappings', 'siemad-default-anomaly-mappings', 'siemad-default-logs-settings'], {}],
-      ['siemad-default-anomalies', ['logs-siemad.anomalies-default'], ['siemad-default-ecs-mappings', 'siemad-default-anomaly-mappings', 'siemad-default-anomalies-settings'], {}],
+      [
+        'siemad-default-logs',
+        ['logs-siemad-default'],
+        ['siemad-default-ecs-mappings', 'siemad-default-anomaly-mappings', 'siemad-default-logs-settings'],
+        {},
+      ],
+      [
+        'siemad-default-anomalies',
+        ['logs-siemad.anomalies-default'],
+        ['siemad-default-ecs-mappings', 'siemad-default-anomaly-mappings', 'siemad-default-anomalies-settings'],
+        {},
+      ],
     ],
   );
 });
@@ -48,5 +58,7 @@ t.test('addresses are ip, the top level is not dynamic and model scores are floa
     related: { properties: { ip: { type: 'ip' } } },
   });
   const anomaly = componentTemplates(layout).find(({ name }) => name === 'siemad-default-anomaly-mappings')?.body.template.mappings;
-  t.same(anomaly?.dynamic_templates, [{ siemad_anomaly_model_scores: { path_match: 'anomaly.model_scores.*', mapping: { type: 'float' } } }]);
+  t.same(anomaly?.dynamic_templates, [
+    { siemad_anomaly_model_scores: { path_match: 'anomaly.model_scores.*', mapping: { type: 'float' } } },
+  ]);
 });

@@ -23,8 +23,32 @@ function certForOtherName(pki: TestPki): { cert: string; key: string } {
   const openssl = requireBinary('openssl');
   const file = (name: string) => join(pki.dir, name);
   writeFileSync(file('other.ext'), 'subjectAltName=DNS:other.example\nextendedKeyUsage=serverAuth\n');
-  execFileSync(openssl, ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=other.example', '-keyout', file('other.key'), '-out', file('other.csr')], { stdio: 'pipe' });
-  execFileSync(openssl, ['x509', '-req', '-in', file('other.csr'), '-CA', pki.caCert, '-CAkey', file('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', file('other.ext'), '-out', file('other.crt')], { stdio: 'pipe' });
+  execFileSync(
+    openssl,
+    ['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=other.example', '-keyout', file('other.key'), '-out', file('other.csr')],
+    { stdio: 'pipe' },
+  );
+  execFileSync(
+    openssl,
+    [
+      'x509',
+      '-req',
+      '-in',
+      file('other.csr'),
+      '-CA',
+      pki.caCert,
+      '-CAkey',
+      file('ca.key'),
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      file('other.ext'),
+      '-out',
+      file('other.crt'),
+    ],
+    { stdio: 'pipe' },
+  );
   return { cert: file('other.crt'), key: file('other.key') };
 }
 
@@ -36,13 +60,17 @@ t.test('TLS to OpenSearch: private CA and client certificate required; a wrong o
   const pki = makeTestPki();
   const target = new URL(cluster.url);
   const port = await freePort('tcp');
-  const relay = new TcpForwarder(port, { host: target.hostname, port: Number(target.port) }, {
-    cert: readFileSync(pki.serverCert),
-    key: readFileSync(pki.serverKey),
-    ca: readFileSync(pki.caCert),
-    requestCert: true,
-    rejectUnauthorized: true,
-  });
+  const relay = new TcpForwarder(
+    port,
+    { host: target.hostname, port: Number(target.port) },
+    {
+      cert: readFileSync(pki.serverCert),
+      key: readFileSync(pki.serverKey),
+      ca: readFileSync(pki.caCert),
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
+  );
   await relay.open();
   t.teardown(() => relay.close());
   const url = `https://127.0.0.1:${port}`;
@@ -54,7 +82,17 @@ t.test('TLS to OpenSearch: private CA and client certificate required; a wrong o
   t.equal(setup.status, 0, setup.stderr);
   t.match(setup.stdout, /8 created/);
 
-  const noCa = await siemad(['setup', 'opensearch', '--opensearch-url', url, '--opensearch-cert', pki.clientCert, '--opensearch-key', pki.clientKey, ...layout]);
+  const noCa = await siemad([
+    'setup',
+    'opensearch',
+    '--opensearch-url',
+    url,
+    '--opensearch-cert',
+    pki.clientCert,
+    '--opensearch-key',
+    pki.clientKey,
+    ...layout,
+  ]);
   t.not(noCa.status, 0, 'a server certificate from an unknown CA is refused');
   t.match(noCa.stderr.trim(), /^siemad: error: .*(self.signed|unable to verify|certificate).*\[SIEMAD_OPENSEARCH_UNAVAILABLE\]$/i);
   const noClientCert = await siemad(['setup', 'opensearch', '--opensearch-url', url, '--opensearch-ca', pki.caCert, ...layout]);
@@ -65,7 +103,13 @@ t.test('TLS to OpenSearch: private CA and client certificate required; a wrong o
 
   const { logs } = streamsOf(ns);
   const events = Array.from({ length: 50 }, (_, n) =>
-    JSON.stringify({ '@timestamp': '2026-11-22T10:00:00.000Z', message: `over tls ${n}`, ecs: { version: '8.11.0' }, event: { created: '2026-11-22T10:00:00.000Z', kind: 'event', original: `x${n}`, dataset: 'test', id: `tls-${n}` }, log: {} }),
+    JSON.stringify({
+      '@timestamp': '2026-11-22T10:00:00.000Z',
+      message: `over tls ${n}`,
+      ecs: { version: '8.11.0' },
+      event: { created: '2026-11-22T10:00:00.000Z', kind: 'event', original: `x${n}`, dataset: 'test', id: `tls-${n}` },
+      log: {},
+    }),
   );
   const dir = t.testdir();
   const file = join(dir, 'events.ndjson');
@@ -84,7 +128,11 @@ t.test('a certificate for another name is refused unless hostname verification i
   const other = certForOtherName(pki);
   const target = new URL(cluster.url);
   const port = await freePort('tcp');
-  const relay = new TcpForwarder(port, { host: target.hostname, port: Number(target.port) }, { cert: readFileSync(other.cert), key: readFileSync(other.key) });
+  const relay = new TcpForwarder(
+    port,
+    { host: target.hostname, port: Number(target.port) },
+    { cert: readFileSync(other.cert), key: readFileSync(other.key) },
+  );
   await relay.open();
   t.teardown(() => relay.close());
   const url = `https://127.0.0.1:${port}`;
@@ -93,7 +141,16 @@ t.test('a certificate for another name is refused unless hostname verification i
   const strict = await siemad(['setup', 'opensearch', '--opensearch-url', url, '--opensearch-ca', pki.caCert, ...layout]);
   t.not(strict.status, 0);
   t.match(strict.stderr, /other\.example|altnames|Hostname/i, 'the name mismatch is the reason');
-  const skipName = await siemad(['setup', 'opensearch', '--opensearch-url', url, '--opensearch-ca', pki.caCert, '--opensearch-skip-hostname-verification', ...layout]);
+  const skipName = await siemad([
+    'setup',
+    'opensearch',
+    '--opensearch-url',
+    url,
+    '--opensearch-ca',
+    pki.caCert,
+    '--opensearch-skip-hostname-verification',
+    ...layout,
+  ]);
   t.equal(skipName.status, 0, skipName.stderr);
   const skipAll = await siemad(['setup', 'opensearch', '--opensearch-url', url, '--opensearch-insecure-skip-verify', ...layout]);
   t.equal(skipAll.status, 0, skipAll.stderr);

@@ -20,7 +20,8 @@ import { NdjsonSink } from '../../sinks/ndjson/file-sink.js';
 import { NORMALIZE_UTC, rawLine } from '../helpers/events.js';
 import { waitFor } from '../helpers/wait.js';
 
-const line = (n: number): string => `2026-11-02T09:${String(Math.floor(n / 60) % 60).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}+00:00 bastion sshd[${n}]: Failed password for user${n} from 192.0.2.${n % 250} port ${1024 + n} ssh2`;
+const line = (n: number): string =>
+  `2026-11-02T09:${String(Math.floor(n / 60) % 60).padStart(2, '0')}:${String(n % 60).padStart(2, '0')}+00:00 bastion sshd[${n}]: Failed password for user${n} from 192.0.2.${n % 250} port ${1024 + n} ssh2`;
 
 /** Sees each batch the pipeline hands its enrichers; `failOn` makes the batch holding that line fail. */
 class BatchObserver implements EventEnricher {
@@ -30,7 +31,8 @@ class BatchObserver implements EventEnricher {
   constructor(private readonly failOn?: string) {}
   enrich(events: EcsEvent[]): void {
     this.batches.push(events.map((event) => event.message ?? ''));
-    if (this.failOn !== undefined && events.some((event) => event.message?.includes(this.failOn!))) throw new Error(`cannot enrich ${this.failOn}`);
+    if (this.failOn !== undefined && events.some((event) => event.message?.includes(this.failOn!)))
+      throw new Error(`cannot enrich ${this.failOn}`);
   }
   close(): Promise<void> {
     this.closed++;
@@ -55,7 +57,8 @@ function rig(t: Test, options: Partial<PipelineOptions> = {}): Rig {
   const sink = new NdjsonSink({ directory, rotateBytes: 1 << 30, keepFiles: 1 });
   const metrics = new PipelineMetrics(new Registry());
   const pipeline = new Pipeline({ normalize: NORMALIZE_UTC, enrichers: [], sink, metrics, logger, batchSize: 16, ...options });
-  const lines = async (file: string): Promise<string[]> => (await readFile(file, 'utf8').catch(() => '')).split('\n').filter((l) => l !== '');
+  const lines = async (file: string): Promise<string[]> =>
+    (await readFile(file, 'utf8').catch(() => '')).split('\n').filter((l) => l !== '');
   return {
     pipeline,
     sink,
@@ -67,7 +70,10 @@ function rig(t: Test, options: Partial<PipelineOptions> = {}): Rig {
   };
 }
 
-async function counter(metric: { get(): Promise<{ values: { value: number; labels: Record<string, string | number> }[] }> }, labels: Record<string, string>): Promise<number> {
+async function counter(
+  metric: { get(): Promise<{ values: { value: number; labels: Record<string, string | number> }[] }> },
+  labels: Record<string, string>,
+): Promise<number> {
   const { values } = await metric.get();
   return values.find((v) => Object.entries(labels).every(([k, value]) => v.labels[k] === value))?.value ?? 0;
 }
@@ -77,9 +83,15 @@ t.test('processBatch decodes, writes and returns the events in input order, each
   const raws = Array.from({ length: 5 }, (_, i) => rawLine(line(i), i));
   const events = await r.pipeline.processBatch(raws);
   await r.sink.close();
-  t.strictSame(events.map((e) => e.event.id), raws.map((raw) => eventId(raw)));
+  t.strictSame(
+    events.map((e) => e.event.id),
+    raws.map((raw) => eventId(raw)),
+  );
   t.equal(new Set(events.map((e) => e.event.id)).size, 5, 'five different ids');
-  t.strictSame(await r.written(), raws.map((_, i) => `Failed password for user${i} from 192.0.2.${i} port ${1024 + i} ssh2`));
+  t.strictSame(
+    await r.written(),
+    raws.map((_, i) => `Failed password for user${i} from 192.0.2.${i} port ${1024 + i} ssh2`),
+  );
   t.equal(await counter(r.metrics.events, { dataset: 'system.auth', action: 'ssh-login' }), 5, 'counted by dataset and action');
 });
 
@@ -87,10 +99,21 @@ t.test('messages that fail to parse are kept and counted, and beyond the per-sen
   const parseFailures = new SenderRateLimiter({ rate: 0.001, burst: 2 });
   const r = rig(t, { parseFailures });
   const garbage = (sender: string, seq: number): RawMessage => ({ ...rawLine('<999>garbage', seq), transport: 'tcp', peerAddress: sender });
-  const raws = [garbage('192.0.2.1', 0), rawLine(line(1), 1), garbage('192.0.2.1', 2), garbage('192.0.2.1', 3), garbage('192.0.2.2', 4), rawLine(line(5), 5)];
+  const raws = [
+    garbage('192.0.2.1', 0),
+    rawLine(line(1), 1),
+    garbage('192.0.2.1', 2),
+    garbage('192.0.2.1', 3),
+    garbage('192.0.2.2', 4),
+    rawLine(line(5), 5),
+  ];
   const events = await r.pipeline.processBatch(raws);
   await r.sink.close();
-  t.strictSame(events.map((e) => e.event.id), [0, 1, 2, 4, 5].map((i) => eventId(raws[i]!)), 'the third garbage line of 192.0.2.1 is dropped; order kept');
+  t.strictSame(
+    events.map((e) => e.event.id),
+    [0, 1, 2, 4, 5].map((i) => eventId(raws[i]!)),
+    'the third garbage line of 192.0.2.1 is dropped; order kept',
+  );
   t.equal(events.filter((e) => e.error?.type === 'syslog_parse').length, 3, 'failures within the cap are kept, marked');
   t.equal((await r.written()).length, 5);
   t.equal((await r.metrics.parseErrors.get()).values[0]?.value, 4, 'every parse failure counted');
@@ -116,12 +139,26 @@ t.test('run: drains the queue in order in batches of at most the batch size, the
   t.equal(queue.length, 0, 'stop drained the queue');
   const messages = await r.written();
   t.equal(messages.length, 500);
-  t.strictSame(messages, Array.from({ length: 500 }, (_, n) => `Failed password for user${n} from 192.0.2.${n % 250} port ${1024 + n} ssh2`), 'in order');
-  t.ok(observer.batches.every((batch) => batch.length >= 1 && batch.length <= 16), `batches of 1 to 16 events (sizes ${[...new Set(observer.batches.map((b) => b.length))].join(', ')})`);
+  t.strictSame(
+    messages,
+    Array.from({ length: 500 }, (_, n) => `Failed password for user${n} from 192.0.2.${n % 250} port ${1024 + n} ssh2`),
+    'in order',
+  );
+  t.ok(
+    observer.batches.every((batch) => batch.length >= 1 && batch.length <= 16),
+    `batches of 1 to 16 events (sizes ${[...new Set(observer.batches.map((b) => b.length))].join(', ')})`,
+  );
   t.equal(observer.batches.flat().length, 500, 'each event enriched once');
   t.equal(written, 500, 'every message reported written');
   t.equal(observer.closed, 1, 'enricher closed once');
-  t.equal(await r.sink.write([]).then(() => 'open', (err: Error) => err.message), 'write after end', 'the sink was closed');
+  t.equal(
+    await r.sink.write([]).then(
+      () => 'open',
+      (err: Error) => err.message,
+    ),
+    'write after end',
+    'the sink was closed',
+  );
 });
 
 t.test('a batch that fails is logged and counted, its senders may read again, and the following batches are written', async (t) => {

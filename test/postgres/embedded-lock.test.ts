@@ -20,7 +20,11 @@ t.test('the embedded database directory is locked to one live process', async (t
   const holder = spawn('sleep', ['30'], { stdio: 'ignore' });
   t.teardown(() => holder.kill());
   fs.writeFileSync(lockFile, `${holder.pid}\n`);
-  t.throws(() => lockEmbeddedDirectory(directory), { code: 'SIEMAD_DATABASE_UNAVAILABLE', message: new RegExp(`is open in process ${holder.pid} \\(a running siemad serve\\?\\)`) }, 'refused while the holder lives');
+  t.throws(
+    () => lockEmbeddedDirectory(directory),
+    { code: 'SIEMAD_DATABASE_UNAVAILABLE', message: new RegExp(`is open in process ${holder.pid} \\(a running siemad serve\\?\\)`) },
+    'refused while the holder lives',
+  );
   t.equal(fs.readFileSync(lockFile, 'utf8'), `${holder.pid}\n`, 'the holder keeps its lock');
 
   const gone = spawnSync('sh', ['-c', 'echo $$']).stdout.toString().trim();

@@ -22,10 +22,18 @@ t.test('the embedded database on its own thread keeps transactions, PostgreSQL e
     { message: 'work failed' },
     'the error of the work comes back',
   );
-  await t.rejects(db.query('INSERT INTO items VALUES ($1, $2, $3)', [1, 'duplicate', null]), { code: '23505' }, 'a unique violation keeps its SQLSTATE');
+  await t.rejects(
+    db.query('INSERT INTO items VALUES ($1, $2, $3)', [1, 'duplicate', null]),
+    { code: '23505' },
+    'a unique violation keeps its SQLSTATE',
+  );
   await t.rejects(db.query('SELECT * FROM missing_table'), { code: '42P01' }, 'an unknown table keeps its SQLSTATE');
   const { rows } = await db.query<{ id: number; label: string; weights: number[] }>('SELECT id, label, weights FROM items ORDER BY id');
-  t.same(rows, [{ id: 1, label: 'kept', weights: [0.5, 1.25] }], 'the committed row is there, the rolled-back one is not, arrays come back as arrays');
+  t.same(
+    rows,
+    [{ id: 1, label: 'kept', weights: [0.5, 1.25] }],
+    'the committed row is there, the rolled-back one is not, arrays come back as arrays',
+  );
 
   // Concurrent callers are served one at a time, in order, and never inside another's transaction.
   const order: string[] = [];
@@ -41,5 +49,9 @@ t.test('the embedded database on its own thread keeps transactions, PostgreSQL e
 
   const reopened = await openEmbeddedPostgres(directory);
   t.teardown(() => reopened.close());
-  t.same((await reopened.query('SELECT label FROM items')).rows, [{ label: 'in transaction' }], 'what was committed is on disk after close');
+  t.same(
+    (await reopened.query('SELECT label FROM items')).rows,
+    [{ label: 'in transaction' }],
+    'what was committed is on disk after close',
+  );
 });

@@ -7,7 +7,16 @@ import { SuppressionPoller } from '../../postgres/suppression-poller.js';
 import { onBothDatabases } from '../helpers/postgres.js';
 
 const silent = pino({ level: 'silent' });
-const scan: AnomalyFields = { is_anomaly: true, score: 0.9, level: 'high', model_scores: {}, reasons: ['40 different ports probed'], model_version: 'x', entity: 'source.ip=192.0.2.7', kind: 'port_scan' };
+const scan: AnomalyFields = {
+  is_anomaly: true,
+  score: 0.9,
+  level: 'high',
+  model_scores: {},
+  reasons: ['40 different ports probed'],
+  model_version: 'x',
+  entity: 'source.ip=192.0.2.7',
+  kind: 'port_scan',
+};
 
 async function suite(t: Test, db: Database): Promise<void> {
   const service = new DatabaseService(db, silent);
@@ -20,7 +29,9 @@ async function suite(t: Test, db: Database): Promise<void> {
   const inserted = await db.query<{ id: string }>(
     "INSERT INTO suppressions (entity, kind, effect, comment, created_by) VALUES ('source.ip=192.0.2.7', 'port_scan', 'mute', 'our scanner', 'test') RETURNING id",
   );
-  await db.query("INSERT INTO suppressions (kind, effect, created_by, expires_at) VALUES ('web_scan', 'mute', 'test', now() - interval '1 minute')");
+  await db.query(
+    "INSERT INTO suppressions (kind, effect, created_by, expires_at) VALUES ('web_scan', 'mute', 'test', now() - interval '1 minute')",
+  );
   await poller.poll();
   t.equal(poller.current().size, 1, 'the expired one is not loaded');
   t.equal(poller.current().match(scan, Date.now())?.comment, 'our scanner');

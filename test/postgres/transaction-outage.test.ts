@@ -25,7 +25,11 @@ t.test('a PostgreSQL server stopping in the middle of a transaction fails the tr
     }),
     'the transaction fails',
   );
-  t.same(uncaught.map((err) => err.message), [], 'no uncaught error event');
+  t.same(
+    uncaught.map((err) => err.message),
+    [],
+    'no uncaught error event',
+  );
   await server.start();
   const { rows } = await db.query<{ n: number }>('SELECT 3 AS n');
   t.equal(rows[0]?.n, 3, 'the pool works again once the server is back (the broken client was dropped)');

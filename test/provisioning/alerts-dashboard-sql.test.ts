@@ -49,7 +49,10 @@ function quote(value: string): string {
 function expand(sql: string, { from, to, intervalSeconds, entity }: Expansion): string {
   const range = (moment: Date): string => quote(moment.toISOString());
   return sql
-    .replace(/\$__timeGroupAlias\(([^,()]+),\s*\$__interval\)/g, (_, column: string) => `floor(extract(epoch from ${column})/${intervalSeconds})*${intervalSeconds} AS "time"`)
+    .replace(
+      /\$__timeGroupAlias\(([^,()]+),\s*\$__interval\)/g,
+      (_, column: string) => `floor(extract(epoch from ${column})/${intervalSeconds})*${intervalSeconds} AS "time"`,
+    )
     .replace(/\$__timeFilter\(([^()]+)\)/g, (_, column: string) => `${column} BETWEEN ${range(from)} AND ${range(to)}`)
     .replaceAll('$__timeFrom()', range(from))
     .replaceAll('$__timeTo()', range(to))
@@ -72,8 +75,31 @@ const COLUMNS: Record<string, string[]> = {
   'False-positive rate by detection kind': ['kind', 'false-positive rate', 'false positives', 'true positives', 'benign', 'verdicts'],
   'Verdicts over time': ['time', 'metric', 'verdicts'],
   'Suppressions in force': ['id', 'entity', 'kind', 'reason contains', 'effect', 'comment', 'created by', 'created', 'expires'],
-  'Latest alerts': ['id', 'last seen', 'first seen', 'level', 'status', 'entity', 'kind', 'anomalies', 'score', 'assignee', 'top reason', 'recommended action'],
-  'Pending and failed notifications': ['created', 'alert', 'trigger', 'level', 'target', 'status', 'attempts', 'next attempt', 'last error'],
+  'Latest alerts': [
+    'id',
+    'last seen',
+    'first seen',
+    'level',
+    'status',
+    'entity',
+    'kind',
+    'anomalies',
+    'score',
+    'assignee',
+    'top reason',
+    'recommended action',
+  ],
+  'Pending and failed notifications': [
+    'created',
+    'alert',
+    'trigger',
+    'level',
+    'target',
+    'status',
+    'attempts',
+    'next attempt',
+    'last error',
+  ],
 };
 
 type Row = Record<string, unknown>;
@@ -95,7 +121,15 @@ t.test('every SQL query of the alerts dashboard runs as Grafana on a real Postgr
   await admin.close();
   const init = spawnSync('sh', [join(PROVISIONING, 'postgres', 'init', '10-grafana-reader.sh')], {
     encoding: 'utf8',
-    env: { ...process.env, PATH: `${join(psql, '..')}:${process.env.PATH ?? ''}`, PGHOST: '127.0.0.1', PGPORT: String(server.port), POSTGRES_USER: 'siemad', POSTGRES_DB: 'siemad', SIEMAD_GRAFANA_DB_PASSWORD: 'grafana-test' },
+    env: {
+      ...process.env,
+      PATH: `${join(psql, '..')}:${process.env.PATH ?? ''}`,
+      PGHOST: '127.0.0.1',
+      PGPORT: String(server.port),
+      POSTGRES_USER: 'siemad',
+      POSTGRES_DB: 'siemad',
+      SIEMAD_GRAFANA_DB_PASSWORD: 'grafana-test',
+    },
   });
   t.equal(init.status, 0, `the init script runs: ${init.stderr}`);
   const url = (user: string): string => server.url.replace('postgres@', `${user}@`).replace(/\/postgres$/, '/siemad');
@@ -126,28 +160,52 @@ t.test('every SQL query of the alerts dashboard runs as Grafana on a real Postgr
     t.same(Object.keys(rows[0] ?? {}), COLUMNS[target.panel], `${target.panel}: columns`);
     if (target.format === 'time_series') {
       t.ok(
-        rows.every((row) => Number(row.time) % all.intervalSeconds === 0 && Number(row.time) * 1000 >= from.getTime() - all.intervalSeconds * 1000),
+        rows.every(
+          (row) => Number(row.time) % all.intervalSeconds === 0 && Number(row.time) * 1000 >= from.getTime() - all.intervalSeconds * 1000,
+        ),
         `${target.panel}: time buckets of the interval`,
       );
       const times = rows.map((row) => Number(row.time));
-      t.same(times, [...times].sort((a, b) => a - b), `${target.panel}: ordered by time`);
+      t.same(
+        times,
+        [...times].sort((a, b) => a - b),
+        `${target.panel}: ordered by time`,
+      );
     }
   }
 
   // Figures checked against the fixture.
   const count = (predicate: (alert: FixtureAlert) => boolean): number => alerts.filter(predicate).length;
   const open = results.get('Open alerts by level')![0]!;
-  for (const level of LEVELS) t.equal(Number(open[level]), count((a) => a.status === 'open' && a.levels.at(-1)!.level === level), `open ${level} alerts`);
-  t.equal(Number(results.get('Acknowledged')![0]!.acknowledged), count((a) => a.status === 'acknowledged'));
-  t.equal(Number(results.get('Active suppressions')![0]!.active), count((a) => a.suppression === 'active' || a.suppression === 'permanent'), 'expired and deleted suppressions are not active');
+  for (const level of LEVELS)
+    t.equal(
+      Number(open[level]),
+      count((a) => a.status === 'open' && a.levels.at(-1)!.level === level),
+      `open ${level} alerts`,
+    );
+  t.equal(
+    Number(results.get('Acknowledged')![0]!.acknowledged),
+    count((a) => a.status === 'acknowledged'),
+  );
+  t.equal(
+    Number(results.get('Active suppressions')![0]!.active),
+    count((a) => a.suppression === 'active' || a.suppression === 'permanent'),
+    'expired and deleted suppressions are not active',
+  );
   t.equal(results.get('Suppressions in force')!.length, Number(results.get('Active suppressions')![0]!.active));
-  t.same(results.get('Alerts by status')!.map((row) => [row.status, Number(row.alerts)]), [
-    ['open', count((a) => a.status === 'open')],
-    ['acknowledged', count((a) => a.status === 'acknowledged')],
-    ['resolved', count((a) => a.status === 'resolved')],
-    ['false_positive', count((a) => a.status === 'false_positive')],
-  ]);
-  t.ok(results.get('Alerts by status')!.every((row) => Number(row.alerts) > 0), 'the fixture has alerts of every status');
+  t.same(
+    results.get('Alerts by status')!.map((row) => [row.status, Number(row.alerts)]),
+    [
+      ['open', count((a) => a.status === 'open')],
+      ['acknowledged', count((a) => a.status === 'acknowledged')],
+      ['resolved', count((a) => a.status === 'resolved')],
+      ['false_positive', count((a) => a.status === 'false_positive')],
+    ],
+  );
+  t.ok(
+    results.get('Alerts by status')!.every((row) => Number(row.alerts) > 0),
+    'the fixture has alerts of every status',
+  );
   const rates = results.get('False-positive rate by detection kind')!;
   for (const row of rates) {
     const verdicts = Number(row.verdicts);
@@ -163,12 +221,23 @@ t.test('every SQL query of the alerts dashboard runs as Grafana on a real Postgr
   t.ok(median >= 3 * 60 && median <= 21 * 60, `median time to acknowledge ${median} s (the fixture acknowledges after 3 to 21 min)`);
   for (const row of results.get('Time to acknowledge')!) t.ok(Number(row.p90) >= Number(row.p50), 'p90 >= p50');
   const levelsOverTime = results.get('Alerts over time by level')!;
-  t.equal(levelsOverTime.reduce((n, row) => n + Number(row.alerts), 0), alerts.length, 'every alert is in one bucket');
-  t.ok(levelsOverTime.every((row) => (LEVELS as readonly unknown[]).includes(row.metric)), 'series are levels');
+  t.equal(
+    levelsOverTime.reduce((n, row) => n + Number(row.alerts), 0),
+    alerts.length,
+    'every alert is in one bucket',
+  );
+  t.ok(
+    levelsOverTime.every((row) => (LEVELS as readonly unknown[]).includes(row.metric)),
+    'series are levels',
+  );
   const top = results.get('Top entities')!;
   t.ok(top.length <= 20);
   const ranks = top.map((row) => LEVELS.indexOf(row['highest level'] as (typeof LEVELS)[number]));
-  t.same(ranks, [...ranks].sort((a, b) => b - a), 'highest level first');
+  t.same(
+    ranks,
+    [...ranks].sort((a, b) => b - a),
+    'highest level first',
+  );
   t.equal(
     Number(results.get('Undelivered notifications')![0]!.undelivered),
     count((a) => a.delivery !== 'delivered'),
@@ -180,7 +249,11 @@ t.test('every SQL query of the alerts dashboard runs as Grafana on a real Postgr
   const one: Expansion = { ...all, entity };
   for (const target of targets.filter((target) => target.rawSql.includes('${entity:sqlstring}'))) {
     const { rows } = await grafana.query<Row>(expand(target.rawSql, one));
-    if ('entity' in (rows[0] ?? {})) t.ok(rows.every((row) => row.entity === entity), `${target.panel}: only ${entity}`);
+    if ('entity' in (rows[0] ?? {}))
+      t.ok(
+        rows.every((row) => row.entity === entity),
+        `${target.panel}: only ${entity}`,
+      );
   }
   const mine = alerts.filter((a) => a.entity === entity);
   const { rows: latest } = await grafana.query<Row>(expand(targets.find((target) => target.panel === 'Latest alerts')!.rawSql, one));

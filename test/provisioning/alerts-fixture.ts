@@ -38,19 +38,31 @@ export async function replayedAnomalies(seed = 5): Promise<ReplayedAnomaly[]> {
   const dir = await mkdtemp(join(tmpdir(), 'siemad-replay-'));
   try {
     const stream = join(dir, 'stream.log');
-    const generated = spawnSync(process.execPath, [join(REPO_ROOT, 'dist', 'eval', 'generate.js'), '--seed', String(seed), '--days', '1', '--out', stream], { encoding: 'utf8' });
+    const generated = spawnSync(
+      process.execPath,
+      [join(REPO_ROOT, 'dist', 'eval', 'generate.js'), '--seed', String(seed), '--days', '1', '--out', stream],
+      { encoding: 'utf8' },
+    );
     if (generated.status !== 0) throw new Error(`eval/generate failed: ${generated.stderr}`);
     const output = join(dir, 'events.ndjson');
     const fd = openSync(output, 'w');
     try {
-      const analyzed = spawnSync(process.execPath, [SIEMAD, 'analyze', '--format', 'ndjson', stream], { stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' });
+      const analyzed = spawnSync(process.execPath, [SIEMAD, 'analyze', '--format', 'ndjson', stream], {
+        stdio: ['ignore', fd, 'pipe'],
+        encoding: 'utf8',
+      });
       if (analyzed.status !== 0) throw new Error(`siemad analyze failed: ${analyzed.stderr}`);
     } finally {
       closeSync(fd);
     }
     const anomalies: ReplayedAnomaly[] = [];
     for await (const line of createInterface({ input: createReadStream(output) })) {
-      const event = JSON.parse(line) as { '@timestamp': string; event: { id: string }; host?: { hostname?: string }; anomaly?: Record<string, any> };
+      const event = JSON.parse(line) as {
+        '@timestamp': string;
+        event: { id: string };
+        host?: { hostname?: string };
+        anomaly?: Record<string, any>;
+      };
       const anomaly = event.anomaly;
       if (anomaly?.is_anomaly !== true || typeof anomaly.entity !== 'string') continue;
       anomalies.push({
@@ -103,7 +115,19 @@ export function alertsOf(anomalies: readonly ReplayedAnomaly[]): FixtureAlert[] 
     let alert = open.get(key);
     const last = alert?.anomalies.at(-1);
     if (alert === undefined || last === undefined || anomaly.at.getTime() - last.at.getTime() > GAP_MS) {
-      alert = { entity: anomaly.entity, kind: anomaly.kind, anomalies: [], levels: [{ level: anomaly.level, at: anomaly.at }], status: 'open', createdAt: new Date(anomaly.at.getTime() + 30_000), acknowledgedAt: undefined, resolvedAt: undefined, feedback: undefined, suppression: undefined, delivery: 'delivered' };
+      alert = {
+        entity: anomaly.entity,
+        kind: anomaly.kind,
+        anomalies: [],
+        levels: [{ level: anomaly.level, at: anomaly.at }],
+        status: 'open',
+        createdAt: new Date(anomaly.at.getTime() + 30_000),
+        acknowledgedAt: undefined,
+        resolvedAt: undefined,
+        feedback: undefined,
+        suppression: undefined,
+        delivery: 'delivered',
+      };
       open.set(key, alert);
       alerts.push(alert);
     } else if (rank(anomaly.level) > rank(alert.levels.at(-1)!.level)) {
@@ -193,17 +217,38 @@ export async function loadAlerts(db: Database, alerts: readonly FixtureAlert[]):
           await tx.query(
             `INSERT INTO notification_deliveries (alert_id, history_id, target, trigger, level, status, attempts, last_error, next_attempt_at, delivered_at, created_at, last_attempt_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $9)`,
-            [id, Number(history.rows[0]!.id), TARGET, n === 0 ? 'opened' : 'escalated', step.level, status, status === 'pending' ? 0 : status === 'failed' ? 10 : 1, status === 'failed' ? 'gave up after 10 attempts: HTTP 503: unavailable' : null, at, status === 'delivered' ? at : null],
+            [
+              id,
+              Number(history.rows[0]!.id),
+              TARGET,
+              n === 0 ? 'opened' : 'escalated',
+              step.level,
+              status,
+              status === 'pending' ? 0 : status === 'failed' ? 10 : 1,
+              status === 'failed' ? 'gave up after 10 attempts: HTTP 503: unavailable' : null,
+              at,
+              status === 'delivered' ? at : null,
+            ],
           );
         }
         if (alert.acknowledgedAt !== undefined) {
-          await tx.query("INSERT INTO alert_history (alert_id, at, actor, change, old_value, new_value) VALUES ($1, $2, 'analyst-1', 'status', 'open', 'acknowledged')", [id, alert.acknowledgedAt]);
+          await tx.query(
+            "INSERT INTO alert_history (alert_id, at, actor, change, old_value, new_value) VALUES ($1, $2, 'analyst-1', 'status', 'open', 'acknowledged')",
+            [id, alert.acknowledgedAt],
+          );
         }
         if (alert.feedback !== undefined) {
           const feedbackAt = new Date((alert.resolvedAt ?? alert.acknowledgedAt ?? alert.createdAt).getTime() + MINUTE);
           const feedback = await tx.query<{ id: string | number }>(
             "INSERT INTO feedback (alert_id, verdict, comment, entity, kind, created_by, created_at) VALUES ($1, $2, $3, $4, $5, 'analyst-1', $6) RETURNING id",
-            [id, alert.feedback, alert.feedback === 'false_positive' ? 'scheduled job of our own' : 'confirmed with the host owner', alert.entity, alert.kind, feedbackAt],
+            [
+              id,
+              alert.feedback,
+              alert.feedback === 'false_positive' ? 'scheduled job of our own' : 'confirmed with the host owner',
+              alert.entity,
+              alert.kind,
+              feedbackAt,
+            ],
           );
           if (alert.suppression !== undefined) {
             await tx.query(
@@ -214,7 +259,11 @@ export async function loadAlerts(db: Database, alerts: readonly FixtureAlert[]):
                 alert.kind,
                 alert.suppression === 'permanent' ? 'lower' : 'mute',
                 Number(feedback.rows[0]!.id),
-                alert.suppression === 'active' ? new Date(Date.now() + 7 * 86_400_000) : alert.suppression === 'expired' ? new Date(Date.now() - 86_400_000) : null,
+                alert.suppression === 'active'
+                  ? new Date(Date.now() + 7 * 86_400_000)
+                  : alert.suppression === 'expired'
+                    ? new Date(Date.now() - 86_400_000)
+                    : null,
                 alert.suppression === 'deleted' ? new Date() : null,
               ],
             );
@@ -227,12 +276,10 @@ export async function loadAlerts(db: Database, alerts: readonly FixtureAlert[]):
   // Benign verdicts on single anomalies (no alert): feedback keeps entity and kind itself.
   const benign = alerts.flatMap((alert) => alert.anomalies).filter((_, i) => i % 97 === 0);
   for (const anomaly of benign) {
-    await db.query("INSERT INTO feedback (event_id, verdict, comment, entity, kind, created_by, created_at) VALUES ($1, 'benign', 'expected maintenance', $2, $3, 'analyst-2', $4)", [
-      anomaly.eventId,
-      anomaly.entity,
-      anomaly.kind,
-      new Date(anomaly.at.getTime() + 10 * MINUTE),
-    ]);
+    await db.query(
+      "INSERT INTO feedback (event_id, verdict, comment, entity, kind, created_by, created_at) VALUES ($1, 'benign', 'expected maintenance', $2, $3, 'analyst-2', $4)",
+      [anomaly.eventId, anomaly.entity, anomaly.kind, new Date(anomaly.at.getTime() + 10 * MINUTE)],
+    );
   }
   return ids;
 }

@@ -51,13 +51,25 @@ function hostPort(url: string): string {
 }
 
 t.test('docker-compose (v1) accepts docker-compose.yml and wires the stack together', async (t) => {
-  const binary = await requireService(t, 'docker-compose', async () => requireBinary('docker-compose', 'install the docker-compose package'));
+  const binary = await requireService(t, 'docker-compose', async () =>
+    requireBinary('docker-compose', 'install the docker-compose package'),
+  );
   if (binary === undefined) return;
   const { status, output, services } = composeConfig(binary);
   t.equal(status, 0, toolMessage('docker-compose config accepts the file', { status, output }));
   if (status !== 0) return;
 
-  t.same(Object.keys(services).sort(), ['alertmanager', 'grafana', 'opensearch', 'opensearch-dashboards', 'opensearch-dashboards-init', 'postgres', 'prometheus', 'redis', 'siemad']);
+  t.same(Object.keys(services).sort(), [
+    'alertmanager',
+    'grafana',
+    'opensearch',
+    'opensearch-dashboards',
+    'opensearch-dashboards-init',
+    'postgres',
+    'prometheus',
+    'redis',
+    'siemad',
+  ]);
   t.same(services.alertmanager?.profiles, ['alerting'], 'Alertmanager is optional');
 
   const siemad = services.siemad;
@@ -75,18 +87,34 @@ t.test('docker-compose (v1) accepts docker-compose.yml and wires the stack toget
   t.same((siemad?.depends_on as Record<string, { condition: string }>)?.postgres, { condition: 'service_healthy' });
   t.match(JSON.stringify(postgres?.healthcheck?.test), 'pg_isready', 'PostgreSQL has a health check');
   t.ok(
-    (postgres?.volumes ?? []).some((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`).startsWith('postgres-data:/var/lib/postgresql/data')),
+    (postgres?.volumes ?? []).some((v) =>
+      (typeof v === 'string' ? v : `${v.source}:${v.target}`).startsWith('postgres-data:/var/lib/postgresql/data'),
+    ),
     'its data lives in a named volume',
   );
   t.match(postgres?.image, /^postgres:\d+/);
-  t.equal(services.grafana?.environment?.SIEMAD_GRAFANA_DB_PASSWORD, postgres?.environment?.SIEMAD_GRAFANA_DB_PASSWORD, 'Grafana gets the read-only password the init script sets');
+  t.equal(
+    services.grafana?.environment?.SIEMAD_GRAFANA_DB_PASSWORD,
+    postgres?.environment?.SIEMAD_GRAFANA_DB_PASSWORD,
+    'Grafana gets the read-only password the init script sets',
+  );
   t.same(
     portTargets(siemad).sort(),
-    [`${serveDefault('--udp-port')}/udp`, `${serveDefault('--tcp-port')}/tcp`, `${serveDefault('--tls-port')}/tcp`, `${serveDefault('--metrics-port')}/tcp`, `${serveDefault('--api-port')}/tcp`].sort(),
+    [
+      `${serveDefault('--udp-port')}/udp`,
+      `${serveDefault('--tcp-port')}/tcp`,
+      `${serveDefault('--tls-port')}/tcp`,
+      `${serveDefault('--metrics-port')}/tcp`,
+      `${serveDefault('--api-port')}/tcp`,
+    ].sort(),
     'siemad publishes the ports serve listens on by default',
   );
 
-  t.match(services.opensearch?.environment, { DISABLE_SECURITY_PLUGIN: 'true', 'discovery.type': 'single-node', OPENSEARCH_JAVA_OPTS: '-Xms1g -Xmx1g' });
+  t.match(services.opensearch?.environment, {
+    DISABLE_SECURITY_PLUGIN: 'true',
+    'discovery.type': 'single-node',
+    OPENSEARCH_JAVA_OPTS: '-Xms1g -Xmx1g',
+  });
   t.match(services.opensearch?.image, /^opensearchproject\/opensearch:2\./);
   t.match(services.grafana?.environment?.GF_INSTALL_PLUGINS, OPENSEARCH_PLUGIN);
 
@@ -97,7 +125,11 @@ t.test('docker-compose (v1) accepts docker-compose.yml and wires the stack toget
       if (source === undefined || !source.startsWith('/')) continue;
       t.ok(existsSync(source), `${name}: ${relative(REPO_ROOT, source)} exists`);
       t.ok(resolve(source).startsWith(join(REPO_ROOT, 'provisioning')), `${name}: mounts from provisioning/`);
-      if (source.endsWith('init')) t.ok(statSync(source).isDirectory() && readdirSync(source).every((file) => (statSync(join(source, file)).mode & 0o111) !== 0), `${name}: init scripts are executable`);
+      if (source.endsWith('init'))
+        t.ok(
+          statSync(source).isDirectory() && readdirSync(source).every((file) => (statSync(join(source, file)).mode & 0o111) !== 0),
+          `${name}: init scripts are executable`,
+        );
     }
   }
   const init = services['opensearch-dashboards-init'];
@@ -105,12 +137,17 @@ t.test('docker-compose (v1) accepts docker-compose.yml and wires the stack toget
   t.match(JSON.stringify(init?.command), '/provisioning/saved-objects.ndjson');
 
   // Addresses in the provisioning files are compose services and their ports.
-  const knownPorts: Record<string, number> = { siemad: Number(serveDefault('--metrics-port')), opensearch: 9200, prometheus: 9090, alertmanager: 9093, postgres: 5432 };
-  const prometheus = readYaml<{ scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[]; alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] } }>(
-    'provisioning',
-    'prometheus',
-    'prometheus.yml',
-  );
+  const knownPorts: Record<string, number> = {
+    siemad: Number(serveDefault('--metrics-port')),
+    opensearch: 9200,
+    prometheus: 9090,
+    alertmanager: 9093,
+    postgres: 5432,
+  };
+  const prometheus = readYaml<{
+    scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+    alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] };
+  }>('provisioning', 'prometheus', 'prometheus.yml');
   const addresses = [
     ...(prometheus.scrape_configs.find((scrape) => scrape.job_name === PROMETHEUS_JOB)?.static_configs.flatMap((c) => c.targets) ?? []),
     ...prometheus.alerting.alertmanagers.flatMap((a) => a.static_configs.flatMap((c) => c.targets)),
@@ -130,10 +167,26 @@ t.test('the Dockerfile builds a non-root node:20-slim image that serves the defa
     .replace(/\\\n/g, ' ')
     .split('\n')
     .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'));
-  const expose = instructions.find((line) => line.startsWith('EXPOSE '))?.split(/\s+/).slice(1).sort();
-  t.same(expose, [`${serveDefault('--udp-port')}/udp`, `${serveDefault('--tcp-port')}/tcp`, `${serveDefault('--tls-port')}/tcp`, `${serveDefault('--metrics-port')}/tcp`, `${serveDefault('--api-port')}/tcp`].sort());
+  const expose = instructions
+    .find((line) => line.startsWith('EXPOSE '))
+    ?.split(/\s+/)
+    .slice(1)
+    .sort();
+  t.same(
+    expose,
+    [
+      `${serveDefault('--udp-port')}/udp`,
+      `${serveDefault('--tcp-port')}/tcp`,
+      `${serveDefault('--tls-port')}/tcp`,
+      `${serveDefault('--metrics-port')}/tcp`,
+      `${serveDefault('--api-port')}/tcp`,
+    ].sort(),
+  );
   t.match(dockerfile, /^ARG NODE_IMAGE=node:20-slim$/m);
-  t.match(instructions.find((line) => line.startsWith('HEALTHCHECK')), '/healthz');
+  t.match(
+    instructions.find((line) => line.startsWith('HEALTHCHECK')),
+    '/healthz',
+  );
   const user = instructions.filter((line) => line.startsWith('USER ')).at(-1);
   t.ok(user !== undefined && user !== 'USER root', `runs as ${user}`);
   t.match(dockerfile, 'npm ci --omit=dev');
@@ -163,7 +216,8 @@ t.test('the runtime sources the image copies import nothing from outside them', 
   for (const file of files) {
     for (const match of readFileSync(file, 'utf8').matchAll(/from '(\.{1,2}\/[^']+)'/g)) {
       const target = resolve(dirname(file), match[1]!);
-      if (!roots.some((root) => target.startsWith(root + sep))) t.fail(`${relative(REPO_ROOT, file)} imports ${match[1]} from outside the image's sources`);
+      if (!roots.some((root) => target.startsWith(root + sep)))
+        t.fail(`${relative(REPO_ROOT, file)} imports ${match[1]} from outside the image's sources`);
     }
   }
 });

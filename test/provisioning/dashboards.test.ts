@@ -8,7 +8,17 @@ import { DATASOURCES, OPENSEARCH_PLUGIN, TIME_FIELD, streamIndexPattern } from '
 import { isAggregatable, mappingOf } from '../../grafana/ecs-fields.js';
 import { requireBinary, requireService } from '../helpers/services.js';
 import { SCRAPE_SERIES, collectorSeries, metricNamesIn } from './exposed-metrics.js';
-import { REPO_ROOT, allPanels, committedDashboards, provisionedDatasources, readRepoFile, readYaml, runTool, toolMessage, type TargetJson } from './provisioning-files.js';
+import {
+  REPO_ROOT,
+  allPanels,
+  committedDashboards,
+  provisionedDatasources,
+  readRepoFile,
+  readYaml,
+  runTool,
+  toolMessage,
+  type TargetJson,
+} from './provisioning-files.js';
 
 const dashboards = committedDashboards();
 const datasources = provisionedDatasources();
@@ -22,7 +32,8 @@ function promTargets(): { where: string; expr: string }[] {
     for (const panel of allPanels(dashboard)) {
       for (const target of panel.targets ?? []) {
         const type = target.datasource?.type ?? panel.datasource?.type;
-        if (type === 'prometheus' && target.expr !== undefined) found.push({ where: `${file} "${panel.title}" ${target.refId}`, expr: target.expr });
+        if (type === 'prometheus' && target.expr !== undefined)
+          found.push({ where: `${file} "${panel.title}" ${target.refId}`, expr: target.expr });
       }
     }
   }
@@ -110,7 +121,8 @@ t.test('every datasource a dashboard uses is provisioned under that uid and type
     }
   }
   t.ok(refs > 50, `${refs} datasource references checked`);
-  for (const ref of Object.values(DATASOURCES)) t.equal(byUid.get(ref.uid)?.type, ref.type, `grafana/datasources.ts ${ref.uid} is provisioned`);
+  for (const ref of Object.values(DATASOURCES))
+    t.equal(byUid.get(ref.uid)?.type, ref.type, `grafana/datasources.ts ${ref.uid} is provisioned`);
 });
 
 t.test('OpenSearch datasources read the logs and anomalies data streams by their time field', async (t) => {
@@ -142,11 +154,20 @@ t.test('Prometheus panels and variables query only metrics the collector exposes
   for (const { file, dashboard } of dashboards) {
     for (const variable of dashboard.templating?.list ?? []) {
       if (variable.datasource?.type !== 'prometheus' || variable.query === undefined) continue;
-      for (const name of metricNamesIn(variable.query)) t.ok(exposed.has(name) || SCRAPE_SERIES.has(name), `${file} $${variable.name}: ${name}`);
+      for (const name of metricNamesIn(variable.query))
+        t.ok(exposed.has(name) || SCRAPE_SERIES.has(name), `${file} $${variable.name}: ${name}`);
     }
   }
   // Families an operator needs on the collector dashboard.
-  for (const family of ['siemad_messages_received_total', 'siemad_dropped_total', 'siemad_pipeline_latency_seconds_bucket', 'siemad_buffer_oldest_unacked_age_seconds', 'siemad_opensearch_bulk_requests_total', 'siemad_opensearch_dead_lettered_total', 'siemad_process_resident_memory_bytes']) {
+  for (const family of [
+    'siemad_messages_received_total',
+    'siemad_dropped_total',
+    'siemad_pipeline_latency_seconds_bucket',
+    'siemad_buffer_oldest_unacked_age_seconds',
+    'siemad_opensearch_bulk_requests_total',
+    'siemad_opensearch_dead_lettered_total',
+    'siemad_process_resident_memory_bytes',
+  ]) {
     t.ok(used.has(family), `a panel shows ${family}`);
   }
 });
@@ -190,9 +211,18 @@ t.test('OpenSearch panels filter and aggregate only mapped, aggregatable fields'
 });
 
 t.test('Grafana loads the dashboards from the folder the file provider names', async (t) => {
-  const provider = readYaml<{ providers: { type: string; options: { path: string } }[] }>('provisioning', 'grafana', 'dashboards', 'siemad.yaml').providers;
+  const provider = readYaml<{ providers: { type: string; options: { path: string } }[] }>(
+    'provisioning',
+    'grafana',
+    'dashboards',
+    'siemad.yaml',
+  ).providers;
   t.equal(provider.length, 1);
   t.equal(provider[0]?.type, 'file');
   const compose = readRepoFile('docker-compose.yml');
-  t.match(compose, `./provisioning/grafana/dashboards:${provider[0]?.options.path}:ro`, 'compose mounts the dashboards where the provider reads them');
+  t.match(
+    compose,
+    `./provisioning/grafana/dashboards:${provider[0]?.options.path}:ro`,
+    'compose mounts the dashboards where the provider reads them',
+  );
 });

@@ -20,7 +20,12 @@ import { allPanels, committedDashboards, readRepoFile, type TargetJson } from '.
 type SearchBody = Record<string, unknown>;
 interface SearchResult {
   status: number;
-  json: { error?: unknown; _shards?: { failed: number; failures?: unknown[] }; hits?: { hits: { _source: Record<string, any> }[] }; aggregations?: Record<string, any> };
+  json: {
+    error?: unknown;
+    _shards?: { failed: number; failures?: unknown[] };
+    hits?: { hits: { _source: Record<string, any> }[] };
+    aggregations?: Record<string, any>;
+  };
 }
 
 const now = new Date().toISOString();
@@ -41,7 +46,13 @@ function event(fields: Omit<Partial<EcsEvent>, 'event'> & { event?: Partial<EcsE
 
 const failedLogin = event({
   message: `Failed password for root from ${SOURCE_IP} port 4242 ssh2`,
-  event: { dataset: DATASETS.systemAuth.dataset, action: ACTIONS.sshLogin, category: ['authentication'], type: ['info'], outcome: 'failure' },
+  event: {
+    dataset: DATASETS.systemAuth.dataset,
+    action: ACTIONS.sshLogin,
+    category: ['authentication'],
+    type: ['info'],
+    outcome: 'failure',
+  },
   source: { ip: SOURCE_IP, port: 4242 },
   user: { name: 'root' },
   host: { hostname: 'web-1' },
@@ -80,13 +91,18 @@ function luceneOf(query: string | undefined): string {
 }
 
 function filtered(lucene: string): SearchBody {
-  return { bool: { filter: [{ query_string: { query: lucene, analyze_wildcard: true } }, { range: { [TIME_FIELD]: { gte: 'now-1d' } } }] } };
+  return {
+    bool: { filter: [{ query_string: { query: lucene, analyze_wildcard: true } }, { range: { [TIME_FIELD]: { gte: 'now-1d' } } }] },
+  };
 }
 
 /** What the OpenSearch datasource plugin sends for a target (interval "auto" resolved to 1h). */
-function grafanaSearch(target: TargetJson & { bucketAggs?: { id: string; type: string; field?: string; settings?: Record<string, string> }[] }): SearchBody {
+function grafanaSearch(
+  target: TargetJson & { bucketAggs?: { id: string; type: string; field?: string; settings?: Record<string, string> }[] },
+): SearchBody {
   const raw = target.metrics?.find((metric) => metric.type === 'raw_data') as { settings?: { size?: string } } | undefined;
-  if (raw !== undefined) return { query: filtered(luceneOf(target.query)), size: Number(raw.settings?.size ?? 500), sort: [{ [TIME_FIELD]: 'desc' }] };
+  if (raw !== undefined)
+    return { query: filtered(luceneOf(target.query)), size: Number(raw.settings?.size ?? 500), sort: [{ [TIME_FIELD]: 'desc' }] };
   const leaf: Record<string, unknown> = {};
   for (const metric of target.metrics ?? []) {
     if (metric.type === 'cardinality' || metric.type === 'max') leaf[metric.id] = { [metric.type]: { field: metric.field } };
@@ -96,7 +112,14 @@ function grafanaSearch(target: TargetJson & { bucketAggs?: { id: string; type: s
     const settings = bucket.settings ?? {};
     const definition =
       bucket.type === 'terms'
-        ? { terms: { field: bucket.field, size: Number(settings.size), order: { _count: settings.order }, min_doc_count: Number(settings.min_doc_count) } }
+        ? {
+            terms: {
+              field: bucket.field,
+              size: Number(settings.size),
+              order: { _count: settings.order },
+              min_doc_count: Number(settings.min_doc_count),
+            },
+          }
         : bucket.type === 'histogram'
           ? { histogram: { field: bucket.field, interval: Number(settings.interval), min_doc_count: Number(settings.min_doc_count) } }
           : { date_histogram: { field: bucket.field, fixed_interval: '1h', min_doc_count: Number(settings.min_doc_count) } };
@@ -106,7 +129,10 @@ function grafanaSearch(target: TargetJson & { bucketAggs?: { id: string; type: s
 }
 
 /** What OpenSearch Dashboards sends for a visualization's aggs (schema order: segment, group, bucket). */
-function visualizationSearch(lucene: string, aggs: { id: string; type: string; schema: string; params: Record<string, any> }[]): SearchBody {
+function visualizationSearch(
+  lucene: string,
+  aggs: { id: string; type: string; schema: string; params: Record<string, any> }[],
+): SearchBody {
   let nested: Record<string, unknown> = {};
   for (const agg of aggs.filter((a) => a.schema !== 'metric').reverse()) {
     const { params } = agg;
@@ -167,7 +193,10 @@ t.test('dashboard and saved-object queries run on a real OpenSearch and find the
 
   // The queries run on this test's own streams (the patterns reach them, checked above): on a
   // cluster shared with other tests, top-N buckets over every stream would be other tests' data.
-  const indexByUid: Record<string, string> = { [DATASOURCES.logs.uid]: logs!.dataStream, [DATASOURCES.anomalies.uid]: anomalies!.dataStream };
+  const indexByUid: Record<string, string> = {
+    [DATASOURCES.logs.uid]: logs!.dataStream,
+    [DATASOURCES.anomalies.uid]: anomalies!.dataStream,
+  };
   const results = new Map<string, SearchResult>();
   for (const { file, dashboard } of committedDashboards()) {
     for (const panel of allPanels(dashboard)) {
@@ -178,7 +207,11 @@ t.test('dashboard and saved-object queries run on a real OpenSearch and find the
         const result = await search(cluster.url, index, grafanaSearch(target));
         const where = `${file} "${panel.title}"`;
         t.equal(result.status, 200, `${where} runs${result.status === 200 ? '' : `: ${JSON.stringify(result.json.error)}`}`);
-        t.equal(result.json._shards?.failed, 0, `${where}: no shard fails${result.json._shards?.failed ? `: ${JSON.stringify(result.json._shards.failures)}` : ''}`);
+        t.equal(
+          result.json._shards?.failed,
+          0,
+          `${where}: no shard fails${result.json._shards?.failed ? `: ${JSON.stringify(result.json._shards.failures)}` : ''}`,
+        );
         results.set(panel.title ?? '', result);
       }
     }
@@ -186,7 +219,10 @@ t.test('dashboard and saved-object queries run on a real OpenSearch and find the
   t.ok(results.size >= 20, `${results.size} panels queried`);
   t.ok(bucketKeys(results.get('Failed logins by source IP')?.json.aggregations).includes(SOURCE_IP), 'failed logins by source IP');
   t.ok(bucketKeys(results.get('Failed logins by user')?.json.aggregations).includes('root'), 'failed logins by user');
-  t.ok(bucketKeys(results.get('Firewall denies by destination port')?.json.aggregations).includes(23), 'firewall denies by destination port');
+  t.ok(
+    bucketKeys(results.get('Firewall denies by destination port')?.json.aggregations).includes(23),
+    'firewall denies by destination port',
+  );
   t.ok(bucketKeys(results.get('Unparsed and undecoded messages')?.json.aggregations).includes(TAGS.parseError), 'unparsed messages by tag');
   t.ok(bucketKeys(results.get('Top entities')?.json.aggregations).includes(ENTITY), 'top anomalous entities');
   t.ok(bucketKeys(results.get('Top reasons')?.json.aggregations).includes(REASON), 'top anomaly reasons');
@@ -194,8 +230,14 @@ t.test('dashboard and saved-object queries run on a real OpenSearch and find the
   t.ok(bucketKeys(results.get('Top source countries')?.json.aggregations).includes('BR'), 'anomalies by source country');
   t.ok(bucketKeys(results.get('Top source networks')?.json.aggregations).includes(AS.organization.name), 'anomalies by network owner');
   const latest = results.get('Latest anomalies')?.json.hits?.hits.map((hit) => hit._source) ?? [];
-  t.ok(latest.some((doc) => doc.source?.geo?.country_iso_code === 'BR' && doc.source?.as?.organization?.name === AS.organization.name), 'latest anomalies carry the country and network columns');
-  t.ok(latest.some((doc) => doc.anomaly?.entity === ENTITY && doc.anomaly?.recommended_action === `block ${SOURCE_IP}`), 'latest anomalies with the recommended action');
+  t.ok(
+    latest.some((doc) => doc.source?.geo?.country_iso_code === 'BR' && doc.source?.as?.organization?.name === AS.organization.name),
+    'latest anomalies carry the country and network columns',
+  );
+  t.ok(
+    latest.some((doc) => doc.anomaly?.entity === ENTITY && doc.anomaly?.recommended_action === `block ${SOURCE_IP}`),
+    'latest anomalies with the recommended action',
+  );
 
   const objects = readRepoFile('provisioning', 'opensearch-dashboards', 'saved-objects.ndjson')
     .split('\n')
@@ -227,14 +269,26 @@ t.test('dashboard and saved-object queries run on a real OpenSearch and find the
     const body =
       object.type === 'search'
         ? { query: filtered(queryOf(object)), size: 100, sort: [{ [TIME_FIELD]: 'desc' }] }
-        : visualizationSearch(queryOf(object), (JSON.parse(object.attributes.visState as string) as { aggs: Parameters<typeof visualizationSearch>[1] }).aggs);
+        : visualizationSearch(
+            queryOf(object),
+            (JSON.parse(object.attributes.visState as string) as { aggs: Parameters<typeof visualizationSearch>[1] }).aggs,
+          );
     const pattern = patternOf(object);
-    const ownStream = pattern === streamIndexPattern('anomalies') ? anomalies!.dataStream : pattern === streamIndexPattern('logs') ? logs!.dataStream : pattern;
+    const ownStream =
+      pattern === streamIndexPattern('anomalies')
+        ? anomalies!.dataStream
+        : pattern === streamIndexPattern('logs')
+          ? logs!.dataStream
+          : pattern;
     const result = await search(cluster.url, ownStream, body);
     t.equal(result.status, 200, `${object.id} runs${result.status === 200 ? '' : `: ${JSON.stringify(result.json.error)}`}`);
     t.equal(result.json._shards?.failed, 0, `${object.id}: no shard fails`);
     const wanted = expectedHits[object.id];
-    if (wanted !== undefined) t.ok(result.json.hits?.hits.some((hit) => wanted(hit._source)), `${object.id} finds its event`);
+    if (wanted !== undefined)
+      t.ok(
+        result.json.hits?.hits.some((hit) => wanted(hit._source)),
+        `${object.id} finds its event`,
+      );
     const buckets = expectedBuckets[object.id];
     if (buckets !== undefined) t.same(bucketKeys(result.json.aggregations), buckets, `${object.id} finds its countries`);
   }

@@ -26,7 +26,12 @@ interface RuleTests {
   tests: { name: string; alert_rule_test?: { alertname: string; exp_alerts?: unknown[] }[] }[];
 }
 
-const groups = readYaml<{ groups: { name: string; rules: AlertRule[] }[] }>('provisioning', 'prometheus', 'rules', 'siemad.rules.yml').groups;
+const groups = readYaml<{ groups: { name: string; rules: AlertRule[] }[] }>(
+  'provisioning',
+  'prometheus',
+  'rules',
+  'siemad.rules.yml',
+).groups;
 const alerts = groups.flatMap((group) => group.rules).filter((rule): rule is AlertRule & { alert: string } => rule.alert !== undefined);
 
 /**
@@ -63,11 +68,10 @@ t.test('promtool accepts prometheus.yml and finds its rule file relative to it',
 });
 
 t.test('Prometheus scrapes the job the rules and dashboards select on', async (t) => {
-  const config = readYaml<{ rule_files: string[]; scrape_configs: { job_name: string; metrics_path?: string; static_configs: { targets: string[] }[] }[] }>(
-    'provisioning',
-    'prometheus',
-    'prometheus.yml',
-  );
+  const config = readYaml<{
+    rule_files: string[];
+    scrape_configs: { job_name: string; metrics_path?: string; static_configs: { targets: string[] }[] }[];
+  }>('provisioning', 'prometheus', 'prometheus.yml');
   const job = config.scrape_configs.find((scrape) => scrape.job_name === PROMETHEUS_JOB);
   t.ok(job, `a scrape job named ${PROMETHEUS_JOB}`);
   t.equal(job?.metrics_path ?? '/metrics', '/metrics');
@@ -93,10 +97,20 @@ t.test('every alert has a case where it fires and one where it does not in the u
   const cases = suite.tests.flatMap((test) => test.alert_rule_test ?? []);
   for (const alert of alerts) {
     const mine = cases.filter((c) => c.alertname === alert.alert);
-    t.ok(mine.some((c) => (c.exp_alerts ?? []).length > 0), `${alert.alert} fires in a test`);
-    t.ok(mine.some((c) => (c.exp_alerts ?? []).length === 0), `${alert.alert} stays silent in a test`);
+    t.ok(
+      mine.some((c) => (c.exp_alerts ?? []).length > 0),
+      `${alert.alert} fires in a test`,
+    );
+    t.ok(
+      mine.some((c) => (c.exp_alerts ?? []).length === 0),
+      `${alert.alert} stays silent in a test`,
+    );
   }
-  for (const c of cases) t.ok(alerts.some((alert) => alert.alert === c.alertname), `test case for a defined alert: ${c.alertname}`);
+  for (const c of cases)
+    t.ok(
+      alerts.some((alert) => alert.alert === c.alertname),
+      `test case for a defined alert: ${c.alertname}`,
+    );
 });
 
 t.test('rules query only metrics the collector exposes', async (t) => {
@@ -117,7 +131,11 @@ t.test('amtool accepts the Alertmanager config', async (t) => {
 });
 
 t.test('Alertmanager inhibition names alerts that exist', async (t) => {
-  const config = readYaml<{ inhibit_rules?: { source_matchers: string[]; target_matchers: string[] }[] }>('provisioning', 'alertmanager', 'alertmanager.yml');
+  const config = readYaml<{ inhibit_rules?: { source_matchers: string[]; target_matchers: string[] }[] }>(
+    'provisioning',
+    'alertmanager',
+    'alertmanager.yml',
+  );
   const names = new Set(alerts.map((alert) => alert.alert));
   for (const rule of config.inhibit_rules ?? []) {
     for (const matcher of [...rule.source_matchers, ...rule.target_matchers]) {

@@ -34,10 +34,7 @@ t.test('every line is a saved object the import API reads, ending with a newline
     }
     if (object.type !== 'index-pattern') t.doesNotThrow(() => searchSourceOf(object), `${object.id}: searchSourceJSON is JSON`);
   }
-  t.same(
-    [...new Set(objects.map((object) => object.type))].sort(),
-    ['dashboard', 'index-pattern', 'search', 'visualization'],
-  );
+  t.same([...new Set(objects.map((object) => object.type))].sort(), ['dashboard', 'index-pattern', 'search', 'visualization']);
 });
 
 t.test('references resolve to objects earlier in the file, by the names the attributes use', async (t) => {
@@ -105,8 +102,15 @@ t.test('searches and visualizations use mapped fields, and aggregate only aggreg
       t.ok(mappingOf(column) !== undefined, `${object.id}: column ${column} is mapped`);
     }
     if (object.type !== 'visualization') continue;
-    const visState = JSON.parse(object.attributes.visState as string) as { type: string; aggs: { id: string; type: string; schema: string; params: { field?: string } }[] };
-    t.equal(visState.aggs.filter((agg) => agg.schema === 'metric')[0]?.id, '1', `${object.id}: the metric is agg 1, as the vis defaults expect`);
+    const visState = JSON.parse(object.attributes.visState as string) as {
+      type: string;
+      aggs: { id: string; type: string; schema: string; params: { field?: string } }[];
+    };
+    t.equal(
+      visState.aggs.filter((agg) => agg.schema === 'metric')[0]?.id,
+      '1',
+      `${object.id}: the metric is agg 1, as the vis defaults expect`,
+    );
     for (const agg of visState.aggs) {
       if (agg.params.field === undefined) continue;
       checked++;

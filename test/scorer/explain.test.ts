@@ -5,14 +5,31 @@
 import t from 'tap';
 import type { EcsEvent } from '../../collector/ecs/event.js';
 import { F, FAMILIES, FAMILY_FEATURES, FEATURES } from '../../scorer/features/definitions.js';
-import { anomalyEntity, detectionKind, entityOf, isAbnormal, reasonText, recommendedAction, type ReasonContext } from '../../scorer/explain.js';
+import {
+  anomalyEntity,
+  detectionKind,
+  entityOf,
+  isAbnormal,
+  reasonText,
+  recommendedAction,
+  type ReasonContext,
+} from '../../scorer/explain.js';
 import { loadSidecar, type FamilyFeature } from '../../scorer/model/sidecar.js';
 import { decodeLines } from '../helpers/events.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 import { MODEL_DIR } from '../helpers/models.js';
 import { quotedRange } from '../helpers/reasons.js';
 
-const stats = (p99: number): FamilyFeature => ({ name: 'x', transform: 'none', center: 0, scale: 1, p50: 0, p90: p99 / 2, p99, max: p99 * 2 });
+const stats = (p99: number): FamilyFeature => ({
+  name: 'x',
+  transform: 'none',
+  center: 0,
+  scale: 1,
+  p50: 0,
+  p90: p99 / 2,
+  p99,
+  max: p99 * 2,
+});
 
 const [failure, useradd, sudo] = decodeLines([
   '2026-11-02T09:14:00+00:00 bastion sshd[12]: Failed password for alice from 203.0.113.9 port 4000 ssh2',
@@ -71,18 +88,45 @@ t.test('the committed models: a reason quotes the family p99 shown as a bound, a
   const bound = Math.floor(p99);
   t.notOk(isAbnormal(bound, spec.features[j]), `${bound} failures in 10 min is within benign traffic`);
   t.ok(isAbnormal(bound + 1, spec.features[j]));
-  t.equal(reasonText(F.auth_fail_ip_10m, 42, fromAddress, spec.features[j]), `42 failed login attempts from 203.0.113.9 in 10 min (normal: ≤ ${bound})`);
+  t.equal(
+    reasonText(F.auth_fail_ip_10m, 42, fromAddress, spec.features[j]),
+    `42 failed login attempts from 203.0.113.9 in 10 min (normal: ≤ ${bound})`,
+  );
 });
 
 t.test('reason texts name the address, the user, the host and the hour of the event', async (t) => {
   t.equal(reasonText(F.users_tried_ip_1h, 9, fromAddress, stats(2)), '9 different user names tried from 203.0.113.9 in 1 h (normal: ≤ 2)');
-  t.equal(reasonText(F.fail_ips_user_1h, 14, fromAddress, stats(3)), 'failed logins for alice from 14 different addresses in 1 h (normal: ≤ 3)');
-  t.equal(reasonText(F.failure_burst_before_success, 5, fromAddress, stats(0)), 'successful login of alice from 203.0.113.9 after 7 failed attempts from it in the last hour', 'the two typo failures are added back');
-  t.equal(reasonText(F.hosts_ip_30m, 4, fromAddress, stats(1)), '7 different addresses probed by 203.0.113.9 in 30 min (normal: ≤ 4)', 'the three service hosts are added back on both sides');
-  t.equal(reasonText(F.login_hour_rarity_user, 4.5, fromAddress, stats(1.25)), 'login of alice at 09:14 UTC is unusual for them (rarity 4.50 (normal rarity: ≤ 1.25))');
-  t.equal(reasonText(F.account_created_uid0, 1, { event: useradd, ip: undefined }, stats(0)), 'account mallory created with UID 0 (root privileges) on bastion');
-  t.equal(reasonText(F.sudo_fail_user_1h, 3, { event: sudo, ip: undefined }, stats(0)), '3 failed sudo attempts by carol in 1 h (normal: ≤ 0)');
-  t.equal(reasonText(F.auth_fail_ip_1h, 5, { event: useradd, ip: undefined }, stats(1)), '5 failed login attempts from the source in 1 h (normal: ≤ 1)', 'no address: says "the source"');
+  t.equal(
+    reasonText(F.fail_ips_user_1h, 14, fromAddress, stats(3)),
+    'failed logins for alice from 14 different addresses in 1 h (normal: ≤ 3)',
+  );
+  t.equal(
+    reasonText(F.failure_burst_before_success, 5, fromAddress, stats(0)),
+    'successful login of alice from 203.0.113.9 after 7 failed attempts from it in the last hour',
+    'the two typo failures are added back',
+  );
+  t.equal(
+    reasonText(F.hosts_ip_30m, 4, fromAddress, stats(1)),
+    '7 different addresses probed by 203.0.113.9 in 30 min (normal: ≤ 4)',
+    'the three service hosts are added back on both sides',
+  );
+  t.equal(
+    reasonText(F.login_hour_rarity_user, 4.5, fromAddress, stats(1.25)),
+    'login of alice at 09:14 UTC is unusual for them (rarity 4.50 (normal rarity: ≤ 1.25))',
+  );
+  t.equal(
+    reasonText(F.account_created_uid0, 1, { event: useradd, ip: undefined }, stats(0)),
+    'account mallory created with UID 0 (root privileges) on bastion',
+  );
+  t.equal(
+    reasonText(F.sudo_fail_user_1h, 3, { event: sudo, ip: undefined }, stats(0)),
+    '3 failed sudo attempts by carol in 1 h (normal: ≤ 0)',
+  );
+  t.equal(
+    reasonText(F.auth_fail_ip_1h, 5, { event: useradd, ip: undefined }, stats(1)),
+    '5 failed login attempts from the source in 1 h (normal: ≤ 1)',
+    'no address: says "the source"',
+  );
   t.equal(reasonText(F.sqli_score, 1, fromAddress, stats(0)), 'SQL injection patterns in the URL (1 pattern)');
   t.equal(reasonText(F.sqli_score, 3, fromAddress, stats(0)), 'SQL injection patterns in the URL (3 patterns)');
 });
@@ -90,7 +134,11 @@ t.test('reason texts name the address, the user, the host and the hour of the ev
 t.test('the entity is the subject of the strongest reason: address, account, account changed or host', async (t) => {
   t.equal(anomalyEntity(F.auth_fail_ip_10m, fromAddress), 'source.ip=203.0.113.9', 'a burst of failures is about the address');
   t.equal(anomalyEntity(F.fail_ips_user_1h, fromAddress), 'user.name=alice', 'failures from many addresses are about the account');
-  t.equal(anomalyEntity(F.account_created_uid0, { event: useradd, ip: undefined }), 'user.target.name=mallory', 'a creation is about the account created');
+  t.equal(
+    anomalyEntity(F.account_created_uid0, { event: useradd, ip: undefined }),
+    'user.target.name=mallory',
+    'a creation is about the account created',
+  );
   t.equal(anomalyEntity(F.activity_hour_rarity_host, fromAddress), 'host.hostname=bastion', 'an unusual hour on a host is about the host');
   t.equal(anomalyEntity(F.sudo_fail_user_1h, { event: sudo, ip: undefined }), 'user.name=carol');
   for (let feature = 0; feature < FEATURES.length; feature++) {
@@ -122,7 +170,8 @@ t.test('detection kinds follow the strongest reason; first sight of an address d
   t.equal(detectionKind(F.is_auth, 'auth'), 'unusual_combination', 'a feature no kind is known for');
   // Every feature a family model reads has a kind of its own, except the family flags.
   for (const family of FAMILIES) {
-    for (const feature of FAMILY_FEATURES[family]) t.not(detectionKind(feature, family), 'unusual_combination', `${family}: ${FEATURES[feature]!.name}`);
+    for (const feature of FAMILY_FEATURES[family])
+      t.not(detectionKind(feature, family), 'unusual_combination', `${family}: ${FEATURES[feature]!.name}`);
   }
 });
 

@@ -24,7 +24,15 @@ const CORPUS_FILES = [
   ['loghub', 'Linux_2k.log'],
   ['loghub', 'Apache_2k.log'],
   ['web', 'apache_combined_10k.log'],
-  ...['apache-vhost-access.log', 'centos7-honeypot-secure.log', 'nginx-govsite-access.log', 'plesk-fail2ban.log', 'ubuntu1404-server-auth.log', 'ubuntu2009-hermes-auth.log', 'ufw-vps-kernel.log'].map((file) => ['real', file]),
+  ...[
+    'apache-vhost-access.log',
+    'centos7-honeypot-secure.log',
+    'nginx-govsite-access.log',
+    'plesk-fail2ban.log',
+    'ubuntu1404-server-auth.log',
+    'ubuntu2009-hermes-auth.log',
+    'ufw-vps-kernel.log',
+  ].map((file) => ['real', file]),
 ];
 
 /** The value a reason cites before its "(normal: ≤ X)": the first stand-alone number (not in an address, name or time). */
@@ -42,7 +50,11 @@ async function check(file: string): Promise<Checked> {
   const child = spawn(process.execPath, [SIEMAD, 'analyze', '--format', 'ndjson', file], { stdio: ['ignore', 'pipe', 'inherit'] });
   const result: Checked = { anomalies: 0, withRange: 0, inside: [], wrongEntity: [] };
   for await (const line of readline.createInterface({ input: child.stdout })) {
-    const event = JSON.parse(line) as { source?: { ip?: string }; user?: { name?: string }; anomaly?: { is_anomaly: boolean; reasons: string[]; entity?: string } };
+    const event = JSON.parse(line) as {
+      source?: { ip?: string };
+      user?: { name?: string };
+      anomaly?: { is_anomaly: boolean; reasons: string[]; entity?: string };
+    };
     const anomaly = event.anomaly;
     if (anomaly?.is_anomaly !== true) continue;
     result.anomalies++;
@@ -69,11 +81,15 @@ async function check(file: string): Promise<Checked> {
 
 for (const parts of CORPUS_FILES) {
   const name = parts.join('/');
-  t.test(`${name}: no reason cites a value inside its own normal range`, { skip: !hasCorpus(...parts) && !isCI() ? 'corpus not here' : false }, async (t) => {
-    const result = await check(corpusPath(...parts));
-    t.same(result.inside.slice(0, 10), [], `${result.withRange} reasons with a range in ${result.anomalies} anomalies`);
-    t.same(result.wrongEntity.slice(0, 10), [], 'the entity is what the first reason is about');
-  });
+  t.test(
+    `${name}: no reason cites a value inside its own normal range`,
+    { skip: !hasCorpus(...parts) && !isCI() ? 'corpus not here' : false },
+    async (t) => {
+      const result = await check(corpusPath(...parts));
+      t.same(result.inside.slice(0, 10), [], `${result.withRange} reasons with a range in ${result.anomalies} anomalies`);
+      t.same(result.wrongEntity.slice(0, 10), [], 'the entity is what the first reason is about');
+    },
+  );
 }
 
 t.test('the generated evaluation stream (attacks of every kind): no reason inside its normal range', async (t) => {

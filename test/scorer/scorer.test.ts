@@ -25,7 +25,9 @@ function workingDay(): string[] {
   const lines: string[] = [];
   for (let i = 0; i < 40; i++) {
     const at = (second: number): string => isoAt(T0, i * 12, second);
-    lines.push(`${at(0)} bastion sshd[${1000 + i}]: Accepted publickey for alice from 192.0.2.10 port ${40000 + i} ssh2: ED25519 SHA256:k3y`);
+    lines.push(
+      `${at(0)} bastion sshd[${1000 + i}]: Accepted publickey for alice from 192.0.2.10 port ${40000 + i} ssh2: ED25519 SHA256:k3y`,
+    );
     lines.push(`${at(1)} web1 nginx: 192.0.2.20 - - [02/Nov/2026:08:00:00 +0000] "GET /index.html HTTP/1.1" 200 512 "-" "Mozilla/5.0"`);
     lines.push(`${at(2)} bastion CRON[${2000 + i}]: (root) CMD (run-parts /etc/cron.hourly)`);
     lines.push(`${at(3)} bastion sudo: alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/apt update`);
@@ -36,13 +38,20 @@ function workingDay(): string[] {
 /** 60 failed passwords in two minutes from one address, for eight common user names. */
 function bruteForce(address: string, startMinute: number): string[] {
   const users = ['root', 'admin', 'test', 'oracle', 'ubuntu', 'guest', 'user', 'postgres'];
-  return Array.from({ length: 60 }, (_, i) => `${isoAt(T0, startMinute, i * 2)} bastion sshd[${5000 + i}]: Failed password for ${i % 3 === 0 ? 'invalid user ' : ''}${users[i % 8]} from ${address} port ${50000 + i} ssh2`);
+  return Array.from(
+    { length: 60 },
+    (_, i) =>
+      `${isoAt(T0, startMinute, i * 2)} bastion sshd[${5000 + i}]: Failed password for ${i % 3 === 0 ? 'invalid user ' : ''}${users[i % 8]} from ${address} port ${50000 + i} ssh2`,
+  );
 }
 
 const OPTIONS: ScorerOptions = { batchSize: 256, outOfOrderToleranceMs: 300_000, profileTimeZone: 'UTC', maxReasons: 3 };
 
 async function scorer(options: Partial<ScorerOptions> = {}): Promise<AnomalyScorer> {
-  return new AnomalyScorer(await ModelEnsemble.load(MODEL_DIR), new MemoryWindowStore({ seenCapacity: 10_000 }), { ...OPTIONS, ...options });
+  return new AnomalyScorer(await ModelEnsemble.load(MODEL_DIR), new MemoryWindowStore({ seenCapacity: 10_000 }), {
+    ...OPTIONS,
+    ...options,
+  });
 }
 
 /** Scores `lines` with a fresh scorer; returns the events. */
@@ -55,15 +64,28 @@ async function scored(lines: readonly string[], options: Partial<ScorerOptions> 
 }
 
 /** What the scorer adds to an event, for comparing runs. */
-const verdict = (event: EcsEvent): unknown => ({ risk: event.event.risk_score, norm: event.event.risk_score_norm, severity: event.event.severity, reason: event.event.reason, anomaly: event.anomaly });
+const verdict = (event: EcsEvent): unknown => ({
+  risk: event.event.risk_score,
+  norm: event.event.risk_score_norm,
+  severity: event.event.severity,
+  reason: event.event.reason,
+  anomaly: event.anomaly,
+});
 
 t.test('flags a brute-force burst from one address and nothing of a quiet working day', async (t) => {
   const day = workingDay();
   const events = await scored([...day, ...bruteForce('203.0.113.50', 9 * 60)]);
   const benign = events.slice(0, day.length);
   const attack = events.slice(day.length);
-  t.strictSame(benign.filter((e) => e.anomaly?.is_anomaly).map((e) => e.event.original), [], 'no benign event flagged');
-  t.ok(benign.every((e) => e.anomaly !== undefined && e.event.risk_score! < 0.4), 'every benign event scored below the low level');
+  t.strictSame(
+    benign.filter((e) => e.anomaly?.is_anomaly).map((e) => e.event.original),
+    [],
+    'no benign event flagged',
+  );
+  t.ok(
+    benign.every((e) => e.anomaly !== undefined && e.event.risk_score! < 0.4),
+    'every benign event scored below the low level',
+  );
   const flagged = attack.filter((e) => e.anomaly?.is_anomaly);
   t.ok(flagged.length >= 50, `${flagged.length} of 60 failures flagged`);
   t.notOk(attack[0]!.anomaly?.is_anomaly, 'a single failure is not an attack');
@@ -89,21 +111,40 @@ t.test('every reason the models give quotes a benign bound below its own value',
   const reasons = events.flatMap((e) => (e.anomaly?.is_anomaly ? e.anomaly.reasons : []));
   const ranges = reasons.map(quotedRange).filter((range) => range !== undefined);
   t.ok(ranges.length > 100, `${ranges.length} reasons quote a range`);
-  t.strictSame(ranges.filter(([value, bound]) => !(value > bound)), [], 'none quotes a range holding its value');
+  t.strictSame(
+    ranges.filter(([value, bound]) => !(value > bound)),
+    [],
+    'none quotes a range holding its value',
+  );
 });
 
 t.test('evidence and the subject of the strongest reason: a compromise, a second root, failed sudo', async (t) => {
   const lines = [
-    ...Array.from({ length: 25 }, (_, i) => `${isoAt(T0, 180, i * 3)} bastion sshd[${6000 + i}]: Failed password for bob from 203.0.113.77 port ${50000 + i} ssh2`),
+    ...Array.from(
+      { length: 25 },
+      (_, i) => `${isoAt(T0, 180, i * 3)} bastion sshd[${6000 + i}]: Failed password for bob from 203.0.113.77 port ${50000 + i} ssh2`,
+    ),
     `${isoAt(T0, 182)} bastion sshd[7000]: Accepted password for bob from 203.0.113.77 port 51000 ssh2`,
     `${isoAt(T0, 240)} bastion useradd[7100]: new user: name=mallory, UID=0, GID=0, home=/root, shell=/bin/bash`,
-    ...Array.from({ length: 4 }, (_, i) => `${isoAt(T0, 360 + i)} bastion sudo:    dave : 3 incorrect password attempts ; TTY=pts/1 ; PWD=/home/dave ; USER=root ; COMMAND=/bin/bash`),
+    ...Array.from(
+      { length: 4 },
+      (_, i) =>
+        `${isoAt(T0, 360 + i)} bastion sudo:    dave : 3 incorrect password attempts ; TTY=pts/1 ; PWD=/home/dave ; USER=root ; COMMAND=/bin/bash`,
+    ),
   ];
   const events = await scored(lines);
   const login = events[25]!.anomaly!;
-  t.match(login, { is_anomaly: true, level: 'critical', kind: 'compromise', entity: 'source.ip=203.0.113.77' }, 'a login right after 25 failures from its address');
+  t.match(
+    login,
+    { is_anomaly: true, level: 'critical', kind: 'compromise', entity: 'source.ip=203.0.113.77' },
+    'a login right after 25 failures from its address',
+  );
   t.match(login.reasons[0], /bob from 203\.0\.113\.77/);
-  t.match(events[26]!.anomaly, { is_anomaly: true, level: 'critical', kind: 'account_change', entity: 'user.target.name=mallory' }, 'an account created with UID 0 is about that account');
+  t.match(
+    events[26]!.anomaly,
+    { is_anomaly: true, level: 'critical', kind: 'account_change', entity: 'user.target.name=mallory' },
+    'an account created with UID 0 is about that account',
+  );
   const sudo = events.at(-1)!.anomaly!;
   t.match(sudo, { is_anomaly: true, kind: 'privilege_abuse', entity: 'user.name=dave' }, 'failed sudo is about the user');
   t.match(sudo.reasons[0], /^12 failed sudo attempts by dave in 1 h/);
@@ -116,7 +157,14 @@ t.test('events outside the scored families get risk 0 and no model scores', asyn
     norm: 0,
     severity: 0,
     reason: undefined,
-    anomaly: { is_anomaly: false, score: 0, level: 'none', model_scores: {}, reasons: [], model_version: loadSidecar(MODEL_DIR).model_version },
+    anomaly: {
+      is_anomaly: false,
+      score: 0,
+      level: 'none',
+      model_scores: {},
+      reasons: [],
+      model_version: loadSidecar(MODEL_DIR).model_version,
+    },
   });
 });
 
@@ -131,7 +179,10 @@ t.test('the same stream gives the same verdicts, whatever the batch size', async
   for (let i = 0; i < events.length; i += 13) await s.enrich(events.slice(i, i + 13));
   await s.close();
   t.strictSame(events.map(verdict), reference, 'enrich called for chunks of 13');
-  t.ok(reference.some((v) => (v as { anomaly: { is_anomaly: boolean } }).anomaly.is_anomaly), 'the stream has anomalies to compare');
+  t.ok(
+    reference.some((v) => (v as { anomaly: { is_anomaly: boolean } }).anomaly.is_anomaly),
+    'the stream has anomalies to compare',
+  );
 });
 
 t.test('keeps the feature row of each anomaly for the alert writer, and only of anomalies', async (t) => {

@@ -51,7 +51,10 @@ t.test('serve and analyze give the same verdicts for the same stream; calibratio
   await run(process.execPath, [SIEMAD, 'send', '--port', String(serve.port('tcp')), '--format', 'raw', '--framing', 'lf', file]);
   const served = (await serve.waitForEvents(lines, 120_000)) as Scored[];
   t.same(verdicts(served), verdicts(analyzed), 'identical scores, levels, reasons and entities, event by event');
-  t.ok(analyzed.some((e) => e.anomaly?.is_anomaly === true), 'the stream has anomalies');
+  t.ok(
+    analyzed.some((e) => e.anomaly?.is_anomaly === true),
+    'the stream has anomalies',
+  );
 
   const metrics = await (await fetch(`http://127.0.0.1:${serve.port('http')}/metrics`)).text();
   for (const family of ['auth', 'firewall', 'web', 'privilege']) {
@@ -63,12 +66,18 @@ t.test('serve and analyze give the same verdicts for the same stream; calibratio
   const before = [...metrics.matchAll(/^siemad_calibration_threshold\{family="(\w+)"\} (\S+)$/gm)].map((m) => `${m[1]}=${m[2]}`);
 
   t.equal(await serve.stop(), 0);
-  const saved = JSON.parse(fs.readFileSync(join(dataDir, 'calibration.json'), 'utf8')) as { families: Record<string, { observed: number }> };
+  const saved = JSON.parse(fs.readFileSync(join(dataDir, 'calibration.json'), 'utf8')) as {
+    families: Record<string, { observed: number }>;
+  };
   t.ok(saved.families.web!.observed > 500, 'saved on shutdown');
 
   const again = await startServe(flags, {}, { dataDir });
   t.teardown(() => again.stop());
-  const log = fs.readdirSync(dataDir).filter((name) => name.startsWith('siemad-') && name.endsWith('.log')).map((name) => fs.readFileSync(join(dataDir, name), 'utf8')).join('\n');
+  const log = fs
+    .readdirSync(dataDir)
+    .filter((name) => name.startsWith('siemad-') && name.endsWith('.log'))
+    .map((name) => fs.readFileSync(join(dataDir, name), 'utf8'))
+    .join('\n');
   t.match(log, /"restored":true[^\n]*"site calibration"/, 'restored at start-up');
   const restarted = await (await fetch(`http://127.0.0.1:${again.port('http')}/metrics`)).text();
   const after = [...restarted.matchAll(/^siemad_calibration_threshold\{family="(\w+)"\} (\S+)$/gm)].map((m) => `${m[1]}=${m[2]}`);
@@ -94,11 +103,18 @@ t.test('with the Redis window store the calibration persists in Redis beside the
   t.notOk(fs.existsSync(join(dataDir, 'calibration.json')), 'not in the data directory');
   const client = new Redis(redis.url);
   t.teardown(() => client.disconnect());
-  const saved = JSON.parse((await client.get('cal:calibration')) ?? 'null') as { version: number; families: Record<string, { observed: number }> } | null;
+  const saved = JSON.parse((await client.get('cal:calibration')) ?? 'null') as {
+    version: number;
+    families: Record<string, { observed: number }>;
+  } | null;
   t.ok(saved !== null && saved.families.auth!.observed > 0, 'saved under <prefix>calibration');
 
   const again = await startServe(flags, {}, { dataDir });
   t.teardown(() => again.stop());
-  const log = fs.readdirSync(dataDir).filter((name) => name.endsWith('.log')).map((name) => fs.readFileSync(join(dataDir, name), 'utf8')).join('\n');
+  const log = fs
+    .readdirSync(dataDir)
+    .filter((name) => name.endsWith('.log'))
+    .map((name) => fs.readFileSync(join(dataDir, name), 'utf8'))
+    .join('\n');
   t.match(log, /"store":"redis key cal:calibration","restored":true/, 'restored from Redis at start-up');
 });

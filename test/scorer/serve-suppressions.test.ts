@@ -50,7 +50,10 @@ t.test('a suppression mutes matching anomalies of a running collector within sec
 
   await send(burst('203.0.113.50', 0));
   let events = (await serve.waitForEvents(30)) as Scored[];
-  t.ok(events.some((e) => e.anomaly?.is_anomaly === true && e.anomaly.kind === 'brute_force'), 'the burst is flagged');
+  t.ok(
+    events.some((e) => e.anomaly?.is_anomaly === true && e.anomaly.kind === 'brute_force'),
+    'the burst is flagged',
+  );
 
   const { rows } = await client.query<{ id: string }>(
     "INSERT INTO suppressions (entity, kind, effect, comment, created_by) VALUES ('source.ip=203.0.113.60', 'brute_force', 'mute', 'the audit scanner', 'test') RETURNING id",
@@ -59,13 +62,25 @@ t.test('a suppression mutes matching anomalies of a running collector within sec
   await send(burst('203.0.113.60', 20) + burst('203.0.113.70', 40));
   events = (await serve.waitForEvents(90)) as Scored[];
   const of = (ip: string): Scored[] => events.slice(30, 90).filter((e) => e.source?.ip === ip);
-  t.notOk(of('203.0.113.60').some((e) => e.anomaly?.is_anomaly === true), 'the suppressed address is not flagged');
-  t.ok(of('203.0.113.60').some((e) => e.anomaly?.suppressed_by === `suppression ${rows[0]!.id}: the audit scanner`), 'its anomalies say which suppression muted them');
-  t.ok(of('203.0.113.70').some((e) => e.anomaly?.is_anomaly === true), 'another address is still flagged');
+  t.notOk(
+    of('203.0.113.60').some((e) => e.anomaly?.is_anomaly === true),
+    'the suppressed address is not flagged',
+  );
+  t.ok(
+    of('203.0.113.60').some((e) => e.anomaly?.suppressed_by === `suppression ${rows[0]!.id}: the audit scanner`),
+    'its anomalies say which suppression muted them',
+  );
+  t.ok(
+    of('203.0.113.70').some((e) => e.anomaly?.is_anomaly === true),
+    'another address is still flagged',
+  );
 
   await client.query('UPDATE suppressions SET deleted_at = now(), updated_at = now() WHERE id = $1', [rows[0]!.id]);
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   await send(burst('203.0.113.60', 60));
   events = (await serve.waitForEvents(120)) as Scored[];
-  t.ok(events.slice(90).some((e) => e.anomaly?.is_anomaly === true && e.anomaly.suppressed_by === undefined), 'deleted: flagged again');
+  t.ok(
+    events.slice(90).some((e) => e.anomaly?.is_anomaly === true && e.anomaly.suppressed_by === undefined),
+    'deleted: flagged again',
+  );
 });

@@ -31,9 +31,26 @@ interface Collector {
 }
 
 function startCollector(redisUrl: string, prefix: string, lineNumbers: number[]): Collector {
-  const child = spawn(process.execPath, [SIEMAD, 'analyze', '--format', 'ndjson', '--batch-size', String(STEP), '--window-store', 'redis', '--redis-url', redisUrl, '--redis-key-prefix', prefix], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      SIEMAD,
+      'analyze',
+      '--format',
+      'ndjson',
+      '--batch-size',
+      String(STEP),
+      '--window-store',
+      'redis',
+      '--redis-url',
+      redisUrl,
+      '--redis-key-prefix',
+      prefix,
+    ],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const collector: Collector = { child, lineNumbers, risks: [], flagged: [], waiters: [], exited };
   let buffer = '';
@@ -109,20 +126,30 @@ t.test('two collectors sharing Redis, each with half of the stream, flag what on
 
   const episodes = (flagged: Set<number>): string[] =>
     [...new Set([...flagged].flatMap((line) => (stream.labels[line]?.label === 'attack' ? [stream.labels[line]!.episode] : [])))].sort();
-  t.ok(episodes(single.flagged).length >= 10, `one collector detects the episodes (${episodes(single.flagged).length} of ${stream.episodes.length})`);
+  t.ok(
+    episodes(single.flagged).length >= 10,
+    `one collector detects the episodes (${episodes(single.flagged).length} of ${stream.episodes.length})`,
+  );
   t.same(episodes(pair.flagged), episodes(single.flagged), 'the pair detects exactly the same attack episodes');
 
   const both = [...single.flagged].filter((line) => pair.flagged.has(line)).length;
   const jaccard = both / (single.flagged.size + pair.flagged.size - both);
-  t.ok(jaccard >= 0.97, `the same events are flagged (Jaccard ${jaccard.toFixed(3)}: ${single.flagged.size} vs ${pair.flagged.size}, ${both} in both)`);
+  t.ok(
+    jaccard >= 0.97,
+    `the same events are flagged (Jaccard ${jaccard.toFixed(3)}: ${single.flagged.size} vs ${pair.flagged.size}, ${both} in both)`,
+  );
 
   // Strong attacks stand out even in half a stream; what sharing buys shows in the risks: without
   // it each collector counts only its hosts' part of an address's windows (internet addresses
   // probe every host), and its scores drift from the single one's. (Shared collectors still differ
   // a little: an event can see another collector's slightly later events of the same window
   // slice, which one collector would process after it.)
-  const meanDifference = (risks: Float64Array): number => risks.reduce((sum, risk, i) => sum + Math.abs(risk - single.risks[i]!), 0) / risks.length;
+  const meanDifference = (risks: Float64Array): number =>
+    risks.reduce((sum, risk, i) => sum + Math.abs(risk - single.risks[i]!), 0) / risks.length;
   const shared = meanDifference(pair.risks);
   const unshared = meanDifference(alone.risks);
-  t.ok(shared * 1.2 < unshared, `risks match the single collector's (mean |Δrisk| ${shared.toFixed(5)} shared, ${unshared.toFixed(5)} unshared)`);
+  t.ok(
+    shared * 1.2 < unshared,
+    `risks match the single collector's (mean |Δrisk| ${shared.toFixed(5)} shared, ${unshared.toFixed(5)} unshared)`,
+  );
 });

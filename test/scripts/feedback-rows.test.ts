@@ -6,7 +6,8 @@ import t from 'tap';
 import { FEATURES } from '../../scorer/features/definitions.js';
 import { readFeedbackRows } from '../../scripts/feedback-rows.js';
 
-const features = (value: number): Record<string, number> => Object.fromEntries(FEATURES.map((feature, i) => [feature.name, i === 0 ? 1 : value]));
+const features = (value: number): Record<string, number> =>
+  Object.fromEntries(FEATURES.map((feature, i) => [feature.name, i === 0 ? 1 : value]));
 
 t.test('false positives and benign verdicts become benign rows; true positives and other feature sets do not', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'siemad-feedback-'));
@@ -15,7 +16,15 @@ t.test('false positives and benign verdicts become benign rows; true positives a
   const lines = [
     { id: 1, verdict: 'false_positive', event_id: 'a', features: features(2) },
     { id: 2, verdict: 'true_positive', event_id: 'b', features: features(3) },
-    { id: 3, verdict: 'benign', alert_id: 7, events: [{ event_id: 'c', features: features(4) }, { event_id: 'd', features: features(5) }] },
+    {
+      id: 3,
+      verdict: 'benign',
+      alert_id: 7,
+      events: [
+        { event_id: 'c', features: features(4) },
+        { event_id: 'd', features: features(5) },
+      ],
+    },
     { id: 4, verdict: 'false_positive', event_id: 'e', features: { old_feature: 1 } },
     { id: 5, verdict: 'false_positive', event_id: 'f' },
     { id: 6, verdict: 'benign', alert_id: 8, events: [{ event_id: 'g', features: null }] },

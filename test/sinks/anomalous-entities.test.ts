@@ -10,8 +10,15 @@ t.test('ranks entities by their highest risk, then by their number of anomalous 
   entities.add('source.ip=203.0.113.3', anomaly(0.8, 'c1'), '2026-11-02T10:00:02Z');
   entities.add('source.ip=203.0.113.3', anomaly(0.8, 'c2'), '2026-11-02T09:00:00Z');
   const ranked = entities.ranked(10);
-  t.same(ranked.map(([entity]) => entity), ['source.ip=203.0.113.2', 'source.ip=203.0.113.3', 'source.ip=203.0.113.1']);
-  t.match(ranked[1]?.[1], { count: 2, maxScore: 0.8, reasons: ['c2'], first: '2026-11-02T09:00:00Z', last: '2026-11-02T10:00:02Z' }, 'at equal risk the later-added event gives the reasons');
+  t.same(
+    ranked.map(([entity]) => entity),
+    ['source.ip=203.0.113.2', 'source.ip=203.0.113.3', 'source.ip=203.0.113.1'],
+  );
+  t.match(
+    ranked[1]?.[1],
+    { count: 2, maxScore: 0.8, reasons: ['c2'], first: '2026-11-02T09:00:00Z', last: '2026-11-02T10:00:02Z' },
+    'at equal risk the later-added event gives the reasons',
+  );
   t.equal(entities.ranked(1).length, 1);
   t.equal(entities.size, 3);
   t.equal(entities.eventCount, 4);

@@ -13,9 +13,12 @@ import { decodeLines } from '../helpers/events.js';
 
 /** Event `n`: a failed login by `user`, an anomaly when `anomalous`. */
 function event(n: number, anomalous = false, user = `user${n}`): EcsEvent {
-  const [decoded] = decodeLines([`2026-11-02T09:00:00+00:00 bastion sshd[${n}]: Failed password for ${user} from 192.0.2.${n % 250} port ${1024 + n} ssh2`]);
+  const [decoded] = decodeLines([
+    `2026-11-02T09:00:00+00:00 bastion sshd[${n}]: Failed password for ${user} from 192.0.2.${n % 250} port ${1024 + n} ssh2`,
+  ]);
   decoded!.event.id = `e${n}`;
-  if (anomalous) decoded!.anomaly = { is_anomaly: true, score: 0.9, level: 'high', model_scores: {}, reasons: ['test'], model_version: 'test' };
+  if (anomalous)
+    decoded!.anomaly = { is_anomaly: true, score: 0.9, level: 'high', model_scores: {}, reasons: ['test'], model_version: 'test' };
   return decoded!;
 }
 
@@ -72,14 +75,24 @@ t.test('rotates at the size bound, keeps N older files, loses nothing inside the
   for (let n = 100; n < 160; n++) await sink.write([event(n, n % 4 === 0)]);
   await sink.close();
   const files = await sizes(directory);
-  t.strictSame(Object.keys(files).filter((name) => name.startsWith('events')).sort(), ['events.1.ndjson', 'events.2.ndjson', 'events.3.ndjson', 'events.ndjson'], 'three older files kept');
+  t.strictSame(
+    Object.keys(files)
+      .filter((name) => name.startsWith('events'))
+      .sort(),
+    ['events.1.ndjson', 'events.2.ndjson', 'events.3.ndjson', 'events.ndjson'],
+    'three older files kept',
+  );
   for (const [name, size] of Object.entries(files)) t.ok(size <= rotateBytes, `${name}: ${size} ≤ ${rotateBytes} bytes`);
   const kept = await streamIds(directory, 'events', 3);
   const expected = Array.from({ length: 60 }, (_, i) => `e${100 + i}`).slice(-kept.length);
   t.strictSame(kept, expected, 'the newest events, in order, with no gap');
   t.ok(kept.length >= 15, `${kept.length} events kept over four files`);
   const anomalies = await streamIds(directory, 'anomalies', 3);
-  t.strictSame(anomalies, Array.from({ length: 15 }, (_, i) => `e${100 + 4 * i}`).slice(-anomalies.length), 'anomalies rotate on their own');
+  t.strictSame(
+    anomalies,
+    Array.from({ length: 15 }, (_, i) => `e${100 + 4 * i}`).slice(-anomalies.length),
+    'anomalies rotate on their own',
+  );
 });
 
 t.test('keepFiles 0: a full file is deleted, not renamed', async (t) => {
@@ -88,7 +101,10 @@ t.test('keepFiles 0: a full file is deleted, not renamed', async (t) => {
   const sink = new NdjsonSink({ directory, rotateBytes, keepFiles: 0 });
   for (let n = 100; n < 110; n++) await sink.write([event(n)]);
   await sink.close();
-  t.strictSame((await readdir(directory)).filter((name) => name.startsWith('events')), ['events.ndjson']);
+  t.strictSame(
+    (await readdir(directory)).filter((name) => name.startsWith('events')),
+    ['events.ndjson'],
+  );
   t.strictSame(await ids(join(directory, 'events.ndjson')), ['e109'], 'the last event after the third rotation');
 });
 
@@ -112,8 +128,15 @@ t.test('a restarted sink appends to the files it finds and counts their size tow
   const second = new NdjsonSink({ directory, rotateBytes, keepFiles: 5 });
   for (let n = 103; n < 110; n++) await second.write([event(n, true)]);
   await second.close();
-  t.strictSame(await streamIds(directory, 'events', 5), Array.from({ length: 10 }, (_, i) => `e${100 + i}`), 'nothing lost or reordered across the restart');
-  t.strictSame(await streamIds(directory, 'anomalies', 5), Array.from({ length: 10 }, (_, i) => `e${100 + i}`));
+  t.strictSame(
+    await streamIds(directory, 'events', 5),
+    Array.from({ length: 10 }, (_, i) => `e${100 + i}`),
+    'nothing lost or reordered across the restart',
+  );
+  t.strictSame(
+    await streamIds(directory, 'anomalies', 5),
+    Array.from({ length: 10 }, (_, i) => `e${100 + i}`),
+  );
   for (const [name, size] of Object.entries(await sizes(directory))) t.ok(size <= rotateBytes, `${name}: ${size} ≤ ${rotateBytes} bytes`);
 });
 

@@ -10,7 +10,15 @@ import { isKnownUser } from '../organization.js';
 import { failedPasswordConnection, pickEnding, type SshPeer } from '../sequences/ssh.js';
 
 /** A botnet: 30-150 addresses, one to three guesses each, for `user` on `host`. */
-export function botnetGuessing(ctx: AnyContext, rng: Random, plan: EpisodePlan, host: HostRuntime, user: string, validUser: boolean, ipv6Share = 0.05): EpisodeSummary {
+export function botnetGuessing(
+  ctx: AnyContext,
+  rng: Random,
+  plan: EpisodePlan,
+  host: HostRuntime,
+  user: string,
+  validUser: boolean,
+  ipv6Share = 0.05,
+): EpisodeSummary {
   const sources = rng.int(30, 150);
   const duration = minutes(rng.between(30, 180));
   for (let i = 0; i < sources; i++) {
@@ -22,7 +30,9 @@ export function botnetGuessing(ctx: AnyContext, rng: Random, plan: EpisodePlan, 
       continue;
     }
     for (let attempt = 0; attempt < attempts; attempt++) {
-      time = failedPasswordConnection(ctx, rng, peer, time, { user, validUser, attempts: 1, ending: pickEnding(rng) }) + seconds(rng.between(5, 120));
+      time =
+        failedPasswordConnection(ctx, rng, peer, time, { user, validUser, attempts: 1, ending: pickEnding(rng) }) +
+        seconds(rng.between(5, 120));
     }
   }
   return { source: `${sources} addresses`, target: `${host.name} (${user})`, detail: `over ${(duration / 6e7).toFixed(0)} min` };

@@ -19,7 +19,11 @@ export interface EpisodeSummary {
   detail: string;
 }
 
-export type AttackGenerator<O extends SiteHosts = Organization> = (ctx: GenerationContext<O>, rng: Random, plan: EpisodePlan) => EpisodeSummary;
+export type AttackGenerator<O extends SiteHosts = Organization> = (
+  ctx: GenerationContext<O>,
+  rng: Random,
+  plan: EpisodePlan,
+) => EpisodeSummary;
 
 /** One generator per attack kind, for one site. */
 export type AttackGenerators<O extends SiteHosts = Organization> = Record<AttackKind, AttackGenerator<O>>;

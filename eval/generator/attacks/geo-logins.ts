@@ -31,14 +31,32 @@ function far(from: string, to: string): boolean {
   return distanceKm(a.lat, a.lon, b.lat, b.lon) >= FAR_KM;
 }
 
-export function newCountryLogin(ctx: AnyContext, rng: Random, plan: EpisodePlan, host: HostRuntime, login: LoginOptions, commands: readonly SudoCommandTemplate[]): EpisodeSummary {
+export function newCountryLogin(
+  ctx: AnyContext,
+  rng: Random,
+  plan: EpisodePlan,
+  host: HostRuntime,
+  login: LoginOptions,
+  commands: readonly SudoCommandTemplate[],
+): EpisodeSummary {
   const country = rng.pick(INTRUDER_COUNTRIES);
   const ip = publicIpv4In(rng, country);
   const activity = intruderSession(ctx, rng, plan, host, ip, login, commands);
-  return { source: `${ip} (${country})`, target: `${host.name} (${login.account.name})`, detail: `${login.method} login from ${country}, ${activity}` };
+  return {
+    source: `${ip} (${country})`,
+    target: `${host.name} (${login.account.name})`,
+    detail: `${login.method} login from ${country}, ${activity}`,
+  };
 }
 
-export function impossibleTravel(ctx: AnyContext, rng: Random, plan: EpisodePlan, host: HostRuntime, login: LoginOptions, commands: readonly SudoCommandTemplate[]): EpisodeSummary {
+export function impossibleTravel(
+  ctx: AnyContext,
+  rng: Random,
+  plan: EpisodePlan,
+  host: HostRuntime,
+  login: LoginOptions,
+  commands: readonly SudoCommandTemplate[],
+): EpisodeSummary {
   const trip = rng.pick(TRIP_COUNTRIES);
   const candidates = INTRUDER_COUNTRIES.filter((country) => far(trip, country));
   const country = rng.pick(candidates);
@@ -49,5 +67,9 @@ export function impossibleTravel(ctx: AnyContext, rng: Random, plan: EpisodePlan
   const ip = publicIpv4In(rng, country);
   const later = { ...plan, start: loggedIn + minutes(rng.between(30, 120)) };
   const activity = intruderSession(ctx, rng, later, host, ip, login, commands);
-  return { source: `${ip} (${country})`, target: `${host.name} (${login.account.name})`, detail: `${login.method} login from ${country} after the owner's from ${trip}, ${activity}` };
+  return {
+    source: `${ip} (${country})`,
+    target: `${host.name} (${login.account.name})`,
+    detail: `${login.method} login from ${country} after the owner's from ${trip}, ${activity}`,
+  };
 }

@@ -10,10 +10,23 @@ import { closeSession, openSession, type LoginOptions } from '../sequences/ssh.j
 import { sudo, sudoWrongPasswords, type Terminal } from '../sequences/privilege.js';
 import { ADMIN_SUDO_COMMANDS, type SudoCommandTemplate } from '../catalog/commands.js';
 
-const RECONNAISSANCE = ['/usr/bin/cat /etc/shadow', '/usr/bin/tar czf /tmp/.cache.tgz /etc /home', '/usr/bin/crontab -l', '/usr/bin/ss -tlnp'];
+const RECONNAISSANCE = [
+  '/usr/bin/cat /etc/shadow',
+  '/usr/bin/tar czf /tmp/.cache.tgz /etc /home',
+  '/usr/bin/crontab -l',
+  '/usr/bin/ss -tlnp',
+];
 
 /** The intruder's session with an admin's key: a look around, maybe sudo; returns what it did. */
-export function intruderSession(ctx: AnyContext, rng: Random, plan: EpisodePlan, host: HostRuntime, ip: string, login: LoginOptions, commands: readonly SudoCommandTemplate[]): string {
+export function intruderSession(
+  ctx: AnyContext,
+  rng: Random,
+  plan: EpisodePlan,
+  host: HostRuntime,
+  ip: string,
+  login: LoginOptions,
+  commands: readonly SudoCommandTemplate[],
+): string {
   const admin = login.account;
   const { session, time: loggedIn } = openSession(ctx, rng, { host, ip, origin: plan }, plan.start, login);
   const terminal: Terminal = { host, account: admin, tty: session.tty, origin: plan };
@@ -24,7 +37,9 @@ export function intruderSession(ctx: AnyContext, rng: Random, plan: EpisodePlan,
     const count = rng.int(1, 3);
     for (let i = 0; i < count; i++) {
       const command = rng.chance(0.5) ? rng.pick(RECONNAISSANCE) : rng.pick(commands).command;
-      time = sudo(ctx, rng, terminal, time, command, { pwd: `/home/${admin.name}`, runSeconds: rng.between(0.2, 20) }) + seconds(rng.between(10, 120));
+      time =
+        sudo(ctx, rng, terminal, time, command, { pwd: `/home/${admin.name}`, runSeconds: rng.between(0.2, 20) }) +
+        seconds(rng.between(10, 120));
     }
     activity = `${count} sudo commands`;
   } else if (roll < 0.5) {

@@ -16,7 +16,14 @@ const MIN_GAP_MINUTES = 3.5;
 const MAX_GAP_MINUTES = 8;
 
 /** One password per name in `targets` (a second round over half of them now and then), slowly. */
-export function spray(ctx: AnyContext, rng: Random, peer: SshPeer, start: number, targets: readonly string[], knows: (user: string) => boolean): number {
+export function spray(
+  ctx: AnyContext,
+  rng: Random,
+  peer: SshPeer,
+  start: number,
+  targets: readonly string[],
+  knows: (user: string) => boolean,
+): number {
   const rounds = rng.chance(0.3) ? [...targets, ...rng.sample(targets, Math.ceil(targets.length / 2))] : targets;
   let time = start;
   for (const user of rounds) {

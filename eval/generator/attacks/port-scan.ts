@@ -42,7 +42,8 @@ export function fastScan(ctx: AnyContext, rng: Random, firewall: Firewall, open:
     const time = times[i] ?? plan.start;
     logBlockedPacket(ctx, rng, firewall, time, source, destination, 'TCP', port, plan);
     // nmap probes an unanswered port once more before calling it filtered.
-    if (rng.chance(0.2)) logBlockedPacket(ctx, rng, firewall, time + seconds(rng.between(0.5, 1.5)), source, destination, 'TCP', port, plan);
+    if (rng.chance(0.2))
+      logBlockedPacket(ctx, rng, firewall, time + seconds(rng.between(0.5, 1.5)), source, destination, 'TCP', port, plan);
   });
   return { source: source.ip, target: destination, detail: `${ports.length} ports in ${(duration / 1e6).toFixed(0)} s` };
 }

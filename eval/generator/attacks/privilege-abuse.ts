@@ -12,15 +12,32 @@ import type { Random } from '../random.js';
 import type { AttackGenerator, EpisodePlan, EpisodeSummary } from './episode.js';
 import { minutes, seconds } from '../clock.js';
 import { closeSession, openSession, type LoginOptions } from '../sequences/ssh.js';
-import { createAccount, elevated, setPassword, su, sudo, sudoRefused, sudoWrongPasswords, type NewAccount, type Terminal } from '../sequences/privilege.js';
+import {
+  createAccount,
+  elevated,
+  setPassword,
+  su,
+  sudo,
+  sudoRefused,
+  sudoWrongPasswords,
+  type NewAccount,
+  type Terminal,
+} from '../sequences/privilege.js';
 import { ADMIN_SUDO_COMMANDS, type SudoCommandTemplate } from '../catalog/commands.js';
 
 const ROOT = { name: 'root', uid: 0 };
 /** Names chosen to pass for system or service accounts. */
 const BACKDOOR_NAMES = ['backup2', 'sysadm', 'support1', 'dbadmin', 'svc-maint', 'systemd-sync', 'nagios2', 'ops'];
 const ESCALATION_COMMANDS = [
-  '/bin/bash', '/usr/bin/su -', '/usr/bin/cat /etc/shadow', '/usr/sbin/visudo', '/usr/bin/vim /etc/sudoers',
-  '/usr/bin/passwd root', '/usr/bin/cp /bin/bash /tmp/.sh', '/usr/bin/chmod u+s /tmp/.sh', '/usr/bin/id',
+  '/bin/bash',
+  '/usr/bin/su -',
+  '/usr/bin/cat /etc/shadow',
+  '/usr/sbin/visudo',
+  '/usr/bin/vim /etc/sudoers',
+  '/usr/bin/passwd root',
+  '/usr/bin/cp /bin/bash /tmp/.sh',
+  '/usr/bin/chmod u+s /tmp/.sh',
+  '/usr/bin/id',
 ];
 
 /** A shell someone misuses: on which host, as whom, from where, and how they got in. */
@@ -55,7 +72,12 @@ export function abuseShell(ctx: AnyContext, rng: Random, plan: EpisodePlan, { ho
     su(ctx, rng, terminal, suStart, ROOT, true, rootSeconds);
     const rootTerminal = elevated(terminal);
     let rootTime = suStart + seconds(rng.between(10, 40));
-    rootTime = createAccount(ctx, rng, rootTerminal, rootTime, { name: backdoor, uid: 0, gid: 0, home: rng.pick(['/root', `/home/${backdoor}`, '/var/lib/misc']) });
+    rootTime = createAccount(ctx, rng, rootTerminal, rootTime, {
+      name: backdoor,
+      uid: 0,
+      gid: 0,
+      home: rng.pick(['/root', `/home/${backdoor}`, '/var/lib/misc']),
+    });
     setPassword(ctx, rng, rootTerminal, rootTime, backdoor);
     time = suStart + seconds(rootSeconds) + seconds(rng.between(5, 30));
     outcome = `root via su, created UID 0 ${backdoor}`;
@@ -86,7 +108,16 @@ function rogueCommands(rng: Random, name: string, adminGroup: string): { command
 }
 
 /** An admin's session that quietly creates a root-equivalent account; returns the useradd command. */
-export function plantAccount(ctx: AnyContext, rng: Random, plan: EpisodePlan, host: HostRuntime, ip: string, login: LoginOptions, cover: readonly SudoCommandTemplate[], adminGroup = 'sudo'): string {
+export function plantAccount(
+  ctx: AnyContext,
+  rng: Random,
+  plan: EpisodePlan,
+  host: HostRuntime,
+  ip: string,
+  login: LoginOptions,
+  cover: readonly SudoCommandTemplate[],
+  adminGroup = 'sudo',
+): string {
   const admin = login.account;
   const { session, time: loggedIn } = openSession(ctx, rng, { host, ip, origin: plan }, plan.start, login);
   const terminal: Terminal = { host, account: admin, tty: session.tty, origin: plan };
@@ -94,14 +125,21 @@ export function plantAccount(ctx: AnyContext, rng: Random, plan: EpisodePlan, ho
   // Something ordinary first, as cover.
   if (rng.chance(0.6)) {
     const coverCommand = rng.pick(cover);
-    time = sudo(ctx, rng, terminal, time, coverCommand.command, { pwd: `/home/${admin.name}`, runSeconds: rng.between(1, 30) }) + seconds(rng.between(10, 60));
+    time =
+      sudo(ctx, rng, terminal, time, coverCommand.command, { pwd: `/home/${admin.name}`, runSeconds: rng.between(1, 30) }) +
+      seconds(rng.between(10, 60));
   }
   const name = rng.pick(BACKDOOR_NAMES);
   const { command, account } = rogueCommands(rng, name, adminGroup);
   createAccount(ctx, rng, elevated(terminal), time + seconds(0.015), account);
-  time = sudo(ctx, rng, terminal, time, command, { pwd: `/home/${admin.name}`, runSeconds: rng.between(0.1, 0.4) }) + seconds(rng.between(3, 20));
+  time =
+    sudo(ctx, rng, terminal, time, command, { pwd: `/home/${admin.name}`, runSeconds: rng.between(0.1, 0.4) }) +
+    seconds(rng.between(3, 20));
   const passwordSet = setPassword(ctx, rng, elevated(terminal), time, name);
-  time = sudo(ctx, rng, terminal, time, `/usr/bin/passwd ${name}`, { pwd: `/home/${admin.name}`, runSeconds: (passwordSet - time) / 1e6 + 0.01 });
+  time = sudo(ctx, rng, terminal, time, `/usr/bin/passwd ${name}`, {
+    pwd: `/home/${admin.name}`,
+    runSeconds: (passwordSet - time) / 1e6 + 0.01,
+  });
   closeSession(ctx, rng, session, time + minutes(rng.between(0.2, 5)));
   return command;
 }
@@ -109,6 +147,14 @@ export function plantAccount(ctx: AnyContext, rng: Random, plan: EpisodePlan, ho
 export const rogueAccountCreation: AttackGenerator = (ctx, rng, plan): EpisodeSummary => {
   const admin = rng.pick(ctx.org.admins);
   const host = ctx.host(rng.pick(admin.hosts.filter((name) => name !== 'fw-01')));
-  const command = plantAccount(ctx, rng, plan, host, admin.vpnIp, { account: admin, method: admin.authMethod, key: admin.key }, ADMIN_SUDO_COMMANDS);
+  const command = plantAccount(
+    ctx,
+    rng,
+    plan,
+    host,
+    admin.vpnIp,
+    { account: admin, method: admin.authMethod, key: admin.key },
+    ADMIN_SUDO_COMMANDS,
+  );
   return { source: `${admin.name} from ${admin.vpnIp}`, target: host.name, detail: command };
 };

@@ -36,7 +36,10 @@ export function guessPasswords(ctx: AnyContext, rng: Random, start: number, camp
   while (remaining > 0) {
     const user = nextUser(rng);
     const tries = Math.min(remaining, perConnection === MAX_AUTH_TRIES ? MAX_AUTH_TRIES : rng.int(1, perConnection));
-    last = Math.max(last, failedPasswordConnection(ctx, rng, peer, time, { user, validUser: knows(user), attempts: tries, ending: pickEnding(rng) }));
+    last = Math.max(
+      last,
+      failedPasswordConnection(ctx, rng, peer, time, { user, validUser: knows(user), attempts: tries, ending: pickEnding(rng) }),
+    );
     remaining -= tries;
     // Parallel tasks: the next connection often starts before this one ends.
     time += Math.round(rng.exponential(meanGap));
@@ -56,18 +59,36 @@ function wordlistFor(rng: Random, people: readonly string[]): { describe: string
 }
 
 /** Fast guessing from `peer` against names drawn from `people`'s or a dictionary. */
-export function bruteForceFrom(ctx: AnyContext, rng: Random, plan: EpisodePlan, peer: SshPeer, people: readonly string[], knows: (user: string) => boolean): EpisodeSummary {
+export function bruteForceFrom(
+  ctx: AnyContext,
+  rng: Random,
+  plan: EpisodePlan,
+  peer: SshPeer,
+  people: readonly string[],
+  knows: (user: string) => boolean,
+): EpisodeSummary {
   const wordlist = wordlistFor(rng, people);
   const attempts = rng.int(40, 300);
   const durationMinutes = rng.between(2, 15);
   guessPasswords(ctx, rng, plan.start, { peer, attempts, durationMinutes, nextUser: wordlist.next, knows });
-  return { source: peer.ip, target: `${peer.host.name} (${wordlist.describe})`, detail: `${attempts} passwords in ~${durationMinutes.toFixed(0)} min` };
+  return {
+    source: peer.ip,
+    target: `${peer.host.name} (${wordlist.describe})`,
+    detail: `${attempts} passwords in ~${durationMinutes.toFixed(0)} min`,
+  };
 }
 
 export const bruteForce: AttackGenerator = (ctx, rng, plan): EpisodeSummary => {
   const host = rng.pick(ctx.hostsWhere((spec) => spec.publicSsh));
   const peer: SshPeer = { host, ip: ctx.internet.scanner(rng), origin: plan };
-  return bruteForceFrom(ctx, rng, plan, peer, ctx.org.employees.map((employee) => employee.name), (user) => isKnownUser(ctx.org, user));
+  return bruteForceFrom(
+    ctx,
+    rng,
+    plan,
+    peer,
+    ctx.org.employees.map((employee) => employee.name),
+    (user) => isKnownUser(ctx.org, user),
+  );
 };
 
 /** An account whose password can be guessed: one typed by a person, or a forgotten default. */
@@ -78,7 +99,14 @@ function weakAccount(rng: Random, ctx: GenerationContext): Account {
 }
 
 /** Guessing that ends with `account`'s right password and a session from the same address. */
-export function crackPassword(ctx: AnyContext, rng: Random, plan: EpisodePlan, peer: SshPeer, account: Account, knows: (user: string) => boolean): EpisodeSummary {
+export function crackPassword(
+  ctx: AnyContext,
+  rng: Random,
+  plan: EpisodePlan,
+  peer: SshPeer,
+  account: Account,
+  knows: (user: string) => boolean,
+): EpisodeSummary {
   const attempts = rng.int(25, 180);
   const durationMinutes = rng.between(2, 20);
   // Mostly the victim's name, with the wordlist's usual suspects mixed in.

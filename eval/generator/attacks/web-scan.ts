@@ -22,8 +22,14 @@ export const webScan: AttackGenerator = (ctx, rng, plan): EpisodeSummary => {
   const host = rng.pick(ctx.hostsWhere((spec) => spec.nginx));
   const clientIp = ctx.internet.scanner(rng, 0.1);
   const variant = rng.pick(WEB_SCAN_VARIANTS);
-  const requests = runWebScan(rng, variant, PUBLIC_SITE, (time, method, target, status, bytes, userAgent) => {
-    logRequest(ctx, rng, host, time, { clientIp, request: `${method} ${target} HTTP/1.1`, status, bytes, userAgent }, plan);
-  }, plan.start);
+  const requests = runWebScan(
+    rng,
+    variant,
+    PUBLIC_SITE,
+    (time, method, target, status, bytes, userAgent) => {
+      logRequest(ctx, rng, host, time, { clientIp, request: `${method} ${target} HTTP/1.1`, status, bytes, userAgent }, plan);
+    },
+    plan.start,
+  );
   return { source: clientIp, target: host.name, detail: `${variant}, ${requests} requests` };
 };

@@ -15,9 +15,20 @@ import { SSH_HOSTS } from '../organization.js';
 const DEPLOY_TARGETS = ['web-01', 'web-02', 'app-01', 'app-02'];
 
 /** Logs in as `account`, lets `work` run commands, logs out; returns the logout time. */
-function serviceSession(ctx: GenerationContext, rng: Random, account: ServiceAccount, hostName: string, start: number, work: (terminal: Terminal, time: number) => number): number {
+function serviceSession(
+  ctx: GenerationContext,
+  rng: Random,
+  account: ServiceAccount,
+  hostName: string,
+  start: number,
+  work: (terminal: Terminal, time: number) => number,
+): number {
   const host = ctx.host(hostName);
-  const { session, time } = openSession(ctx, rng, { host, ip: account.sourceIp, origin: BENIGN }, start, { account, method: 'publickey', key: account.key });
+  const { session, time } = openSession(ctx, rng, { host, ip: account.sourceIp, origin: BENIGN }, start, {
+    account,
+    method: 'publickey',
+    key: account.key,
+  });
   const end = work({ host, account, tty: session.tty, origin: BENIGN }, time);
   return closeSession(ctx, rng, session, end + seconds(rng.between(0.2, 2)));
 }

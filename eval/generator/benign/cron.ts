@@ -18,7 +18,14 @@ function runJob(ctx: AnyContext, rng: Random, host: HostRuntime, job: CronJob, s
     const pid = host.pids.at(start);
     ctx.log(start, host, 'crond', pid, pamSessionOpenedWithoutUid('crond', job.user, { uid: 0 }), BENIGN);
     ctx.log(start + seconds(rng.between(0.0005, 0.004)), host, 'CROND', pid, cronCommand(job.user, job.command), BENIGN);
-    ctx.log(start + seconds(rng.between(job.runSeconds[0], job.runSeconds[1])), host, 'crond', pid, pamSessionClosed('crond', job.user), BENIGN);
+    ctx.log(
+      start + seconds(rng.between(job.runSeconds[0], job.runSeconds[1])),
+      host,
+      'crond',
+      pid,
+      pamSessionClosed('crond', job.user),
+      BENIGN,
+    );
     return;
   }
   // The CRON process forks the job's shell at once, so the CMD line carries the next PID.
@@ -30,7 +37,13 @@ function runJob(ctx: AnyContext, rng: Random, host: HostRuntime, job: CronJob, s
 }
 
 /** Runs `jobs` on `host` for the whole stream; crontab minutes are the hosts' local time. */
-export function generateHostCron(ctx: AnyContext, hostRng: Random, host: HostRuntime, jobs: readonly CronJob[], flavour: CronFlavour): void {
+export function generateHostCron(
+  ctx: AnyContext,
+  hostRng: Random,
+  host: HostRuntime,
+  jobs: readonly CronJob[],
+  flavour: CronFlavour,
+): void {
   const offset = ctx.utcOffsetMinutes * MICROS_PER_MINUTE;
   const origin = dayStart(ctx.startTime + offset) - offset;
   const firstMinute = Math.ceil((ctx.startTime - origin) / MICROS_PER_MINUTE);

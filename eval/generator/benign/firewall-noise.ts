@@ -13,7 +13,13 @@ import { firewallDestination, firewallOf, logBlockedPacket, packetSource, type F
 const SENDERS_PER_HOUR = 55;
 
 /** Stray packets to `firewall`'s addresses from `sendersPerHour` internet senders; `open` ports pass. */
-export function blockInternetNoise(ctx: AnyContext, rng: Random, firewall: Firewall, open: ReadonlySet<number>, sendersPerHour: number): void {
+export function blockInternetNoise(
+  ctx: AnyContext,
+  rng: Random,
+  firewall: Firewall,
+  open: ReadonlySet<number>,
+  sendersPerHour: number,
+): void {
   for (const start of arrivals(rng, ctx.startTime, ctx.endTime, sendersPerHour, () => sendersPerHour)) {
     const ip = rng.chance(0.5) ? ctx.internet.scanner(rng, 0.06) : ctx.internet.visitor(rng, 0.06);
     const source = packetSource(rng, ip, rng.chance(0.6) ? 'scanner' : 'os');

@@ -29,7 +29,15 @@ export interface ProbeMix {
  * One internet client's visit to `host`'s SSH port: a probe, or one or two password guesses for
  * common names (`knows` says which exist on the host).
  */
-export function internetSshVisit(ctx: AnyContext, rng: Random, host: HostRuntime, start: number, knows: (user: string) => boolean, probes = PROBES, ipv6Share = 0.05): void {
+export function internetSshVisit(
+  ctx: AnyContext,
+  rng: Random,
+  host: HostRuntime,
+  start: number,
+  knows: (user: string) => boolean,
+  probes = PROBES,
+  ipv6Share = 0.05,
+): void {
   const peer: SshPeer = { host, ip: ctx.internet.scanner(rng, ipv6Share), origin: BENIGN };
   if (rng.chance(0.4)) {
     probeConnection(ctx, rng, peer, start, rng.weighted(probes.kinds, probes.weights));
@@ -60,6 +68,7 @@ export function generateSshNoise(ctx: GenerationContext, rng: Random): void {
     const waveOffset = hostRng.between(0, 24);
     const rate = (time: number): number => CONNECTIONS_PER_HOUR_PER_HOST * (1 + 0.5 * Math.sin((time / 3.6e9 + waveOffset) * 0.7));
     const knows = (user: string): boolean => isKnownUser(ctx.org, user);
-    for (const time of arrivals(hostRng, ctx.startTime, ctx.endTime, CONNECTIONS_PER_HOUR_PER_HOST * 1.5, rate)) internetSshVisit(ctx, hostRng, host, time, knows);
+    for (const time of arrivals(hostRng, ctx.startTime, ctx.endTime, CONNECTIONS_PER_HOUR_PER_HOST * 1.5, rate))
+      internetSshVisit(ctx, hostRng, host, time, knows);
   }
 }

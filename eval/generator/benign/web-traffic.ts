@@ -20,7 +20,15 @@ const UPTIME_MONITOR = {
   userAgent: 'Mozilla/5.0+(compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)',
   addresses: ['69.162.124.231', '63.143.42.246', '216.245.221.83'],
 };
-const LANDING_REFERERS = ['-', 'https://www.google.com/', 'https://www.bing.com/', 'https://duckduckgo.com/', 'https://www.linkedin.com/', 'https://news.ycombinator.com/', 'https://t.co/'];
+const LANDING_REFERERS = [
+  '-',
+  'https://www.google.com/',
+  'https://www.bing.com/',
+  'https://duckduckgo.com/',
+  'https://www.linkedin.com/',
+  'https://news.ycombinator.com/',
+  'https://t.co/',
+];
 const LANDING_REFERER_WEIGHTS = [40, 38, 6, 5, 5, 3, 3];
 class SiteTraffic {
   private readonly totalWeight: number;
@@ -50,7 +58,14 @@ class SiteTraffic {
     const protocol = rng.chance(0.85) ? 'HTTP/2.0' : 'HTTP/1.1';
     const isApple = /iPhone|iPad/.test(userAgent);
     const send = (time: number, method: string, path: string, status: number, bytes: number, referer: string): void =>
-      logRequest(this.ctx, rng, host, time, { clientIp, request: `${method} ${path} ${protocol}`, status, bytes, referer, userAgent }, BENIGN);
+      logRequest(
+        this.ctx,
+        rng,
+        host,
+        time,
+        { clientIp, request: `${method} ${path} ${protocol}`, status, bytes, referer, userAgent },
+        BENIGN,
+      );
 
     let time = start;
     let referer = rng.weighted(LANDING_REFERERS, LANDING_REFERER_WEIGHTS);
@@ -91,7 +106,14 @@ class SiteTraffic {
     const networks = crawler.networks;
     const clientIp = networks === 'anywhere' ? this.ctx.internet.visitor(rng, 0) : addressInIpv4Block(rng, rng.pick(networks));
     const send = (path: string, status: number, bytes: number): void =>
-      logRequest(this.ctx, rng, host, time, { clientIp, request: `GET ${path} HTTP/1.1`, status, bytes, userAgent: crawler.userAgent }, BENIGN);
+      logRequest(
+        this.ctx,
+        rng,
+        host,
+        time,
+        { clientIp, request: `GET ${path} HTTP/1.1`, status, bytes, userAgent: crawler.userAgent },
+        BENIGN,
+      );
     const roll = rng.float();
     if (crawler.fetchesRobots && roll < 0.06) send('/robots.txt', 200, this.site.robotsBytes);
     else if (crawler.fetchesRobots && roll < 0.09) send('/sitemap.xml', 200, this.site.sitemapBytes);
@@ -132,7 +154,13 @@ export function generateWebTraffic(ctx: GenerationContext, rng: Random): void {
   const { startTime, endTime } = ctx;
 
   const visitRng = rng.fork('visits');
-  for (const time of arrivals(visitRng, startTime, endTime, VISITS_PER_HOUR_AT_PEAK, (t) => VISITS_PER_HOUR_AT_PEAK * humanTrafficFactor(t))) {
+  for (const time of arrivals(
+    visitRng,
+    startTime,
+    endTime,
+    VISITS_PER_HOUR_AT_PEAK,
+    (t) => VISITS_PER_HOUR_AT_PEAK * humanTrafficFactor(t),
+  )) {
     traffic.visit(visitRng, time);
   }
 
@@ -148,9 +176,20 @@ export function generateWebTraffic(ctx: GenerationContext, rng: Random): void {
   }
 
   const monitorRng = rng.fork('uptime');
-  for (let time = startTime + seconds(monitorRng.between(0, 300)); time < endTime; time += minutes(5) + seconds(monitorRng.between(-2, 2))) {
+  for (
+    let time = startTime + seconds(monitorRng.between(0, 300));
+    time < endTime;
+    time += minutes(5) + seconds(monitorRng.between(-2, 2))
+  ) {
     const host = monitorRng.pick(webHosts);
     const clientIp = monitorRng.pick(UPTIME_MONITOR.addresses);
-    logRequest(ctx, monitorRng, host, time, { clientIp, request: 'HEAD / HTTP/1.1', status: 200, bytes: 0, userAgent: UPTIME_MONITOR.userAgent }, BENIGN);
+    logRequest(
+      ctx,
+      monitorRng,
+      host,
+      time,
+      { clientIp, request: 'HEAD / HTTP/1.1', status: 200, bytes: 0, userAgent: UPTIME_MONITOR.userAgent },
+      BENIGN,
+    );
   }
 }

@@ -21,7 +21,15 @@ function resolvePwd(template: SudoCommandTemplate, user: string): string {
 }
 
 /** One SSH session of an employee with whatever they do in it. Returns its end. */
-function workSession(ctx: GenerationContext, rng: Random, employee: Employee, hostName: string, ip: string, start: number, length: number): number {
+function workSession(
+  ctx: GenerationContext,
+  rng: Random,
+  employee: Employee,
+  hostName: string,
+  ip: string,
+  start: number,
+  length: number,
+): number {
   const host = ctx.host(hostName);
   const mistypes = employee.authMethod === 'password' && rng.chance(0.06) ? 1 : 0;
   const { session, time: loggedIn } = openSession(ctx, rng, { host, ip, origin: BENIGN }, start, {
@@ -61,7 +69,10 @@ function workSession(ctx: GenerationContext, rng: Random, employee: Employee, ho
 }
 
 function pickHost(rng: Random, employee: Employee): string {
-  return rng.weighted(employee.hosts, employee.hosts.map((host) => (host === 'bastion-01' ? 3 : 1)));
+  return rng.weighted(
+    employee.hosts,
+    employee.hosts.map((host) => (host === 'bastion-01' ? 3 : 1)),
+  );
 }
 
 /** Where the employee connects from today; rarely a fresh VPN address (the static lease failed). */
@@ -79,7 +90,15 @@ function workday(ctx: GenerationContext, rng: Random, employee: Employee, day: n
   for (let i = 0; i < sessions; i++) {
     const start = rng.between(arrive, leave - minutes(10));
     const length = Math.min(minutes(1 + rng.exponential(40)), leave + minutes(20) - start);
-    workSession(ctx, rng, employee, pickHost(rng, employee), sourceAddress(rng, employee, inOffice), Math.round(start), Math.max(minutes(1), length));
+    workSession(
+      ctx,
+      rng,
+      employee,
+      pickHost(rng, employee),
+      sourceAddress(rng, employee, inOffice),
+      Math.round(start),
+      Math.max(minutes(1), length),
+    );
   }
 }
 

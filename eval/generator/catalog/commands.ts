@@ -8,7 +8,11 @@ export interface SudoCommandTemplate {
   runSeconds: readonly [number, number];
 }
 
-const c = (command: string, pwd: string, runSeconds: readonly [number, number] = [0.05, 3]): SudoCommandTemplate => ({ command, pwd, runSeconds });
+const c = (command: string, pwd: string, runSeconds: readonly [number, number] = [0.05, 3]): SudoCommandTemplate => ({
+  command,
+  pwd,
+  runSeconds,
+});
 
 export const ADMIN_SUDO_COMMANDS: readonly SudoCommandTemplate[] = [
   c('/usr/bin/apt update', '~', [4, 25]),
@@ -45,9 +49,17 @@ export const DEVELOPER_SUDO_COMMANDS: readonly SudoCommandTemplate[] = [
 ];
 
 /** What a developer tries on a host where they have no sudo rights (refused). */
-export const DEVELOPER_REFUSED_COMMANDS = ['/usr/bin/systemctl reload nginx', '/usr/bin/tail -f /var/log/nginx/error.log', '/usr/bin/apt update'];
+export const DEVELOPER_REFUSED_COMMANDS = [
+  '/usr/bin/systemctl reload nginx',
+  '/usr/bin/tail -f /var/log/nginx/error.log',
+  '/usr/bin/apt update',
+];
 
 /** The deploy pipeline's allowed commands (NOPASSWD). */
-export const DEPLOY_COMMANDS = ['/usr/bin/systemctl restart app.service', '/usr/bin/systemctl reload nginx', '/usr/bin/systemctl restart app-worker.service'];
+export const DEPLOY_COMMANDS = [
+  '/usr/bin/systemctl restart app.service',
+  '/usr/bin/systemctl reload nginx',
+  '/usr/bin/systemctl restart app-worker.service',
+];
 
 export const ANSIBLE_MODULES = ['setup', 'apt', 'copy', 'stat', 'file', 'systemd', 'lineinfile', 'template', 'command', 'user'];

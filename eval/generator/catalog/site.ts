@@ -33,18 +33,45 @@ export interface Site {
 }
 
 const BLOG_SLUGS = [
-  'reducing-alert-fatigue', 'our-2026-roadmap', 'postgres-partitioning-at-scale', 'how-we-do-on-call',
-  'incident-review-october', 'faster-ci-with-remote-caching', 'introducing-team-workspaces',
-  'zero-downtime-migrations', 'what-we-learned-from-chaos-days', 'pricing-update', 'hiring-platform-engineers',
-  'building-a-data-catalog', 'sso-for-everyone', 'api-v2-is-here', 'quarterly-security-report',
-  'tuning-nginx-for-http3', 'customer-story-logistics', 'customer-story-healthcare', 'dark-mode', 'accessibility-audit',
+  'reducing-alert-fatigue',
+  'our-2026-roadmap',
+  'postgres-partitioning-at-scale',
+  'how-we-do-on-call',
+  'incident-review-october',
+  'faster-ci-with-remote-caching',
+  'introducing-team-workspaces',
+  'zero-downtime-migrations',
+  'what-we-learned-from-chaos-days',
+  'pricing-update',
+  'hiring-platform-engineers',
+  'building-a-data-catalog',
+  'sso-for-everyone',
+  'api-v2-is-here',
+  'quarterly-security-report',
+  'tuning-nginx-for-http3',
+  'customer-story-logistics',
+  'customer-story-healthcare',
+  'dark-mode',
+  'accessibility-audit',
 ];
 const DOC_PAGES = [
-  'getting-started', 'installation', 'configuration', 'api/authentication', 'api/reports', 'api/webhooks',
-  'integrations/slack', 'integrations/jira', 'security', 'faq', 'changelog', 'sso/saml', 'sso/oidc',
+  'getting-started',
+  'installation',
+  'configuration',
+  'api/authentication',
+  'api/reports',
+  'api/webhooks',
+  'integrations/slack',
+  'integrations/jira',
+  'security',
+  'faq',
+  'changelog',
+  'sso/saml',
+  'sso/oidc',
 ];
 
-const imageName = (rng: Random): string => `${rng.chars('abcdefghijklmnopqrstuvwxyz0123456789', 10)}.${rng.pick(['webp', 'png', 'jpg', 'svg'])}`;
+const imageName = (rng: Random): string =>
+  `${rng.chars('abcdefghijklmnopqrstuvwxyz0123456789', 10)}.${rng.pick(['webp', 'png', 'jpg', 'svg'])}`;
 
 function page(rng: Random, path: string, weight: number, imageCount: number): Page {
   const images: Resource[] = [];
@@ -77,8 +104,14 @@ export function buildSite(rng: Random): Site {
       { path: '/favicon.ico', bytes: 15_086 },
     ],
     missing: [
-      '/apple-touch-icon.png', '/apple-touch-icon-precomposed.png', '/blog/2023/kubernetes-cost-tips',
-      '/docs/api/v1/reports', '/.well-known/traffic-advice', '/ads.txt', '/favicon.png', '/blog/feed.xml',
+      '/apple-touch-icon.png',
+      '/apple-touch-icon-precomposed.png',
+      '/blog/2023/kubernetes-cost-tips',
+      '/docs/api/v1/reports',
+      '/.well-known/traffic-advice',
+      '/ads.txt',
+      '/favicon.png',
+      '/blog/feed.xml',
     ],
     redirects: ['/blog', '/docs', '/index.html', '/about-us', '/jobs'],
     notFoundBytes: 4_218,

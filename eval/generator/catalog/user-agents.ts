@@ -29,21 +29,67 @@ export interface Crawler {
 }
 
 export const CRAWLERS: readonly Crawler[] = [
-  { userAgent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)', networks: ['66.249.64.0/20', '66.249.72.0/21'], requestsPerDay: 140, fetchesRobots: true },
   {
-    userAgent: 'Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.7390.122 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+    userAgent: 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+    networks: ['66.249.64.0/20', '66.249.72.0/21'],
+    requestsPerDay: 140,
+    fetchesRobots: true,
+  },
+  {
+    userAgent:
+      'Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/141.0.7390.122 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
     networks: ['66.249.64.0/20', '66.249.72.0/21'],
     requestsPerDay: 90,
     fetchesRobots: false,
   },
-  { userAgent: 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)', networks: ['40.77.167.0/24', '157.55.39.0/24', '207.46.13.0/24'], requestsPerDay: 70, fetchesRobots: true },
-  { userAgent: 'Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)', networks: ['54.36.148.0/23', '51.222.253.0/24'], requestsPerDay: 60, fetchesRobots: true },
-  { userAgent: 'Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)', networks: ['5.255.231.0/24', '213.180.203.0/24'], requestsPerDay: 25, fetchesRobots: true },
-  { userAgent: 'Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)', networks: ['20.171.207.0/24'], requestsPerDay: 40, fetchesRobots: true },
-  { userAgent: 'Mozilla/5.0 (compatible; SemrushBot/7~bl; +http://www.semrush.com/bot.html)', networks: ['85.208.96.0/24', '185.191.171.0/24'], requestsPerDay: 35, fetchesRobots: true },
-  { userAgent: 'Mozilla/5.0 (compatible; DuckDuckBot-Https/1.1; https://duckduckgo.com/duckduckbot)', networks: ['20.191.45.0/24'], requestsPerDay: 12, fetchesRobots: true },
-  { userAgent: 'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)', networks: ['31.13.115.0/24', '69.171.249.0/24'], requestsPerDay: 8, fetchesRobots: false },
-  { userAgent: 'Feedly/1.0 (+http://www.feedly.com/fetcher.html; 27 subscribers; )', networks: 'anywhere', requestsPerDay: 24, fetchesRobots: false },
+  {
+    userAgent: 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)',
+    networks: ['40.77.167.0/24', '157.55.39.0/24', '207.46.13.0/24'],
+    requestsPerDay: 70,
+    fetchesRobots: true,
+  },
+  {
+    userAgent: 'Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)',
+    networks: ['54.36.148.0/23', '51.222.253.0/24'],
+    requestsPerDay: 60,
+    fetchesRobots: true,
+  },
+  {
+    userAgent: 'Mozilla/5.0 (compatible; YandexBot/3.0; +http://yandex.com/bots)',
+    networks: ['5.255.231.0/24', '213.180.203.0/24'],
+    requestsPerDay: 25,
+    fetchesRobots: true,
+  },
+  {
+    userAgent: 'Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2; +https://openai.com/gptbot)',
+    networks: ['20.171.207.0/24'],
+    requestsPerDay: 40,
+    fetchesRobots: true,
+  },
+  {
+    userAgent: 'Mozilla/5.0 (compatible; SemrushBot/7~bl; +http://www.semrush.com/bot.html)',
+    networks: ['85.208.96.0/24', '185.191.171.0/24'],
+    requestsPerDay: 35,
+    fetchesRobots: true,
+  },
+  {
+    userAgent: 'Mozilla/5.0 (compatible; DuckDuckBot-Https/1.1; https://duckduckgo.com/duckduckbot)',
+    networks: ['20.191.45.0/24'],
+    requestsPerDay: 12,
+    fetchesRobots: true,
+  },
+  {
+    userAgent: 'facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)',
+    networks: ['31.13.115.0/24', '69.171.249.0/24'],
+    requestsPerDay: 8,
+    fetchesRobots: false,
+  },
+  {
+    userAgent: 'Feedly/1.0 (+http://www.feedly.com/fetcher.html; 27 subscribers; )',
+    networks: 'anywhere',
+    requestsPerDay: 24,
+    fetchesRobots: false,
+  },
 ];
 
 /** Background internet probes that are not aimed at this site (benign noise in every real log). */

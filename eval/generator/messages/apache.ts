@@ -39,6 +39,15 @@ export function vhostCombinedLine(entry: VhostAccessLogEntry): string {
 }
 
 /** What a worker's request to its own listener looks like (`OPTIONS *` from the loopback address). */
-export function dummyConnection(serverVersion: string): Pick<VhostAccessLogEntry, 'clientIp' | 'request' | 'status' | 'bytes' | 'referer' | 'userAgent'> {
-  return { clientIp: '::1', request: 'OPTIONS * HTTP/1.0', status: 200, bytes: 126, referer: '-', userAgent: `${serverVersion} (internal dummy connection)` };
+export function dummyConnection(
+  serverVersion: string,
+): Pick<VhostAccessLogEntry, 'clientIp' | 'request' | 'status' | 'bytes' | 'referer' | 'userAgent'> {
+  return {
+    clientIp: '::1',
+    request: 'OPTIONS * HTTP/1.0',
+    status: 200,
+    bytes: 126,
+    referer: '-',
+    userAgent: `${serverVersion} (internal dummy connection)`,
+  };
 }

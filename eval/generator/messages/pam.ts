@@ -46,7 +46,6 @@ export function pamSessionOpenedWithoutUid(service: string, user: string, by: { 
   return `pam_unix(${service}:session): session opened for user ${user} by ${by.name ?? ''}(uid=${by.uid})`;
 }
 
-export const pamSessionClosed = (service: string, user: string): string =>
-  `pam_unix(${service}:session): session closed for user ${user}`;
+export const pamSessionClosed = (service: string, user: string): string => `pam_unix(${service}:session): session closed for user ${user}`;
 
 export const pamPasswordChanged = (user: string): string => `pam_unix(passwd:chauthtok): password changed for ${user}`;

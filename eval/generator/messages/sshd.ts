@@ -12,7 +12,13 @@ function preauthUser(user: PreauthUser): string {
   return user ? `${user.kind} user ${user.name} ` : '';
 }
 
-export function accepted(method: SshAuthMethod, user: string, ip: string, port: number, key?: { type: string; fingerprint: string }): string {
+export function accepted(
+  method: SshAuthMethod,
+  user: string,
+  ip: string,
+  port: number,
+  key?: { type: string; fingerprint: string },
+): string {
   const keySuffix = method === 'publickey' && key ? `: ${key.type} ${key.fingerprint}` : '';
   return `Accepted ${method} for ${user} from ${ip} port ${port} ssh2${keySuffix}`;
 }
@@ -56,8 +62,7 @@ export function disconnectedFrom(user: PreauthUser, ip: string, port: number, pr
 }
 
 /** After authentication sshd says `Disconnected from user NAME`. */
-export const disconnectedFromUser = (user: string, ip: string, port: number): string =>
-  `Disconnected from user ${user} ${ip} port ${port}`;
+export const disconnectedFromUser = (user: string, ip: string, port: number): string => `Disconnected from user ${user} ${ip} port ${port}`;
 
 export function connectionClosed(user: PreauthUser, ip: string, port: number, preauth: boolean): string {
   return `Connection closed by ${preauthUser(user)}${ip} port ${port}${preauth ? ' [preauth]' : ''}`;
@@ -67,8 +72,7 @@ export function connectionReset(user: PreauthUser, ip: string, port: number): st
   return `Connection reset by ${preauthUser(user)}${ip} port ${port} [preauth]`;
 }
 
-export const noIdentificationString = (ip: string, port: number): string =>
-  `Did not receive identification string from ${ip} port ${port}`;
+export const noIdentificationString = (ip: string, port: number): string => `Did not receive identification string from ${ip} port ${port}`;
 
 export const kexIdentificationClosed = (): string => 'error: kex_exchange_identification: Connection closed by remote host';
 

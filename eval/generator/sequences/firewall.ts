@@ -41,9 +41,22 @@ export function packetSource(rng: Random, ip: string, tool: 'os' | 'scanner'): P
   const initialTtl = tool === 'scanner' ? rng.pick([64, 64, 128, 255]) : rng.pick([64, 64, 64, 128]);
   const ttl = initialTtl - rng.int(6, 26);
   if (tool === 'scanner') {
-    return { ip, ttl, window: rng.pick([1024, 1024, 65535, 14600]), synLength: rng.pick([40, 44]), dontFragment: false, fixedSourcePort: rng.int(30_000, 65_000) };
+    return {
+      ip,
+      ttl,
+      window: rng.pick([1024, 1024, 65535, 14600]),
+      synLength: rng.pick([40, 44]),
+      dontFragment: false,
+      fixedSourcePort: rng.int(30_000, 65_000),
+    };
   }
-  return { ip, ttl, window: initialTtl === 128 ? 64240 : rng.pick([64240, 29200, 65535]), synLength: rng.pick([52, 60, 60]), dontFragment: true };
+  return {
+    ip,
+    ttl,
+    window: initialTtl === 128 ? 64240 : rng.pick([64240, 29200, 65535]),
+    synLength: rng.pick([52, 60, 60]),
+    dontFragment: true,
+  };
 }
 
 export function firewallDestination(rng: Random, firewall: Firewall, source: PacketSource): string {
@@ -72,7 +85,11 @@ export function logBlockedPacket(
     protocol,
     sourcePort: segment?.sourcePort ?? source.fixedSourcePort ?? rng.int(1_024, 65_535),
     destinationPort,
-    length: segment ? segment.length + (v6 ? 20 : 0) : protocol === 'TCP' ? source.synLength + (v6 ? 20 : 0) : rng.int(29, 480) + (v6 ? 40 : 20),
+    length: segment
+      ? segment.length + (v6 ? 20 : 0)
+      : protocol === 'TCP'
+        ? source.synLength + (v6 ? 20 : 0)
+        : rng.int(29, 480) + (v6 ? 40 : 20),
     ttl: source.ttl,
     id: rng.int(0, 65_535),
     dontFragment: source.dontFragment,

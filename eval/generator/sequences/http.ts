@@ -39,7 +39,14 @@ export interface VirtualHost {
   port: number;
 }
 
-export function logApacheRequest(ctx: AnyContext, rng: Random, vhost: VirtualHost, time: number, request: HttpRequest, origin: Origin): void {
+export function logApacheRequest(
+  ctx: AnyContext,
+  rng: Random,
+  vhost: VirtualHost,
+  time: number,
+  request: HttpRequest,
+  origin: Origin,
+): void {
   const message = vhostCombinedLine({
     vhost: vhost.name,
     port: vhost.port,

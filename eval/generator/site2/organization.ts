@@ -116,11 +116,46 @@ const APP: Account = { name: 'app', uid: 998 };
 
 /** Accounts of a minimal CentOS 7 install plus what the CRM needs. */
 const RHEL7_ACCOUNTS = [
-  'root', 'bin', 'daemon', 'adm', 'lp', 'sync', 'shutdown', 'halt', 'mail', 'operator', 'games', 'ftp', 'nobody',
-  'systemd-network', 'dbus', 'polkitd', 'sshd', 'postfix', 'chrony', 'tss', 'centos', 'apache', 'mysql',
+  'root',
+  'bin',
+  'daemon',
+  'adm',
+  'lp',
+  'sync',
+  'shutdown',
+  'halt',
+  'mail',
+  'operator',
+  'games',
+  'ftp',
+  'nobody',
+  'systemd-network',
+  'dbus',
+  'polkitd',
+  'sshd',
+  'postfix',
+  'chrony',
+  'tss',
+  'centos',
+  'apache',
+  'mysql',
 ];
 const MAIL_ACCOUNTS = ['postfix', 'dovecot', 'dovenull', 'opendkim', 'debian-spamd', '_rspamd', 'vmail'];
-const UBUNTU_ACCOUNTS = ['ubuntu', 'lxd', 'systemd-network', 'systemd-resolve', 'messagebus', 'syslog', '_apt', 'tss', 'uuidd', 'tcpdump', 'landscape', 'fwupd-refresh', 'app'];
+const UBUNTU_ACCOUNTS = [
+  'ubuntu',
+  'lxd',
+  'systemd-network',
+  'systemd-resolve',
+  'messagebus',
+  'syslog',
+  '_apt',
+  'tss',
+  'uuidd',
+  'tcpdump',
+  'landscape',
+  'fwupd-refresh',
+  'app',
+];
 
 /** A shared account created years ago for a scanner's uploads, password only, long forgotten. */
 export const FORGOTTEN_ACCOUNT: Account = { name: 'office', uid: 1006 };
@@ -134,7 +169,13 @@ function hostCronJobs(role: HostRole): CronJob[] {
       return [
         cronJob(ROOT, DEBIAN_HOURLY, 60, 17, [0.2, 3]),
         cronJob(ROOT, DEBIAN_DAILY, 1440, 6 * 60 + 25, [0.1, 1]),
-        cronJob(ROOT, '[ -x /usr/lib/php/sessionclean ] && if [ ! -d /run/systemd/system ]; then /usr/lib/php/sessionclean; fi', 30, 9, [0.1, 2]),
+        cronJob(
+          ROOT,
+          '[ -x /usr/lib/php/sessionclean ] && if [ ! -d /run/systemd/system ]; then /usr/lib/php/sessionclean; fi',
+          30,
+          9,
+          [0.1, 2],
+        ),
         cronJob(WWW_DATA, '/usr/share/roundcube/bin/cleandb.sh > /dev/null', 1440, 3 * 60 + 5, [0.5, 6]),
         cronJob(ROOT, '/usr/sbin/dovecot-expunge-trash --older-than 30d >/dev/null 2>&1', 1440, 4 * 60 + 40, [2, 40]),
       ];
@@ -157,10 +198,16 @@ function hostCronJobs(role: HostRole): CronJob[] {
 
 function site2Hosts(rng: Random, start: number, staff: readonly StaffMember[], serviceAccounts: readonly Account[]): Site2Host[] {
   const gateway = macAddress(rng, 'fe:00:00');
-  const staffOn = (host: string): string[] => staff.filter((member) => member.ssh.some((access) => access.host === host)).map((member) => member.name);
+  const staffOn = (host: string): string[] =>
+    staff.filter((member) => member.ssh.some((access) => access.host === host)).map((member) => member.name);
   const common = [...serviceAccounts.map((account) => account.name)];
   const debianBase = DEBIAN_SYSTEM_ACCOUNTS.map((account) => account.name);
-  const host = (name: string, role: HostRole, fields: Omit<Site2Host, 'name' | 'role' | 'cronJobs' | 'mac' | 'bootTime' | 'accounts'>, accounts: string[]): Site2Host => ({
+  const host = (
+    name: string,
+    role: HostRole,
+    fields: Omit<Site2Host, 'name' | 'role' | 'cronJobs' | 'mac' | 'bootTime' | 'accounts'>,
+    accounts: string[],
+  ): Site2Host => ({
     name,
     role,
     ...fields,
@@ -170,17 +217,48 @@ function site2Hosts(rng: Random, start: number, staff: readonly StaffMember[], s
     accounts: new Set([...accounts, ...staffOn(name), ...common]),
   });
   return [
-    host('mx1', 'mail', {
-      ipv4: '198.51.100.40', ipv6: '2001:db8:5a0::40', pidsPerSecond: 0.9, sshd: pamKeyboardInteractive(), ufw: true,
-      openPorts: new Set([22, 25, 443, 465, 587, 993]), cronFlavour: 'debian',
-    }, [...debianBase, ...MAIL_ACCOUNTS, FORGOTTEN_ACCOUNT.name]),
-    host('app1', 'apps', {
-      ipv4: '198.51.100.41', ipv6: '2001:db8:5a0::41', pidsPerSecond: 1.4, sshd: opensshPassword('sshd-session'), ufw: true,
-      openPorts: new Set([22, 80, 443]), cronFlavour: 'debian',
-    }, [...debianBase, ...UBUNTU_ACCOUNTS]),
-    host('crm-old', 'crm', {
-      ipv4: '198.51.100.42', pidsPerSecond: 0.5, sshd: rhel7(), legacyShadow: true, ufw: false, openPorts: new Set([22, 80, 443]), cronFlavour: 'rhel7',
-    }, RHEL7_ACCOUNTS),
+    host(
+      'mx1',
+      'mail',
+      {
+        ipv4: '198.51.100.40',
+        ipv6: '2001:db8:5a0::40',
+        pidsPerSecond: 0.9,
+        sshd: pamKeyboardInteractive(),
+        ufw: true,
+        openPorts: new Set([22, 25, 443, 465, 587, 993]),
+        cronFlavour: 'debian',
+      },
+      [...debianBase, ...MAIL_ACCOUNTS, FORGOTTEN_ACCOUNT.name],
+    ),
+    host(
+      'app1',
+      'apps',
+      {
+        ipv4: '198.51.100.41',
+        ipv6: '2001:db8:5a0::41',
+        pidsPerSecond: 1.4,
+        sshd: opensshPassword('sshd-session'),
+        ufw: true,
+        openPorts: new Set([22, 80, 443]),
+        cronFlavour: 'debian',
+      },
+      [...debianBase, ...UBUNTU_ACCOUNTS],
+    ),
+    host(
+      'crm-old',
+      'crm',
+      {
+        ipv4: '198.51.100.42',
+        pidsPerSecond: 0.5,
+        sshd: rhel7(),
+        legacyShadow: true,
+        ufw: false,
+        openPorts: new Set([22, 80, 443]),
+        cronFlavour: 'rhel7',
+      },
+      RHEL7_ACCOUNTS,
+    ),
   ];
 }
 
@@ -192,32 +270,115 @@ const ALL_HOSTS_AS_ADMIN: SshAccess[] = ['mx1', 'app1', 'crm-old'].map((host) =>
 
 const STAFF: readonly StaffPlan[] = [
   {
-    name: 'arjun', uid: 1000, role: 'owner', admin: true, ssh: ALL_HOSTS_AS_ADMIN, utcOffsetMinutes: 330, dayStart: 10.5, dayLength: 9,
-    saturday: 0.5, sunday: 0.1, evening: 0.45, webmail: true, projectApp: true, typos: { once: 0.1, twice: 0.03 }, phoneImapPort: 993, isp: 'india',
+    name: 'arjun',
+    uid: 1000,
+    role: 'owner',
+    admin: true,
+    ssh: ALL_HOSTS_AS_ADMIN,
+    utcOffsetMinutes: 330,
+    dayStart: 10.5,
+    dayLength: 9,
+    saturday: 0.5,
+    sunday: 0.1,
+    evening: 0.45,
+    webmail: true,
+    projectApp: true,
+    typos: { once: 0.1, twice: 0.03 },
+    phoneImapPort: 993,
+    isp: 'india',
   },
   {
-    name: 'nisha', uid: 1001, role: 'sysadmin', admin: true, ssh: ALL_HOSTS_AS_ADMIN, utcOffsetMinutes: 330, dayStart: 9.5, dayLength: 8.5,
-    saturday: 0.3, sunday: 0.05, evening: 0.3, webmail: true, projectApp: true, typos: { once: 0.08, twice: 0.02 }, phoneImapPort: 993, isp: 'india',
+    name: 'nisha',
+    uid: 1001,
+    role: 'sysadmin',
+    admin: true,
+    ssh: ALL_HOSTS_AS_ADMIN,
+    utcOffsetMinutes: 330,
+    dayStart: 9.5,
+    dayLength: 8.5,
+    saturday: 0.3,
+    sunday: 0.05,
+    evening: 0.3,
+    webmail: true,
+    projectApp: true,
+    typos: { once: 0.08, twice: 0.02 },
+    phoneImapPort: 993,
+    isp: 'india',
   },
   {
-    name: 'kabir', uid: 1002, role: 'developer', admin: false,
-    ssh: [{ host: 'app1', method: 'publickey', sudo: true }, { host: 'crm-old', method: 'password', sudo: false }],
-    utcOffsetMinutes: 330, dayStart: 11.5, dayLength: 9, saturday: 0.2, sunday: 0.05, evening: 0.35, webmail: true, projectApp: true,
-    typos: { once: 0.15, twice: 0.05 }, phoneImapPort: 993, isp: 'india',
+    name: 'kabir',
+    uid: 1002,
+    role: 'developer',
+    admin: false,
+    ssh: [
+      { host: 'app1', method: 'publickey', sudo: true },
+      { host: 'crm-old', method: 'password', sudo: false },
+    ],
+    utcOffsetMinutes: 330,
+    dayStart: 11.5,
+    dayLength: 9,
+    saturday: 0.2,
+    sunday: 0.05,
+    evening: 0.35,
+    webmail: true,
+    projectApp: true,
+    typos: { once: 0.15, twice: 0.05 },
+    phoneImapPort: 993,
+    isp: 'india',
   },
   {
-    name: 'tara', uid: 1003, role: 'developer', admin: false, ssh: [{ host: 'app1', method: 'publickey', sudo: false }],
-    utcOffsetMinutes: 0, dayStart: 9, dayLength: 8, saturday: 0.05, sunday: 0, evening: 0.15, webmail: true, projectApp: true,
-    typos: { once: 0.1, twice: 0.02 }, phoneImapPort: 993, isp: 'portugal',
+    name: 'tara',
+    uid: 1003,
+    role: 'developer',
+    admin: false,
+    ssh: [{ host: 'app1', method: 'publickey', sudo: false }],
+    utcOffsetMinutes: 0,
+    dayStart: 9,
+    dayLength: 8,
+    saturday: 0.05,
+    sunday: 0,
+    evening: 0.15,
+    webmail: true,
+    projectApp: true,
+    typos: { once: 0.1, twice: 0.02 },
+    phoneImapPort: 993,
+    isp: 'portugal',
   },
   {
-    name: 'meera', uid: 1004, role: 'designer', admin: false, ssh: [{ host: 'app1', method: 'password', sudo: false, sftp: true }],
-    utcOffsetMinutes: 330, dayStart: 10, dayLength: 8.5, saturday: 0.35, sunday: 0.1, evening: 0.2, webmail: true, projectApp: true,
-    typos: { once: 0.18, twice: 0.06 }, phoneImapPort: 143, isp: 'india',
+    name: 'meera',
+    uid: 1004,
+    role: 'designer',
+    admin: false,
+    ssh: [{ host: 'app1', method: 'password', sudo: false, sftp: true }],
+    utcOffsetMinutes: 330,
+    dayStart: 10,
+    dayLength: 8.5,
+    saturday: 0.35,
+    sunday: 0.1,
+    evening: 0.2,
+    webmail: true,
+    projectApp: true,
+    typos: { once: 0.18, twice: 0.06 },
+    phoneImapPort: 143,
+    isp: 'india',
   },
   {
-    name: 'rohan', uid: 1005, role: 'manager', admin: false, ssh: [], utcOffsetMinutes: 330, dayStart: 9.5, dayLength: 8.5,
-    saturday: 0.4, sunday: 0.05, evening: 0.25, webmail: true, projectApp: true, typos: { once: 0.2, twice: 0.06 }, phoneImapPort: 993, isp: 'india',
+    name: 'rohan',
+    uid: 1005,
+    role: 'manager',
+    admin: false,
+    ssh: [],
+    utcOffsetMinutes: 330,
+    dayStart: 9.5,
+    dayLength: 8.5,
+    saturday: 0.4,
+    sunday: 0.05,
+    evening: 0.25,
+    webmail: true,
+    projectApp: true,
+    typos: { once: 0.2, twice: 0.06 },
+    phoneImapPort: 993,
+    isp: 'india',
   },
 ];
 
@@ -248,7 +409,10 @@ export function buildAgency(rng: Random, start: number, end: number, internetVis
     name: client.name,
     officeIp: internetVisitor(clientRng),
     utcOffsetMinutes: client.utcOffsetMinutes,
-    users: client.users.map((name) => ({ name, carrier: networks.carriers[(index + name.length) % networks.carriers.length] as MobileCarrier })),
+    users: client.users.map((name) => ({
+      name,
+      carrier: networks.carriers[(index + name.length) % networks.carriers.length] as MobileCarrier,
+    })),
   }));
   return {
     hosts: site2Hosts(rng.fork('hosts'), start, staff, [deploy, backup]),

@@ -26,12 +26,21 @@ function metricsRegistry(): PipelineMetrics {
   return new PipelineMetrics(new Registry(), { defaultMetrics: false });
 }
 
-async function counter(metric: { get(): Promise<{ values: { value: number; labels: Record<string, unknown> }[] }> }, target: string): Promise<number> {
+async function counter(
+  metric: { get(): Promise<{ values: { value: number; labels: Record<string, unknown> }[] }> },
+  target: string,
+): Promise<number> {
   const { values } = await metric.get();
   return values.find((v) => v.labels.target === target)?.value ?? 0;
 }
 
-function startNotifier(t: Test, database: DatabaseService, urls: string[], overrides: Partial<NotifierConfig> = {}, metrics?: PipelineMetrics): WebhookNotifier {
+function startNotifier(
+  t: Test,
+  database: DatabaseService,
+  urls: string[],
+  overrides: Partial<NotifierConfig> = {},
+  metrics?: PipelineMetrics,
+): WebhookNotifier {
   const notifier = new WebhookNotifier({ ...FAST, targets: urls.map(parseWebhookTarget), ...overrides }, database, logger, metrics);
   notifier.start();
   t.teardown(() => notifier.stop());
@@ -45,7 +54,13 @@ async function receiver(t: Test): Promise<WebhookReceiver> {
 }
 
 /** Polls the deliveries; `acrossRestart` takes a failed read (a pooled connection the server restart cut) as "not yet". */
-async function waitForRows(db: Database, what: string, check: (rows: DeliveryRow[]) => boolean, timeoutMs = 10_000, acrossRestart = false): Promise<DeliveryRow[]> {
+async function waitForRows(
+  db: Database,
+  what: string,
+  check: (rows: DeliveryRow[]) => boolean,
+  timeoutMs = 10_000,
+  acrossRestart = false,
+): Promise<DeliveryRow[]> {
   let rows: DeliveryRow[] = [];
   const read = async (): Promise<boolean> => check((rows = await deliveries(db)));
   await waitFor(what, acrossRestart ? () => read().catch(() => false) : read, { timeoutMs, intervalMs: 25 });
@@ -83,10 +98,15 @@ async function suite(t: Test, database: DatabaseService, second: () => Promise<D
     t.notMatch(row!.target, hook.url(), 'no URL in the database');
     await sleep(300);
     t.equal(hook.received.length, 4, 'four requests, none after the success');
-    t.same(hook.received.map((r) => r.body.attempt), [1, 2, 3, 4], 'each request says which attempt it is');
+    t.same(
+      hook.received.map((r) => r.body.attempt),
+      [1, 2, 3, 4],
+      'each request says which attempt it is',
+    );
     t.same(new Set(hook.received.map((r) => r.body.delivery_id)).size, 1, 'all of one delivery');
     const gaps = hook.received.slice(1).map((r, i) => r.at - hook.received[i]!.at);
-    for (const [i, gap] of gaps.entries()) t.ok(gap >= (40 * 2 ** i) / 2 - 5, `retry ${i + 1} waited ${gap} ms (backoff at least ${(40 * 2 ** i) / 2} ms)`);
+    for (const [i, gap] of gaps.entries())
+      t.ok(gap >= (40 * 2 ** i) / 2 - 5, `retry ${i + 1} waited ${gap} ms (backoff at least ${(40 * 2 ** i) / 2} ms)`);
     const body = hook.received[3]!.body;
     t.match(body, {
       version: 1,
@@ -107,7 +127,10 @@ async function suite(t: Test, database: DatabaseService, second: () => Promise<D
       },
     });
     t.ok(Math.abs(body.alert.score - 0.87) < 1e-6, 'score');
-    t.ok(!Number.isNaN(Date.parse(body.alert.first_seen)) && !Number.isNaN(Date.parse(body.alert.last_seen)), 'first and last seen are ISO times');
+    t.ok(
+      !Number.isNaN(Date.parse(body.alert.first_seen)) && !Number.isNaN(Date.parse(body.alert.last_seen)),
+      'first and last seen are ISO times',
+    );
     t.equal(hook.received[0]!.headers['content-type'], 'application/json');
     t.equal(await counter(metrics.notificationsRetried, target), 3, 'siemad_notifications_retried_total');
     t.equal(await counter(metrics.notificationsSent, target), 1, 'siemad_notifications_sent_total');
@@ -120,7 +143,13 @@ async function suite(t: Test, database: DatabaseService, second: () => Promise<D
     const wrong = await receiver(t);
     wrong.responder = () => ({ status: 404, body: 'no such hook' });
     const metrics = metricsRegistry();
-    const notifier = startNotifier(t, database, [broken.url(), wrong.url()], { retry: { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 100 } }, metrics);
+    const notifier = startNotifier(
+      t,
+      database,
+      [broken.url(), wrong.url()],
+      { retry: { maxAttempts: 3, initialDelayMs: 20, maxDelayMs: 100 } },
+      metrics,
+    );
     await openAlert(db, { entity: 'user.name=alice', kind: 'password_spraying', level: 'critical' });
     const rows = await waitForRows(db, 'both deliveries to fail', (all) => all.length === 2 && all.every((row) => row.status === 'failed'));
     const [brokenId, wrongId] = notifier.targets.map((target) => target.id);
@@ -148,15 +177,25 @@ async function suite(t: Test, database: DatabaseService, second: () => Promise<D
     let rows = await deliveries(db);
     t.equal(hook.received.length, 2, 'two per minute');
     t.equal(rows.filter((row) => row.status === 'pending').length, 3, 'the other three wait');
-    t.ok(rows.filter((row) => row.status === 'pending').every((row) => row.attempts === 0), 'untried');
-    await waitFor('the pending gauge', async () => (await counter(metrics.notificationsPending, target)) === 3, { timeoutMs: 2_000, intervalMs: 25 });
+    t.ok(
+      rows.filter((row) => row.status === 'pending').every((row) => row.attempts === 0),
+      'untried',
+    );
+    await waitFor('the pending gauge', async () => (await counter(metrics.notificationsPending, target)) === 3, {
+      timeoutMs: 2_000,
+      intervalMs: 25,
+    });
     t.pass('siemad_notifications_pending is 3');
     // A minute passes for the rate limit (which counts attempts of the last minute in the database).
-    await db.query("UPDATE notification_deliveries SET last_attempt_at = last_attempt_at - interval '61 seconds' WHERE last_attempt_at IS NOT NULL");
+    await db.query(
+      "UPDATE notification_deliveries SET last_attempt_at = last_attempt_at - interval '61 seconds' WHERE last_attempt_at IS NOT NULL",
+    );
     await waitForRows(db, 'four deliveries', (all) => all.filter((row) => row.status === 'delivered').length === 4);
     await sleep(300);
     t.equal(hook.received.length, 4, 'two more in the next minute');
-    await db.query("UPDATE notification_deliveries SET last_attempt_at = last_attempt_at - interval '61 seconds' WHERE last_attempt_at IS NOT NULL");
+    await db.query(
+      "UPDATE notification_deliveries SET last_attempt_at = last_attempt_at - interval '61 seconds' WHERE last_attempt_at IS NOT NULL",
+    );
     rows = await waitForRows(db, 'all five', (all) => all.every((row) => row.status === 'delivered'));
     t.equal(rows.length, 5);
     await sleep(100);
@@ -176,7 +215,12 @@ async function suite(t: Test, database: DatabaseService, second: () => Promise<D
     startNotifier(t, other, urls, { concurrency: 2 }, metricsB);
     const alerts = 20;
     for (let i = 1; i <= alerts; i++) await openAlert(db, { entity: `source.ip=192.0.2.${i}`, kind: 'brute_force', level: 'high' });
-    await waitForRows(db, 'forty deliveries', (rows) => rows.length === 2 * alerts && rows.every((row) => row.status === 'delivered'), 20_000);
+    await waitForRows(
+      db,
+      'forty deliveries',
+      (rows) => rows.length === 2 * alerts && rows.every((row) => row.status === 'delivered'),
+      20_000,
+    );
     await sleep(300);
     t.equal(json.received.length, alerts, 'the JSON target got one request per alert');
     t.equal(new Set(json.received.map((r) => r.body.delivery_id)).size, alerts, 'no delivery twice');
@@ -206,17 +250,31 @@ async function suite(t: Test, database: DatabaseService, second: () => Promise<D
     t.equal(message.path, '/services/T000/B000/XXXX');
     t.type(message.body.text, 'string');
     t.match(message.body.text, 'Critical new alert: compromise by user.name=&lt;bob&gt;&amp;co (3 anomalies)');
-    const blocks = message.body.blocks as { type: string; text?: { type: string; text: string }; fields?: { text: string }[]; elements?: any[] }[];
-    t.same(blocks.map((b) => b.type), ['header', 'section', 'section', 'section', 'actions', 'context']);
+    const blocks = message.body.blocks as {
+      type: string;
+      text?: { type: string; text: string };
+      fields?: { text: string }[];
+      elements?: any[];
+    }[];
+    t.same(
+      blocks.map((b) => b.type),
+      ['header', 'section', 'section', 'section', 'actions', 'context'],
+    );
     t.equal(blocks[0]!.text!.type, 'plain_text', 'headers are plain text');
     t.ok(blocks[0]!.text!.text.length <= 150);
     t.match(blocks[0]!.text!.text, 'user.name=<bob>&co', 'plain text is not escaped');
     t.match(blocks[1]!.text!.text, '`user.name=&lt;bob&gt;&amp;co`');
-    t.same(blocks[1]!.fields!.map((f) => f.text.split('\n')[0]), ['*Level*', '*Kind*', '*Anomalies*', '*Score*', '*First seen*', '*Last seen*']);
+    t.same(
+      blocks[1]!.fields!.map((f) => f.text.split('\n')[0]),
+      ['*Level*', '*Kind*', '*Anomalies*', '*Score*', '*First seen*', '*Last seen*'],
+    );
     t.match(blocks[1]!.fields![4]!.text, /<!date\^\d+\^\{date_short_pretty\} \{time_secs\}\|\d{4}-\d\d-\d\dT/);
     t.match(blocks[2]!.text!.text, '*Top reasons*\n• login after 30 failures from 203.0.113.50');
     t.match(blocks[3]!.text!.text, 'reset the password of &lt;bob&gt;');
-    t.equal(blocks[4]!.elements![0].url, `https://grafana.example.com/d/siemad-alerts/?var-entity=user.name%3D%3Cbob%3E%26co&alert=${alertId}`);
+    t.equal(
+      blocks[4]!.elements![0].url,
+      `https://grafana.example.com/d/siemad-alerts/?var-entity=user.name%3D%3Cbob%3E%26co&alert=${alertId}`,
+    );
     t.match(blocks[5]!.elements![0].text, `siemad alert #${alertId}`);
   });
 
@@ -231,9 +289,20 @@ async function suite(t: Test, database: DatabaseService, second: () => Promise<D
     t.equal(hook.received.length, 2);
     t.match(hook.received[0]!.body, { event: 'alert.opened', level: 'medium' });
     t.notOk('previous_level' in hook.received[0]!.body);
-    t.match(hook.received[1]!.body, { event: 'alert.escalated', level: 'critical', previous_level: 'medium', alert: { id: alertId, level: 'critical', count: 60 } });
+    t.match(hook.received[1]!.body, {
+      event: 'alert.escalated',
+      level: 'critical',
+      previous_level: 'medium',
+      alert: { id: alertId, level: 'critical', count: 60 },
+    });
     const rows = await deliveries(db);
-    t.same(rows.map((row) => [row.trigger, row.level, row.status]), [['opened', 'medium', 'delivered'], ['escalated', 'critical', 'delivered']]);
+    t.same(
+      rows.map((row) => [row.trigger, row.level, row.status]),
+      [
+        ['opened', 'medium', 'delivered'],
+        ['escalated', 'critical', 'delivered'],
+      ],
+    );
   });
 
   t.test('changes below the minimum level and changes older than the maximum age are not notified', async (t) => {

@@ -12,8 +12,16 @@ t.test('the delay doubles per failure within [half, whole] of its step, up to th
     [7, 60_000],
     [30, 60_000],
   ] as const) {
-    t.equal(retryDelayMs(policy, failures, undefined, () => 0), step / 2, `after ${failures}: at least ${step / 2}`);
-    t.equal(retryDelayMs(policy, failures, undefined, () => 0.999999), Math.round(step / 2 + 0.999999 * (step / 2)), `after ${failures}: at most ${step}`);
+    t.equal(
+      retryDelayMs(policy, failures, undefined, () => 0),
+      step / 2,
+      `after ${failures}: at least ${step / 2}`,
+    );
+    t.equal(
+      retryDelayMs(policy, failures, undefined, () => 0.999999),
+      Math.round(step / 2 + 0.999999 * (step / 2)),
+      `after ${failures}: at most ${step}`,
+    );
   }
 });
 
@@ -23,9 +31,19 @@ t.test('jitter spreads retries of one step apart', async (t) => {
 });
 
 t.test("a receiver's Retry-After lengthens the delay, never beyond the cap", async (t) => {
-  t.equal(retryDelayMs(policy, 1, 30_000, () => 0), 30_000);
-  t.equal(retryDelayMs(policy, 1, 600_000, () => 0), 60_000);
-  t.equal(retryDelayMs(policy, 5, 1_000, () => 0), 8_000, 'a shorter Retry-After does not shorten the backoff');
+  t.equal(
+    retryDelayMs(policy, 1, 30_000, () => 0),
+    30_000,
+  );
+  t.equal(
+    retryDelayMs(policy, 1, 600_000, () => 0),
+    60_000,
+  );
+  t.equal(
+    retryDelayMs(policy, 5, 1_000, () => 0),
+    8_000,
+    'a shorter Retry-After does not shorten the backoff',
+  );
 });
 
 t.test('Retry-After is read as seconds or as an HTTP date', async (t) => {

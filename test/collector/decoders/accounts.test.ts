@@ -29,7 +29,11 @@ const cases: Case[] = [
     name: 'groupadd database entry lines are not counted as a second creation',
     app: 'groupadd',
     body: 'group added to /etc/group: name=devs, GID=1005',
-    expected: { event: { action: ACTIONS.groupEntryAdded, type: ['group', 'change'] }, group: { name: 'devs', id: '1005' }, file: { path: '/etc/group' } },
+    expected: {
+      event: { action: ACTIONS.groupEntryAdded, type: ['group', 'change'] },
+      group: { name: 'devs', id: '1005' },
+      file: { path: '/etc/group' },
+    },
   },
   {
     name: 'userdel delete user',
@@ -53,13 +57,22 @@ const cases: Case[] = [
     name: 'usermod add to group',
     app: 'usermod',
     body: "add 'bob' to group 'sudo'",
-    expected: { event: { action: ACTIONS.userAddedToGroup, type: ['group', 'change'] }, user: { target: { name: 'bob' } }, group: { name: 'sudo' } },
+    expected: {
+      event: { action: ACTIONS.userAddedToGroup, type: ['group', 'change'] },
+      user: { target: { name: 'bob' } },
+      group: { name: 'sudo' },
+    },
   },
   {
     name: 'usermod add to shadow group is an entry update, not a second membership',
     app: 'usermod',
     body: "add 'bob' to shadow group 'sudo'",
-    expected: { event: { action: ACTIONS.groupEntryAdded }, user: { target: { name: 'bob' } }, group: { name: 'sudo' }, file: { path: '/etc/gshadow' } },
+    expected: {
+      event: { action: ACTIONS.groupEntryAdded },
+      user: { target: { name: 'bob' } },
+      group: { name: 'sudo' },
+      file: { path: '/etc/gshadow' },
+    },
   },
   {
     name: 'usermod delete from group',
@@ -95,7 +108,11 @@ const cases: Case[] = [
     name: 'passwd (shadow) names target and actor',
     app: 'passwd',
     body: "password for 'bob' changed by 'root'",
-    expected: { event: { action: ACTIONS.passwordChanged }, user: { name: 'root', target: { name: 'bob' } }, related: { user: ['bob', 'root'] } },
+    expected: {
+      event: { action: ACTIONS.passwordChanged },
+      user: { name: 'root', target: { name: 'bob' } },
+      related: { user: ['bob', 'root'] },
+    },
   },
   {
     name: 'gpasswd adds a user to a group with the actor',

@@ -193,7 +193,8 @@ if (corpusOrSkip(t)) {
       }
       const [, time, level, client] = expected;
       if (event.event.dataset !== 'apache.error') problems.push(`line ${index + 1}: dataset ${event.event.dataset}`);
-      if (event['@timestamp'] !== new Date(`${time} UTC`).toISOString()) problems.push(`line ${index + 1}: @timestamp ${event['@timestamp']}`);
+      if (event['@timestamp'] !== new Date(`${time} UTC`).toISOString())
+        problems.push(`line ${index + 1}: @timestamp ${event['@timestamp']}`);
       if (event.log.level !== level) problems.push(`line ${index + 1}: log.level ${event.log.level}`);
       if (client !== undefined) {
         withClient++;
@@ -220,7 +221,8 @@ if (corpusOrSkip(t)) {
       const [, client, user, day, month, year, clock, zone, status, bytes] = expected;
       const time = new Date(`${day} ${month} ${year} ${clock} ${zone}`).toISOString();
       if (event.source?.ip !== client) problems.push(`line ${index + 1}: source.ip ${event.source?.ip} != ${client}`);
-      if (event.http?.response?.status_code !== Number(status)) problems.push(`line ${index + 1}: status ${event.http?.response?.status_code}`);
+      if (event.http?.response?.status_code !== Number(status))
+        problems.push(`line ${index + 1}: status ${event.http?.response?.status_code}`);
       if (bytes !== '-' && event.http?.response?.body?.bytes !== Number(bytes)) problems.push(`line ${index + 1}: bytes`);
       if (user !== '-' && event.user?.name !== user) problems.push(`line ${index + 1}: user.name ${event.user?.name} != ${user}`);
       if (event['@timestamp'] !== time) problems.push(`line ${index + 1}: @timestamp ${event['@timestamp']} != ${time}`);

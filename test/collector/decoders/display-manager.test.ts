@@ -27,7 +27,17 @@ t.test('kdm: the display and worker PID before the message are read, PAM session
 
 t.test('kdm: without a PID in the header, the worker PID becomes process.pid', async (t) => {
   const text = 'Jan  9 07:36:00 desk-1 kdm: :0[5021]: pam_unix(kdm:session): session opened for user alice by (uid=0)';
-  const raw: RawMessage = { text, transport: 'file', peerAddress: 'auth.log', peerPort: 0, receivedAt: 0, connectionId: 1, seq: 0, truncated: false, size: text.length };
+  const raw: RawMessage = {
+    text,
+    transport: 'file',
+    peerAddress: 'auth.log',
+    peerPort: 0,
+    receivedAt: 0,
+    connectionId: 1,
+    seq: 0,
+    truncated: false,
+    size: text.length,
+  };
   const event = normalize(raw, { timeZone: 'UTC', observer: defaultObserver('test') });
   t.strictSame(event.process, { name: 'kdm', pid: 5021 });
   t.equal(event.event.action, ACTIONS.pamSessionOpened);

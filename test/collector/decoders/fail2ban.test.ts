@@ -16,7 +16,13 @@ const cases: Case[] = [
     app: 'fail2ban.filter',
     body: 'INFO    [wordpress] Found 192.0.2.7 - 2026-08-16 03:28:36',
     expected: {
-      event: { ...F2B, action: ACTIONS.fail2banMatch, category: ['authentication', 'intrusion_detection'], type: ['info'], outcome: 'failure' },
+      event: {
+        ...F2B,
+        action: ACTIONS.fail2banMatch,
+        category: ['authentication', 'intrusion_detection'],
+        type: ['info'],
+        outcome: 'failure',
+      },
       source: { ip: '192.0.2.7' },
       rule: { name: 'wordpress' },
       log: { level: 'info', logger: 'fail2ban.filter' },
@@ -27,7 +33,11 @@ const cases: Case[] = [
     name: 'Found by the recidive jail is an earlier ban, not a failed login',
     app: 'fail2ban.filter',
     body: 'INFO    [recidive] Found 192.0.2.7 - 2026-08-16 03:28:36',
-    expected: { event: { action: ACTIONS.fail2banMatch, category: ['intrusion_detection'], type: ['info'] }, rule: { name: 'recidive' }, source: { ip: '192.0.2.7' } },
+    expected: {
+      event: { action: ACTIONS.fail2banMatch, category: ['intrusion_detection'], type: ['info'] },
+      rule: { name: 'recidive' },
+      source: { ip: '192.0.2.7' },
+    },
   },
   {
     name: 'Ban denies the source',
@@ -44,7 +54,10 @@ const cases: Case[] = [
     name: 'Unban allows the source again',
     app: 'fail2ban.actions',
     body: 'NOTICE  [sshd] Unban 192.0.2.7',
-    expected: { event: { action: ACTIONS.fail2banUnban, category: ['intrusion_detection', 'network'], type: ['allowed'], outcome: 'success' }, source: { ip: '192.0.2.7' } },
+    expected: {
+      event: { action: ACTIONS.fail2banUnban, category: ['intrusion_detection', 'network'], type: ['allowed'], outcome: 'success' },
+      source: { ip: '192.0.2.7' },
+    },
   },
   {
     name: 'Restore Ban (after a restart) is a restored ban, not a new one',
@@ -68,7 +81,10 @@ const cases: Case[] = [
     name: 'already banned',
     app: 'fail2ban.actions',
     body: 'NOTICE  [sshd] 192.0.2.7 already banned',
-    expected: { event: { action: ACTIONS.fail2banAlreadyBanned, category: ['intrusion_detection'], type: ['info'] }, source: { ip: '192.0.2.7' } },
+    expected: {
+      event: { action: ACTIONS.fail2banAlreadyBanned, category: ['intrusion_detection'], type: ['info'] },
+      source: { ip: '192.0.2.7' },
+    },
   },
   {
     name: 'Ignore by ignoreip',
@@ -86,13 +102,22 @@ const cases: Case[] = [
     name: 'stdout under fail2ban-server: the padded module prefix is read',
     app: 'fail2ban-server',
     body: 'fail2ban.actions        [812]: NOTICE  [sshd] Ban 192.0.2.7',
-    expected: { event: { ...F2B, action: ACTIONS.fail2banBan }, source: { ip: '192.0.2.7' }, log: { logger: 'fail2ban.actions', level: 'notice' }, process: { name: 'fail2ban-server' } },
+    expected: {
+      event: { ...F2B, action: ACTIONS.fail2banBan },
+      source: { ip: '192.0.2.7' },
+      log: { logger: 'fail2ban.actions', level: 'notice' },
+      process: { name: 'fail2ban-server' },
+    },
   },
   {
     name: 'old padded syslog format that no tag reader takes: sniffed, process from the prefix',
     app: undefined,
     body: 'fail2ban.actions        [812]: NOTICE  [sshd] Ban 192.0.2.7',
-    expected: { event: { ...F2B, action: ACTIONS.fail2banBan }, source: { ip: '192.0.2.7' }, process: { name: 'fail2ban.actions', pid: 812 } },
+    expected: {
+      event: { ...F2B, action: ACTIONS.fail2banBan },
+      source: { ip: '192.0.2.7' },
+      process: { name: 'fail2ban.actions', pid: 812 },
+    },
   },
 ];
 
@@ -115,7 +140,17 @@ t.test('a jail name with spaces or a non-address is not taken', async (t) => {
 
 t.test('a line of the log file decodes end to end with its own time, module and PID', async (t) => {
   const text = '2026-08-16 03:28:37,986 fail2ban.actions        [28143]: NOTICE  [sshd] Ban 192.0.2.7';
-  const raw: RawMessage = { text, transport: 'file', peerAddress: '/var/log/fail2ban.log', peerPort: 0, receivedAt: 0, connectionId: 1, seq: 0, truncated: false, size: text.length };
+  const raw: RawMessage = {
+    text,
+    transport: 'file',
+    peerAddress: '/var/log/fail2ban.log',
+    peerPort: 0,
+    receivedAt: 0,
+    connectionId: 1,
+    seq: 0,
+    truncated: false,
+    size: text.length,
+  };
   const event = normalize(raw, { timeZone: 'Europe/Berlin', observer: defaultObserver('test') });
   t.equal(event.event.action, ACTIONS.fail2banBan);
   t.equal(event['@timestamp'], '2026-08-16T01:28:37.986Z', 'local time in the configured zone');

@@ -10,9 +10,17 @@ import ipaddr from 'ipaddr.js';
 import t from 'tap';
 import { expectedName, fixtureLines, GOLDEN_DIR, goldenEvent, goldenLogs } from '../../../scripts/golden.js';
 
-const DOCUMENTATION_RANGES = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '::1/128'].map(
-  (cidr) => ipaddr.parseCIDR(cidr),
-);
+const DOCUMENTATION_RANGES = [
+  '192.0.2.0/24',
+  '198.51.100.0/24',
+  '203.0.113.0/24',
+  '2001:db8::/32',
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '127.0.0.0/8',
+  '::1/128',
+].map((cidr) => ipaddr.parseCIDR(cidr));
 
 function isDocumentationAddress(ip: string): boolean {
   const address = ipaddr.process(ip);
@@ -22,7 +30,21 @@ function isDocumentationAddress(ip: string): boolean {
 const logs = goldenLogs();
 
 t.test('there is a golden file for every decoder family', async (t) => {
-  for (const name of ['sshd-debian', 'sshd-rhel', 'sshd-session', 'pam', 'sudo', 'su', 'accounts', 'cron', 'logind', 'nginx-access', 'apache-access', 'netfilter', 'fail2ban']) {
+  for (const name of [
+    'sshd-debian',
+    'sshd-rhel',
+    'sshd-session',
+    'pam',
+    'sudo',
+    'su',
+    'accounts',
+    'cron',
+    'logind',
+    'nginx-access',
+    'apache-access',
+    'netfilter',
+    'fail2ban',
+  ]) {
     t.ok(logs.includes(`${name}.log`), `${name}.log`);
   }
 });

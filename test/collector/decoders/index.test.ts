@@ -22,7 +22,10 @@ t.test('message repeated N times wraps any program and sets event.count', async 
 });
 
 t.test('unknown programs are sniffed: access log, netfilter, login title tag', async (t) => {
-  t.equal(decode('rsyslogd', '192.0.2.1 - - [22/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "x"').event.action, ACTIONS.httpRequest);
+  t.equal(
+    decode('rsyslogd', '192.0.2.1 - - [22/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "x"').event.action,
+    ACTIONS.httpRequest,
+  );
   t.equal(decode('myfw', 'IN=eth0 OUT= SRC=192.0.2.1 DST=10.0.0.1 LEN=40 PROTO=TCP SPT=1 DPT=2').event.action, ACTIONS.firewallPacket);
   t.equal(decodePlain('-- root[2421]: ROOT LOGIN ON tty2').user?.name, 'root');
 });
@@ -52,7 +55,7 @@ const SAMPLES = [
   'pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=h  user=u',
   'PAM 3 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=1.2.3.4',
   'alice : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/bin/ls',
-  "new user: name=bob, UID=0, GID=0, home=/home/bob, shell=/bin/bash",
+  'new user: name=bob, UID=0, GID=0, home=/home/bob, shell=/bin/bash',
   "change user 'bob' UID from '1' to '0'",
   '1.2.3.4 - - [17/May/2015:10:05:03 +0000] "GET / HTTP/1.1" 200 1 "-" "x"',
   '2026/11/22 10:00:00 [error] 1#1: *1 open() "/x" failed (2: No such file or directory), client: 1.2.3.4, server: _, request: "GET /x HTTP/1.1", host: "h"',
@@ -64,7 +67,28 @@ const SAMPLES = [
   'Successful su for root by a',
   'connection from 1.2.3.4 (h) at x',
 ];
-const APPS = [undefined, 'sshd', 'sudo', 'su', 'CRON', 'useradd', 'usermod', 'passwd', 'systemd-logind', 'login', 'kernel', 'nginx', 'apache2', 'ftpd', 'vsftpd', 'klogind', 'snmpd', 'logrotate', 'x(pam_unix)', 'myapp'];
+const APPS = [
+  undefined,
+  'sshd',
+  'sudo',
+  'su',
+  'CRON',
+  'useradd',
+  'usermod',
+  'passwd',
+  'systemd-logind',
+  'login',
+  'kernel',
+  'nginx',
+  'apache2',
+  'ftpd',
+  'vsftpd',
+  'klogind',
+  'snmpd',
+  'logrotate',
+  'x(pam_unix)',
+  'myapp',
+];
 const NOISE = ' []():;,="\'\\-.0123456789abcdefABCDEF:port from user invalid IN= SRC=1.2.3.4 \u0000\u00ff\ud800';
 
 function mutate(text: string, next: () => number): string {

@@ -8,7 +8,12 @@ const cases: Case[] = [
     app: 'klogind',
     body: 'Authentication failed from 163.27.187.39 (163.27.187.39): Permission denied in replay cache code',
     expected: {
-      event: { action: ACTIONS.kerberosLogin, category: ['authentication'], outcome: 'failure', reason: 'Permission denied in replay cache code' },
+      event: {
+        action: ACTIONS.kerberosLogin,
+        category: ['authentication'],
+        outcome: 'failure',
+        reason: 'Permission denied in replay cache code',
+      },
       source: { ip: '163.27.187.39' },
     },
   },

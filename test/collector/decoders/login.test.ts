@@ -7,7 +7,15 @@ const cases: Case[] = [
     name: 'login FAILED LOGIN for UNKNOWN sets no user name',
     app: 'login',
     body: "FAILED LOGIN (1) on '/dev/tty1' FOR 'UNKNOWN', Authentication failure",
-    expected: { event: { dataset: 'system.auth', action: ACTIONS.login, category: ['authentication'], outcome: 'failure', reason: 'Authentication failure' } },
+    expected: {
+      event: {
+        dataset: 'system.auth',
+        action: ACTIONS.login,
+        category: ['authentication'],
+        outcome: 'failure',
+        reason: 'Authentication failure',
+      },
+    },
   },
   {
     name: 'login FAILED LOGIN for a named user from a remote host',

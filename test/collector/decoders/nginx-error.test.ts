@@ -8,7 +8,14 @@ t.test('nginx error: open() failed is http-file-not-found with client, request a
   );
   expectEvent(t, event, {
     '@timestamp': '2026-11-22T10:00:00.000Z',
-    event: { dataset: 'nginx.error', module: 'nginx', action: ACTIONS.httpFileNotFound, category: ['web'], type: ['error'], outcome: 'failure' },
+    event: {
+      dataset: 'nginx.error',
+      module: 'nginx',
+      action: ACTIONS.httpFileNotFound,
+      category: ['web'],
+      type: ['error'],
+      outcome: 'failure',
+    },
     log: { level: 'error' },
     process: { pid: 123 },
     source: { ip: '1.2.3.4' },
@@ -27,7 +34,10 @@ t.test('nginx error time is read in the configured zone', async (t) => {
 });
 
 t.test('nginx basic-auth failures are authentication failures with the user', async (t) => {
-  const event = decode('nginx', '2026/11/22 10:00:00 [error] 9#9: *1 user "admin": password mismatch, client: 2001:db8::8, server: x, request: "GET /admin HTTP/1.1", host: "x"');
+  const event = decode(
+    'nginx',
+    '2026/11/22 10:00:00 [error] 9#9: *1 user "admin": password mismatch, client: 2001:db8::8, server: x, request: "GET /admin HTTP/1.1", host: "x"',
+  );
   expectEvent(t, event, {
     event: { action: ACTIONS.httpAuthFailure, category: ['authentication', 'web'], outcome: 'failure' },
     user: { name: 'admin' },
@@ -36,14 +46,22 @@ t.test('nginx basic-auth failures are authentication failures with the user', as
 });
 
 t.test('nginx: a client-chosen path holding ", client: " cannot pose as the client', async (t) => {
-  const event = decodePlain('2026/11/22 10:00:00 [error] 9#9: *1 open() "/x, client: 6.6.6.6" failed (2: No such file or directory), client: 192.0.2.4, server: _');
+  const event = decodePlain(
+    '2026/11/22 10:00:00 [error] 9#9: *1 open() "/x, client: 6.6.6.6" failed (2: No such file or directory), client: 192.0.2.4, server: _',
+  );
   t.equal(event.source?.ip, '192.0.2.4');
 });
 
 t.test('nginx rate limiting and upstream errors', async (t) => {
-  t.equal(decodePlain('2026/11/22 10:00:00 [error] 9#9: *7 limiting requests, excess: 20.500 by zone "one", client: 192.0.2.5, server: _').event.action, ACTIONS.httpRateLimited);
   t.equal(
-    decodePlain('2026/11/22 10:00:00 [error] 9#9: *8 connect() failed (111: Connection refused) while connecting to upstream, client: 192.0.2.6, server: _').event.action,
+    decodePlain('2026/11/22 10:00:00 [error] 9#9: *7 limiting requests, excess: 20.500 by zone "one", client: 192.0.2.5, server: _').event
+      .action,
+    ACTIONS.httpRateLimited,
+  );
+  t.equal(
+    decodePlain(
+      '2026/11/22 10:00:00 [error] 9#9: *8 connect() failed (111: Connection refused) while connecting to upstream, client: 192.0.2.6, server: _',
+    ).event.action,
     ACTIONS.httpUpstreamError,
   );
 });

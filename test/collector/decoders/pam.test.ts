@@ -8,7 +8,13 @@ const cases: Case[] = [
     app: 'sshd',
     body: 'pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.9  user=root',
     expected: {
-      event: { dataset: 'system.auth', action: ACTIONS.pamAuthenticationFailure, category: ['authentication'], type: ['info'], outcome: 'failure' },
+      event: {
+        dataset: 'system.auth',
+        action: ACTIONS.pamAuthenticationFailure,
+        category: ['authentication'],
+        type: ['info'],
+        outcome: 'failure',
+      },
       user: { name: 'root' },
       source: { ip: '203.0.113.9' },
       related: { ip: ['203.0.113.9'], user: ['root'] },
@@ -30,7 +36,11 @@ const cases: Case[] = [
     name: 'tag with PAM suffix sshd(pam_unix) and a bare body',
     app: 'sshd(pam_unix)',
     body: 'authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=218.188.2.4  user=guest',
-    expected: { event: { action: ACTIONS.pamAuthenticationFailure, outcome: 'failure' }, user: { name: 'guest' }, source: { ip: '218.188.2.4' } },
+    expected: {
+      event: { action: ACTIONS.pamAuthenticationFailure, outcome: 'failure' },
+      user: { name: 'guest' },
+      source: { ip: '218.188.2.4' },
+    },
   },
   {
     name: 'check pass; user unknown',
@@ -42,7 +52,11 @@ const cases: Case[] = [
     name: 'PAM N more authentication failures carries the count and the user',
     app: 'sshd',
     body: 'PAM 5 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=198.51.100.3  user=root',
-    expected: { event: { action: ACTIONS.pamMoreAuthenticationFailures, outcome: 'failure', count: 5 }, user: { name: 'root' }, source: { ip: '198.51.100.3' } },
+    expected: {
+      event: { action: ACTIONS.pamMoreAuthenticationFailures, outcome: 'failure', count: 5 },
+      user: { name: 'root' },
+      source: { ip: '198.51.100.3' },
+    },
   },
   {
     name: 'PAM 1 more authentication failure (singular)',
@@ -60,7 +74,11 @@ const cases: Case[] = [
     name: 'session opened for user by (uid=0)',
     app: 'sshd',
     body: 'pam_unix(sshd:session): session opened for user fztu by (uid=0)',
-    expected: { event: { action: ACTIONS.pamSessionOpened, category: ['session'], type: ['start'], outcome: 'success' }, user: { name: 'fztu' }, related: { user: ['fztu'] } },
+    expected: {
+      event: { action: ACTIONS.pamSessionOpened, category: ['session'], type: ['start'], outcome: 'success' },
+      user: { name: 'fztu' },
+      related: { user: ['fztu'] },
+    },
   },
   {
     name: 'session opened for user(uid) by another user (sudo): both related',
@@ -114,7 +132,10 @@ const cases: Case[] = [
     name: 'passwd password changed through PAM',
     app: 'passwd',
     body: 'pam_unix(passwd:chauthtok): password changed for bob',
-    expected: { event: { action: ACTIONS.passwordChanged, category: ['iam'], type: ['user', 'change'], outcome: 'success' }, user: { target: { name: 'bob' } } },
+    expected: {
+      event: { action: ACTIONS.passwordChanged, category: ['iam'], type: ['user', 'change'], outcome: 'success' },
+      user: { target: { name: 'bob' } },
+    },
   },
   {
     name: 'chpasswd password changed through PAM',

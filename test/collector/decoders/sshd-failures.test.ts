@@ -19,16 +19,51 @@ interface FailureForm {
 
 const FORMS: FailureForm[] = [
   { body: 'Failed password for root from 192.0.2.10 port 40022 ssh2', action: ACTIONS.sshLogin, ip: '192.0.2.10', user: 'root' },
-  { body: 'Failed password for invalid user oracle from 192.0.2.10 port 40022 ssh2', action: ACTIONS.sshLogin, ip: '192.0.2.10', user: 'oracle' },
-  { body: 'Failed none for invalid user admin from 2001:db8::10 port 40022 ssh2', action: ACTIONS.sshLogin, ip: '2001:db8::10', user: 'admin' },
-  { body: 'Failed keyboard-interactive/pam for root from 192.0.2.10 port 40022 ssh2', action: ACTIONS.sshLogin, ip: '192.0.2.10', user: 'root' },
-  { body: 'Failed publickey for git from 192.0.2.10 port 40022 ssh2: RSA SHA256:abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG', action: ACTIONS.sshLogin, ip: '192.0.2.10', user: 'git' },
+  {
+    body: 'Failed password for invalid user oracle from 192.0.2.10 port 40022 ssh2',
+    action: ACTIONS.sshLogin,
+    ip: '192.0.2.10',
+    user: 'oracle',
+  },
+  {
+    body: 'Failed none for invalid user admin from 2001:db8::10 port 40022 ssh2',
+    action: ACTIONS.sshLogin,
+    ip: '2001:db8::10',
+    user: 'admin',
+  },
+  {
+    body: 'Failed keyboard-interactive/pam for root from 192.0.2.10 port 40022 ssh2',
+    action: ACTIONS.sshLogin,
+    ip: '192.0.2.10',
+    user: 'root',
+  },
+  {
+    body: 'Failed publickey for git from 192.0.2.10 port 40022 ssh2: RSA SHA256:abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+    action: ACTIONS.sshLogin,
+    ip: '192.0.2.10',
+    user: 'git',
+  },
   { body: 'Invalid user test from 192.0.2.11', action: ACTIONS.sshInvalidUser, ip: '192.0.2.11', user: 'test' },
   { body: 'Invalid user test from 192.0.2.11 port 50100', action: ACTIONS.sshInvalidUser, ip: '192.0.2.11', user: 'test' },
   { body: 'input_userauth_request: invalid user test [preauth]', action: ACTIONS.sshInvalidUserRequest, user: 'test' },
-  { body: 'error: PAM: Authentication failure for root from 192.0.2.12', action: ACTIONS.sshPamAuthenticationFailure, ip: '192.0.2.12', user: 'root' },
-  { body: 'error: PAM: Authentication failure for illegal user guest from 192.0.2.12', action: ACTIONS.sshPamAuthenticationFailure, ip: '192.0.2.12', user: 'guest' },
-  { body: 'PAM: Authentication failure for root from dsl-12.example.net', action: ACTIONS.sshPamAuthenticationFailure, domain: 'dsl-12.example.net', user: 'root' },
+  {
+    body: 'error: PAM: Authentication failure for root from 192.0.2.12',
+    action: ACTIONS.sshPamAuthenticationFailure,
+    ip: '192.0.2.12',
+    user: 'root',
+  },
+  {
+    body: 'error: PAM: Authentication failure for illegal user guest from 192.0.2.12',
+    action: ACTIONS.sshPamAuthenticationFailure,
+    ip: '192.0.2.12',
+    user: 'guest',
+  },
+  {
+    body: 'PAM: Authentication failure for root from dsl-12.example.net',
+    action: ACTIONS.sshPamAuthenticationFailure,
+    domain: 'dsl-12.example.net',
+    user: 'root',
+  },
   {
     body: 'error: PAM: User not known to the underlying authentication module for illegal user guest from 192.0.2.12',
     action: ACTIONS.sshPamAuthenticationFailure,
@@ -47,7 +82,11 @@ const FORMS: FailureForm[] = [
     domain: 'host-13.example.org',
     user: 'root',
   },
-  { body: 'pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.13', action: ACTIONS.pamAuthenticationFailure, ip: '192.0.2.13' },
+  {
+    body: 'pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.13',
+    action: ACTIONS.pamAuthenticationFailure,
+    ip: '192.0.2.13',
+  },
   { body: 'pam_unix(sshd:auth): check pass; user unknown', action: ACTIONS.pamUserUnknown },
   {
     body: 'PAM 2 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.14  user=root',
@@ -56,20 +95,58 @@ const FORMS: FailureForm[] = [
     user: 'root',
     count: 2,
   },
-  { body: 'pam_succeed_if(sshd:auth): requirement "uid >= 1000" not met by user "root"', action: ACTIONS.pamRequirementNotMet, user: 'root' },
-  { body: 'pam_faillock(sshd:auth): Consecutive login failures for user root account temporarily locked', action: ACTIONS.pamAccountLocked, user: 'root' },
+  {
+    body: 'pam_succeed_if(sshd:auth): requirement "uid >= 1000" not met by user "root"',
+    action: ACTIONS.pamRequirementNotMet,
+    user: 'root',
+  },
+  {
+    body: 'pam_faillock(sshd:auth): Consecutive login failures for user root account temporarily locked',
+    action: ACTIONS.pamAccountLocked,
+    user: 'root',
+  },
   {
     body: 'error: maximum authentication attempts exceeded for invalid user admin from 192.0.2.15 port 50200 ssh2 [preauth]',
     action: ACTIONS.sshMaxAuthAttemptsExceeded,
     ip: '192.0.2.15',
     user: 'admin',
   },
-  { body: 'error: maximum authentication attempts exceeded for root from 192.0.2.15 port 50200 ssh2 [preauth]', action: ACTIONS.sshMaxAuthAttemptsExceeded, ip: '192.0.2.15', user: 'root' },
-  { body: 'Connection closed by invalid user admin 192.0.2.16 port 50300 [preauth]', action: ACTIONS.sshConnectionClosed, ip: '192.0.2.16', user: 'admin' },
-  { body: 'Connection closed by authenticating user root 192.0.2.16 port 50300 [preauth]', action: ACTIONS.sshConnectionClosed, ip: '192.0.2.16', user: 'root' },
-  { body: 'Connection reset by authenticating user root 192.0.2.16 port 50300 [preauth]', action: ACTIONS.sshConnectionReset, ip: '192.0.2.16', user: 'root' },
-  { body: 'Disconnected from invalid user admin 192.0.2.17 port 50400 [preauth]', action: ACTIONS.sshDisconnected, ip: '192.0.2.17', user: 'admin' },
-  { body: 'Disconnected from authenticating user root 192.0.2.17 port 50400 [preauth]', action: ACTIONS.sshDisconnected, ip: '192.0.2.17', user: 'root' },
+  {
+    body: 'error: maximum authentication attempts exceeded for root from 192.0.2.15 port 50200 ssh2 [preauth]',
+    action: ACTIONS.sshMaxAuthAttemptsExceeded,
+    ip: '192.0.2.15',
+    user: 'root',
+  },
+  {
+    body: 'Connection closed by invalid user admin 192.0.2.16 port 50300 [preauth]',
+    action: ACTIONS.sshConnectionClosed,
+    ip: '192.0.2.16',
+    user: 'admin',
+  },
+  {
+    body: 'Connection closed by authenticating user root 192.0.2.16 port 50300 [preauth]',
+    action: ACTIONS.sshConnectionClosed,
+    ip: '192.0.2.16',
+    user: 'root',
+  },
+  {
+    body: 'Connection reset by authenticating user root 192.0.2.16 port 50300 [preauth]',
+    action: ACTIONS.sshConnectionReset,
+    ip: '192.0.2.16',
+    user: 'root',
+  },
+  {
+    body: 'Disconnected from invalid user admin 192.0.2.17 port 50400 [preauth]',
+    action: ACTIONS.sshDisconnected,
+    ip: '192.0.2.17',
+    user: 'admin',
+  },
+  {
+    body: 'Disconnected from authenticating user root 192.0.2.17 port 50400 [preauth]',
+    action: ACTIONS.sshDisconnected,
+    ip: '192.0.2.17',
+    user: 'root',
+  },
   { body: 'Disconnecting: Too many authentication failures [preauth]', action: ACTIONS.sshTooManyAuthFailures },
   { body: 'Disconnecting: Too many authentication failures for root [preauth]', action: ACTIONS.sshTooManyAuthFailures, user: 'root' },
   {
@@ -84,7 +161,12 @@ const FORMS: FailureForm[] = [
     ip: '192.0.2.18',
     user: 'admin',
   },
-  { body: 'User root from 192.0.2.19 not allowed because not listed in AllowUsers', action: ACTIONS.sshUserNotAllowed, ip: '192.0.2.19', user: 'root' },
+  {
+    body: 'User root from 192.0.2.19 not allowed because not listed in AllowUsers',
+    action: ACTIONS.sshUserNotAllowed,
+    ip: '192.0.2.19',
+    user: 'root',
+  },
   { body: 'ROOT LOGIN REFUSED FROM 192.0.2.19', action: ACTIONS.sshRootLoginRefused, ip: '192.0.2.19', user: 'root' },
 ];
 
@@ -150,7 +232,10 @@ t.test('a missing host key is a configuration notice naming the file', async (t)
 });
 
 t.test('ssh_dispatch_run_fatal is a connection error that names the source', async (t) => {
-  const event = decode('sshd', 'ssh_dispatch_run_fatal: Connection from 2001:db8::9 port 51900: message authentication code incorrect [preauth]');
+  const event = decode(
+    'sshd',
+    'ssh_dispatch_run_fatal: Connection from 2001:db8::9 port 51900: message authentication code incorrect [preauth]',
+  );
   t.equal(event.event.action, ACTIONS.sshConnectionError);
   t.equal(event.event.outcome, undefined);
   t.equal(event.source?.ip, '2001:db8::9');

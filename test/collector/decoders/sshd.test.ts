@@ -66,25 +66,44 @@ const logins: Case[] = [
     name: 'Failed none for invalid user 0',
     app: 'sshd',
     body: 'Failed none for invalid user 0 from 5.188.10.180 port 49811 ssh2',
-    expected: { event: { action: ACTIONS.sshLogin, outcome: 'failure' }, user: { name: '0' }, source: { ip: '5.188.10.180' }, labels: { auth_method: 'none' } },
+    expected: {
+      event: { action: ACTIONS.sshLogin, outcome: 'failure' },
+      user: { name: '0' },
+      source: { ip: '5.188.10.180' },
+      labels: { auth_method: 'none' },
+    },
   },
   {
     name: 'Failed publickey with key details',
     app: 'sshd',
     body: 'Failed publickey for git from 203.0.113.7 port 40022 ssh2: RSA SHA256:abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
-    expected: { event: { action: ACTIONS.sshLogin, outcome: 'failure' }, user: { name: 'git' }, source: { ip: '203.0.113.7', port: 40022 }, labels: { auth_method: 'publickey' } },
+    expected: {
+      event: { action: ACTIONS.sshLogin, outcome: 'failure' },
+      user: { name: 'git' },
+      source: { ip: '203.0.113.7', port: 40022 },
+      labels: { auth_method: 'publickey' },
+    },
   },
   {
     name: 'old sshd wording "illegal user" counts as invalid user',
     app: 'sshd',
     body: 'Failed password for illegal user test from ::ffff:61.53.154.93 port 34180 ssh2',
-    expected: { event: { action: ACTIONS.sshLogin, outcome: 'failure' }, user: { name: 'test' }, source: { ip: '::ffff:61.53.154.93' }, labels: { invalid_user: 'true' } },
+    expected: {
+      event: { action: ACTIONS.sshLogin, outcome: 'failure' },
+      user: { name: 'test' },
+      source: { ip: '::ffff:61.53.154.93' },
+      labels: { invalid_user: 'true' },
+    },
   },
   {
     name: 'a user name that imitates an address cannot pose as the source',
     app: 'sshd',
     body: 'Failed password for invalid user x from 6.6.6.6 port 1 ssh2 from 198.51.100.23 port 5555 ssh2',
-    expected: { user: { name: 'x from 6.6.6.6 port 1 ssh2' }, source: { ip: '198.51.100.23', port: 5555 }, related: { ip: ['198.51.100.23'] } },
+    expected: {
+      user: { name: 'x from 6.6.6.6 port 1 ssh2' },
+      source: { ip: '198.51.100.23', port: 5555 },
+      related: { ip: ['198.51.100.23'] },
+    },
   },
   {
     name: 'a host name (UseDNS) goes to source.domain, never to source.ip',
@@ -96,13 +115,21 @@ const logins: Case[] = [
     name: 'Postponed publickey is recorded without an outcome',
     app: 'sshd',
     body: 'Postponed publickey for alice from 10.0.0.8 port 51000 ssh2 [preauth]',
-    expected: { event: { action: ACTIONS.sshLoginPostponed, category: ['authentication'], type: ['info'] }, user: { name: 'alice' }, source: { ip: '10.0.0.8' } },
+    expected: {
+      event: { action: ACTIONS.sshLoginPostponed, category: ['authentication'], type: ['info'] },
+      user: { name: 'alice' },
+      source: { ip: '10.0.0.8' },
+    },
   },
   {
     name: 'repeated failed passwords set event.count',
     app: 'sshd',
     body: 'message repeated 5 times: [ Failed password for root from 5.36.59.76 port 42393 ssh2]',
-    expected: { event: { action: ACTIONS.sshLogin, outcome: 'failure', count: 5 }, user: { name: 'root' }, source: { ip: '5.36.59.76', port: 42393 } },
+    expected: {
+      event: { action: ACTIONS.sshLogin, outcome: 'failure', count: 5 },
+      user: { name: 'root' },
+      source: { ip: '5.36.59.76', port: 42393 },
+    },
   },
 ];
 
@@ -111,7 +138,11 @@ const notices: Case[] = [
     name: 'Invalid user without port',
     app: 'sshd',
     body: 'Invalid user webmaster from 173.234.31.186',
-    expected: { event: { ...AUTH, action: ACTIONS.sshInvalidUser, category: ['authentication'], type: ['info'] }, user: { name: 'webmaster' }, source: { ip: '173.234.31.186' } },
+    expected: {
+      event: { ...AUTH, action: ACTIONS.sshInvalidUser, category: ['authentication'], type: ['info'] },
+      user: { name: 'webmaster' },
+      source: { ip: '173.234.31.186' },
+    },
   },
   {
     name: 'Invalid user with port from IPv6',
@@ -135,7 +166,12 @@ const notices: Case[] = [
     name: 'maximum authentication attempts exceeded for invalid user',
     app: 'sshd',
     body: 'error: maximum authentication attempts exceeded for invalid user admin from 203.0.113.50 port 53211 ssh2 [preauth]',
-    expected: { event: { action: ACTIONS.sshMaxAuthAttemptsExceeded, category: ['authentication'] }, user: { name: 'admin' }, source: { ip: '203.0.113.50', port: 53211 }, labels: { invalid_user: 'true' } },
+    expected: {
+      event: { action: ACTIONS.sshMaxAuthAttemptsExceeded, category: ['authentication'] },
+      user: { name: 'admin' },
+      source: { ip: '203.0.113.50', port: 53211 },
+      labels: { invalid_user: 'true' },
+    },
   },
   {
     name: 'maximum authentication attempts exceeded for root',
@@ -165,7 +201,10 @@ const notices: Case[] = [
     name: 'reverse mapping failure: IP to source.ip, PTR name to source.domain',
     app: 'sshd',
     body: 'reverse mapping checking getaddrinfo for ns.marryaldkfaczcz.com [173.234.31.186] failed - POSSIBLE BREAK-IN ATTEMPT!',
-    expected: { event: { action: ACTIONS.sshReverseMappingFailed, category: ['network'] }, source: { ip: '173.234.31.186', domain: 'ns.marryaldkfaczcz.com' } },
+    expected: {
+      event: { action: ACTIONS.sshReverseMappingFailed, category: ['network'] },
+      source: { ip: '173.234.31.186', domain: 'ns.marryaldkfaczcz.com' },
+    },
   },
   {
     name: 'address maps to a host that does not map back',
@@ -198,7 +237,10 @@ const connections: Case[] = [
     name: 'Connection closed by an address (old form, no port)',
     app: 'sshd',
     body: 'Connection closed by 173.234.31.186 [preauth]',
-    expected: { event: { action: ACTIONS.sshConnectionClosed, category: ['network'], type: ['connection', 'end'] }, source: { ip: '173.234.31.186' } },
+    expected: {
+      event: { action: ACTIONS.sshConnectionClosed, category: ['network'], type: ['connection', 'end'] },
+      source: { ip: '173.234.31.186' },
+    },
   },
   {
     name: 'Connection closed by authenticating user with port',
@@ -210,7 +252,12 @@ const connections: Case[] = [
     name: 'Connection closed by invalid user from IPv6',
     app: 'sshd',
     body: 'Connection closed by invalid user pi 2001:db8::1 port 53000 [preauth]',
-    expected: { event: { action: ACTIONS.sshConnectionClosed }, user: { name: 'pi' }, source: { ip: '2001:db8::1', port: 53000 }, labels: { invalid_user: 'true' } },
+    expected: {
+      event: { action: ACTIONS.sshConnectionClosed },
+      user: { name: 'pi' },
+      source: { ip: '2001:db8::1', port: 53000 },
+      labels: { invalid_user: 'true' },
+    },
   },
   {
     name: 'Connection reset by an address and port',
@@ -228,7 +275,11 @@ const connections: Case[] = [
     name: 'Disconnected from user after a session',
     app: 'sshd',
     body: 'Disconnected from user alice 10.1.2.3 port 50522',
-    expected: { event: { action: ACTIONS.sshDisconnected, type: ['connection', 'end'] }, user: { name: 'alice' }, source: { ip: '10.1.2.3', port: 50522 } },
+    expected: {
+      event: { action: ACTIONS.sshDisconnected, type: ['connection', 'end'] },
+      user: { name: 'alice' },
+      source: { ip: '10.1.2.3', port: 50522 },
+    },
   },
   {
     name: 'Disconnected from invalid user before authentication',
@@ -252,13 +303,19 @@ const connections: Case[] = [
     name: 'Received disconnect, new form with port, from IPv6',
     app: 'sshd',
     body: 'Received disconnect from 2001:db8::9 port 40000:11: disconnected by user',
-    expected: { event: { action: ACTIONS.sshDisconnectReceived, reason: 'disconnected by user' }, source: { ip: '2001:db8::9', port: 40000 } },
+    expected: {
+      event: { action: ACTIONS.sshDisconnectReceived, reason: 'disconnected by user' },
+      source: { ip: '2001:db8::9', port: 40000 },
+    },
   },
   {
     name: 'error: Received disconnect with code 14',
     app: 'sshd',
     body: 'error: Received disconnect from 103.99.0.122: 14: No more user authentication methods available. [preauth]',
-    expected: { event: { action: ACTIONS.sshDisconnectReceived, reason: 'No more user authentication methods available.' }, source: { ip: '103.99.0.122' } },
+    expected: {
+      event: { action: ACTIONS.sshDisconnectReceived, reason: 'No more user authentication methods available.' },
+      source: { ip: '103.99.0.122' },
+    },
   },
   {
     name: 'Did not receive identification string',
@@ -288,7 +345,10 @@ const connections: Case[] = [
     name: 'fatal: Read from socket failed is a connection error',
     app: 'sshd',
     body: 'fatal: Read from socket failed: Connection reset by peer [preauth]',
-    expected: { event: { action: ACTIONS.sshConnectionError, type: ['error'] }, error: { message: 'Read from socket failed: Connection reset by peer' } },
+    expected: {
+      event: { action: ACTIONS.sshConnectionError, type: ['error'] },
+      error: { message: 'Read from socket failed: Connection reset by peer' },
+    },
   },
   {
     name: 'fatal: Write failed is a connection error',
@@ -312,13 +372,20 @@ const connections: Case[] = [
     name: 'Connection from sets source and destination',
     app: 'sshd',
     body: 'Connection from 192.0.2.91 port 50001 on 10.0.0.5 port 22 rdomain ""',
-    expected: { event: { action: ACTIONS.sshConnectionOpened, type: ['connection', 'start'] }, source: { ip: '192.0.2.91', port: 50001 }, destination: { ip: '10.0.0.5', port: 22 } },
+    expected: {
+      event: { action: ACTIONS.sshConnectionOpened, type: ['connection', 'start'] },
+      source: { ip: '192.0.2.91', port: 50001 },
+      destination: { ip: '10.0.0.5', port: 22 },
+    },
   },
   {
     name: 'drop connection past MaxStartups',
     app: 'sshd',
     body: 'drop connection #10 from [203.0.113.5]:47000 on [10.0.0.5]:22 past MaxStartups',
-    expected: { event: { action: ACTIONS.sshConnectionDropped, type: ['connection', 'denied'] }, source: { ip: '203.0.113.5', port: 47000 } },
+    expected: {
+      event: { action: ACTIONS.sshConnectionDropped, type: ['connection', 'denied'] },
+      source: { ip: '203.0.113.5', port: 47000 },
+    },
   },
   {
     name: 'Timeout before authentication',

@@ -17,7 +17,10 @@ const cases: Case[] = [
     name: 'FAILED su is a failed switch-user',
     app: 'su',
     body: 'FAILED su for root by mallory',
-    expected: { event: { action: ACTIONS.switchUser, type: ['info'], outcome: 'failure' }, user: { name: 'mallory', effective: { name: 'root' } } },
+    expected: {
+      event: { action: ACTIONS.switchUser, type: ['info'], outcome: 'failure' },
+      user: { name: 'mallory', effective: { name: 'root' } },
+    },
   },
   {
     name: '+ tty actor:target is a successful switch',

@@ -24,7 +24,11 @@ const cases: Case[] = [
     name: 'newer sudo with ENV and TSID fields',
     app: 'sudo',
     body: 'alice : TTY=pts/2 ; PWD=/srv ; USER=postgres ; ENV=PGDATA=/x ; TSID=000001 ; COMMAND=/usr/bin/psql',
-    expected: { event: { action: ACTIONS.sudoCommand }, user: { name: 'alice', effective: { name: 'postgres' } }, process: { command_line: '/usr/bin/psql', working_directory: '/srv' } },
+    expected: {
+      event: { action: ACTIONS.sudoCommand },
+      user: { name: 'alice', effective: { name: 'postgres' } },
+      process: { command_line: '/usr/bin/psql', working_directory: '/srv' },
+    },
   },
   {
     name: 'incorrect password attempts are an authentication failure counted N times',
@@ -74,6 +78,9 @@ t.test('a sudo line without the field list is not a sudo command', async (t) => 
 });
 
 t.test('the repeated wrapper multiplies sudo attempt counts', async (t) => {
-  const event = decode('sudo', 'message repeated 2 times: [ alice : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/bin/id]');
+  const event = decode(
+    'sudo',
+    'message repeated 2 times: [ alice : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/bin/id]',
+  );
   t.equal(event.event.count, 6);
 });

@@ -8,14 +8,25 @@ const COMBINED =
 t.test('a plain combined-format line: every field, @timestamp from the body', async (t) => {
   expectEvent(t, decodePlain(COMBINED), {
     '@timestamp': '2015-05-17T10:05:03.000Z',
-    event: { dataset: 'apache.access', module: 'apache', action: ACTIONS.httpRequest, category: ['web'], type: ['access'], outcome: 'success' },
+    event: {
+      dataset: 'apache.access',
+      module: 'apache',
+      action: ACTIONS.httpRequest,
+      category: ['web'],
+      type: ['access'],
+      outcome: 'success',
+    },
     source: { ip: '83.149.9.216' },
     http: {
       version: '1.1',
       request: { method: 'GET', referrer: 'http://semicomplete.com/presentations/logstash-monitorama-2013/' },
       response: { status_code: 200, body: { bytes: 203023 } },
     },
-    url: { original: '/presentations/logstash-monitorama-2013/images/kibana-search.png?x=1&y=2', path: '/presentations/logstash-monitorama-2013/images/kibana-search.png', query: 'x=1&y=2' },
+    url: {
+      original: '/presentations/logstash-monitorama-2013/images/kibana-search.png?x=1&y=2',
+      path: '/presentations/logstash-monitorama-2013/images/kibana-search.png',
+      query: 'x=1&y=2',
+    },
     user_agent: { original: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_9_1)' },
     related: { ip: ['83.149.9.216'] },
   });
@@ -35,12 +46,19 @@ t.test('common format (no referrer or agent), authenticated user, zone offset ap
 
 t.test('IPv6 clients: ::1 and IPv4-mapped', async (t) => {
   t.equal(decodePlain('::1 - - [22/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 612 "-" "curl/8.5.0"').source?.ip, '::1');
-  t.equal(decodePlain('::ffff:1.2.3.4 - - [22/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 612 "-" "curl/8.5.0"').source?.ip, '::ffff:1.2.3.4');
+  t.equal(
+    decodePlain('::ffff:1.2.3.4 - - [22/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 612 "-" "curl/8.5.0"').source?.ip,
+    '::ffff:1.2.3.4',
+  );
 });
 
 t.test('a vhost prefix (vhost_combined) becomes url.domain', async (t) => {
   const event = decodePlain('www.example.com:443 198.51.100.2 - - [22/Nov/2026:10:00:00 +0100] "GET /a HTTP/2.0" 304 - "-" "Mozilla/5.0"');
-  expectEvent(t, event, { url: { domain: 'www.example.com', path: '/a' }, source: { ip: '198.51.100.2' }, http: { response: { status_code: 304 }, version: '2.0' } });
+  expectEvent(t, event, {
+    url: { domain: 'www.example.com', path: '/a' },
+    source: { ip: '198.51.100.2' },
+    http: { response: { status_code: 304 }, version: '2.0' },
+  });
   t.equal(event.http?.response?.body, undefined, 'bytes "-" sets no body.bytes');
 });
 
@@ -79,7 +97,9 @@ t.test('an absolute URI (proxy request) fills url.domain and path', async (t) =>
 });
 
 t.test('a line cut inside the user agent still decodes', async (t) => {
-  const event = decodePlain('192.0.2.1 - - [22/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "Mozilla/5.0 (compatible; Googlebot/2.1');
+  const event = decodePlain(
+    '192.0.2.1 - - [22/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "Mozilla/5.0 (compatible; Googlebot/2.1',
+  );
   t.equal(event.user_agent?.original, 'Mozilla/5.0 (compatible; Googlebot/2.1');
 });
 

@@ -23,26 +23,41 @@ const KNOWN = [
 
 const geoIp = GeoIp.open({ cacheSize: 64 });
 
-t.test('looks up country, continent, coordinates and network owner of public IPv4 and IPv6 addresses in the shipped databases', async (t) => {
-  for (const known of KNOWN) {
-    const answer = geoIp.lookup(known.ip);
-    t.equal(answer.scope, 'public', known.ip);
-    t.equal(answer.geo?.country_iso_code, known.country, `${known.ip} country`);
-    t.equal(answer.geo?.country_name, countryName(known.country), `${known.ip} country name`);
-    t.match(answer.geo?.continent_code, /^(AF|AN|AS|EU|NA|OC|SA)$/, `${known.ip} continent`);
-    t.ok(answer.geo?.location !== undefined, `${known.ip} location (country centre)`);
-    t.equal(answer.as?.number, known.asn, `${known.ip} AS number`);
-    t.match(answer.as?.organization?.name, known.org, `${known.ip} AS organisation`);
-  }
-  t.equal(geoIp.lookup('::ffff:8.8.8.8').geo?.country_iso_code, 'US', 'an IPv4-mapped IPv6 address is looked up as its IPv4 address');
-});
+t.test(
+  'looks up country, continent, coordinates and network owner of public IPv4 and IPv6 addresses in the shipped databases',
+  async (t) => {
+    for (const known of KNOWN) {
+      const answer = geoIp.lookup(known.ip);
+      t.equal(answer.scope, 'public', known.ip);
+      t.equal(answer.geo?.country_iso_code, known.country, `${known.ip} country`);
+      t.equal(answer.geo?.country_name, countryName(known.country), `${known.ip} country name`);
+      t.match(answer.geo?.continent_code, /^(AF|AN|AS|EU|NA|OC|SA)$/, `${known.ip} continent`);
+      t.ok(answer.geo?.location !== undefined, `${known.ip} location (country centre)`);
+      t.equal(answer.as?.number, known.asn, `${known.ip} AS number`);
+      t.match(answer.as?.organization?.name, known.org, `${known.ip} AS organisation`);
+    }
+    t.equal(geoIp.lookup('::ffff:8.8.8.8').geo?.country_iso_code, 'US', 'an IPv4-mapped IPv6 address is looked up as its IPv4 address');
+  },
+);
 
 t.test('private, loopback, link-local, documentation and reserved addresses are classified and not looked up', async (t) => {
   const cases: [string, string][] = [
-    ['10.1.2.3', 'private'], ['172.16.0.9', 'private'], ['192.168.1.1', 'private'], ['100.64.0.1', 'private'], ['fd12:3456::1', 'private'],
-    ['127.0.0.1', 'loopback'], ['::1', 'loopback'], ['169.254.10.1', 'link_local'], ['fe80::1', 'link_local'],
-    ['192.0.2.10', 'documentation'], ['198.51.100.7', 'documentation'], ['203.0.113.9', 'documentation'], ['2001:db8::5', 'documentation'],
-    ['224.0.0.1', 'reserved'], ['0.0.0.0', 'reserved'], ['not-an-ip', 'invalid'],
+    ['10.1.2.3', 'private'],
+    ['172.16.0.9', 'private'],
+    ['192.168.1.1', 'private'],
+    ['100.64.0.1', 'private'],
+    ['fd12:3456::1', 'private'],
+    ['127.0.0.1', 'loopback'],
+    ['::1', 'loopback'],
+    ['169.254.10.1', 'link_local'],
+    ['fe80::1', 'link_local'],
+    ['192.0.2.10', 'documentation'],
+    ['198.51.100.7', 'documentation'],
+    ['203.0.113.9', 'documentation'],
+    ['2001:db8::5', 'documentation'],
+    ['224.0.0.1', 'reserved'],
+    ['0.0.0.0', 'reserved'],
+    ['not-an-ip', 'invalid'],
   ];
   for (const [ip, scope] of cases) {
     t.equal(addressScope(ip), scope, ip);
@@ -98,8 +113,16 @@ t.test('a configured MaxMind database replaces the embedded one; a file that is 
   t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));
   const bogus = path.join(dir, 'bogus.mmdb');
   fs.writeFileSync(bogus, 'not a database');
-  t.throws(() => openGeoIp({ geoip: true, geoipAsnDb: bogus, geoipCacheSize: 10 }), { code: 'SIEMAD_CONFIG_INVALID', setting: '--geoip-asn-db', message: /not a readable MaxMind DB/ });
-  t.throws(() => openGeoIp({ geoip: true, geoipDb: path.join(dir, 'missing.mmdb'), geoipCacheSize: 10 }), { code: 'SIEMAD_CONFIG_INVALID', setting: '--geoip-db', message: /ENOENT/ });
+  t.throws(() => openGeoIp({ geoip: true, geoipAsnDb: bogus, geoipCacheSize: 10 }), {
+    code: 'SIEMAD_CONFIG_INVALID',
+    setting: '--geoip-asn-db',
+    message: /not a readable MaxMind DB/,
+  });
+  t.throws(() => openGeoIp({ geoip: true, geoipDb: path.join(dir, 'missing.mmdb'), geoipCacheSize: 10 }), {
+    code: 'SIEMAD_CONFIG_INVALID',
+    setting: '--geoip-db',
+    message: /ENOENT/,
+  });
 });
 
 t.test('every country of the centre table has an English name, and distances are great-circle kilometres', async (t) => {

@@ -4,7 +4,12 @@ import { civilToEpochMs, daysFromCivil, daysInMonth, isLeapYear, yearFromDays } 
 t.test('counts days since 1970 as Date does, over years 0000-9999', async (t) => {
   let failures = 0;
   for (let year = 0; year <= 9999; year += 7) {
-    for (const [month, day] of [[1, 1], [2, 28], [3, 1], [12, 31]] as const) {
+    for (const [month, day] of [
+      [1, 1],
+      [2, 28],
+      [3, 1],
+      [12, 31],
+    ] as const) {
       const reference = new Date(0);
       reference.setUTCFullYear(year, month - 1, day);
       const expected = Math.floor(reference.getTime() / 86_400_000);

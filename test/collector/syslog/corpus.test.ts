@@ -13,7 +13,9 @@ const corpusDir = CORPUS_DIR;
 const opts: ParseOptions = { timeZone: 'UTC', now: Date.UTC(2026, 10, 22, 12) };
 
 function readLines(relativePath: string): string[] {
-  return readFileSync(join(corpusDir, relativePath), 'utf8').split('\n').filter((line) => line.length > 0);
+  return readFileSync(join(corpusDir, relativePath), 'utf8')
+    .split('\n')
+    .filter((line) => line.length > 0);
 }
 
 /** RFC 4180 CSV: quoted fields may hold commas, doubled quotes and line breaks. */

@@ -20,7 +20,10 @@ t.test('reads a fail2ban log line as syslog would carry it: module as tag, PID, 
 t.test('reads the time in the configured zone, daylight saving included', async (t) => {
   const line = '2026-08-16 03:28:37,986 fail2ban.actions        [7]: NOTICE  [sshd] Ban 192.0.2.7';
   t.equal(parseSyslog(line, { ...utc, timeZone: 'Europe/Berlin' }).timestamp, Date.UTC(2026, 7, 16, 1, 28, 37, 986));
-  t.equal(parseSyslog(line.replace('08-16', '01-16'), { ...utc, timeZone: 'Europe/Berlin' }).timestamp, Date.UTC(2026, 0, 16, 2, 28, 37, 986));
+  t.equal(
+    parseSyslog(line.replace('08-16', '01-16'), { ...utc, timeZone: 'Europe/Berlin' }).timestamp,
+    Date.UTC(2026, 0, 16, 2, 28, 37, 986),
+  );
   t.equal(parseSyslog('1969-12-31 23:59:59,500 fail2ban.server [1]: INFO x', utc).timestamp, -500, 'before 1970 too');
 });
 

@@ -47,7 +47,11 @@ t.test('holds <PRI>1 SP to RFC 5424 only when a TIMESTAMP can follow (documented
 
 t.test('makes an empty message invalid', async (t) => {
   for (const text of ['', '\n', '\r\n', '\uFEFF', '\uFEFF\r\n']) {
-    t.strictSame(definedFields(parseSyslog(text, opts)), { format: 'invalid', message: '', parseError: 'empty message' }, JSON.stringify(text));
+    t.strictSame(
+      definedFields(parseSyslog(text, opts)),
+      { format: 'invalid', message: '', parseError: 'empty message' },
+      JSON.stringify(text),
+    );
   }
 });
 
@@ -58,14 +62,23 @@ t.test('drops a BOM at the start of a file line', async (t) => {
 
 t.test('gives every result the same keys, unset ones undefined', async (t) => {
   const keys = Object.keys(parseSyslog('<13>1 - - - - - -', opts));
-  for (const text of ['<13>Oct 11 22:14:15 h a: x', 'plain', '<999>', '', '- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond[1]: x']) {
+  for (const text of [
+    '<13>Oct 11 22:14:15 h a: x',
+    'plain',
+    '<999>',
+    '',
+    '- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond[1]: x',
+  ]) {
     t.strictSame(Object.keys(parseSyslog(text, opts)), keys, text);
   }
   t.ok(keys.includes('structuredDataTruncated'));
 });
 
 t.test('parses loghub Thunderbird lines with the exact time and node name from their prefix', async (t) => {
-  const msg = parseSyslog('- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]: session closed for user root\r\n', opts);
+  const msg = parseSyslog(
+    '- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]: session closed for user root\r\n',
+    opts,
+  );
   t.strictSame(definedFields(msg), {
     format: 'rfc3164',
     timestamp: 1131566461000,
@@ -77,7 +90,11 @@ t.test('parses loghub Thunderbird lines with the exact time and node name from t
   });
   const alert = parseSyslog('KERNDTLB 1131566461 2005.11.09 tbird-admin1 Nov 9 12:01:01 local@tbird-admin1 kernel: boom', opts);
   t.strictSame([alert.format, alert.hostname, alert.appName, alert.message], ['rfc3164', 'tbird-admin1', 'kernel', 'boom']);
-  for (const near of ['- 1131566461 2005.11.09 dn228', '- x 2005.11.09 dn228 Nov 9 12:01:01 a b: c', '- 1131566461 2005-11-09 dn228 Nov 9 12:01:01 a b: c']) {
+  for (const near of [
+    '- 1131566461 2005.11.09 dn228',
+    '- x 2005.11.09 dn228 Nov 9 12:01:01 a b: c',
+    '- 1131566461 2005-11-09 dn228 Nov 9 12:01:01 a b: c',
+  ]) {
     t.equal(parseSyslog(near, opts).format, 'plain', near);
   }
 });

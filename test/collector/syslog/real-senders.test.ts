@@ -48,10 +48,27 @@ t.test('parses what logger sends as RFC 5424, structured data included', async (
   t.teardown(() => receiver.close());
   const sentAt = Date.now();
   await runLogger(logger, [
-    '--server', '127.0.0.1', '--port', String(receiver.port), '--udp', '--rfc5424',
-    '-t', 'myapp', '--id=4242', '-p', 'local3.err', '--msgid', 'ID47',
-    '--sd-id', 'zoo@32473', '--sd-param', 'tiger="hungry \\"very\\""', '--sd-param', 'tiger="again"',
-    '--', 'Failed password for root from 198.51.100.7 port 50522 ssh2',
+    '--server',
+    '127.0.0.1',
+    '--port',
+    String(receiver.port),
+    '--udp',
+    '--rfc5424',
+    '-t',
+    'myapp',
+    '--id=4242',
+    '-p',
+    'local3.err',
+    '--msgid',
+    'ID47',
+    '--sd-id',
+    'zoo@32473',
+    '--sd-param',
+    'tiger="hungry \\"very\\""',
+    '--sd-param',
+    'tiger="again"',
+    '--',
+    'Failed password for root from 198.51.100.7 port 50522 ssh2',
   ]);
   await waitFor('a datagram from logger', async () => receiver.datagrams.length >= 1, { timeoutMs: 10_000 });
   const msg = parseSyslog(receiver.datagrams[0] ?? '', opts());
@@ -73,7 +90,21 @@ t.test('parses what logger sends as RFC 3164', async (t) => {
   const receiver = await udpReceiver();
   t.teardown(() => receiver.close());
   const sentAt = Date.now();
-  await runLogger(logger, ['--server', '127.0.0.1', '--port', String(receiver.port), '--udp', '--rfc3164', '-t', 'sshd', '--id=24200', '-p', 'authpriv.info', '--', 'Invalid user webmaster from 173.234.31.186']);
+  await runLogger(logger, [
+    '--server',
+    '127.0.0.1',
+    '--port',
+    String(receiver.port),
+    '--udp',
+    '--rfc3164',
+    '-t',
+    'sshd',
+    '--id=24200',
+    '-p',
+    'authpriv.info',
+    '--',
+    'Invalid user webmaster from 173.234.31.186',
+  ]);
   await waitFor('a datagram from logger', async () => receiver.datagrams.length >= 1, { timeoutMs: 10_000 });
   const msg = parseSyslog(receiver.datagrams[0] ?? '', opts());
   t.equal(msg.format, 'rfc3164', JSON.stringify(receiver.datagrams[0]));
@@ -110,7 +141,8 @@ for (const [forwardFormat, expectedFormat, expectedMessage] of rsyslogFormats) {
     t.equal(msg.priority, 9 * 8 + 6);
     t.ok(isRecent(msg, sentAt), 'timestamp read as the send time');
     t.strictSame([msg.hostname, msg.appName, msg.procId, msg.message], ['web01', 'CRON', '123', expectedMessage]);
-    if (forwardFormat === 'rfc5424') t.match(receiver.datagrams[0], / - - {2}session opened/, 'rsyslog padded MSG with the SP after the tag');
+    if (forwardFormat === 'rfc5424')
+      t.match(receiver.datagrams[0], / - - {2}session opened/, 'rsyslog padded MSG with the SP after the tag');
   });
 }
 

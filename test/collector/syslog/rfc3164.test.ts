@@ -87,7 +87,10 @@ t.test('reads lines as /var/log/auth.log and /var/log/syslog hold them, without 
     message: 'Invalid user webmaster from 173.234.31.186',
   });
   const kernel = parseSyslog('Jun 19 04:08:52 combo kernel: Linux version 2.6.5-1.358', utc);
-  t.strictSame([kernel.hostname, kernel.appName, kernel.procId, kernel.message], ['combo', 'kernel', undefined, 'Linux version 2.6.5-1.358']);
+  t.strictSame(
+    [kernel.hostname, kernel.appName, kernel.procId, kernel.message],
+    ['combo', 'kernel', undefined, 'Linux version 2.6.5-1.358'],
+  );
 });
 
 t.test('keeps parentheses, slashes and colons in parentheses as part of the tag', async (t) => {
@@ -200,18 +203,30 @@ t.test('infers the previous year for a December message read just after New Year
   t.equal(parseSyslog('<13>Jan  2 00:00:00 host app: x', { timeZone: 'UTC', now: newYear }).timestamp, Date.UTC(2027, 0, 2));
   // ... further ahead is last year's.
   t.equal(parseSyslog('<13>Jan  3 00:00:00 host app: x', { timeZone: 'UTC', now: newYear }).timestamp, Date.UTC(2026, 0, 3));
-  t.equal(parseSyslog('<13>Dec 31 23:59:00 host app: x', { timeZone: 'Europe/Berlin', now: newYear }).timestamp, Date.UTC(2026, 11, 31, 22, 59));
+  t.equal(
+    parseSyslog('<13>Dec 31 23:59:00 host app: x', { timeZone: 'Europe/Berlin', now: newYear }).timestamp,
+    Date.UTC(2026, 11, 31, 22, 59),
+  );
 });
 
 t.test('takes the current year in the configured zone, not in UTC', async (t) => {
   const lateUtc = Date.UTC(2026, 11, 31, 23, 30); // already 2027 in Berlin
-  t.equal(parseSyslog('<13>Jan  1 00:20:00 host app: x', { timeZone: 'Europe/Berlin', now: lateUtc }).timestamp, Date.UTC(2026, 11, 31, 23, 20));
+  t.equal(
+    parseSyslog('<13>Jan  1 00:20:00 host app: x', { timeZone: 'Europe/Berlin', now: lateUtc }).timestamp,
+    Date.UTC(2026, 11, 31, 23, 20),
+  );
   t.equal(parseSyslog('<13>Jan  1 00:20:00 host app: x', { timeZone: 'UTC', now: lateUtc }).timestamp, Date.UTC(2026, 0, 1, 0, 20));
 });
 
 t.test('puts 29 February in the latest leap year', async (t) => {
-  t.equal(parseSyslog('<13>Feb 29 12:00:00 host app: x', { timeZone: 'UTC', now: Date.UTC(2027, 2, 1) }).timestamp, Date.UTC(2024, 1, 29, 12));
-  t.equal(parseSyslog('<13>Feb 29 12:00:00 host app: x', { timeZone: 'UTC', now: Date.UTC(2028, 2, 1) }).timestamp, Date.UTC(2028, 1, 29, 12));
+  t.equal(
+    parseSyslog('<13>Feb 29 12:00:00 host app: x', { timeZone: 'UTC', now: Date.UTC(2027, 2, 1) }).timestamp,
+    Date.UTC(2024, 1, 29, 12),
+  );
+  t.equal(
+    parseSyslog('<13>Feb 29 12:00:00 host app: x', { timeZone: 'UTC', now: Date.UTC(2028, 2, 1) }).timestamp,
+    Date.UTC(2028, 1, 29, 12),
+  );
 });
 
 t.test('reads BSD times in the configured zone, summer and winter', async (t) => {

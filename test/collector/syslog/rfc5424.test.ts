@@ -25,10 +25,7 @@ t.test('RFC 5424 section 6.5 example 1: no STRUCTURED-DATA, BOM before MSG', asy
 });
 
 t.test('RFC 5424 section 6.5 example 2: microseconds and a negative offset', async (t) => {
-  const msg = parseSyslog(
-    "<165>1 2003-08-24T05:14:15.000003-07:00 192.0.2.1 myproc 8710 - - %% It's time to make the do-nuts.",
-    opts,
-  );
+  const msg = parseSyslog("<165>1 2003-08-24T05:14:15.000003-07:00 192.0.2.1 myproc 8710 - - %% It's time to make the do-nuts.", opts);
   t.strictSame(definedFields(msg), {
     format: 'rfc5424',
     priority: 165,
@@ -154,10 +151,7 @@ t.test('rejects timestamps RFC 5424 calls invalid or that name no real time', as
 });
 
 t.test('unescapes \\", \\\\ and \\] in PARAM-VALUEs and keeps other backslashes', async (t) => {
-  const msg = parseSyslog(
-    String.raw`<13>1 - h a p m [x@1 quote="say \"hi\"" slash="C:\\temp" bracket="a\]b" other="\n\x"] m`,
-    opts,
-  );
+  const msg = parseSyslog(String.raw`<13>1 - h a p m [x@1 quote="say \"hi\"" slash="C:\\temp" bracket="a\]b" other="\n\x"] m`, opts);
   t.strictSame(JSON.parse(JSON.stringify(msg.structuredData)), {
     'x@1': { quote: 'say "hi"', slash: 'C:\\temp', bracket: 'a]b', other: '\\n\\x' },
   });
@@ -184,10 +178,7 @@ t.test('turns a repeated PARAM-NAME into an array and merges a repeated SD-ID', 
 });
 
 t.test('stores __proto__ and constructor as plain data in null-prototype objects', async (t) => {
-  const msg = parseSyslog(
-    '<13>1 - h a p m [__proto__ polluted="yes" constructor="c"][constructor prototype="p" __proto__="q"] x',
-    opts,
-  );
+  const msg = parseSyslog('<13>1 - h a p m [__proto__ polluted="yes" constructor="c"][constructor prototype="p" __proto__="q"] x', opts);
   const sd = msg.structuredData;
   if (sd === undefined) throw new Error('no structured data');
   t.equal(Object.getPrototypeOf(sd), null);

@@ -22,12 +22,73 @@ const optionsPool: ParseOptions[] = [
   { timeZone: 'Australia/Adelaide', now: Date.UTC(2026, 9, 3, 16, 45) },
 ];
 
-const SYNTAX = ['<', '>', '[', ']', '"', '\\', '=', ' ', '-', ':', '.', '@', '\0', '\t', '\r', '\n', '\uFEFF', 'é', '\u00ff', '\u20ac', '\uD800', '\uDC00', '😀', 'T', 'Z', '+', '1', '9'];
+const SYNTAX = [
+  '<',
+  '>',
+  '[',
+  ']',
+  '"',
+  '\\',
+  '=',
+  ' ',
+  '-',
+  ':',
+  '.',
+  '@',
+  '\0',
+  '\t',
+  '\r',
+  '\n',
+  '\uFEFF',
+  'é',
+  '\u00ff',
+  '\u20ac',
+  '\uD800',
+  '\uDC00',
+  '😀',
+  'T',
+  'Z',
+  '+',
+  '1',
+  '9',
+];
 const TOKENS = [
-  '<13>', '<13>1 ', '<191>', '<999>', '<0>', '1 ', '- ', '[x@1 a="', '"]', '\\"', '\\]', '\\\\', '[', ']', '][',
-  'Oct 11 22:14:15 ', 'Oct  1 02:03:04 ', 'Feb 29 00:00:00 ', 'Dec 31 2026 23:59:60.999 ', '2026-11-22T10:00:00.123456+01:00 ',
-  '9999-12-31T23:59:60Z ', '0000-01-01T00:00:00-23:59 ', 'host ', 'sshd[', '[24200]: ', 'su: ', '(pam_unix', ') ',
-  '99999999999999999999999999', '-1', 'NaN', '__proto__', 'constructor', 'prototype', '="', '"',
+  '<13>',
+  '<13>1 ',
+  '<191>',
+  '<999>',
+  '<0>',
+  '1 ',
+  '- ',
+  '[x@1 a="',
+  '"]',
+  '\\"',
+  '\\]',
+  '\\\\',
+  '[',
+  ']',
+  '][',
+  'Oct 11 22:14:15 ',
+  'Oct  1 02:03:04 ',
+  'Feb 29 00:00:00 ',
+  'Dec 31 2026 23:59:60.999 ',
+  '2026-11-22T10:00:00.123456+01:00 ',
+  '9999-12-31T23:59:60Z ',
+  '0000-01-01T00:00:00-23:59 ',
+  'host ',
+  'sshd[',
+  '[24200]: ',
+  'su: ',
+  '(pam_unix',
+  ') ',
+  '99999999999999999999999999',
+  '-1',
+  'NaN',
+  '__proto__',
+  'constructor',
+  'prototype',
+  '="',
+  '"',
 ];
 
 function baseMessages(): string[] {
@@ -40,15 +101,25 @@ function baseMessages(): string[] {
     '<113>Nov 14 2022 09:13:13 vFTD  %FTD-1-430003: EventPriority: Low',
   ];
   if (!existsSync(corpusDir)) return bases;
-  for (const file of ['loghub/OpenSSH_2k.log', 'loghub/Linux_2k.log', 'loghub/Thunderbird_2k.log', 'loghub/Apache_2k.log', 'web/apache_combined_10k.log']) {
-    const lines = readFileSync(join(corpusDir, file), 'utf8').split('\n').filter((line) => line.length > 0);
+  for (const file of [
+    'loghub/OpenSSH_2k.log',
+    'loghub/Linux_2k.log',
+    'loghub/Thunderbird_2k.log',
+    'loghub/Apache_2k.log',
+    'web/apache_combined_10k.log',
+  ]) {
+    const lines = readFileSync(join(corpusDir, file), 'utf8')
+      .split('\n')
+      .filter((line) => line.length > 0);
     for (let i = 0; i < lines.length; i += 7) {
       const line = lines[i] as string;
       bases.push(line);
       const parsed = parseSyslog(line, optionsPool[0] as ParseOptions);
       // An RFC 5424 rendering of the same message, every other one with structured data.
       const sd = i % 2 === 0 ? `[origin ip="192.0.2.${i % 255}"][meta sequenceId="${i}" x="a\\"b"]` : '-';
-      bases.push(`<38>1 2026-11-22T10:14:15.${String(i).padStart(6, '0')}+01:00 ${parsed.hostname ?? '-'} ${parsed.appName ?? '-'} ${parsed.procId ?? '-'} ID${i} ${sd} ${parsed.message}`);
+      bases.push(
+        `<38>1 2026-11-22T10:14:15.${String(i).padStart(6, '0')}+01:00 ${parsed.hostname ?? '-'} ${parsed.appName ?? '-'} ${parsed.procId ?? '-'} ID${i} ${sd} ${parsed.message}`,
+      );
     }
   }
   return bases;
@@ -109,8 +180,19 @@ function longText(base: string, next: () => number): string {
 }
 
 const KEYS = [
-  'format', 'priority', 'version', 'timestamp', 'yearInferred', 'hostname', 'appName', 'procId', 'msgId',
-  'structuredData', 'structuredDataTruncated', 'message', 'parseError',
+  'format',
+  'priority',
+  'version',
+  'timestamp',
+  'yearInferred',
+  'hostname',
+  'appName',
+  'procId',
+  'msgId',
+  'structuredData',
+  'structuredDataTruncated',
+  'message',
+  'parseError',
 ].sort();
 
 function isOptionalString(value: unknown): boolean {
@@ -137,10 +219,13 @@ function problemWith(msg: SyslogMessage, input: string): string | undefined {
   if (trimmed.startsWith('\uFEFF')) trimmed = trimmed.slice(1);
   if (!trimmed.endsWith(msg.message)) return 'message is not the end of the input';
   if ((msg.format === 'plain' || msg.format === 'invalid') && msg.message !== trimmed) return 'message is not the whole input';
-  if ((msg.format === 'invalid') !== (typeof msg.parseError === 'string' && msg.parseError.length > 0)) return 'parseError does not match format';
+  if ((msg.format === 'invalid') !== (typeof msg.parseError === 'string' && msg.parseError.length > 0))
+    return 'parseError does not match format';
   if (msg.parseError === INTERNAL_PARSE_ERROR) return 'internal parser error';
-  if (msg.priority !== undefined && !(Number.isInteger(msg.priority) && msg.priority >= 0 && msg.priority <= 191)) return `priority ${msg.priority}`;
-  if (msg.version !== undefined && !(msg.format === 'rfc5424' && Number.isInteger(msg.version) && msg.version >= 1 && msg.version <= 999)) return `version ${msg.version}`;
+  if (msg.priority !== undefined && !(Number.isInteger(msg.priority) && msg.priority >= 0 && msg.priority <= 191))
+    return `priority ${msg.priority}`;
+  if (msg.version !== undefined && !(msg.format === 'rfc5424' && Number.isInteger(msg.version) && msg.version >= 1 && msg.version <= 999))
+    return `version ${msg.version}`;
   if (msg.timestamp !== undefined && !Number.isFinite(msg.timestamp)) return `timestamp ${msg.timestamp}`;
   if (msg.yearInferred !== undefined && (typeof msg.yearInferred !== 'boolean' || msg.timestamp === undefined)) return 'yearInferred';
   for (const field of [msg.hostname, msg.appName, msg.procId, msg.msgId]) {
@@ -149,7 +234,8 @@ function problemWith(msg: SyslogMessage, input: string): string | undefined {
   }
   if (msg.hostname?.includes(' ') || msg.appName?.includes(' ') || msg.procId?.includes(' ')) return 'space in a header field';
   if (msg.format === 'invalid' || msg.format === 'plain') {
-    if (msg.hostname !== undefined || msg.appName !== undefined || msg.timestamp !== undefined || msg.structuredData !== undefined) return 'fields on an unparsed message';
+    if (msg.hostname !== undefined || msg.appName !== undefined || msg.timestamp !== undefined || msg.structuredData !== undefined)
+      return 'fields on an unparsed message';
   }
   if (msg.structuredDataTruncated !== undefined && msg.structuredDataTruncated !== true) return 'structuredDataTruncated';
   const sd = msg.structuredData;
@@ -246,7 +332,21 @@ t.test('the shape check catches malformed results', async (t) => {
   t.ok(problemWith({ ...good, priority: 192 }, '<13>Oct 11 22:14:15 host app: x'));
   t.ok(problemWith({ ...good, hostname: '' }, '<13>Oct 11 22:14:15 host app: x'));
   t.ok(problemWith({ ...good, format: 'invalid' }, '<13>Oct 11 22:14:15 host app: x'));
-  t.ok(problemWith({ ...good, parseError: INTERNAL_PARSE_ERROR, format: 'invalid', message: '<13>Oct 11 22:14:15 host app: x', hostname: undefined, appName: undefined, timestamp: undefined, yearInferred: undefined }, '<13>Oct 11 22:14:15 host app: x'));
+  t.ok(
+    problemWith(
+      {
+        ...good,
+        parseError: INTERNAL_PARSE_ERROR,
+        format: 'invalid',
+        message: '<13>Oct 11 22:14:15 host app: x',
+        hostname: undefined,
+        appName: undefined,
+        timestamp: undefined,
+        yearInferred: undefined,
+      },
+      '<13>Oct 11 22:14:15 host app: x',
+    ),
+  );
   const { parseError: _dropped, ...missingKey } = good;
   t.ok(problemWith(missingKey as SyslogMessage, '<13>Oct 11 22:14:15 host app: x'));
   t.ok(problemWith({ ...good, format: 'rfc5424', structuredData: { a: { b: 'c' } } }, '<13>Oct 11 22:14:15 host app: x'));

@@ -19,7 +19,15 @@ function referenceOffset(timeZone: string, utcMs: number): number {
   return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - whole;
 }
 
-const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Adelaide', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Chatham', 'America/Sao_Paulo'];
+const zones = [
+  'Europe/Berlin',
+  'America/New_York',
+  'Australia/Adelaide',
+  'Australia/Lord_Howe',
+  'Asia/Kathmandu',
+  'Pacific/Chatham',
+  'America/Sao_Paulo',
+];
 
 t.test('gives the same offsets as Intl at random instants, cached or not', async (t) => {
   const next = seededRandom(20261122);

@@ -82,7 +82,11 @@ for (const fsync of ['interval', 'always']) {
     const checkpointed = new Set(log.acked.slice(0, log.checkpointed));
     t.ok(checkpointed.size > 0 && log.resolved.size > checkpointed.size, 'the kill came with work in every state');
 
-    const buffer = await openBuffer(t, bufferDirectory, { maxRecordBytes: 4096, segmentMaxBytes: 1024 * 1024, maxTotalBytes: 8 * 1024 * 1024 });
+    const buffer = await openBuffer(t, bufferDirectory, {
+      maxRecordBytes: 4096,
+      segmentMaxBytes: 1024 * 1024,
+      maxTotalBytes: 8 * 1024 * 1024,
+    });
     t.ok(buffer.recovery.events > 0);
     const delivered = await drain(buffer, buffer.recovery.events, 500);
     t.notOk(await settlesWithin(buffer.read(1, 1 << 20), 50), 'nothing beyond what recovery counted');
@@ -99,7 +103,10 @@ for (const fsync of ['interval', 'always']) {
     const outOfOrder = delivered.findIndex((seq, i) => i > 0 && seq <= (delivered[i - 1] as number));
     t.equal(outOfOrder, -1, 'delivered in append order, each once');
     const highestResolved = Math.max(...log.resolved);
-    t.ok(delivered.every((seq) => seq <= highestResolved + 10), 'only records the child appended (at most its one unlogged append)');
+    t.ok(
+      delivered.every((seq) => seq <= highestResolved + 10),
+      'only records the child appended (at most its one unlogged append)',
+    );
     const duplicates = delivered.filter((seq) => ackedLater.has(seq)).length;
     t.comment(
       `resolved ${log.resolved.size}, acked ${log.acked.length} (checkpointed ${checkpointed.size}), ` +

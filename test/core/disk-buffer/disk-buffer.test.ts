@@ -15,7 +15,10 @@ t.test('delivers appended records byte for byte in append order', async (t) => {
   await buffer.append(sent);
   await buffer.append(records(0, 100));
   const batch = await buffer.read(4, 1 << 20);
-  t.same(batch?.records.map((record) => Buffer.from(record)), sent);
+  t.same(
+    batch?.records.map((record) => Buffer.from(record)),
+    sent,
+  );
   t.same(await drain(buffer, 100), range(0, 100));
   t.equal(buffer.stats().events, 4, 'the first batch is not acknowledged yet');
 });
@@ -55,7 +58,10 @@ t.test('serves concurrent appends in call order and concurrent reads without ove
   const reads = [];
   for (let i = 0; i < 40; i++) reads.push(buffer.read(25, 1 << 20));
   const batches = await Promise.all(reads);
-  t.same(batches.flatMap((batch) => seqs(batch!)), range(0, 1000));
+  t.same(
+    batches.flatMap((batch) => seqs(batch!)),
+    range(0, 1000),
+  );
 });
 
 t.test('rejects invalid input without writing anything and without throwing', async (t) => {
@@ -115,7 +121,10 @@ t.test('rolls over by bytes without splitting an append', async (t) => {
     if (batches.flat().length === 300) break;
   }
   t.same(batches.flat(), range(0, 300));
-  t.ok(batches.every((batch) => batch.length % 3 === 0), 'each segment holds whole appends');
+  t.ok(
+    batches.every((batch) => batch.length % 3 === 0),
+    'each segment holds whole appends',
+  );
 });
 
 t.test('out-of-order acks delete a segment only when every batch of it is acknowledged', async (t) => {

@@ -40,7 +40,10 @@ t.test('skips a record whose length field is garbage', async (t) => {
   await writeFile(path, bytes);
   const scan = await scanFile(path, 0, 128);
   t.same(scan.records, [...payloads.slice(0, 5), ...payloads.slice(6)]);
-  t.same(scan.corrupt.map(([, , reason]) => reason), ['record length over the limit']);
+  t.same(
+    scan.corrupt.map(([, , reason]) => reason),
+    ['record length over the limit'],
+  );
 });
 
 t.test('reports a torn tail as one corrupt span up to the end', async (t) => {

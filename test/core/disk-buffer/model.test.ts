@@ -12,7 +12,14 @@ for (const seed of [1, 2, 3]) {
   t.test(`seed ${seed}: reads always return the next unacknowledged records, across restarts`, async (t) => {
     const next = seededRandom(seed);
     const directory = t.testdir();
-    const options = { directory, fsync: 'never' as const, segmentMaxRecords: 7, maxRecordBytes: 1024, segmentMaxBytes: 4096, maxTotalBytes: 1 << 20 };
+    const options = {
+      directory,
+      fsync: 'never' as const,
+      segmentMaxRecords: 7,
+      maxRecordBytes: 1024,
+      segmentMaxBytes: 4096,
+      maxTotalBytes: 1 << 20,
+    };
     let buffer = await DiskBuffer.open(options);
     let appended = 0;
     const acked = new Set<number>();

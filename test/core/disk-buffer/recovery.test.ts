@@ -68,7 +68,12 @@ t.test('a flipped byte in a middle record loses that record only, and later segm
   const buffer = await openBuffer(t, directory, OPTIONS);
   buffer.on('warning', (warning) => warnings.push(warning));
   t.equal(buffer.recovery.corruptRecords, 1);
-  t.match(buffer.recovery.warnings[0], { code: BUFFER_WARNING_CODES.CORRUPT_RECORD, segmentId: 1, offset: offsetOf(7), bytes: frameSize(7) });
+  t.match(buffer.recovery.warnings[0], {
+    code: BUFFER_WARNING_CODES.CORRUPT_RECORD,
+    segmentId: 1,
+    offset: offsetOf(7),
+    bytes: frameSize(7),
+  });
   t.same(await drain(buffer, 59), [...range(0, 7), ...range(8, 52)]);
   t.same(warnings, [], 'readers jump over the damage found at open instead of reporting it again');
   t.equal(buffer.stats().corruptRecords, 1);
@@ -143,7 +148,7 @@ t.test('new segments never reuse an id the checkpoint still names', async (t) =>
   t.same(await drain(buffer, 5), range(0, 5));
 });
 
-t.test('the age of recovered records counts from their segment\'s creation', async (t) => {
+t.test("the age of recovered records counts from their segment's creation", async (t) => {
   const directory = t.testdir();
   await fill(directory, 10);
   await new Promise((resolve) => setTimeout(resolve, 1100));
@@ -154,7 +159,7 @@ t.test('the age of recovered records counts from their segment\'s creation', asy
   t.equal(buffer.stats().oldestUnackedAgeSeconds, 0);
 });
 
-t.test('a segment file removed or cut behind the buffer\'s back is reported, its records counted lost', async (t) => {
+t.test("a segment file removed or cut behind the buffer's back is reported, its records counted lost", async (t) => {
   const directory = t.testdir();
   const buffer = await openBuffer(t, directory, OPTIONS);
   const warnings: BufferWarning[] = [];

@@ -57,7 +57,12 @@ t.test('counts `Invalid user` and `Failed password for invalid user` each, and n
     findSshdFailures(lines).map((failure) => failure.index),
     [0, 3, 4, 7, 8, 11],
   );
-  t.same(fail2banFlags(lines).map((flag, i) => (flag ? i : -1)).filter((i) => i >= 0), [8, 9, 10, 11]);
+  t.same(
+    fail2banFlags(lines)
+      .map((flag, i) => (flag ? i : -1))
+      .filter((i) => i >= 0),
+    [8, 9, 10, 11],
+  );
 });
 
 t.test('a failed public key counts only for an invalid user; errors and maximum-tries lines count', async (t) => {
@@ -107,14 +112,26 @@ t.test("merges a connection's lines as fail2ban does: a second user name turns t
     at(12, 701, `error: PAM: Authentication failure for root from ${A}`),
     at(13, 701, `Connection closed by authenticating user root ${A} port 7001 [preauth]`),
   ];
-  t.same(findSshdFailures(lines).map((failure) => failure.index), [0, 2, 3, 4, 7]);
+  t.same(
+    findSshdFailures(lines).map((failure) => failure.index),
+    [0, 2, 3, 4, 7],
+  );
 });
 
-t.test("a failure without an address takes its connection's (OpenSSH 7.4's `Disconnecting: Too many authentication failures`)", async (t) => {
-  const lines = [
-    at(0, 800, `Failed password for root from ${A} port 8000 ssh2`),
-    at(1, 800, 'Disconnecting: Too many authentication failures [preauth]'),
-    at(2, 801, 'Disconnecting: Too many authentication failures [preauth]'),
-  ];
-  t.same(findSshdFailures(lines).map((failure) => [failure.index, failure.ip]), [[0, A], [1, A]]);
-});
+t.test(
+  "a failure without an address takes its connection's (OpenSSH 7.4's `Disconnecting: Too many authentication failures`)",
+  async (t) => {
+    const lines = [
+      at(0, 800, `Failed password for root from ${A} port 8000 ssh2`),
+      at(1, 800, 'Disconnecting: Too many authentication failures [preauth]'),
+      at(2, 801, 'Disconnecting: Too many authentication failures [preauth]'),
+    ];
+    t.same(
+      findSshdFailures(lines).map((failure) => [failure.index, failure.ip]),
+      [
+        [0, A],
+        [1, A],
+      ],
+    );
+  },
+);

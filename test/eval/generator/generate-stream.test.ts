@@ -22,7 +22,10 @@ const twoDays = generateStream({ seed: 11, days: 2, startTime: START });
 t.test('the same seed gives the same lines, labels and episodes', async (t) => {
   const again = generateStream({ seed: 11, days: 2, startTime: START });
   t.equal(again.lines.length, twoDays.lines.length);
-  t.ok(again.lines.every((line, i) => line === twoDays.lines[i]), 'lines identical');
+  t.ok(
+    again.lines.every((line, i) => line === twoDays.lines[i]),
+    'lines identical',
+  );
   t.same(again.labels, twoDays.labels);
   t.same(again.episodes, twoDays.episodes);
 });
@@ -83,7 +86,8 @@ t.test('the default week has 50k-150k lines, most of them benign, from every hos
     programs.add((match?.[3] ?? '').replace(/\[\d+\]$/, ''));
   }
   t.same([...hosts].sort(), ['app-01', 'app-02', 'bastion-01', 'ci-01', 'db-01', 'fw-01', 'web-01', 'web-02']);
-  for (const program of ['sshd', 'sudo', 'su', 'useradd', 'passwd', 'CRON', 'systemd-logind', 'kernel', 'nginx']) t.ok(programs.has(program), program);
+  for (const program of ['sshd', 'sudo', 'su', 'useradd', 'passwd', 'CRON', 'systemd-logind', 'kernel', 'nginx'])
+    t.ok(programs.has(program), program);
 });
 
 t.test('each kind has an off-hours episode; night logins, sudo abuse and rogue accounts are only off hours', async (t) => {
@@ -94,9 +98,15 @@ t.test('each kind has an off-hours episode; night logins, sudo abuse and rogue a
   };
   for (const kind of ATTACK_KINDS) {
     const episodes = twoDays.episodes.filter((episode) => episode.kind === kind);
-    t.ok(episodes.some((episode) => offHours(episode.start)), `${kind} has an off-hours episode`);
+    t.ok(
+      episodes.some((episode) => offHours(episode.start)),
+      `${kind} has an off-hours episode`,
+    );
     if (kind === 'night_admin_login' || kind === 'sudo_abuse' || kind === 'rogue_account_creation') {
-      t.ok(episodes.every((episode) => offHours(episode.start)), `${kind} only off hours`);
+      t.ok(
+        episodes.every((episode) => offHours(episode.start)),
+        `${kind} only off hours`,
+      );
     }
   }
   for (const episode of twoDays.episodes.filter((e) => e.kind === 'night_admin_login')) {
@@ -110,7 +120,10 @@ t.test('password spraying tries real employees once each, never five failures in
   for (const episode of twoDays.episodes.filter((e) => e.kind === 'password_spraying')) {
     const failures = attackLines(twoDays, (label) => label.episode === episode.id).filter((line) => FAILED_PASSWORD.test(line));
     t.ok(failures.length >= 15, `${episode.id}: ${failures.length} attempts`);
-    t.ok(failures.every((line) => FAILED_PASSWORD.exec(line)?.[1] === undefined), `${episode.id}: only valid user names`);
+    t.ok(
+      failures.every((line) => FAILED_PASSWORD.exec(line)?.[1] === undefined),
+      `${episode.id}: only valid user names`,
+    );
     t.equal(new Set(failures.map((line) => FAILED_PASSWORD.exec(line)?.[3])).size, 1, `${episode.id}: one source address`);
     const times = failures.map(lineTime);
     const worst = Math.max(...times.map((time) => times.filter((other) => other >= time && other < time + 600_000).length));
@@ -157,12 +170,18 @@ t.test('a fast port scan hits hundreds of ports within a minute; a slow one 30-1
     const ports = new Set(lines.map((line) => /DPT=(\d+)/.exec(line)?.[1]));
     const sources = new Set(lines.map((line) => /SRC=(\S+)/.exec(line)?.[1]));
     const span = lineTime(lines[lines.length - 1] ?? '') - lineTime(lines[0] ?? '');
-    t.ok(lines.every((line) => line.includes(' kernel: [UFW BLOCK] IN=eth0 OUT= MAC=')), `${episode.id}: UFW BLOCK lines`);
+    t.ok(
+      lines.every((line) => line.includes(' kernel: [UFW BLOCK] IN=eth0 OUT= MAC=')),
+      `${episode.id}: UFW BLOCK lines`,
+    );
     t.equal(sources.size, 1, `${episode.id}: one source`);
     if (episode.kind === 'port_scan_fast') {
       t.ok(ports.size >= 200 && span <= 65_000, `${episode.id}: ${ports.size} ports in ${span / 1000} s`);
     } else {
-      t.ok(ports.size >= 30 && ports.size <= 100 && span >= 30 * 60_000, `${episode.id}: ${ports.size} ports over ${(span / 60_000).toFixed(0)} min`);
+      t.ok(
+        ports.size >= 30 && ports.size <= 100 && span >= 30 * 60_000,
+        `${episode.id}: ${ports.size} ports over ${(span / 60_000).toFixed(0)} min`,
+      );
     }
   }
 });
@@ -185,10 +204,20 @@ t.test('privilege abuse and rogue accounts show the sudo, su and useradd lines o
   t.ok(sudoAbuse.some((line) => /sudo: +\S+ : (user NOT in sudoers|\d incorrect password attempts?) ; TTY=pts\/\d+ ; PWD=/.test(line)));
   t.ok(sudoAbuse.some((line) => /su\[\d+\]: FAILED SU \(to root\) \S+ on pts\/\d+$/.test(line)));
   const rogue = attackLines(twoDays, (label) => label.kind === 'rogue_account_creation');
-  t.ok(rogue.some((line) => /useradd\[\d+\]: new user: name=\S+, UID=\d+, GID=\d+, home=\S+, shell=\/bin\/bash, from=\/dev\/pts\/\d+$/.test(line)));
-  t.notOk(rogue.some((line) => /FAILED|incorrect password|NOT in sudoers|Failed password/.test(line)), 'no failures in a rogue account creation');
+  t.ok(
+    rogue.some((line) =>
+      /useradd\[\d+\]: new user: name=\S+, UID=\d+, GID=\d+, home=\S+, shell=\/bin\/bash, from=\/dev\/pts\/\d+$/.test(line),
+    ),
+  );
+  t.notOk(
+    rogue.some((line) => /FAILED|incorrect password|NOT in sudoers|Failed password/.test(line)),
+    'no failures in a rogue account creation',
+  );
   const night = attackLines(twoDays, (label) => label.kind === 'night_admin_login');
-  t.notOk(night.some((line) => /Failed password|Invalid user/.test(line)), 'no failed logins before a night admin login');
+  t.notOk(
+    night.some((line) => /Failed password|Invalid user/.test(line)),
+    'no failed logins before a night admin login',
+  );
 });
 
 t.test('attack sources come from the same networks as benign internet noise', async (t) => {
@@ -209,16 +238,28 @@ t.test('background has internet SSH noise, IPv6 sources, mistyped passwords and 
   const benign = twoDays.lines.filter((_, i) => twoDays.labels[i]?.label === 'benign');
   t.ok(benign.filter((line) => /Failed password for invalid user/.test(line)).length > 50, 'scanner attempts on invalid users');
   t.ok(benign.some((line) => /Did not receive identification string from/.test(line)));
-  t.ok(benign.some((line) => /from [0-9a-f]*:[0-9a-f:]+ port/.test(line)), 'IPv6 SSH sources');
-  t.ok(benign.some((line) => /SRC=[0-9a-f]{4}:[0-9a-f]{4}:/.test(line)), 'IPv6 firewall sources, fully expanded');
+  t.ok(
+    benign.some((line) => /from [0-9a-f]*:[0-9a-f:]+ port/.test(line)),
+    'IPv6 SSH sources',
+  );
+  t.ok(
+    benign.some((line) => /SRC=[0-9a-f]{4}:[0-9a-f]{4}:/.test(line)),
+    'IPv6 firewall sources, fully expanded',
+  );
   t.ok(benign.some((line) => /Googlebot/.test(line)));
   const mistyped = benign.findIndex((line, i) => {
     const user = /sshd\[(\d+)\]: Failed password for (\S+) from (10\.\S+) /.exec(line);
-    return user !== null && benign.slice(i + 1, i + 400).some((later) => later.includes(`sshd[${user[1]}]: Accepted password for ${user[2]} from ${user[3]} `));
+    return (
+      user !== null &&
+      benign.slice(i + 1, i + 400).some((later) => later.includes(`sshd[${user[1]}]: Accepted password for ${user[2]} from ${user[3]} `))
+    );
   });
   t.ok(mistyped >= 0, 'an employee mistypes a password, then logs in on the same connection');
   const accepted = benign.filter((line) => / Accepted (password|publickey) for /.test(line));
-  t.ok(accepted.some((line) => /T0[0-4]:/.test(line)), 'some benign logins at night (backup, ansible, on-call)');
+  t.ok(
+    accepted.some((line) => /T0[0-4]:/.test(line)),
+    'some benign logins at night (backup, ansible, on-call)',
+  );
 });
 
 t.test('rejects an unusable seed, length or start time', async (t) => {

@@ -49,6 +49,9 @@ t.test("collapses two or more repeats into rsyslog's `message repeated N times`,
     '2026-11-02T00:00:08.000000+00:00 web-01 sshd[8]: once',
     '2026-11-02T00:00:09.000000+00:00 web-02 sshd[8]: once',
   ]);
-  t.same(labels.map((label) => label.label), ['attack', 'attack', 'attack', 'benign', 'benign', 'benign']);
+  t.same(
+    labels.map((label) => label.label),
+    ['attack', 'attack', 'attack', 'benign', 'benign', 'benign'],
+  );
   t.equal(stream.build({ reduceRepeats: false }).lines.length, 7, 'without reduction every line is written');
 });

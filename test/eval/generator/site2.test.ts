@@ -28,7 +28,11 @@ t.test('the same seed gives the same bytes, another seed another stream, and sit
   t.ok(sameDay.filter((line) => other.has(line)).length < sameDay.length * 0.02, 'seed 2 shares almost no line with seed 1');
   // Site 1 is what the models are trained and evaluated on: change it only deliberately.
   const site1 = generateStream({ seed: 4, days: 1, startTime: START });
-  t.equal(createHash('sha256').update(site1.lines.join('\n')).digest('hex').slice(0, 16), '1f72e913b0c91012', 'site 1 (seed 4, one day) unchanged (changed deliberately: the geographic attack kinds)');
+  t.equal(
+    createHash('sha256').update(site1.lines.join('\n')).digest('hex').slice(0, 16),
+    '1f72e913b0c91012',
+    'site 1 (seed 4, one day) unchanged (changed deliberately: the geographic attack kinds)',
+  );
 });
 
 t.test('every line is an rsyslog line in IST from one of three hosts, in time order, inside the window; labels align', async (t) => {
@@ -57,42 +61,75 @@ t.test('every attack kind has its episodes, each in one kind, written through si
 t.test('three sshd builds: PAM-only on mx1, sshd-session on app1, CentOS 7 forms on crm-old', async (t) => {
   const mx1 = week.lines.filter((line) => / mx1 sshd\[/.test(line));
   t.ok(mx1.some((line) => line.includes('error: PAM: Authentication failure for root from ')));
-  t.notOk(mx1.some((line) => / Failed password /.test(line)), 'no Failed password on a keyboard-interactive-only host');
+  t.notOk(
+    mx1.some((line) => / Failed password /.test(line)),
+    'no Failed password on a keyboard-interactive-only host',
+  );
   t.ok(mx1.some((line) => / Failed keyboard-interactive\/pam for invalid user /.test(line)));
   // A valid account's connection with fewer than four failures names no Failed line at all.
   const quiet = mx1.filter((line) => /Disconnected from authenticating user root /.test(line)).length;
   t.ok(quiet > 20, `${quiet} root connections end with only PAM's word for their failures`);
   t.ok(week.lines.some((line) => / app1 sshd-session\[\d+\]: Accepted publickey for /.test(line)));
-  t.notOk(week.lines.some((line) => / app1 sshd\[/.test(line)), 'app1 logs per-connection lines as sshd-session');
+  t.notOk(
+    week.lines.some((line) => / app1 sshd\[/.test(line)),
+    'app1 logs per-connection lines as sshd-session',
+  );
   const crm = week.lines.filter((line) => / crm-old sshd\[/.test(line));
   t.ok(crm.some((line) => / input_userauth_request: invalid user \S+ \[preauth\]$/.test(line)));
   t.ok(crm.some((line) => /POSSIBLE BREAK-IN ATTEMPT!$/.test(line)));
-  t.notOk(crm.some((line) => /Disconnected from (invalid|authenticating) user/.test(line)), 'OpenSSH 7.4 does not name the user there');
-  t.ok(week.lines.some((line) => / crm-old crond\[\d+\]: pam_unix\(crond:session\): session opened for user root by \(uid=0\)$/.test(line)));
+  t.notOk(
+    crm.some((line) => /Disconnected from (invalid|authenticating) user/.test(line)),
+    'OpenSSH 7.4 does not name the user there',
+  );
+  t.ok(
+    week.lines.some((line) => / crm-old crond\[\d+\]: pam_unix\(crond:session\): session opened for user root by \(uid=0\)$/.test(line)),
+  );
 });
 
-t.test('the webmail: Apache vhost_combined in IST, a refresh every minute, session tokens, 401 after sleep then the login form', async (t) => {
-  const webmail = benign.filter((line) => / mx1 apache2: mail\.kestrel\.example:(443|80) /.test(line));
-  t.ok(webmail.every((line) => / \[\d\d\/Nov\/2026:\d\d:\d\d:\d\d \+0530\] "/.test(line)));
-  const refreshes = webmail.filter((line) => line.includes('_action=refresh'));
-  t.ok(refreshes.length > 8_000, `${refreshes.length} refreshes`);
-  t.ok(webmail.some((line) => /_token=[A-Za-z0-9]{32}[& ]/.test(line)), 'request tokens in queries');
-  const expired = webmail.findIndex((line) => /_action=refresh[^"]*" 401 /.test(line));
-  t.ok(expired >= 0 && webmail.slice(expired, expired + 5).some((line) => line.includes('"GET /?_task=login&_err=session ')), 'an expired session sends its user to the login form');
-  const typo = webmail.findIndex((line) => /"POST \/\?_task=login HTTP\/2\.0" 401 /.test(line));
-  const client = webmail[typo]?.split(' ')[4] ?? '';
-  const nextLogins = webmail.slice(typo + 1).filter((line) => line.split(' ')[4] === client && line.includes('"POST /?_task=login '));
-  t.match(nextLogins.slice(0, 2).join('\n'), /HTTP\/2\.0" 302 /, `${client} mistyped a password, then typed the right one`);
-  t.ok(benign.some((line) => / mx1 apache2: mail\.kestrel\.example:80 ::1 - - .*"OPTIONS \* HTTP\/1\.0" 200 126 .*internal dummy connection/.test(line)));
-});
+t.test(
+  'the webmail: Apache vhost_combined in IST, a refresh every minute, session tokens, 401 after sleep then the login form',
+  async (t) => {
+    const webmail = benign.filter((line) => / mx1 apache2: mail\.kestrel\.example:(443|80) /.test(line));
+    t.ok(webmail.every((line) => / \[\d\d\/Nov\/2026:\d\d:\d\d:\d\d \+0530\] "/.test(line)));
+    const refreshes = webmail.filter((line) => line.includes('_action=refresh'));
+    t.ok(refreshes.length > 8_000, `${refreshes.length} refreshes`);
+    t.ok(
+      webmail.some((line) => /_token=[A-Za-z0-9]{32}[& ]/.test(line)),
+      'request tokens in queries',
+    );
+    const expired = webmail.findIndex((line) => /_action=refresh[^"]*" 401 /.test(line));
+    t.ok(
+      expired >= 0 && webmail.slice(expired, expired + 5).some((line) => line.includes('"GET /?_task=login&_err=session ')),
+      'an expired session sends its user to the login form',
+    );
+    const typo = webmail.findIndex((line) => /"POST \/\?_task=login HTTP\/2\.0" 401 /.test(line));
+    const client = webmail[typo]?.split(' ')[4] ?? '';
+    const nextLogins = webmail.slice(typo + 1).filter((line) => line.split(' ')[4] === client && line.includes('"POST /?_task=login '));
+    t.match(nextLogins.slice(0, 2).join('\n'), /HTTP\/2\.0" 302 /, `${client} mistyped a password, then typed the right one`);
+    t.ok(
+      benign.some((line) =>
+        / mx1 apache2: mail\.kestrel\.example:80 ::1 - - .*"OPTIONS \* HTTP\/1\.0" 200 126 .*internal dummy connection/.test(line),
+      ),
+    );
+  },
+);
 
 t.test('the project app: tokens in the query, polling every minute, 302 on login, 401 and 404 now and then', async (t) => {
   const app = benign.filter((line) => / app1 nginx: /.test(line) && !line.includes('192.0.2.80'));
   t.ok(app.filter((line) => /GET \/api\/v1\/notifications\?since=\d+&token=[0-9a-f]{40} /.test(line)).length > 3_000);
   t.ok(app.some((line) => /"POST \/login HTTP\/2\.0" 302 /.test(line)));
-  t.ok(app.some((line) => /\/api\/v1\/notifications\?[^"]*" 401 /.test(line)), 'an idle token refused');
-  t.ok(app.some((line) => /\/api\/v1\/items[^"]*" 404 /.test(line)), 'a deleted item or a page past the end');
-  t.ok(app.some((line) => /\/files\/[0-9a-f-]{36}\/download\?expires=\d+&signature=[0-9a-f]{64} /.test(line)), 'signed download URLs');
+  t.ok(
+    app.some((line) => /\/api\/v1\/notifications\?[^"]*" 401 /.test(line)),
+    'an idle token refused',
+  );
+  t.ok(
+    app.some((line) => /\/api\/v1\/items[^"]*" 404 /.test(line)),
+    'a deleted item or a page past the end',
+  );
+  t.ok(
+    app.some((line) => /\/files\/[0-9a-f-]{36}\/download\?expires=\d+&signature=[0-9a-f]{64} /.test(line)),
+    'signed download URLs',
+  );
 });
 
 t.test('the monitor checks HTTP and SSH every minute from one address', async (t) => {
@@ -105,7 +142,9 @@ t.test('the monitor checks HTTP and SSH every minute from one address', async (t
 });
 
 t.test('package installs create system accounts: low UID, no login shell (postgres aside), from=none without a session', async (t) => {
-  const created = benign.map((line) => /useradd\[\d+\]: new user: name=(\S+), UID=(\d+), GID=\d+, home=\S+, shell=(\S+?)(?:, from=(\S+))?$/.exec(line)).filter((m) => m !== null);
+  const created = benign
+    .map((line) => /useradd\[\d+\]: new user: name=(\S+), UID=(\d+), GID=\d+, home=\S+, shell=(\S+?)(?:, from=(\S+))?$/.exec(line))
+    .filter((m) => m !== null);
   t.ok(created.length >= 3, `${created.length} accounts`);
   for (const m of created) {
     t.ok(Number(m[2]) < 1000, `${m[1]} has system UID ${m[2]}`);
@@ -116,7 +155,10 @@ t.test('package installs create system accounts: low UID, no login shell (postgr
 
 t.test("UFW drops the staff's own late segments and IMAP/HTTP retries as well as the internet's packets", async (t) => {
   const ufw = benign.filter((line) => line.includes('[UFW BLOCK]'));
-  t.ok(ufw.every((line) => / kernel: \[ *\d+\.\d{6}\] \[UFW BLOCK\] IN=eth0 /.test(line)), 'printk times');
+  t.ok(
+    ufw.every((line) => / kernel: \[ *\d+\.\d{6}\] \[UFW BLOCK\] IN=eth0 /.test(line)),
+    'printk times',
+  );
   t.ok(ufw.some((line) => /DPT=993 WINDOW=\d+ RES=0x00 ACK FIN URGP=0 $/.test(line)));
   t.ok(ufw.some((line) => /DPT=443 WINDOW=\d+ RES=0x00 (ACK PSH|ACK RST|RST) /.test(line)));
   const imap = ufw.filter((line) => /DPT=143 .* SYN URGP=0 $/.test(line));
@@ -124,7 +166,9 @@ t.test("UFW drops the staff's own late segments and IMAP/HTTP retries as well as
 });
 
 t.test('people roam: an admin logs in by key from many networks, and a home address changes within the week', async (t) => {
-  const arjun = benign.map((line) => / Accepted publickey for arjun from (\d+\.\d+)\.\d+\.\d+ /.exec(line)?.[1]).filter((net) => net !== undefined);
+  const arjun = benign
+    .map((line) => / Accepted publickey for arjun from (\d+\.\d+)\.\d+\.\d+ /.exec(line)?.[1])
+    .filter((net) => net !== undefined);
   t.ok(new Set(arjun).size >= 4, `arjun from ${new Set(arjun).size} /16 networks`);
   const typed = benign.findIndex((line) => /sshd(-session)?\[(\d+)\]: Failed password for (kabir|meera) from /.test(line));
   t.ok(typed >= 0, 'a staff password mistyped on SSH');
@@ -134,5 +178,8 @@ t.test("people work in IST's day (UTC's night and morning), some on Saturday", a
   const logins = benign.filter((line) => / Accepted \S+ for (arjun|nisha|kabir|meera) /.test(line));
   const inDay = logins.filter((line) => localHour(line) >= 8.5 && localHour(line) < 23).length;
   t.ok(inDay / logins.length > 0.85, `${inDay} of ${logins.length} staff logins in the IST day`);
-  t.ok(logins.some((line) => line.startsWith('2026-11-07T')), 'Saturday work');
+  t.ok(
+    logins.some((line) => line.startsWith('2026-11-07T')),
+    'Saturday work',
+  );
 });

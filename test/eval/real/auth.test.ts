@@ -13,29 +13,33 @@ const why = (truth: GroundTruth, actor: string): string | undefined => truth.act
 const classOf = (truth: GroundTruth, actor: string): string | undefined => truth.actors.get(actor)?.class;
 
 t.test('counts one attempt once although sshd and PAM each log it', async (t) => {
-  const truth = groundTruth(auth([
-    ['sshd', 10, 'Invalid user oracle from 203.0.113.5 port 4000'],
-    ['sshd', 10, 'input_userauth_request: invalid user oracle [preauth]'],
-    ['sshd', 10, 'pam_unix(sshd:auth): check pass; user unknown'],
-    ['sshd', 10, 'pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.5'],
-    ['sshd', 10, 'Failed password for invalid user oracle from 203.0.113.5 port 4000 ssh2'],
-    ['sshd', 10, 'Connection closed by invalid user oracle 203.0.113.5 port 4000 [preauth]'],
-  ]));
+  const truth = groundTruth(
+    auth([
+      ['sshd', 10, 'Invalid user oracle from 203.0.113.5 port 4000'],
+      ['sshd', 10, 'input_userauth_request: invalid user oracle [preauth]'],
+      ['sshd', 10, 'pam_unix(sshd:auth): check pass; user unknown'],
+      ['sshd', 10, 'pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.5'],
+      ['sshd', 10, 'Failed password for invalid user oracle from 203.0.113.5 port 4000 ssh2'],
+      ['sshd', 10, 'Connection closed by invalid user oracle 203.0.113.5 port 4000 [preauth]'],
+    ]),
+  );
   t.equal(why(truth, 'ip:203.0.113.5'), '1 failed attempts');
   t.equal(classOf(truth, 'ip:203.0.113.5'), 'gray');
   t.same(truth.labels, ['gray', 'gray', 'gray', 'gray', 'gray', 'gray'], 'lines without an address belong to their connection');
 });
 
 t.test('counts rsyslog repeats and PAM "N more" as N attempts', async (t) => {
-  const truth = groundTruth(auth([
-    ['sshd', 11, 'pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.6  user=root'],
-    ['sshd', 11, 'Failed password for root from 203.0.113.6 port 4001 ssh2'],
-    ['sshd', 11, 'message repeated 5 times: [ Failed password for root from 203.0.113.6 port 4001 ssh2]'],
-    ['sshd', 11, 'Disconnecting: Too many authentication failures for root [preauth]'],
-    ['sshd', 11, 'PAM 5 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.6  user=root'],
-    ['sshd', 12, 'Failed password for root from 203.0.113.6 port 4002 ssh2'],
-    ['sshd', 12, 'message repeated 3 times: [ Failed password for root from 203.0.113.6 port 4002 ssh2]'],
-  ]));
+  const truth = groundTruth(
+    auth([
+      ['sshd', 11, 'pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.6  user=root'],
+      ['sshd', 11, 'Failed password for root from 203.0.113.6 port 4001 ssh2'],
+      ['sshd', 11, 'message repeated 5 times: [ Failed password for root from 203.0.113.6 port 4001 ssh2]'],
+      ['sshd', 11, 'Disconnecting: Too many authentication failures for root [preauth]'],
+      ['sshd', 11, 'PAM 5 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=203.0.113.6  user=root'],
+      ['sshd', 12, 'Failed password for root from 203.0.113.6 port 4002 ssh2'],
+      ['sshd', 12, 'message repeated 3 times: [ Failed password for root from 203.0.113.6 port 4002 ssh2]'],
+    ]),
+  );
   t.equal(why(truth, 'ip:203.0.113.6'), '10 failed authentication attempts');
   t.equal(classOf(truth, 'ip:203.0.113.6'), 'attacker', '10 attempts make a brute-forcer');
   t.same([...(truth.actors.get('ip:203.0.113.6')?.attacks ?? [])], ['brute-forcer']);
@@ -63,7 +67,11 @@ t.test('counts the forms of PAM-only sshd and of RHEL, each attempt once', async
 });
 
 t.test('nine attempts are gray, not an attacker; a connection without authentication is gray', async (t) => {
-  const nine = Array.from({ length: 9 }, (_, i): [string, number, string] => ['sshd', 30 + i, `Failed password for invalid user u${i} from 203.0.113.8 port ${6000 + i} ssh2`]);
+  const nine = Array.from({ length: 9 }, (_, i): [string, number, string] => [
+    'sshd',
+    30 + i,
+    `Failed password for invalid user u${i} from 203.0.113.8 port ${6000 + i} ssh2`,
+  ]);
   const truth = groundTruth(auth([...nine, ['sshd', 50, 'Did not receive identification string from 203.0.113.9 port 22']]));
   t.equal(classOf(truth, 'ip:203.0.113.8'), 'gray');
   t.equal(classOf(truth, 'ip:203.0.113.9'), 'gray');
@@ -71,19 +79,21 @@ t.test('nine attempts are gray, not an attacker; a connection without authentica
 });
 
 t.test('owners: logins with at most two failures, their accounts, sudo, cron and system accounts are legitimate', async (t) => {
-  const truth = groundTruth(auth([
-    ['sshd', 60, 'Failed password for dana from 198.51.100.30 port 7000 ssh2'],
-    ['sshd', 60, 'Accepted password for dana from 198.51.100.30 port 7000 ssh2'],
-    ['sshd', 60, 'pam_unix(sshd:session): session opened for user dana by (uid=0)'],
-    ['sshd', 61, 'Failed password for lee from 198.51.100.31 port 7001 ssh2'],
-    ['sshd', 61, 'Failed password for lee from 198.51.100.31 port 7001 ssh2'],
-    ['sshd', 61, 'Failed password for lee from 198.51.100.31 port 7001 ssh2'],
-    ['sshd', 61, 'Accepted password for lee from 198.51.100.31 port 7001 ssh2'],
-    ['sudo', 62, '    dana : TTY=pts/0 ; PWD=/home/dana ; USER=root ; COMMAND=/usr/bin/apt update'],
-    ['CRON', 63, 'pam_unix(cron:session): session opened for user backup by (uid=0)'],
-    ['useradd', 64, 'new user: name=pkgsvc, UID=121, GID=130, home=/nonexistent, shell=/usr/sbin/nologin, from=none'],
-    ['useradd', 65, 'new user: name=intruder, UID=1005, GID=1005, home=/home/intruder, shell=/bin/bash, from=/dev/pts/1'],
-  ]));
+  const truth = groundTruth(
+    auth([
+      ['sshd', 60, 'Failed password for dana from 198.51.100.30 port 7000 ssh2'],
+      ['sshd', 60, 'Accepted password for dana from 198.51.100.30 port 7000 ssh2'],
+      ['sshd', 60, 'pam_unix(sshd:session): session opened for user dana by (uid=0)'],
+      ['sshd', 61, 'Failed password for lee from 198.51.100.31 port 7001 ssh2'],
+      ['sshd', 61, 'Failed password for lee from 198.51.100.31 port 7001 ssh2'],
+      ['sshd', 61, 'Failed password for lee from 198.51.100.31 port 7001 ssh2'],
+      ['sshd', 61, 'Accepted password for lee from 198.51.100.31 port 7001 ssh2'],
+      ['sudo', 62, '    dana : TTY=pts/0 ; PWD=/home/dana ; USER=root ; COMMAND=/usr/bin/apt update'],
+      ['CRON', 63, 'pam_unix(cron:session): session opened for user backup by (uid=0)'],
+      ['useradd', 64, 'new user: name=pkgsvc, UID=121, GID=130, home=/nonexistent, shell=/usr/sbin/nologin, from=none'],
+      ['useradd', 65, 'new user: name=intruder, UID=1005, GID=1005, home=/home/intruder, shell=/bin/bash, from=/dev/pts/1'],
+    ]),
+  );
   t.equal(classOf(truth, 'ip:198.51.100.30'), 'legitimate');
   t.equal(classOf(truth, 'ip:198.51.100.31'), 'gray', 'three failures before a login are more than typos');
   t.equal(classOf(truth, 'user:dana'), 'legitimate');

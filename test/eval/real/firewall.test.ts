@@ -36,7 +36,9 @@ t.test("an OS's repeated packets to one or two service ports are the host's own 
 });
 
 t.test('outbound packets belong to no actor', async (t) => {
-  const truth = groundTruth(['Nov  2 10:00:00 gw kernel: [UFW BLOCK] IN= OUT=eth0 SRC=192.0.2.1 DST=203.0.113.65 LEN=60 PROTO=TCP SPT=1 DPT=25 SYN']);
+  const truth = groundTruth([
+    'Nov  2 10:00:00 gw kernel: [UFW BLOCK] IN= OUT=eth0 SRC=192.0.2.1 DST=203.0.113.65 LEN=60 PROTO=TCP SPT=1 DPT=25 SYN',
+  ]);
   t.equal(truth.actors.size, 0);
   t.same(truth.labels, ['benign']);
 });

@@ -2,7 +2,10 @@ import t from 'tap';
 import { groundTruth } from '../../../eval/real/ground-truth.js';
 
 t.test('judges each log type of a mixed file by its own rules; the most suspicious verdict of an actor wins', async (t) => {
-  const failures = Array.from({ length: 10 }, (_, i) => `Nov  2 10:00:0${i} bastion sshd[${i + 1}]: Failed password for root from 203.0.113.80 port 4000 ssh2`);
+  const failures = Array.from(
+    { length: 10 },
+    (_, i) => `Nov  2 10:00:0${i} bastion sshd[${i + 1}]: Failed password for root from 203.0.113.80 port 4000 ssh2`,
+  );
   const truth = groundTruth([
     'Nov  2 10:00:00 web1 nginx: 203.0.113.80 - - [02/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 512 "-" "Mozilla/5.0 (compatible; Googlebot/2.1)"',
     ...failures,

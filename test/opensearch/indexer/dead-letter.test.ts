@@ -34,7 +34,16 @@ async function lines(directory: string): Promise<Record<string, any>[]> {
 t.test('a dead letter is one NDJSON line with time, kind, target, id, status, error and the event itself', async (t) => {
   const directory = t.testdir();
   const queue = await DeadLetterQueue.open({ directory });
-  await queue.write([rejected('a'), { kind: 'undecodable', errorType: 'undecodable_record', reason: 'unknown record version 9', event: Buffer.from([9, 0, 0xff]), eventIsJson: false }]);
+  await queue.write([
+    rejected('a'),
+    {
+      kind: 'undecodable',
+      errorType: 'undecodable_record',
+      reason: 'unknown record version 9',
+      event: Buffer.from([9, 0, 0xff]),
+      eventIsJson: false,
+    },
+  ]);
   await queue.close();
   const [first, second] = await lines(directory);
   t.match(first, {
@@ -64,7 +73,11 @@ t.test('files rotate at their size, the oldest are deleted to stay under the bou
   t.equal(kept.at(-1)?.id, 'id-399', 'the newest letters are kept');
   t.ok(kept.length < 400 && kept.length > 60);
   const ids = kept.map((letter) => Number(String(letter.id).slice(3)));
-  t.same(ids, [...ids].sort((a, b) => a - b), 'in order, oldest removed first');
+  t.same(
+    ids,
+    [...ids].sort((a, b) => a - b),
+    'in order, oldest removed first',
+  );
 });
 
 t.test('a new process takes stock of the files left behind and keeps them under the bound', async (t) => {

@@ -43,7 +43,10 @@ interface Rig {
  * A fresh namespace on the shared cluster (set up), a buffer and dead-letter queue in the test's
  * directory, and an indexer talking to `clientUrl` (default: the cluster itself).
  */
-async function rig(t: Test, options: { config?: Partial<IndexerConfig>; clientUrl?: string; namespace?: string; dir?: string } = {}): Promise<Rig | undefined> {
+async function rig(
+  t: Test,
+  options: { config?: Partial<IndexerConfig>; clientUrl?: string; namespace?: string; dir?: string } = {},
+): Promise<Rig | undefined> {
   const cluster = await requireService(t, 'opensearch', () => sharedOpenSearch());
   if (!cluster) return undefined;
   const namespace = options.namespace ?? `ix${process.pid}n${++namespaces}`;
@@ -53,7 +56,11 @@ async function rig(t: Test, options: { config?: Partial<IndexerConfig>; clientUr
   await setupClient.close();
   const [logs, anomalies] = openSearchLayout(resolveLayoutOptions(layoutInput)).streams;
   const dir = options.dir ?? t.testdir();
-  const buffer = await DiskBuffer.open({ directory: join(dir, 'buffer'), fsync: 'never', maxRecordBytes: bufferRecordLimits(256 * MIB).maxRecordBytes });
+  const buffer = await DiskBuffer.open({
+    directory: join(dir, 'buffer'),
+    fsync: 'never',
+    maxRecordBytes: bufferRecordLimits(256 * MIB).maxRecordBytes,
+  });
   const deadLetters = await DeadLetterQueue.open({ directory: join(dir, 'dead-letter') });
   const client = createOpenSearchClient({ url: options.clientUrl ?? cluster.url });
   const registry = new Registry();
@@ -97,7 +104,13 @@ function event(n: number, extra: Partial<EcsEvent> = {}): EcsEvent {
   };
 }
 
-const anomaly = { is_anomaly: true, score: 0.99, level: 'critical', model_version: 'test', reasons: ['never seen from this network'] } as unknown as EcsEvent['anomaly'];
+const anomaly = {
+  is_anomaly: true,
+  score: 0.99,
+  level: 'critical',
+  model_version: 'test',
+  reasons: ['never seen from this network'],
+} as unknown as EcsEvent['anomaly'];
 
 async function drained(buffer: DiskBuffer, timeoutMs = 60_000): Promise<void> {
   await waitFor('the buffer to be fully acknowledged', async () => buffer.stats().events === 0, { timeoutMs, intervalMs: 50 });
@@ -120,7 +133,9 @@ t.test('buffered events are indexed into the logs stream, anomalous ones also in
   const metrics = await r.registry.metrics();
   t.match(metrics, /siemad_opensearch_bulk_items_total\{outcome="created"\} 1010/);
   t.match(metrics, /siemad_opensearch_indexing_latency_seconds_count 1000/);
-  const found = await fetch(`${r.url}/${r.logs}/_search?q=_id:ev-5`).then((res) => res.json() as Promise<{ hits: { hits: { _source: EcsEvent }[] } }>);
+  const found = await fetch(`${r.url}/${r.logs}/_search?q=_id:ev-5`).then(
+    (res) => res.json() as Promise<{ hits: { hits: { _source: EcsEvent }[] } }>,
+  );
   t.same(found.hits.hits[0]?._source, JSON.parse(JSON.stringify(events[5])), 'the document is the event, under its event.id');
 });
 
@@ -170,27 +185,30 @@ t.test('a poison document goes to the dead-letter queue with the reason while th
   t.match(await r.registry.metrics(), /siemad_opensearch_dead_lettered_total\{kind="rejected"\} 2/);
 });
 
-t.test('while OpenSearch is unreachable nothing is acknowledged and requests are retried with backoff; once it answers, everything is indexed', async (t) => {
-  const cluster = await requireService(t, 'opensearch', () => sharedOpenSearch());
-  if (!cluster) return;
-  const port = await freePort('tcp');
-  const r = await rig(t, { clientUrl: `http://127.0.0.1:${port}` });
-  if (!r) return;
-  await r.sink.write(Array.from({ length: 500 }, (_, n) => event(n)));
-  r.indexer.start();
-  await waitFor('a few retries', async () => r.indexer.stats().retries.unreachable >= 3, { timeoutMs: 20_000, intervalMs: 50 });
-  t.equal(r.buffer.stats().events, 500, 'nothing acknowledged while unreachable');
-  t.ok(r.indexer.stats().unreachableSeconds > 0);
-  t.ok(r.indexer.stats().bulkRequests.unreachable >= 3);
-  const target = new URL(cluster.url);
-  const forwarder = new TcpForwarder(port, { host: target.hostname, port: Number(target.port) });
-  await forwarder.open();
-  t.teardown(() => forwarder.close());
-  await drained(r.buffer);
-  t.equal(await countDocuments(r.url, r.logs), 500);
-  t.equal(r.indexer.stats().unreachableSeconds, 0, 'reachable again');
-  t.match(await r.registry.metrics(), /siemad_opensearch_retries_total\{reason="unreachable"\} [1-9]/);
-});
+t.test(
+  'while OpenSearch is unreachable nothing is acknowledged and requests are retried with backoff; once it answers, everything is indexed',
+  async (t) => {
+    const cluster = await requireService(t, 'opensearch', () => sharedOpenSearch());
+    if (!cluster) return;
+    const port = await freePort('tcp');
+    const r = await rig(t, { clientUrl: `http://127.0.0.1:${port}` });
+    if (!r) return;
+    await r.sink.write(Array.from({ length: 500 }, (_, n) => event(n)));
+    r.indexer.start();
+    await waitFor('a few retries', async () => r.indexer.stats().retries.unreachable >= 3, { timeoutMs: 20_000, intervalMs: 50 });
+    t.equal(r.buffer.stats().events, 500, 'nothing acknowledged while unreachable');
+    t.ok(r.indexer.stats().unreachableSeconds > 0);
+    t.ok(r.indexer.stats().bulkRequests.unreachable >= 3);
+    const target = new URL(cluster.url);
+    const forwarder = new TcpForwarder(port, { host: target.hostname, port: Number(target.port) });
+    await forwarder.open();
+    t.teardown(() => forwarder.close());
+    await drained(r.buffer);
+    t.equal(await countDocuments(r.url, r.logs), 500);
+    t.equal(r.indexer.stats().unreachableSeconds, 0, 'reachable again');
+    t.match(await r.registry.metrics(), /siemad_opensearch_retries_total\{reason="unreachable"\} [1-9]/);
+  },
+);
 
 t.test('small appends are gathered into one bulk request, sent once the flush interval has passed', async (t) => {
   const r = await rig(t, { config: { flushIntervalMs: 1500, maxEvents: 1000 } });

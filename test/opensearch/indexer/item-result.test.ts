@@ -23,7 +23,11 @@ t.test('bulk item statuses map to created, duplicate, retry or dead letter', asy
 t.test('error type and reason are one bounded line, with the cause', async (t) => {
   const item = {
     status: 400,
-    error: { type: 'mapper_parsing_exception', reason: 'failed to parse', caused_by: { type: 'illegal_argument_exception', reason: 'bad\nvalue' } },
+    error: {
+      type: 'mapper_parsing_exception',
+      reason: 'failed to parse',
+      caused_by: { type: 'illegal_argument_exception', reason: 'bad\nvalue' },
+    },
   };
   t.equal(errorType(item), 'mapper_parsing_exception');
   t.equal(errorReason(item), 'failed to parse (caused by illegal_argument_exception: bad value)');

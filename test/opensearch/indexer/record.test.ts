@@ -1,5 +1,12 @@
 import t from 'tap';
-import { decodeRecord, encodeRecords, isUsableId, MAX_ID_BYTES, TARGET_ANOMALIES, TARGET_LOGS } from '../../../opensearch/indexer/record.js';
+import {
+  decodeRecord,
+  encodeRecords,
+  isUsableId,
+  MAX_ID_BYTES,
+  TARGET_ANOMALIES,
+  TARGET_LOGS,
+} from '../../../opensearch/indexer/record.js';
 
 t.test('records decode to the targets, append time, id and JSON they were encoded with', async (t) => {
   const inputs = [

@@ -3,9 +3,15 @@ import { isRetryableStatus, RetryPolicy } from '../../../opensearch/indexer/retr
 
 t.test('waits grow exponentially up to the cap, scaled by the jitter draw', async (t) => {
   const top = new RetryPolicy({ initialDelayMs: 100, maxDelayMs: 5000 }, () => 0.999999);
-  t.same([0, 1, 2, 3, 4, 5, 6, 10, 1000].map((attempt) => top.delayMs(attempt)), [99, 199, 399, 799, 1599, 3199, 4999, 4999, 4999]);
+  t.same(
+    [0, 1, 2, 3, 4, 5, 6, 10, 1000].map((attempt) => top.delayMs(attempt)),
+    [99, 199, 399, 799, 1599, 3199, 4999, 4999, 4999],
+  );
   const half = new RetryPolicy({ initialDelayMs: 100, maxDelayMs: 5000 }, () => 0.5);
-  t.same([0, 3, 20].map((attempt) => half.delayMs(attempt)), [50, 400, 2500]);
+  t.same(
+    [0, 3, 20].map((attempt) => half.delayMs(attempt)),
+    [50, 400, 2500],
+  );
   const none = new RetryPolicy({ initialDelayMs: 100, maxDelayMs: 5000 }, () => 0);
   t.equal(none.delayMs(7), 0, 'full jitter: a wait may be zero');
 });

@@ -7,7 +7,14 @@ const T0 = Date.UTC(2026, 10, 2);
 const WEB = 2;
 
 /** A deterministic stream of risks: most benign traffic low, `share` of it at `shifted`. */
-function* benign(hours: number, perHour: number, actors: number, shifted: number, share: number, start = T0): Generator<[time: number, r0: number, actor: string]> {
+function* benign(
+  hours: number,
+  perHour: number,
+  actors: number,
+  shifted: number,
+  share: number,
+  start = T0,
+): Generator<[time: number, r0: number, actor: string]> {
   let k = 0;
   for (let h = 0; h < hours; h++) {
     for (let i = 0; i < perHour; i++, k++) {
@@ -39,7 +46,10 @@ t.test('a site whose benign traffic sits above the shipped threshold is brought 
   const status = calibration.status()[WEB]!;
   t.ok(status.warm, 'warm');
   t.ok(status.threshold > 0.55 && status.threshold <= 0.8, `threshold rose above the shifted traffic: ${status.threshold}`);
-  t.ok((result.flagged / result.events) * 10_000 <= 10, `flags per 10k in the last day: ${((result.flagged / result.events) * 10_000).toFixed(1)}`);
+  t.ok(
+    (result.flagged / result.events) * 10_000 <= 10,
+    `flags per 10k in the last day: ${((result.flagged / result.events) * 10_000).toFixed(1)}`,
+  );
 });
 
 t.test('until warm-up the shipped threshold holds', async (t) => {
@@ -58,7 +68,8 @@ t.test('the threshold moves at most the configured shift per hour', async (t) =>
     calibration.risk(WEB, r0, time, actor);
     if ((time - T0) % HOUR === 0) thresholds.push(calibration.status()[WEB]!.threshold);
   }
-  for (let h = 1; h < thresholds.length; h++) t.ok(thresholds[h]! - thresholds[h - 1]! <= 0.05 + 1e-9, `hour ${h}: ${thresholds[h - 1]} -> ${thresholds[h]}`);
+  for (let h = 1; h < thresholds.length; h++)
+    t.ok(thresholds[h]! - thresholds[h - 1]! <= 0.05 + 1e-9, `hour ${h}: ${thresholds[h - 1]} -> ${thresholds[h]}`);
   t.ok(thresholds.at(-1)! > 0.75, 'and gets there in the end');
 });
 
@@ -68,7 +79,8 @@ t.test('an attack from new addresses cannot teach itself normal', async (t) => {
   const before = calibration.status()[WEB]!.threshold;
   // Two hours of a scan: 500 requests a minute from addresses never seen before, all at 0.7.
   const attack: [number, number, string][] = [];
-  for (let m = 0; m < 120; m++) for (let i = 0; i < 500; i++) attack.push([T0 + 48 * HOUR + m * 60_000 + i * 100, 0.7, `203.0.113.${(m * 500 + i) % 250}`]);
+  for (let m = 0; m < 120; m++)
+    for (let i = 0; i < 500; i++) attack.push([T0 + 48 * HOUR + m * 60_000 + i * 100, 0.7, `203.0.113.${(m * 500 + i) % 250}`]);
   const result = feed(calibration, attack);
   t.equal(calibration.status()[WEB]!.threshold, before, 'threshold unchanged');
   t.equal(result.flagged, result.events, 'every attack event flagged');
@@ -94,6 +106,11 @@ t.test('saved state restores thresholds, baselines and familiar actors; bad stat
   const fresh = new SiteCalibration(OPTIONS);
   t.notOk(fresh.load({ version: 99 }));
   t.notOk(fresh.load({ version: 2, families: { web: { threshold: 'x', observed: 1, buckets: [] } } }));
-  t.notOk(fresh.load({ version: 2, families: { web: { threshold: 0.5, observed: 1, buckets: [{ day: 1, flagged: 0, sketch: 'not a sketch' }] } } }));
+  t.notOk(
+    fresh.load({
+      version: 2,
+      families: { web: { threshold: 0.5, observed: 1, buckets: [{ day: 1, flagged: 0, sketch: 'not a sketch' }] } },
+    }),
+  );
   t.equal(fresh.status()[WEB]!.threshold, 0.4, 'a refused state leaves the fresh one');
 });

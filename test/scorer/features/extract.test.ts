@@ -1,11 +1,24 @@
 import t from 'tap';
 import { F, FAMILIES, FEATURE_COUNT } from '../../../scorer/features/definitions.js';
 import { FeatureExtractor, NO_FAMILY } from '../../../scorer/features/extract.js';
-import { foldPath, isPathTraversal, isScannerUserAgent, isTraversalPayload, normaliseUrl, sqlInjectionScore } from '../../../scorer/features/request-content.js';
+import {
+  foldPath,
+  isPathTraversal,
+  isScannerUserAgent,
+  isTraversalPayload,
+  normaliseUrl,
+  sqlInjectionScore,
+} from '../../../scorer/features/request-content.js';
 import { MemoryWindowStore } from '../../../scorer/windows/memory-store.js';
 import { decodeLines } from '../../helpers/events.js';
 
-async function features(lines: string[], extractor = new FeatureExtractor(new MemoryWindowStore({ seenCapacity: 10_000 }), { outOfOrderToleranceMs: 300_000, profileTimeZone: 'UTC' })): Promise<{ rows: Float32Array[]; families: Int8Array }> {
+async function features(
+  lines: string[],
+  extractor = new FeatureExtractor(new MemoryWindowStore({ seenCapacity: 10_000 }), {
+    outOfOrderToleranceMs: 300_000,
+    profileTimeZone: 'UTC',
+  }),
+): Promise<{ rows: Float32Array[]; families: Int8Array }> {
   const out = new Float32Array(lines.length * FEATURE_COUNT);
   const families = new Int8Array(lines.length);
   await extractor.extract(decodeLines(lines), out, families);
@@ -17,7 +30,8 @@ const at = (minute: number, second = 0): string =>
 
 t.test('brute force: failures per source IP over 1 min, 10 min and 1 h, then success after failures', async (t) => {
   const lines: string[] = [];
-  for (let i = 0; i < 30; i++) lines.push(`${at(i % 15, i)} bastion sshd[1${i}]: Failed password for root from 203.0.113.9 port ${40000 + i} ssh2`);
+  for (let i = 0; i < 30; i++)
+    lines.push(`${at(i % 15, i)} bastion sshd[1${i}]: Failed password for root from 203.0.113.9 port ${40000 + i} ssh2`);
   lines.push(`${at(20)} bastion sshd[99]: Accepted password for root from 203.0.113.9 port 41000 ssh2`);
   const { rows, families } = await features(lines);
   const last = rows[29]!;
@@ -37,7 +51,10 @@ t.test('brute force: failures per source IP over 1 min, 10 min and 1 h, then suc
 t.test('password spraying and distributed brute force: distinct users per IP, distinct IPs per user', async (t) => {
   const users = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi'];
   const spray = users.map((user, i) => `${at(i * 5)} web sshd[${i}]: Failed password for ${user} from 198.51.100.7 port ${50000 + i} ssh2`);
-  const distributed = Array.from({ length: 12 }, (_, i) => `${at(50, i)} web sshd[${100 + i}]: Failed password for alice from 192.0.2.${i + 1} port 2222 ssh2`);
+  const distributed = Array.from(
+    { length: 12 },
+    (_, i) => `${at(50, i)} web sshd[${100 + i}]: Failed password for alice from 192.0.2.${i + 1} port 2222 ssh2`,
+  );
   const { rows } = await features([...spray, ...distributed]);
   t.equal(rows[users.length - 1]![F.users_tried_ip_1h], users.length, 'every sprayed user counted once');
   t.equal(rows[users.length - 1]![F.auth_fail_ip_10m]! <= 2, true, 'low and slow: few failures per 10 min');
@@ -107,18 +124,26 @@ t.test('privilege: NOT in sudoers, failed sudo, UID-0 account creation, admin gr
   t.equal(rows[2]![F.account_created], 1);
   t.equal(rows[2]![F.account_created_uid0], 1);
   t.equal(rows[3]![F.admin_group_added], 1);
-  t.equal(rows[5]![F.account_created], 0, 'a package\'s system account (UID 112, nologin) is not a login account');
-  t.equal(rows[6]![F.account_created], 1, 'a person\'s account is');
+  t.equal(rows[5]![F.account_created], 0, "a package's system account (UID 112, nologin) is not a login account");
+  t.equal(rows[6]![F.account_created], 1, "a person's account is");
   t.equal(families[4], NO_FAMILY, 'a cron job is in no scored family');
-  t.same(Array.from(rows[4]!).filter((v) => v !== 0), [], 'and has no features');
+  t.same(
+    Array.from(rows[4]!).filter((v) => v !== 0),
+    [],
+    'and has no features',
+  );
 });
 
 t.test('novelty and working hours need history (cold start), then stand out', async (t) => {
   const lines: string[] = [];
   for (let day = 0; day < 6; day++) {
-    lines.push(`${new Date(Date.UTC(2026, 10, 2 + day, 9, 5)).toISOString()} bastion sshd[${day}]: Accepted publickey for alice from 10.0.4.17 port 5000${day} ssh2`);
+    lines.push(
+      `${new Date(Date.UTC(2026, 10, 2 + day, 9, 5)).toISOString()} bastion sshd[${day}]: Accepted publickey for alice from 10.0.4.17 port 5000${day} ssh2`,
+    );
   }
-  lines.push(`${new Date(Date.UTC(2026, 10, 8, 3, 12)).toISOString()} bastion sshd[77]: Accepted publickey for alice from 198.51.100.99 port 60000 ssh2`);
+  lines.push(
+    `${new Date(Date.UTC(2026, 10, 8, 3, 12)).toISOString()} bastion sshd[77]: Accepted publickey for alice from 198.51.100.99 port 60000 ssh2`,
+  );
   const { rows } = await features(lines);
   t.equal(rows[0]![F.new_user_ip_login], 0, 'no history: novelty not claimed');
   t.equal(rows[5]![F.new_user_ip_login], 0, 'usual IP');
@@ -136,7 +161,11 @@ t.test('event time drives windows: a replay scores like the live stream; late ev
   const lines = Array.from({ length: 10 }, (_, i) => `${at(i)} h sshd[${i}]: Failed password for root from 203.0.113.50 port 1 ssh2`);
   const first = await features(lines);
   const second = await features(lines);
-  t.same(first.rows.map((r) => Array.from(r)), second.rows.map((r) => Array.from(r)), 'same input, same features, whatever the wall clock');
+  t.same(
+    first.rows.map((r) => Array.from(r)),
+    second.rows.map((r) => Array.from(r)),
+    'same input, same features, whatever the wall clock',
+  );
   const late = await features([
     ...lines,
     `${at(-120)} h sshd[9]: Failed password for root from 203.0.113.50 port 1 ssh2`,
@@ -169,11 +198,17 @@ t.test('a network nobody has logged in from stands out once the host has history
   const users = ['alice', 'bob', 'carol', 'dave'];
   for (let day = 0; day < 6; day++) {
     for (const [k, user] of users.entries()) {
-      lines.push(`${new Date(Date.UTC(2026, 10, 2 + day, 9, k)).toISOString()} bastion sshd[${day}${k}]: Accepted publickey for ${user} from 10.0.4.${17 + k} port 5000${k} ssh2`);
+      lines.push(
+        `${new Date(Date.UTC(2026, 10, 2 + day, 9, k)).toISOString()} bastion sshd[${day}${k}]: Accepted publickey for ${user} from 10.0.4.${17 + k} port 5000${k} ssh2`,
+      );
     }
   }
-  lines.push(`${new Date(Date.UTC(2026, 10, 8, 9, 30)).toISOString()} bastion sshd[90]: Accepted publickey for alice from 10.0.4.99 port 60000 ssh2`);
-  lines.push(`${new Date(Date.UTC(2026, 10, 8, 9, 31)).toISOString()} bastion sshd[91]: Accepted publickey for bob from 198.51.100.99 port 60000 ssh2`);
+  lines.push(
+    `${new Date(Date.UTC(2026, 10, 8, 9, 30)).toISOString()} bastion sshd[90]: Accepted publickey for alice from 10.0.4.99 port 60000 ssh2`,
+  );
+  lines.push(
+    `${new Date(Date.UTC(2026, 10, 8, 9, 31)).toISOString()} bastion sshd[91]: Accepted publickey for bob from 198.51.100.99 port 60000 ssh2`,
+  );
   const { rows } = await features(lines);
   t.equal(rows[0]![F.new_org_net_login], 0, 'no history yet: not claimed');
   t.equal(rows[24]![F.new_org_net_login], 0, 'a new address in the office network is no news');
@@ -188,9 +223,14 @@ t.test('one sshd attempt logged in several forms counts once; PAM-only failures 
   const pamOnly: string[] = [];
   for (let connection = 0; connection < 3; connection++) {
     const pid = 3000 + connection;
-    pamOnly.push(`${at(connection, 0)} vps sshd[${pid}]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${ip}  user=root`);
-    for (let attempt = 1; attempt <= 3; attempt++) pamOnly.push(`${at(connection, attempt)} vps sshd[${pid}]: error: PAM: Authentication failure for root from ${ip}`);
-    pamOnly.push(`${at(connection, 5)} vps sshd[${pid}]: Disconnected from authenticating user root ${ip} port 5${connection}000 [preauth]`);
+    pamOnly.push(
+      `${at(connection, 0)} vps sshd[${pid}]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${ip}  user=root`,
+    );
+    for (let attempt = 1; attempt <= 3; attempt++)
+      pamOnly.push(`${at(connection, attempt)} vps sshd[${pid}]: error: PAM: Authentication failure for root from ${ip}`);
+    pamOnly.push(
+      `${at(connection, 5)} vps sshd[${pid}]: Disconnected from authenticating user root ${ip} port 5${connection}000 [preauth]`,
+    );
   }
   const { rows } = await features(pamOnly);
   t.equal(rows[pamOnly.length - 1]![F.auth_fail_ip_10m], 9, '3 connections x 3 attempts, whatever the number of lines');
@@ -204,7 +244,11 @@ t.test('one sshd attempt logged in several forms counts once; PAM-only failures 
     `${at(0, 4)} srv sshd[4000]: PAM 5 more authentication failures; logname= uid=0 euid=0 tty=ssh ruser= rhost=${ip}  user=root`,
   ];
   const second = await features(debian);
-  t.equal(second.rows[debian.length - 1]![F.auth_fail_ip_10m], 6, 'six attempts: one Failed line and five repeats; the other forms repeat them');
+  t.equal(
+    second.rows[debian.length - 1]![F.auth_fail_ip_10m],
+    6,
+    'six attempts: one Failed line and five repeats; the other forms repeat them',
+  );
   // A PID reused later by another client's connection starts afresh.
   const reused = await features([
     `${at(0, 0)} srv sshd[5000]: Failed password for root from ${ip} port 1 ssh2`,

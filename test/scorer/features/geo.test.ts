@@ -18,12 +18,32 @@ const context = { timeZone: 'UTC', observer: defaultObserver('test') };
 const geo = new GeoEnricher(GeoIp.open({ cacheSize: 100 }));
 
 const at = (minutes: number): string => new Date(Date.UTC(2026, 10, 2, 9, 0, 0) + minutes * 60_000).toISOString().replace('Z', '+00:00');
-const login = (minutes: number, user: string, ip: string, host = 'bastion'): string => `${at(minutes)} ${host} sshd[${1000 + minutes}]: Accepted password for ${user} from ${ip} port 50000 ssh2`;
+const login = (minutes: number, user: string, ip: string, host = 'bastion'): string =>
+  `${at(minutes)} ${host} sshd[${1000 + minutes}]: Accepted password for ${user} from ${ip} port 50000 ssh2`;
 
 async function run(lines: string[], speed?: number): Promise<{ rows: Float32Array[]; events: EcsEvent[]; extractor: FeatureExtractor }> {
-  const events = lines.map((text, seq) => normalize({ text, transport: 'file', peerAddress: 'test', peerPort: 0, receivedAt: 0, connectionId: 1, seq, truncated: false, size: text.length }, context));
+  const events = lines.map((text, seq) =>
+    normalize(
+      {
+        text,
+        transport: 'file',
+        peerAddress: 'test',
+        peerPort: 0,
+        receivedAt: 0,
+        connectionId: 1,
+        seq,
+        truncated: false,
+        size: text.length,
+      },
+      context,
+    ),
+  );
   geo.enrich(events);
-  const extractor = new FeatureExtractor(new MemoryWindowStore({ seenCapacity: 10_000 }), { outOfOrderToleranceMs: 300_000, profileTimeZone: 'UTC', ...(speed !== undefined ? { travelSpeedKmh: speed } : {}) });
+  const extractor = new FeatureExtractor(new MemoryWindowStore({ seenCapacity: 10_000 }), {
+    outOfOrderToleranceMs: 300_000,
+    profileTimeZone: 'UTC',
+    ...(speed !== undefined ? { travelSpeedKmh: speed } : {}),
+  });
   const out = new Float32Array(lines.length * FEATURE_COUNT);
   await extractor.extract(events, out);
   return { rows: lines.map((_, i) => out.subarray(i * FEATURE_COUNT, (i + 1) * FEATURE_COUNT)), events, extractor };
@@ -44,7 +64,13 @@ t.test('first login of a user from a country and from a network owner, once the 
 
 t.test('impossible travel: a login farther from the previous one than the speed allows, flagged once per pair of countries', async (t) => {
   const base = 5 * 1440; // the last login of the history
-  const lines = [...history, login(base + 30, 'alice', BR), login(base + 60, 'alice', NL), login(base + 90, 'alice', BR), login(base + 2000, 'alice', DE)];
+  const lines = [
+    ...history,
+    login(base + 30, 'alice', BR),
+    login(base + 60, 'alice', NL),
+    login(base + 90, 'alice', BR),
+    login(base + 2000, 'alice', DE),
+  ];
   const { rows, events, extractor } = await run(lines);
   t.equal(rows[6]![F.impossible_travel], 1, 'NL to BR (about 9,000 km) in 30 min');
   t.equal(rows[7]![F.impossible_travel], 0, 'back to NL: the pair NL-BR was flagged already');
@@ -53,8 +79,14 @@ t.test('impossible travel: a login farther from the previous one than the speed 
   const travel = extractor.travelOf(6);
   t.match(travel, { fromCountry: 'NL', toCountry: 'BR', elapsedMs: 30 * 60_000 });
   const reasonContext: ReasonContext = { event: events[6]!, ip: BR, travel, travelSpeedKmh: 1000 };
-  t.match(reasonText(F.new_user_country_login, 1, reasonContext, undefined), /^first login of alice from BR; previous: NL, 30 min ago, \d,\d00 km$/);
-  t.match(reasonText(F.impossible_travel, 1, reasonContext, undefined), /^impossible travel: alice logged in from BR 30 min after a login from NL, \d,\d00 km away \(\d+,\d00 km\/h; limit 1,000 km\/h\)$/);
+  t.match(
+    reasonText(F.new_user_country_login, 1, reasonContext, undefined),
+    /^first login of alice from BR; previous: NL, 30 min ago, \d,\d00 km$/,
+  );
+  t.match(
+    reasonText(F.impossible_travel, 1, reasonContext, undefined),
+    /^impossible travel: alice logged in from BR 30 min after a login from NL, \d,\d00 km away \(\d+,\d00 km\/h; limit 1,000 km\/h\)$/,
+  );
   const slow = await run(lines, 50_000);
   t.equal(slow.rows[6]![F.impossible_travel], 0, 'a higher --impossible-travel-speed allows it');
 });
@@ -65,7 +97,10 @@ t.test("the rarity of a login's country among the host's logins", async (t) => {
   lines.push(login(300, 'bob', US, 'web'), login(310, 'carol', NL, 'web'));
   const { rows } = await run(lines);
   t.equal(rows[10]![F.login_country_rarity_host], 0, 'fewer than 20 earlier logins: no opinion');
-  t.ok(rows[24]![F.login_country_rarity_host]! > 5, `a country none of 24 logins came from is rare (${rows[24]![F.login_country_rarity_host]})`);
+  t.ok(
+    rows[24]![F.login_country_rarity_host]! > 5,
+    `a country none of 24 logins came from is rare (${rows[24]![F.login_country_rarity_host]})`,
+  );
   t.ok(rows[25]![F.login_country_rarity_host]! < 0.2, 'the usual country is not');
 });
 

@@ -26,7 +26,11 @@ async function score(model: FamilyModel, raw: Float32Array, rows: readonly numbe
 }
 
 /** Full feature rows with each of the family's features at `pick(benign statistics)`. */
-function rowsOf(model: FamilyModel, count: number, pick: (stats: FamilyModel['spec']['features'][number], row: number) => number): Float32Array {
+function rowsOf(
+  model: FamilyModel,
+  count: number,
+  pick: (stats: FamilyModel['spec']['features'][number], row: number) => number,
+): Float32Array {
   const raw = new Float32Array(count * FEATURE_COUNT);
   for (let row = 0; row < count; row++) {
     for (const [j, feature] of model.features.entries()) raw[row * FEATURE_COUNT + feature] = pick(model.spec.features[j]!, row);
@@ -65,13 +69,18 @@ t.test('benign medians score low in every family; an extreme brute force scores 
   const low = ensemble.sidecar.levels.low;
   for (const family of FAMILIES) {
     const model = ensemble.families[family];
-    const { risks } = await score(model, rowsOf(model, 1, (stats) => stats.p50), [0]);
+    const { risks } = await score(
+      model,
+      rowsOf(model, 1, (stats) => stats.p50),
+      [0],
+    );
     t.ok(risks[0]! < low, `${family}: median row risk ${risks[0]} < ${low}`);
   }
   const auth = ensemble.families.auth;
   const burst = rowsOf(auth, 1, (stats) => stats.p50);
   for (const feature of [F.auth_failure, F.new_ip]) burst[feature] = 1;
-  for (const feature of [F.auth_fail_ip_1m, F.auth_fail_ip_10m, F.auth_fail_ip_1h, F.auth_fail_ip_24h, F.auth_fail_ip_7d]) burst[feature] = 400;
+  for (const feature of [F.auth_fail_ip_1m, F.auth_fail_ip_10m, F.auth_fail_ip_1h, F.auth_fail_ip_24h, F.auth_fail_ip_7d])
+    burst[feature] = 400;
   burst[F.users_tried_ip_1h] = 60;
   burst[F.users_tried_ip_24h] = 60;
   const { risks } = await score(auth, burst, [0]);
@@ -124,7 +133,8 @@ t.test('other methods and weights combine the same model risks as documented', a
     const { risks, modelRisks } = await score(ensemble.families[family], raw, allRows(200));
     t.strictSame(modelRisks, reference.modelRisks, `${method}: the models' own risks do not depend on the method`);
     let worst = 0;
-    for (let k = 0; k < 200; k++) worst = Math.max(worst, Math.abs(risks[k]! - combine[method](modelRisks[2 * k]!, modelRisks[2 * k + 1]!)));
+    for (let k = 0; k < 200; k++)
+      worst = Math.max(worst, Math.abs(risks[k]! - combine[method](modelRisks[2 * k]!, modelRisks[2 * k + 1]!)));
     t.ok(worst < 1e-6, `${method}: combined as documented (largest difference ${worst})`);
   }
 });
@@ -163,8 +173,14 @@ t.test('refuses a model file that differs from model.json, or lacks the named ou
   const bytes = await readFile(file);
   bytes[bytes.length - 1]! ^= 1;
   await writeFile(file, bytes);
-  await t.rejects(ModelEnsemble.load(tampered), { code: ERROR_CODES.MODEL_INVALID, message: /web\.gmm\.onnx: sha256 differs from model\.json/ });
+  await t.rejects(ModelEnsemble.load(tampered), {
+    code: ERROR_CODES.MODEL_INVALID,
+    message: /web\.gmm\.onnx: sha256 differs from model\.json/,
+  });
 
-  const renamed = await modelCopy(join(t.testdir(), 'renamed'), (sidecar) => (sidecar.families.privilege.models[0]!.output_name = 'no_such_output'));
+  const renamed = await modelCopy(
+    join(t.testdir(), 'renamed'),
+    (sidecar) => (sidecar.families.privilege.models[0]!.output_name = 'no_such_output'),
+  );
   await t.rejects(ModelEnsemble.load(renamed), { code: ERROR_CODES.MODEL_INVALID, message: /no output named no_such_output/ });
 });

@@ -12,7 +12,7 @@ t.test('random inserts, removals, growth and sweeps agree with a Map', async (t)
     const ip = (Math.floor(random() * 5000) * 65_537 + (random() < 0.01 ? 3_900_000_000 : 0)) % 4_294_967_296;
     const roll = random();
     const slot = table.find(ip);
-    if ((slot >= 0) !== reference.has(ip)) mismatches++;
+    if (slot >= 0 !== reference.has(ip)) mismatches++;
     if (roll < 0.6) {
       if (slot < 0) {
         const inserted = table.insert(ip, step);

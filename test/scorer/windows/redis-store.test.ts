@@ -42,7 +42,8 @@ function streamBatches(seed: number, batches: number, perBatch: number): Op[][] 
       const ip = heavy ? `198.51.100.${1 + Math.floor(random() * 2)}` : `192.0.2.${Math.floor(random() * 250)}`;
       const slot = slots[Math.floor(random() * slots.length)]!;
       const member = heavy ? `m${Math.floor(random() * 400)}` : `m${Math.floor(random() * 5)}`;
-      const amount = slot === SLOT.hour_profile_by_user || slot === SLOT.hour_profile_by_host ? Math.floor(random() * 24) : random() < 0.2 ? 0 : 1;
+      const amount =
+        slot === SLOT.hour_profile_by_user || slot === SLOT.hour_profile_by_host ? Math.floor(random() * 24) : random() < 0.2 ? 0 : 1;
       ops.push([slot, 'i:' + ip, member, time, amount]);
     }
     result.push(ops);
@@ -70,7 +71,11 @@ t.test('an unreachable Redis gives SIEMAD_REDIS_UNAVAILABLE quickly', async (t) 
   );
   t.ok(error instanceof SiemadError, 'a SiemadError');
   t.equal((error as SiemadError).code, ERROR_CODES.REDIS_UNAVAILABLE);
-  t.match((error as SiemadError).message, `Redis at 127.0.0.1:${port} unavailable: connect ECONNREFUSED`, 'the message names the server and the cause');
+  t.match(
+    (error as SiemadError).message,
+    `Redis at 127.0.0.1:${port} unavailable: connect ECONNREFUSED`,
+    'the message names the server and the cause',
+  );
   t.ok(Date.now() - started < 3000, `failed after ${Date.now() - started} ms`);
 });
 
@@ -145,7 +150,10 @@ t.test('with a real redis-server', async (t) => {
     await run(store, ops);
     const keys = await keysUnder(admin, 'ttl:');
     const prefix = `ttl:w${WINDOW_LAYOUT}:`;
-    t.ok(keys.every((key) => key.startsWith(prefix)), 'every key carries the window layout');
+    t.ok(
+      keys.every((key) => key.startsWith(prefix)),
+      'every key carries the window layout',
+    );
     const kinds = new Set(keys.map((key) => key.slice(prefix.length, prefix.length + 1)));
     t.same([...kinds].sort(), ['c', 'd', 'h', 'p', 's', 'u'], 'counts, distinct, sketches, profiles, seen, unions');
     const longest = Math.max(...SLOTS.map((_, slot) => keyTtlSeconds(slot)));
@@ -171,12 +179,20 @@ t.test('with a real redis-server', async (t) => {
       [SLOT.seen_ip, '203.0.113.5', '', T0 - DAY, 1],
       [SLOT.seen_ip, '203.0.113.5', '', T0 + 29.5 * DAY, 0],
     ]);
-    t.same(results.map((r) => r[0]), [0, 1, 0, 1, 1], 'a late, older mark does not move the last mark back');
+    t.same(
+      results.map((r) => r[0]),
+      [0, 1, 0, 1, 1],
+      'a late, older mark does not move the last mark back',
+    );
     const later = await run(store, [
       [SLOT.seen_ip, '203.0.113.5', '', T0 - 2 * DAY, 1],
       [SLOT.seen_ip, '203.0.113.5', '', T0 + 29.5 * DAY, 0],
     ]);
-    t.same(later.map((r) => r[0]), [1, 1], 'nor when it is the first operation of a batch');
+    t.same(
+      later.map((r) => r[0]),
+      [1, 1],
+      'nor when it is the first operation of a batch',
+    );
     t.same((await run(store, [[SLOT.seen_ip, '203.0.113.5', '', T0 + 29.5 * DAY, 0]]))[0]![0], 1, 'nor in Redis afterwards');
   });
 
@@ -226,9 +242,17 @@ t.test('with a real redis-server', async (t) => {
     const results = Array.from(batch.results.subarray(0, batch.size * RESULTS_PER_OP));
     t.ok(results.every(Number.isFinite), 'every result is a number');
     t.same(results.slice(3 * RESULTS_PER_OP, 3 * RESULTS_PER_OP + 2), [1, 1], 'an over-long entity and member are cut, not refused');
-    t.same(results.slice(5 * RESULTS_PER_OP, 8 * RESULTS_PER_OP).filter((_, i) => i % 3 === 1), [0, 1, 2], 'out-of-range bins land in the profile');
+    t.same(
+      results.slice(5 * RESULTS_PER_OP, 8 * RESULTS_PER_OP).filter((_, i) => i % 3 === 1),
+      [0, 1, 2],
+      'out-of-range bins land in the profile',
+    );
     t.same(results.slice(unknownSlot * RESULTS_PER_OP, (unknownSlot + 1) * RESULTS_PER_OP), [0, 0, 0], 'an unknown slot gives zeros');
-    t.same(results.slice((unknownSlot + 1) * RESULTS_PER_OP, (unknownSlot + 1) * RESULTS_PER_OP + 2), [4, 4], 'the next operation is unaffected');
+    t.same(
+      results.slice((unknownSlot + 1) * RESULTS_PER_OP, (unknownSlot + 1) * RESULTS_PER_OP + 2),
+      [4, 4],
+      'the next operation is unaffected',
+    );
   });
 
   t.test('a lost connection fails the batch with SIEMAD_REDIS_UNAVAILABLE and close still works', async (t) => {

@@ -39,9 +39,8 @@ class Reference {
         return spec.windows.map((w) => {
           const length = sliceLength(w, DISTINCT_SLICES);
           const current = Math.floor(second / length);
-          return [...map.values()].filter(
-            (s) => Math.floor(s / length) > current - DISTINCT_SLICES && Math.floor(s / length) <= current,
-          ).length;
+          return [...map.values()].filter((s) => Math.floor(s / length) > current - DISTINCT_SLICES && Math.floor(s / length) <= current)
+            .length;
         });
       }
       case OpCode.Seen: {
@@ -102,12 +101,15 @@ export function storeSuite(t: Test, factory: StoreFactory): void {
       [slot, 'i:203.0.113.9', 'admin', T0 + 2000, 1],
       [slot, 'i:203.0.113.9', 'oracle', T0 + 2 * 3_600_000, 1],
     ]);
-    t.same(results.map((r) => r.slice(0, 2)), [
-      [1, 1],
-      [1, 1],
-      [2, 2],
-      [1, 3],
-    ]);
+    t.same(
+      results.map((r) => r.slice(0, 2)),
+      [
+        [1, 1],
+        [1, 1],
+        [2, 2],
+        [1, 3],
+      ],
+    );
   });
 
   t.test('seen: a lookup does not mark, an update does', async (t) => {
@@ -120,7 +122,10 @@ export function storeSuite(t: Test, factory: StoreFactory): void {
       [slot, '203.0.113.9', '', T0 + 1000, 1],
       [slot, '2001:db8::9', '', T0 + 1000, 1],
     ]);
-    t.same(results.map((r) => r[0]), [0, 0, 1, 0]);
+    t.same(
+      results.map((r) => r[0]),
+      [0, 0, 1, 0],
+    );
   });
 
   t.test('profiles return the bin and the total before the update', async (t) => {
@@ -133,12 +138,15 @@ export function storeSuite(t: Test, factory: StoreFactory): void {
       [slot, 'alice', '', T0, 3],
       [slot, 'bob', '', T0, 9],
     ]);
-    t.same(results.map((r) => r.slice(0, 2)), [
-      [0, 0],
-      [1, 1],
-      [0, 2],
-      [0, 0],
-    ]);
+    t.same(
+      results.map((r) => r.slice(0, 2)),
+      [
+        [0, 0],
+        [1, 1],
+        [0, 2],
+        [0, 0],
+      ],
+    );
   });
 
   t.test('random operation streams agree with the reference, light and heavy entities alike', async (t) => {

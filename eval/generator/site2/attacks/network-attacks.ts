@@ -52,7 +52,13 @@ export const portScanSlow: AttackGenerator<Agency> = (ctx, rng, plan) => {
   return slowScan(ctx, rng, firewall, host.spec.openPorts, plan);
 };
 
-function scanWriter(ctx: Context, rng: Random, plan: EpisodePlan, clientIp: string, webmail: boolean): { writer: ScanRequestWriter; target: string } {
+function scanWriter(
+  ctx: Context,
+  rng: Random,
+  plan: EpisodePlan,
+  clientIp: string,
+  webmail: boolean,
+): { writer: ScanRequestWriter; target: string } {
   const role = webmail ? 'mail' : 'apps';
   const host = ctx.hostsWhere((spec) => spec.role === role)[0];
   if (!host) throw new Error(`site 2 has no ${role} host`);

@@ -29,8 +29,14 @@ export const bruteForce: AttackGenerator<Agency> = (ctx, rng, plan) => {
 /** Accounts whose password can be guessed: people who type one, and forgotten defaults. */
 const WEAK_ACCOUNTS: Record<string, readonly { name: string; uid: number }[]> = {
   mx1: [FORGOTTEN_ACCOUNT],
-  app1: [{ name: 'meera', uid: 1004 }, { name: 'ubuntu', uid: 1000 }],
-  'crm-old': [{ name: 'kabir', uid: 1002 }, { name: 'centos', uid: 1000 }],
+  app1: [
+    { name: 'meera', uid: 1004 },
+    { name: 'ubuntu', uid: 1000 },
+  ],
+  'crm-old': [
+    { name: 'kabir', uid: 1002 },
+    { name: 'centos', uid: 1000 },
+  ],
 };
 
 export const bruteForceSuccess: AttackGenerator<Agency> = (ctx, rng, plan) => {
@@ -53,9 +59,23 @@ function sprayWebmail(ctx: Context, rng: Random, plan: EpisodePlan): EpisodeSumm
   const attempts = rng.int(12, 30);
   let time = plan.start;
   for (let i = 0; i < attempts; i++) {
-    logApacheRequest(ctx, rng, vhost, time, { clientIp, request: `GET ${WEBMAIL.loginForm} HTTP/1.1`, status: 200, bytes: 5_912, userAgent }, plan);
+    logApacheRequest(
+      ctx,
+      rng,
+      vhost,
+      time,
+      { clientIp, request: `GET ${WEBMAIL.loginForm} HTTP/1.1`, status: 200, bytes: 5_912, userAgent },
+      plan,
+    );
     time += seconds(rng.between(0.5, 3));
-    logApacheRequest(ctx, rng, vhost, time, { clientIp, request: `POST ${WEBMAIL.login} HTTP/1.1`, status: 401, bytes: 5_986, referer: `https://${webmail.vhost}/`, userAgent }, plan);
+    logApacheRequest(
+      ctx,
+      rng,
+      vhost,
+      time,
+      { clientIp, request: `POST ${WEBMAIL.login} HTTP/1.1`, status: 401, bytes: 5_986, referer: `https://${webmail.vhost}/`, userAgent },
+      plan,
+    );
     time += minutes(rng.between(3.5, 8));
   }
   return { source: clientIp, target: `${webmail.vhost} login form`, detail: `${attempts} attempts, ${SPRAY_PACE}` };
@@ -71,7 +91,10 @@ export const passwordSpraying: AttackGenerator<Agency> = (ctx, rng, plan) => {
 };
 
 export const distributedBruteForce: AttackGenerator<Agency> = (ctx, rng, plan) => {
-  const host = rng.weighted(ctx.hostsWhere(() => true), [2, 1, 1]);
+  const host = rng.weighted(
+    ctx.hostsWhere(() => true),
+    [2, 1, 1],
+  );
   const user = rng.chance(0.3) ? 'root' : rng.pick([...ctx.org.admins.map((admin) => admin.name), FORGOTTEN_ACCOUNT.name]);
   return botnetGuessing(ctx, rng, plan, host, user, hostKnows(host.spec, user), ipv6ShareFor(host.spec));
 };

@@ -69,24 +69,48 @@ function refusedConnection(ctx: Context, rng: Random, firewall: Firewall, time: 
   const sourcePort = clientPort(rng);
   for (let i = 0; i < attempts; i++) {
     const length = source.synLength;
-    logBlockedPacket(ctx, rng, firewall, time + seconds((SYN_BACKOFF_SECONDS[i] ?? 15) + rng.between(0, 0.05)), source, destination, 'TCP', port, BENIGN, { flags: 'SYN', length, sourcePort });
+    logBlockedPacket(
+      ctx,
+      rng,
+      firewall,
+      time + seconds((SYN_BACKOFF_SECONDS[i] ?? 15) + rng.between(0, 0.05)),
+      source,
+      destination,
+      'TCP',
+      port,
+      BENIGN,
+      { flags: 'SYN', length, sourcePort },
+    );
   }
 }
 
 /** Where a person's phone is online during the day: on home Wi-Fi, else a carrier session. */
-function phoneSegments(rng: Random, member: StaffMember, laptop: readonly OnlineInterval[], day: number): { start: number; end: number; address: string }[] {
+function phoneSegments(
+  rng: Random,
+  member: StaffMember,
+  laptop: readonly OnlineInterval[],
+  day: number,
+): { start: number; end: number; address: string }[] {
   const segments: { start: number; end: number; address: string }[] = [];
   const end = day + hours(23.5);
   for (let start = day + hours(rng.between(7, 8.5)); start < end; ) {
     const until = Math.min(end, start + minutes(rng.between(30, 120)));
-    const atHome = laptop.some((interval) => interval.place === 'home' && interval.start <= start && start < interval.end) || start > day + hours(21);
+    const atHome =
+      laptop.some((interval) => interval.place === 'home' && interval.start <= start && start < interval.end) || start > day + hours(21);
     segments.push({ start, end: until, address: atHome ? member.home.at(start) : member.carrier.sessionAddress(rng) });
     start = until;
   }
   return segments;
 }
 
-function staffPackets(ctx: Context, rng: Random, member: StaffMember, laptop: readonly OnlineInterval[], mail: Firewall, apps: Firewall | undefined): void {
+function staffPackets(
+  ctx: Context,
+  rng: Random,
+  member: StaffMember,
+  laptop: readonly OnlineInterval[],
+  mail: Firewall,
+  apps: Firewall | undefined,
+): void {
   for (const interval of laptop) {
     for (const time of arrivals(rng, interval.start, interval.end, LAPTOP_LATE_PER_HOUR, () => LAPTOP_LATE_PER_HOUR)) {
       const target = apps && member.projectApp && rng.chance(0.4) ? apps : mail;
@@ -96,9 +120,14 @@ function staffPackets(ctx: Context, rng: Random, member: StaffMember, laptop: re
   const clock = new LocalClock(member.utcOffsetMinutes);
   for (let day = clock.dayStart(ctx.startTime); day < ctx.endTime; day += MICROS_PER_DAY) {
     for (const segment of phoneSegments(rng, member, laptop, day)) {
-      for (const time of arrivals(rng, segment.start, segment.end, PHONE_LATE_PER_HOUR, () => PHONE_LATE_PER_HOUR)) lateSegment(ctx, rng, mail, time, segment.address, 993);
+      for (const time of arrivals(rng, segment.start, segment.end, PHONE_LATE_PER_HOUR, () => PHONE_LATE_PER_HOUR))
+        lateSegment(ctx, rng, mail, time, segment.address, 993);
       if (member.phoneImapPort !== 143) continue;
-      for (let time = segment.start + seconds(rng.between(0, 1800)); time < segment.end; time += IMAP_RETRY_EVERY + seconds(rng.between(-20, 20))) {
+      for (
+        let time = segment.start + seconds(rng.between(0, 1800));
+        time < segment.end;
+        time += IMAP_RETRY_EVERY + seconds(rng.between(-20, 20))
+      ) {
         refusedConnection(ctx, rng, mail, time, segment.address, 143, SYN_BACKOFF_SECONDS.length);
       }
     }
@@ -106,18 +135,28 @@ function staffPackets(ctx: Context, rng: Random, member: StaffMember, laptop: re
     const today = laptop.filter((interval) => interval.day === day);
     if (today.length > 0 && rng.chance(0.2)) {
       const interval = rng.pick(today);
-      refusedConnection(ctx, rng, mail, interval.start + Math.round(rng.float() * (interval.end - interval.start)), interval.address, 80, 3);
+      refusedConnection(
+        ctx,
+        rng,
+        mail,
+        interval.start + Math.round(rng.float() * (interval.end - interval.start)),
+        interval.address,
+        80,
+        3,
+      );
     }
   }
 }
 
 export function generateSite2Firewall(ctx: Context, rng: Random, online: ReadonlyMap<string, readonly OnlineInterval[]>): void {
   const guarded = ctx.hostsWhere((spec) => spec.ufw);
-  for (const host of guarded) blockInternetNoise(ctx, rng.fork(`internet/${host.name}`), hostFirewall(host), host.spec.openPorts, INTERNET_SENDERS_PER_HOUR);
+  for (const host of guarded)
+    blockInternetNoise(ctx, rng.fork(`internet/${host.name}`), hostFirewall(host), host.spec.openPorts, INTERNET_SENDERS_PER_HOUR);
   const mailHost = guarded.find((host) => host.spec.role === 'mail');
   const appsHost = guarded.find((host) => host.spec.role === 'apps');
   if (!mailHost) return;
   const mail = hostFirewall(mailHost);
   const apps = appsHost ? hostFirewall(appsHost) : undefined;
-  for (const member of ctx.org.staff) staffPackets(ctx, rng.fork(`staff/${member.name}`), member, online.get(member.name) ?? [], mail, apps);
+  for (const member of ctx.org.staff)
+    staffPackets(ctx, rng.fork(`staff/${member.name}`), member, online.get(member.name) ?? [], mail, apps);
 }

@@ -53,9 +53,11 @@ export function generateSite2InternetNoise(ctx: Context, rng: Random): void {
     const probes = host.sshd.namesUsers ? PROBES : RHEL7_PROBES;
     const knows = (user: string): boolean => hostKnows(host.spec, user);
     const ipv6Share = host.spec.ipv6 ? 0.05 : 0;
-    for (const time of arrivals(sshRng, ctx.startTime, ctx.endTime, rate, () => rate)) internetSshVisit(ctx, sshRng, host, time, knows, probes, ipv6Share);
+    for (const time of arrivals(sshRng, ctx.startTime, ctx.endTime, rate, () => rate))
+      internetSshVisit(ctx, sshRng, host, time, knows, probes, ipv6Share);
     if (host.spec.role === 'crm') continue;
     const webRng = rng.fork(`web/${host.name}`);
-    for (const time of arrivals(webRng, ctx.startTime, ctx.endTime, WEB_PROBES_PER_HOUR, () => WEB_PROBES_PER_HOUR)) webProbe(ctx, webRng, host, time);
+    for (const time of arrivals(webRng, ctx.startTime, ctx.endTime, WEB_PROBES_PER_HOUR, () => WEB_PROBES_PER_HOUR))
+      webProbe(ctx, webRng, host, time);
   }
 }

@@ -11,9 +11,24 @@ import { unitDeactivated, unitFinished, unitStarting } from '../../messages/syst
 import { SITE2_UTC_OFFSET_MINUTES, type Agency } from '../organization.js';
 
 const UNITS = [
-  { unit: 'apt-daily.service', description: 'Daily apt download activities', at: (rng: Random): number => rng.between(0, 24), runs: [5, 40] },
-  { unit: 'apt-daily.service', description: 'Daily apt download activities', at: (rng: Random): number => rng.between(0, 24), runs: [5, 40] },
-  { unit: 'apt-daily-upgrade.service', description: 'Daily apt upgrade and clean activities', at: (rng: Random): number => rng.between(6, 7), runs: [10, 240] },
+  {
+    unit: 'apt-daily.service',
+    description: 'Daily apt download activities',
+    at: (rng: Random): number => rng.between(0, 24),
+    runs: [5, 40],
+  },
+  {
+    unit: 'apt-daily.service',
+    description: 'Daily apt download activities',
+    at: (rng: Random): number => rng.between(0, 24),
+    runs: [5, 40],
+  },
+  {
+    unit: 'apt-daily-upgrade.service',
+    description: 'Daily apt upgrade and clean activities',
+    at: (rng: Random): number => rng.between(6, 7),
+    runs: [10, 240],
+  },
   { unit: 'logrotate.service', description: 'Rotate log files', at: (rng: Random): number => rng.between(0, 0.01), runs: [0.2, 3] },
   { unit: 'man-db.service', description: 'Daily man-db regeneration', at: (rng: Random): number => rng.between(0, 0.02), runs: [0.5, 8] },
 ] as const;

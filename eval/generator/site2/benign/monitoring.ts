@@ -19,7 +19,12 @@ type Context = GenerationContext<Agency>;
 
 /** Calls `check` every `everySeconds` (with the scheduler's jitter) over the whole stream. */
 function every(ctx: Context, rng: Random, everySeconds: number, check: (time: number) => void): void {
-  for (let time = ctx.startTime + seconds(rng.between(0, everySeconds)); time < ctx.endTime; time += seconds(everySeconds + rng.between(-0.2, 0.3))) check(time);
+  for (
+    let time = ctx.startTime + seconds(rng.between(0, everySeconds));
+    time < ctx.endTime;
+    time += seconds(everySeconds + rng.between(-0.2, 0.3))
+  )
+    check(time);
 }
 
 function sshCheck(ctx: Context, rng: Random, host: HostRuntime, ip: string, time: number): void {
@@ -27,7 +32,14 @@ function sshCheck(ctx: Context, rng: Random, host: HostRuntime, ip: string, time
     probeConnection(ctx, rng, { host, ip, origin: BENIGN }, time, 'closed');
     return;
   }
-  ctx.log(time + seconds(rng.between(0.005, 0.05)), host, host.sshd.program, host.pids.at(time), noIdentificationString(ip, clientPort(rng)), BENIGN);
+  ctx.log(
+    time + seconds(rng.between(0.005, 0.05)),
+    host,
+    host.sshd.program,
+    host.pids.at(time),
+    noIdentificationString(ip, clientPort(rng)),
+    BENIGN,
+  );
 }
 
 export function generateMonitoring(ctx: Context, rng: Random): void {
@@ -38,11 +50,25 @@ export function generateMonitoring(ctx: Context, rng: Random): void {
     if (spec.role === 'mail') {
       const vhost = { host, name: webmail.vhost, port: webmail.port };
       every(ctx, hostRng.fork('http'), 60, (time) =>
-        logApacheRequest(ctx, hostRng, vhost, time, { clientIp: monitor.ip, request: 'GET / HTTP/1.1', status: 200, bytes: 5_912, userAgent: monitor.userAgent }, BENIGN),
+        logApacheRequest(
+          ctx,
+          hostRng,
+          vhost,
+          time,
+          { clientIp: monitor.ip, request: 'GET / HTTP/1.1', status: 200, bytes: 5_912, userAgent: monitor.userAgent },
+          BENIGN,
+        ),
       );
     } else if (spec.role === 'apps') {
       every(ctx, hostRng.fork('http'), 60, (time) =>
-        logRequest(ctx, hostRng, host, time, { clientIp: monitor.ip, request: `GET ${PROJECT_APP.health} HTTP/1.1`, status: 200, bytes: 15, userAgent: monitor.userAgent }, BENIGN),
+        logRequest(
+          ctx,
+          hostRng,
+          host,
+          time,
+          { clientIp: monitor.ip, request: `GET ${PROJECT_APP.health} HTTP/1.1`, status: 200, bytes: 15, userAgent: monitor.userAgent },
+          BENIGN,
+        ),
       );
     }
     every(ctx, hostRng.fork('ssh'), spec.role === 'mail' ? 60 : 300, (time) => sshCheck(ctx, hostRng, host, monitor.ip, time));

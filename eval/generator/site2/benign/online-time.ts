@@ -55,7 +55,13 @@ export function planOnlineTime(rng: Random, member: StaffMember, networks: Roami
     const kind = worksOn(dayRng, member, clock.weekday(day + hours(12)));
     const add = (from: number, to: number, place: Place): void => {
       if (to - from < minutes(5)) return;
-      intervals.push({ start: Math.round(from), end: Math.round(to), address: addressAt(dayRng, member, networks, place, from), place, day });
+      intervals.push({
+        start: Math.round(from),
+        end: Math.round(to),
+        address: addressAt(dayRng, member, networks, place, from),
+        place,
+        day,
+      });
     };
     if (kind !== 'off') {
       const place = dayRng.weighted(PLACES, placeWeights);

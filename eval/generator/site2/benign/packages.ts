@@ -9,7 +9,16 @@ import type { GenerationContext, HostRuntime } from '../../context.js';
 import type { Random } from '../../random.js';
 import { BENIGN, type Origin } from '../../log-stream.js';
 import { LocalClock, MICROS_PER_DAY, hours, seconds } from '../../clock.js';
-import { addedToGroup, addedToShadowGroup, groupAddedToGroupFile, groupAddedToGshadow, newGroup, newUser, passwordExpiryChanged, userInformationChanged } from '../../messages/accounts.js';
+import {
+  addedToGroup,
+  addedToShadowGroup,
+  groupAddedToGroupFile,
+  groupAddedToGshadow,
+  newGroup,
+  newUser,
+  passwordExpiryChanged,
+  userInformationChanged,
+} from '../../messages/accounts.js';
 import { closeSession, openSession } from '../../sequences/ssh.js';
 import { sudo, type Terminal } from '../../sequences/privilege.js';
 import { sysusersGroupCreated, sysusersUserCreated } from '../../messages/systemd.js';
@@ -41,7 +50,16 @@ function systemIdsFor(host: Site2Host): SystemIds {
 }
 
 /** What the maintainer scripts log; `from` is the terminal (`none` without one, omitted on RHEL 7). */
-function createPackageAccounts(ctx: Context, rng: Random, host: HostRuntime<Site2Host>, pkg: PackageAccount, ids: SystemIds, time: number, from: string, origin: Origin): number {
+function createPackageAccounts(
+  ctx: Context,
+  rng: Random,
+  host: HostRuntime<Site2Host>,
+  pkg: PackageAccount,
+  ids: SystemIds,
+  time: number,
+  from: string,
+  origin: Origin,
+): number {
   const { uid, gid } = ids.next();
   // The maintainer script runs the tools one after another: consecutive PIDs with a fork or two between.
   let nextPid = host.pids.block(time, 12);
@@ -104,12 +122,18 @@ function planInstalls(ctx: Context, rng: Random): Install[] {
 }
 
 /** An admin online that day (in the studio's zone) who can run apt there, and when. */
-function adminAt(ctx: Context, rng: Random, install: Install, online: ReadonlyMap<string, readonly OnlineInterval[]>): { name: string; interval: OnlineInterval } | undefined {
+function adminAt(
+  ctx: Context,
+  rng: Random,
+  install: Install,
+  online: ReadonlyMap<string, readonly OnlineInterval[]>,
+): { name: string; interval: OnlineInterval } | undefined {
   const candidates: { name: string; interval: OnlineInterval }[] = [];
   for (const admin of ctx.org.admins) {
     if (!admin.ssh.some((access) => access.host === install.host.name && access.sudo)) continue;
     for (const interval of online.get(admin.name) ?? []) {
-      if (interval.start >= install.day && interval.start < install.day + MICROS_PER_DAY && interval.end - interval.start > hours(0.5)) candidates.push({ name: admin.name, interval });
+      if (interval.start >= install.day && interval.start < install.day + MICROS_PER_DAY && interval.end - interval.start > hours(0.5))
+        candidates.push({ name: admin.name, interval });
     }
   }
   return candidates.length > 0 ? rng.pick(candidates) : undefined;
@@ -120,13 +144,18 @@ function installBySudo(ctx: Context, rng: Random, install: Install, ids: SystemI
   if (!admin) return;
   const { host, pkg } = install;
   const start = who.interval.start + Math.round(rng.float() * (who.interval.end - who.interval.start - hours(0.4)));
-  const { session, time: loggedIn } = openSession(ctx, rng, { host, ip: who.interval.address, origin: BENIGN }, start, { account: admin, method: 'publickey', key: admin.key });
+  const { session, time: loggedIn } = openSession(ctx, rng, { host, ip: who.interval.address, origin: BENIGN }, start, {
+    account: admin,
+    method: 'publickey',
+    key: admin.key,
+  });
   const terminal: Terminal = { host, account: admin, tty: session.tty, origin: BENIGN };
   let time = loggedIn + seconds(rng.between(10, 90));
   time = sudo(ctx, rng, terminal, time, '/usr/bin/apt update', { runSeconds: rng.between(3, 15) }) + seconds(rng.between(2, 20));
   const aptSeconds = rng.between(25, 140);
   createPackageAccounts(ctx, rng, host, pkg, ids, time + seconds(aptSeconds * rng.between(0.3, 0.7)), `/dev/${session.tty}`, BENIGN);
-  time = sudo(ctx, rng, terminal, time, `/usr/bin/apt install -y ${pkg.package}`, { runSeconds: aptSeconds }) + seconds(rng.between(10, 120));
+  time =
+    sudo(ctx, rng, terminal, time, `/usr/bin/apt install -y ${pkg.package}`, { runSeconds: aptSeconds }) + seconds(rng.between(10, 120));
   for (const member of pkg.members ?? []) {
     const command = `/usr/sbin/usermod -aG ${pkg.group} ${member}`;
     const usermod = host.pids.at(time + seconds(0.02));

@@ -42,8 +42,23 @@ class AppTab {
     this.projects = rng.sample([101, 102, 104, 107, 108, 111, 115, 118, 120, 123, 126, 131], rng.int(1, 4));
   }
 
-  private send(time: number, address: string, method: string, target: string, status: number, bytes: number, referer = `${ORIGIN}/dashboard`): void {
-    logRequest(this.ctx, this.rng, this.host, time, { clientIp: address, request: `${method} ${target} HTTP/2.0`, status, bytes, referer, userAgent: this.userAgent }, BENIGN);
+  private send(
+    time: number,
+    address: string,
+    method: string,
+    target: string,
+    status: number,
+    bytes: number,
+    referer = `${ORIGIN}/dashboard`,
+  ): void {
+    logRequest(
+      this.ctx,
+      this.rng,
+      this.host,
+      time,
+      { clientIp: address, request: `${method} ${target} HTTP/2.0`, status, bytes, referer, userAgent: this.userAgent },
+      BENIGN,
+    );
     this.lastRequest = time;
   }
 
@@ -94,14 +109,46 @@ class AppTab {
       if (page > 1 && rng.chance(0.04)) this.send(time, address, 'GET', PROJECT_APP.apiItems(project, page, token), 404, 61);
       else this.listItems(time, address, page);
     } else if (roll < 0.68) {
-      this.send(time, address, 'POST', PROJECT_APP.apiComments(item, token), 201, rng.int(400, 1_200), `${ORIGIN}${PROJECT_APP.item(project, item)}`);
+      this.send(
+        time,
+        address,
+        'POST',
+        PROJECT_APP.apiComments(item, token),
+        201,
+        rng.int(400, 1_200),
+        `${ORIGIN}${PROJECT_APP.item(project, item)}`,
+      );
     } else if (roll < 0.78) {
-      this.send(time, address, 'PATCH', PROJECT_APP.apiItem(item, token), 200, rng.int(900, 3_000), `${ORIGIN}${PROJECT_APP.item(project, item)}`);
+      this.send(
+        time,
+        address,
+        'PATCH',
+        PROJECT_APP.apiItem(item, token),
+        200,
+        rng.int(900, 3_000),
+        `${ORIGIN}${PROJECT_APP.item(project, item)}`,
+      );
     } else if (roll < 0.88) {
       const expires = Math.floor(time / MICROS_PER_SECOND) + 300;
-      this.send(time, address, 'GET', PROJECT_APP.download(rng, expires), 200, rng.int(30_000, 25_000_000), `${ORIGIN}${PROJECT_APP.item(project, item)}`);
+      this.send(
+        time,
+        address,
+        'GET',
+        PROJECT_APP.download(rng, expires),
+        200,
+        rng.int(30_000, 25_000_000),
+        `${ORIGIN}${PROJECT_APP.item(project, item)}`,
+      );
     } else if (roll < 0.93) {
-      this.send(time, address, 'POST', PROJECT_APP.apiFiles(item, token), 201, rng.int(300, 700), `${ORIGIN}${PROJECT_APP.item(project, item)}`);
+      this.send(
+        time,
+        address,
+        'POST',
+        PROJECT_APP.apiFiles(item, token),
+        201,
+        rng.int(300, 700),
+        `${ORIGIN}${PROJECT_APP.item(project, item)}`,
+      );
     } else {
       // A reload or a shared deep link: the page again, its assets from cache.
       const path = rng.chance(0.5) ? PROJECT_APP.project(project) : PROJECT_APP.item(project, item);
@@ -128,7 +175,14 @@ class AppTab {
     let nextAction = time + Math.round(rng.exponential(MEAN_ACTION_GAP));
     while (Math.min(nextPoll, nextAction) < end) {
       if (nextPoll <= nextAction) {
-        this.send(nextPoll, address, 'GET', PROJECT_APP.apiNotifications(Math.floor((nextPoll - POLL_INTERVAL) / MICROS_PER_SECOND), this.token ?? ''), 200, rng.int(40, 900));
+        this.send(
+          nextPoll,
+          address,
+          'GET',
+          PROJECT_APP.apiNotifications(Math.floor((nextPoll - POLL_INTERVAL) / MICROS_PER_SECOND), this.token ?? ''),
+          200,
+          rng.int(40, 900),
+        );
         nextPoll += POLL_INTERVAL + seconds(rng.between(-0.2, 0.4));
       } else {
         nextAction = this.act(nextAction, address) + Math.round(rng.exponential(MEAN_ACTION_GAP));
@@ -160,7 +214,12 @@ function clientSessions(ctx: Context, rng: Random, host: HostRuntime, client: Cl
   }
 }
 
-export function generateProjectApp(ctx: Context, rng: Random, online: ReadonlyMap<string, readonly OnlineInterval[]>, userAgents: ReadonlyMap<string, string>): void {
+export function generateProjectApp(
+  ctx: Context,
+  rng: Random,
+  online: ReadonlyMap<string, readonly OnlineInterval[]>,
+  userAgents: ReadonlyMap<string, string>,
+): void {
   const host = ctx.hostsWhere((spec) => spec.role === 'apps')[0];
   if (!host) return;
   const assets = appAssets(rng.fork('assets'));

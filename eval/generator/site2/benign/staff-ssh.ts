@@ -47,7 +47,14 @@ function visit(ctx: Context, rng: Random, member: StaffMember, { host, access, i
   let time = loggedIn;
   if (access.sftp) {
     // The session's child process takes the subsystem request.
-    ctx.log(loggedIn + seconds(rng.between(0.01, 0.2)), host, host.sshd.program, session.monitorPid + 2, subsystemRequest('sftp', member.name), BENIGN);
+    ctx.log(
+      loggedIn + seconds(rng.between(0.01, 0.2)),
+      host,
+      host.sshd.program,
+      session.monitorPid + 2,
+      subsystemRequest('sftp', member.name),
+      BENIGN,
+    );
   } else if (access.sudo) {
     const terminal: Terminal = { host, account: member, tty: session.tty, origin: BENIGN };
     const commands = rng.poisson(member.admin ? 1.8 : 0.6);
@@ -90,10 +97,19 @@ function phoneChecks(ctx: Context, rng: Random, member: StaffMember): void {
   for (let day = clock.dayStart(ctx.startTime); day < ctx.endTime; day += MICROS_PER_DAY) {
     if (!rng.chance(0.6)) continue;
     // Mail trouble is what he is called about most.
-    const picked = rng.weighted(reachable, reachable.map((access) => (access.host === 'mx1' ? 2 : 1)));
+    const picked = rng.weighted(
+      reachable,
+      reachable.map((access) => (access.host === 'mx1' ? 2 : 1)),
+    );
     const access: SshAccess = picked.host === 'mx1' ? { ...picked, method: 'password' } : picked;
     const start = day + hours(rng.between(7, 23.8));
-    visit(ctx, rng, member, { host: ctx.host(access.host), access, ip: member.carrier.sessionAddress(rng), start, length: minutes(rng.between(1, 8)) });
+    visit(ctx, rng, member, {
+      host: ctx.host(access.host),
+      access,
+      ip: member.carrier.sessionAddress(rng),
+      start,
+      length: minutes(rng.between(1, 8)),
+    });
   }
 }
 
@@ -118,9 +134,16 @@ function deploys(ctx: Context, rng: Random): void {
     for (let i = rng.poisson(clock.weekday(day + hours(12)) === 6 ? 1 : 4); i > 0; i--) {
       // Pushes from India in the day and from Lisbon into the Indian evening.
       const start = day + hours(rng.between(10, 23));
-      const { session, time } = openSession(ctx, rng, { host, ip: networks.ciRunners.pick(rng), origin: BENIGN }, start, { account: deploy, method: 'publickey', key: deploy.key });
+      const { session, time } = openSession(ctx, rng, { host, ip: networks.ciRunners.pick(rng), origin: BENIGN }, start, {
+        account: deploy,
+        method: 'publickey',
+        key: deploy.key,
+      });
       const terminal: Terminal = { host, account: deploy, tty: session.tty, origin: BENIGN };
-      const done = sudo(ctx, rng, terminal, time + seconds(rng.between(4, 30)), '/usr/bin/systemctl restart app.service', { pwd: '/home/deploy', runSeconds: rng.between(1, 6) });
+      const done = sudo(ctx, rng, terminal, time + seconds(rng.between(4, 30)), '/usr/bin/systemctl restart app.service', {
+        pwd: '/home/deploy',
+        runSeconds: rng.between(1, 6),
+      });
       closeSession(ctx, rng, session, done + seconds(rng.between(0.5, 4)));
     }
   }
@@ -132,7 +155,11 @@ function backups(ctx: Context, rng: Random): void {
   for (let day = clock.dayStart(ctx.startTime); day < ctx.endTime; day += MICROS_PER_DAY) {
     let start = day + hours(1.5) + seconds(rng.between(0, 90));
     for (const host of ctx.hostsWhere(() => true)) {
-      const { session, time } = openSession(ctx, rng, { host, ip: backup.sourceIp, origin: BENIGN }, start, { account: backup, method: 'publickey', key: backup.key });
+      const { session, time } = openSession(ctx, rng, { host, ip: backup.sourceIp, origin: BENIGN }, start, {
+        account: backup,
+        method: 'publickey',
+        key: backup.key,
+      });
       start = closeSession(ctx, rng, session, time + minutes(rng.between(3, 20))) + seconds(rng.between(2, 20));
     }
   }

@@ -45,7 +45,14 @@ class WebmailTab {
   }
 
   private send(time: number, address: string, method: string, target: string, status: number, bytes: number, referer = this.referer): void {
-    logApacheRequest(this.ctx, this.rng, this.vhost, time, { clientIp: address, request: `${method} ${target} HTTP/2.0`, status, bytes, referer, userAgent: this.userAgent }, BENIGN);
+    logApacheRequest(
+      this.ctx,
+      this.rng,
+      this.vhost,
+      time,
+      { clientIp: address, request: `${method} ${target} HTTP/2.0`, status, bytes, referer, userAgent: this.userAgent },
+      BENIGN,
+    );
     this.lastRequest = time;
   }
 
@@ -87,7 +94,8 @@ class WebmailTab {
     const roll = rng.float();
     if (roll < 0.55) {
       this.send(time, address, 'GET', WEBMAIL.preview(uid, mbox), 200, rng.int(2_500, 60_000));
-      if (rng.chance(0.15)) this.send(time + seconds(rng.between(3, 40)), address, 'GET', WEBMAIL.show(uid, mbox, token), 200, rng.int(6_000, 80_000));
+      if (rng.chance(0.15))
+        this.send(time + seconds(rng.between(3, 40)), address, 'GET', WEBMAIL.show(uid, mbox, token), 200, rng.int(6_000, 80_000));
     } else if (roll < 0.72) {
       this.send(time, address, 'GET', WEBMAIL.list(mbox, rng.weighted([1, 2, 3], [6, 3, 1]), nowMs(time)), 200, rng.int(2_000, 14_000));
     } else if (roll < 0.8) {
@@ -168,7 +176,12 @@ function dummyConnections(ctx: Context, rng: Random, vhost: VirtualHost, serverV
   }
 }
 
-export function generateWebmail(ctx: Context, rng: Random, online: ReadonlyMap<string, readonly OnlineInterval[]>, userAgents: ReadonlyMap<string, string>): void {
+export function generateWebmail(
+  ctx: Context,
+  rng: Random,
+  online: ReadonlyMap<string, readonly OnlineInterval[]>,
+  userAgents: ReadonlyMap<string, string>,
+): void {
   const { webmail } = ctx.org;
   const host = ctx.hostsWhere((spec) => spec.role === 'mail')[0];
   if (!host) return;

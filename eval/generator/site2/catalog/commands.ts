@@ -2,7 +2,11 @@
 import type { SudoCommandTemplate } from '../../catalog/commands.js';
 import type { HostRole } from '../organization.js';
 
-const c = (command: string, pwd: string, runSeconds: readonly [number, number] = [0.05, 3]): SudoCommandTemplate => ({ command, pwd, runSeconds });
+const c = (command: string, pwd: string, runSeconds: readonly [number, number] = [0.05, 3]): SudoCommandTemplate => ({
+  command,
+  pwd,
+  runSeconds,
+});
 
 export const SUDO_COMMANDS: Record<HostRole, readonly SudoCommandTemplate[]> = {
   mail: [

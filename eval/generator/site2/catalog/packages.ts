@@ -28,18 +28,42 @@ export interface PackageAccount {
 const user = (name: string, home: string, shell: string): { name: string; home: string; shell: string } => ({ name, home, shell });
 
 export const DEBIAN_PACKAGES: readonly PackageAccount[] = [
-  { package: 'redis-server', group: 'redis', user: user('redis', '/var/lib/redis', '/usr/sbin/nologin'), adduserFollowUps: true, members: ['app'] },
+  {
+    package: 'redis-server',
+    group: 'redis',
+    user: user('redis', '/var/lib/redis', '/usr/sbin/nologin'),
+    adduserFollowUps: true,
+    members: ['app'],
+  },
   { package: 'mariadb-server', group: 'mysql', user: user('mysql', '/nonexistent', '/bin/false'), adduserFollowUps: true },
   { package: 'prometheus-node-exporter', group: 'prometheus', user: user('prometheus', '/var/lib/prometheus', '/usr/sbin/nologin') },
   { package: 'memcached', group: 'memcache', user: user('memcache', '/nonexistent', '/usr/sbin/nologin'), tool: 'useradd' },
   { package: 'docker.io', group: 'docker', members: ['deploy'] },
-  { package: 'postgresql-16', group: 'postgres', user: user('postgres', '/var/lib/postgresql', '/bin/bash'), adduserFollowUps: true, joins: ['ssl-cert'] },
+  {
+    package: 'postgresql-16',
+    group: 'postgres',
+    user: user('postgres', '/var/lib/postgresql', '/bin/bash'),
+    adduserFollowUps: true,
+    joins: ['ssl-cert'],
+  },
   { package: 'clamav-daemon', group: 'clamav', user: user('clamav', '/var/lib/clamav', '/bin/false'), adduserFollowUps: true },
   { package: 'tor', group: 'debian-tor', user: user('debian-tor', '/var/lib/tor', '/bin/false') },
-  { package: 'systemd-coredump', group: 'systemd-coredump', user: user('systemd-coredump', '/', '/usr/sbin/nologin'), tool: 'sysusers', description: 'systemd Core Dumper' },
+  {
+    package: 'systemd-coredump',
+    group: 'systemd-coredump',
+    user: user('systemd-coredump', '/', '/usr/sbin/nologin'),
+    tool: 'sysusers',
+    description: 'systemd Core Dumper',
+  },
   { package: 'uuid-runtime', group: 'uuidd', user: user('uuidd', '/run/uuidd', '/usr/sbin/nologin'), tool: 'useradd' },
   { package: 'geoipupdate', group: 'geoip', user: user('geoip', '/var/lib/GeoIP', '/usr/sbin/nologin'), tool: 'useradd' },
-  { package: 'systemd-resolved', group: 'systemd-resolve', user: user('systemd-resolve', '/', '/usr/sbin/nologin'), tool: 'sysusers', description: 'systemd Resolver' },
+  {
+    package: 'systemd-resolved',
+    group: 'systemd-resolve',
+    user: user('systemd-resolve', '/', '/usr/sbin/nologin'),
+    tool: 'sysusers',
+    description: 'systemd Resolver',
+  },
 ];
 
 export const RHEL7_PACKAGES: readonly PackageAccount[] = [

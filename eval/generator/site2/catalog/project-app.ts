@@ -33,5 +33,11 @@ export const PROJECT_APP = {
 /** The build's hashed assets, loaded on each full page load (304 once cached). */
 export function appAssets(rng: Random): string[] {
   const hash = (): string => rng.chars('0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_-', 8);
-  return [`/build/assets/app-${hash()}.js`, `/build/assets/vendor-${hash()}.js`, `/build/assets/app-${hash()}.css`, `/build/assets/inter-${hash()}.woff2`, '/favicon.ico'];
+  return [
+    `/build/assets/app-${hash()}.js`,
+    `/build/assets/vendor-${hash()}.js`,
+    `/build/assets/app-${hash()}.css`,
+    `/build/assets/inter-${hash()}.woff2`,
+    '/favicon.ico',
+  ];
 }

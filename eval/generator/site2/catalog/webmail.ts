@@ -10,7 +10,18 @@ const TOKEN_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 /** The build stamp static files carry (`?s=`), the same for every asset of one install. */
 const BUILD = 1_729_608_312;
 
-export const MAILBOXES = ['INBOX', 'INBOX', 'INBOX', 'INBOX', 'Sent', 'Drafts', 'Archive', 'Clients%2FHarbor%20Books', 'Clients%2FRiverbank', 'Invoices'];
+export const MAILBOXES = [
+  'INBOX',
+  'INBOX',
+  'INBOX',
+  'INBOX',
+  'Sent',
+  'Drafts',
+  'Archive',
+  'Clients%2FHarbor%20Books',
+  'Clients%2FRiverbank',
+  'Invoices',
+];
 
 export const newRequestToken = (rng: Random): string => rng.chars(TOKEN_ALPHABET, 32);
 
