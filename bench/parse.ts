@@ -16,8 +16,8 @@ import os from 'node:os';
 import { Command } from 'commander';
 import { defaultObserver, normalize, type NormalizeContext } from '../collector/normalize.js';
 import type { RawMessage } from '../collector/raw-message.js';
-import { parseSyslog } from '../collector/syslog/parse.js';
-import { CORPUS_DIR, readCorpusOrExit } from '../core/corpus.js';
+import { CORPUS_DIR } from '../core/corpus.js';
+import { asSyslog, corpusLines } from './corpus-syslog.js';
 import type { EcsEvent } from '../collector/ecs/event.js';
 import { GeoEnricher } from '../collector/geo/enricher.js';
 import { DEFAULT_GEOIP_CACHE_SIZE, GeoIp } from '../collector/geo/geoip.js';
@@ -31,32 +31,6 @@ const options = new Command('bench:parse')
 const FILES = ['loghub/OpenSSH_2k.log', 'loghub/Linux_2k.log', 'loghub/Apache_2k.log', 'web/apache_combined_10k.log'];
 const NOW = Date.UTC(2026, 10, 22, 12);
 const context: NormalizeContext = { timeZone: 'UTC', observer: defaultObserver('bench') };
-
-function corpusLines(): string[] {
-  return FILES.flatMap((file) =>
-    readCorpusOrExit(file, options.corpus)
-      .split('\n')
-      .map((line) => line.replace(/\r+$/, ''))
-      .filter((line) => line !== ''),
-  );
-}
-
-/** Each corpus line as a forwarded message: its own header fields kept, PRI added (authpriv.info). */
-function asSyslog(lines: readonly string[], format: 'rfc3164' | 'rfc5424'): string[] {
-  const parseOptions = { timeZone: 'UTC', now: NOW };
-  return lines.map((line) => {
-    const m = parseSyslog(line, parseOptions);
-    const headerless = m.format !== 'rfc3164';
-    const time = new Date(headerless || m.timestamp === undefined ? NOW : m.timestamp);
-    const host = (headerless ? undefined : m.hostname) ?? 'web-01';
-    const app = (headerless ? undefined : m.appName) ?? 'nginx';
-    const body = headerless ? line : m.message;
-    if (format === 'rfc5424') return `<86>1 ${time.toISOString()} ${host} ${app} ${m.procId ?? '-'} - - ${body}`;
-    const stamp =
-      time.toUTCString().slice(8, 11) + ' ' + String(time.getUTCDate()).padStart(2, ' ') + ' ' + time.toISOString().slice(11, 19);
-    return `<86>${stamp} ${host} ${m.procId !== undefined ? `${app}[${m.procId}]` : app}: ${body}`;
-  });
-}
 
 function toRaw(texts: readonly string[]): RawMessage[] {
   return texts.map((text, seq) => ({
@@ -110,10 +84,10 @@ function measure(messages: readonly RawMessage[], enrich: boolean): number {
   return best;
 }
 
-const lines = corpusLines();
+const lines = corpusLines(FILES, options.corpus);
 const sets: [string, RawMessage[]][] = [
-  ['rfc3164 (with PRI, as forwarded)', toRaw(asSyslog(lines, 'rfc3164'))],
-  ['rfc5424', toRaw(asSyslog(lines, 'rfc5424'))],
+  ['rfc3164 (with PRI, as forwarded)', toRaw(asSyslog(lines, 'rfc3164', NOW))],
+  ['rfc5424', toRaw(asSyslog(lines, 'rfc5424', NOW))],
   ['file lines as they stand (3164 without PRI, access logs)', toRaw(lines)],
 ];
 const decoded = sets[0]![1].filter((raw) => normalize(raw, context).event.action !== undefined).length;

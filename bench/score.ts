@@ -194,12 +194,18 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function privateRedis(): Promise<{ url: string; child: ChildProcess }> {
+/** A private redis-server on a free port; undefined when there is none to start (not installed). */
+async function privateRedis(): Promise<{ url: string; child: ChildProcess } | undefined> {
   const port = await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     stdio: 'ignore',
   });
+  let spawnFailed = false;
+  child.once('error', () => {
+    spawnFailed = true;
+  });
   for (let attempt = 0; attempt < 100; attempt++) {
+    if (spawnFailed) return undefined;
     const up = await new Promise<boolean>((resolve) => {
       const socket = net.connect(port, '127.0.0.1', () => {
         socket.destroy();
@@ -251,19 +257,21 @@ if (options.ipsOnly === true) {
   const redisRuns: { cpu: number; wall: number }[] = [];
   if (options.skipRedis !== true) {
     const redis = options.redisUrl !== undefined ? { url: options.redisUrl, child: undefined } : await privateRedis();
-    try {
-      for (let round = 0; round < options.rounds; round++) {
-        redisRuns.push(
-          await throughput(
-            'redis store',
-            await RedisWindowStore.connect({ url: redis.url, keyPrefix: `bench${process.pid}r${round}:` }),
-            stream,
-          ),
-        );
+    if (redis === undefined) process.stdout.write('redis store: skipped, redis-server is not installed (or --redis-url URL)\n');
+    else
+      try {
+        for (let round = 0; round < options.rounds; round++) {
+          redisRuns.push(
+            await throughput(
+              'redis store',
+              await RedisWindowStore.connect({ url: redis.url, keyPrefix: `bench${process.pid}r${round}:` }),
+              stream,
+            ),
+          );
+        }
+      } finally {
+        redis.child?.kill('SIGTERM');
       }
-    } finally {
-      redis.child?.kill('SIGTERM');
-    }
   }
   const summary = (name: string, runs: { cpu: number; wall: number }[]): string =>
     `${name}: median ${Math.round(median(runs.map((r) => r.wall))).toLocaleString('en-US')} events/s on the scoring thread, ` +

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { ERROR_CODES, SiemadError } from '../core/errors.js';
 import { lockEmbeddedDirectory } from './embedded-lock.js';
+import type { PgliteReply, PgliteRequest } from './pglite-thread.js';
 
 /**
  * The one interface every PostgreSQL user of siemad talks to: a real server through a bounded
@@ -119,23 +122,54 @@ export async function connectPostgres(options: PostgresOptions): Promise<Databas
   return new PgDatabase(redactUrl(settings.url), pool);
 }
 
-interface PgliteQueryable {
-  query<Row>(sql: string, params?: unknown[]): Promise<{ rows: Row[]; affectedRows?: number }>;
-  exec(sql: string): Promise<unknown>;
+/** PGlite on its own thread (pglite-thread.ts): one request in flight at a time. */
+class PgliteThread {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
+  private nextId = 1;
+  private exited: Error | undefined;
+
+  constructor() {
+    this.worker = new Worker(new URL('./pglite-thread.js', import.meta.url));
+    this.worker.on('message', (reply: PgliteReply) => {
+      const waiter = this.waiting.get(reply.id);
+      if (waiter === undefined) return;
+      this.waiting.delete(reply.id);
+      if ('error' in reply) waiter.reject(Object.assign(new Error(reply.error.message), reply.error));
+      else waiter.resolve(reply.result);
+    });
+    const fail = (err: Error): void => {
+      this.exited = err;
+      for (const waiter of this.waiting.values()) waiter.reject(err);
+      this.waiting.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`embedded PostgreSQL thread exited (${code}): connection closed`)));
+  }
+
+  request<T>(request: DistributiveOmit<PgliteRequest, 'id'>): Promise<T> {
+    if (this.exited !== undefined) return Promise.reject(this.exited);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.worker.postMessage({ ...request, id });
+    });
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
 }
 
-interface PgliteLike extends PgliteQueryable {
-  transaction<T>(work: (tx: PgliteQueryable) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
-}
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 class PgliteDatabase implements Database {
-  /** PGlite runs one query at a time; callers queue here, in order. */
+  /** PGlite runs one query at a time; callers queue here, in order (a transaction holds the line). */
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly name: string,
-    private readonly db: PgliteLike,
+    private readonly thread: PgliteThread,
     private readonly unlock: () => void = () => undefined,
   ) {}
 
@@ -145,50 +179,55 @@ class PgliteDatabase implements Database {
     return next;
   }
 
+  private run<Row>(sql: string, params: readonly unknown[]): Promise<{ rows: Row[]; rowCount: number }> {
+    return this.thread.request({ op: 'query', sql, params });
+  }
+
   query<Row>(sql: string, params: readonly unknown[] = []): Promise<{ rows: Row[]; rowCount: number }> {
-    return this.serial(async () => {
-      const result = await this.db.query<Row>(sql, params as unknown[]);
-      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
-    });
+    return this.serial(() => this.run<Row>(sql, params));
   }
 
   exec(sql: string): Promise<void> {
-    return this.serial(async () => {
-      await this.db.exec(sql);
-    });
+    return this.serial(() => this.thread.request({ op: 'exec', sql }));
   }
 
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.serial(() =>
-      this.db.transaction((inner) =>
-        work({
-          async query<Row>(sql: string, params: readonly unknown[] = []) {
-            const result = await inner.query<Row>(sql, params as unknown[]);
-            return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
-          },
-          async exec(sql: string) {
-            await inner.exec(sql);
-          },
-        }),
-      ),
-    );
+    return this.serial(async () => {
+      await this.thread.request({ op: 'exec', sql: 'BEGIN' });
+      let result: T;
+      try {
+        result = await work({
+          query: <Row>(sql: string, params: readonly unknown[] = []) => this.run<Row>(sql, params),
+          exec: (sql: string) => this.thread.request({ op: 'exec', sql }),
+        });
+      } catch (err) {
+        await this.thread.request({ op: 'exec', sql: 'ROLLBACK' }).catch(() => undefined);
+        throw err;
+      }
+      await this.thread.request({ op: 'exec', sql: 'COMMIT' });
+      return result;
+    });
   }
 
   close(): Promise<void> {
-    return this.serial(() => this.db.close()).finally(this.unlock);
+    return this.serial(() => this.thread.request<void>({ op: 'close' }))
+      .finally(() => this.thread.terminate())
+      .finally(this.unlock);
   }
 }
 
-/** PGlite under `directory` (created if missing): the embedded default without --database-url. */
+/** PGlite under `directory` (created if missing), on a thread of its own: the embedded default without --database-url. */
 export async function openEmbeddedPostgres(directory: string): Promise<Database> {
   let unlock: (() => void) | undefined;
+  let thread: PgliteThread | undefined;
   try {
     fs.mkdirSync(directory, { recursive: true });
     unlock = lockEmbeddedDirectory(directory);
-    const { PGlite } = await import('@electric-sql/pglite');
-    const db = (await PGlite.create(directory)) as unknown as PgliteLike;
-    return new PgliteDatabase(`pglite:${directory}`, db, unlock);
+    thread = new PgliteThread();
+    await thread.request({ op: 'open', directory: path.resolve(directory) });
+    return new PgliteDatabase(`pglite:${directory}`, thread, unlock);
   } catch (err) {
+    await thread?.terminate();
     if (err instanceof SiemadError) throw err;
     unlock?.();
     throw new SiemadError(ERROR_CODES.DATABASE_UNAVAILABLE, `embedded PostgreSQL in ${directory}: ${(err as Error).message}`, '--data-dir');

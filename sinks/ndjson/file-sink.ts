@@ -32,15 +32,15 @@ class RotatingFile {
     this.stream = this.open();
   }
 
-  async write(text: string): Promise<void> {
+  async write(data: Buffer): Promise<void> {
     if (this.broken) {
       this.size = fileSize(this.file);
       this.stream = this.open();
     }
-    const bytes = Buffer.byteLength(text);
+    const bytes = data.length;
     if (this.size > 0 && this.size + bytes > this.rotateBytes) await this.rotate();
     this.size += bytes;
-    await new Promise<void>((resolve, reject) => this.stream.write(text, (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) => this.stream.write(data, (err) => (err ? reject(err) : resolve())));
   }
 
   async close(): Promise<void> {
@@ -102,8 +102,9 @@ export class NdjsonSink implements EventSink {
       all += line;
       if (isAnomalous(event)) anomalous += line;
     }
-    await this.events.write(all);
-    if (anomalous !== '') await this.anomalies.write(anomalous);
+    // Encoded once: the size for rotation and the bytes written are the same buffer.
+    await this.events.write(Buffer.from(all));
+    if (anomalous !== '') await this.anomalies.write(Buffer.from(anomalous));
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,68 @@
+/**
+ * The embedded PostgreSQL (PGlite, WebAssembly) on a thread of its own. PGlite runs every
+ * statement synchronously on the thread that owns it; on the ingest thread, applying a flood of
+ * alerts took more than half of `siemad serve`'s CPU (bench:e2e profile). Here the main thread
+ * only posts statements and awaits answers; the work runs on another core.
+ *
+ * Protocol: the parent posts `{ id, op, sql?, params? }` (op: open, query, exec, close) and gets
+ * `{ id, result }` or `{ id, error }` back. The parent sends one request at a time (PgliteDatabase
+ * serialises its callers), so a transaction is BEGIN ... COMMIT/ROLLBACK sent as statements.
+ */
+import { parentPort } from 'node:worker_threads';
+
+export type PgliteRequest =
+  | { id: number; op: 'open'; directory: string }
+  | { id: number; op: 'query'; sql: string; params: readonly unknown[] }
+  | { id: number; op: 'exec'; sql: string }
+  | { id: number; op: 'close' };
+
+export type PgliteReply =
+  | { id: number; result: unknown }
+  | { id: number; error: { message: string; code?: string; detail?: string; severity?: string } };
+
+interface Pglite {
+  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[]; affectedRows?: number }>;
+  exec(sql: string): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+let db: Pglite | undefined;
+
+async function handle(request: PgliteRequest): Promise<unknown> {
+  switch (request.op) {
+    case 'open': {
+      const { PGlite } = await import('@electric-sql/pglite');
+      db = (await PGlite.create(request.directory)) as unknown as Pglite;
+      return undefined;
+    }
+    case 'query': {
+      const result = await db!.query(request.sql, request.params as unknown[]);
+      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    }
+    case 'exec':
+      await db!.exec(request.sql);
+      return undefined;
+    case 'close':
+      await db?.close();
+      db = undefined;
+      return undefined;
+  }
+}
+
+/** What the parent needs of an error: its message and PostgreSQL's fields (SQLSTATE code). */
+function errorOf(err: unknown): { message: string; code?: string; detail?: string; severity?: string } {
+  const e = err as { message?: unknown; code?: unknown; detail?: unknown; severity?: unknown };
+  return {
+    message: typeof e?.message === 'string' ? e.message : String(err),
+    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+    ...(typeof e?.detail === 'string' ? { detail: e.detail } : {}),
+    ...(typeof e?.severity === 'string' ? { severity: e.severity } : {}),
+  };
+}
+
+parentPort?.on('message', (request: PgliteRequest) => {
+  handle(request).then(
+    (result) => parentPort!.postMessage({ id: request.id, result } satisfies PgliteReply),
+    (err: unknown) => parentPort!.postMessage({ id: request.id, error: errorOf(err) } satisfies PgliteReply),
+  );
+});
