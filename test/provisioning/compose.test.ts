@@ -20,7 +20,7 @@ interface ComposeService {
 }
 
 /** The sources a runtime image holds (Dockerfile COPY and .dockerignore allow-list agree on these). */
-const RUNTIME_SOURCE_DIRS = ['cli', 'collector', 'scorer', 'opensearch', 'pipeline', 'postgres', 'alerts', 'api'];
+const RUNTIME_SOURCE_DIRS = ['core', 'cli', 'collector', 'sinks', 'scorer', 'opensearch', 'pipeline', 'postgres', 'alerts', 'api'];
 
 function serveDefault(flag: string): unknown {
   const option = serveCommand().options.find((o) => o.long === flag);
