@@ -1,7 +1,7 @@
 /**
  * The alert writer: a pipeline stage after the scorer that never makes ingest wait for
  * PostgreSQL. Anomalies at or above the alert level are appended to a bounded write-ahead queue
- * on disk (the DiskBuffer of opensearch/buffer: framed, checksummed, acknowledged, recovered after
+ * on disk (the DiskBuffer of core/disk-buffer: framed, checksummed, acknowledged, recovered after
  * a restart) without awaiting the write; a full queue drops them and counts them. One loop reads
  * the queue in order and applies each batch to PostgreSQL in one transaction (store.ts), then
  * acknowledges it. While the database is down (DatabaseService not ready) the loop waits and the

@@ -1,6 +1,6 @@
 /**
  * Errors and warnings of the disk buffer. Each has a stable code and a one-line message, in the
- * style of `pipeline/errors.ts`; callers branch on `code`, never on the message.
+ * style of `core/errors.ts`; callers branch on `code`, never on the message.
  */
 export const BUFFER_ERROR_CODES = {
   /** `append` would take the buffer past `maxTotalBytes`; nothing was written. */

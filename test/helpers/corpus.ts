@@ -1,5 +1,5 @@
 /**
- * The public log corpus for tests, found only through pipeline/corpus.ts (`../shared/corpus`
+ * The public log corpus for tests, found only through core/corpus.ts (`../shared/corpus`
  * beside the repository, or SIEMAD_CORPUS), and the rule for tests that need it: under CI a missing
  * corpus is a failure, elsewhere the test is skipped with the reason.
  */

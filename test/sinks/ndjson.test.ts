@@ -1,5 +1,5 @@
 /**
- * The embedded NDJSON sink (pipeline/sinks/ndjson.ts) on real files: every event to
+ * The embedded NDJSON sink (sinks/ndjson/file-sink.ts) on real files: every event to
  * `events.ndjson`, anomalies also to `anomalies.ndjson`, each rotated at its size bound with N
  * older files kept, appending across restarts; a write error rejects the batch, never crashes.
  */
