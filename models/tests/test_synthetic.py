@@ -8,7 +8,11 @@ import synthetic
 from conftest import MODELS_DIR
 
 DEFINITIONS = MODELS_DIR.parent / "scorer" / "features" / "definitions.ts"
-ENTRY = re.compile(r"\{\s*name:\s*'(\w+)',\s*kind:\s*'(\w+)',\s*windowed:\s*(true|false),.*?families:\s*\[([^\]]*)\](?:,\s*subject:\s*'\w+')?\s*\}")
+# One entry per feature, on one line or spread over several as the formatter lays it out.
+ENTRY = re.compile(
+    r"\{\s*name:\s*'(\w+)',\s*kind:\s*'(\w+)',\s*windowed:\s*(true|false),.*?families:\s*\[([^\]]*)\](?:,\s*subject:\s*'\w+')?,?\s*\}",
+    re.S,
+)
 
 
 def test_features_are_those_of_the_typescript_definitions():
