@@ -15,6 +15,11 @@ export class ApiDatabase {
     return this.service.ready;
   }
 
+  /** Only this process can change it (the embedded database): what it read stays true until this process changes it. */
+  get exclusive(): boolean {
+    return this.service.db.exclusive;
+  }
+
   /** Which database (embedded, or the server's redacted address): for health details. */
   get name(): string {
     return this.service.db.name;

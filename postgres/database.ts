@@ -20,6 +20,8 @@ export interface Queryable {
 export interface Database extends Queryable {
   /** `postgres://...` (password hidden) or `pglite:<dir>`. */
   readonly name: string;
+  /** No other process can reach it (the embedded database, locked to this process). */
+  readonly exclusive: boolean;
   /** Runs `work` in one transaction on one connection; rolls back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -49,6 +51,8 @@ export function redactUrl(url: string): string {
 }
 
 class PgDatabase implements Database {
+  readonly exclusive = false;
+
   constructor(
     readonly name: string,
     private readonly pool: pg.Pool,
@@ -164,6 +168,7 @@ class PgliteThread {
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 class PgliteDatabase implements Database {
+  readonly exclusive = true;
   /** PGlite runs one query at a time; callers queue here, in order (a transaction holds the line). */
   private tail: Promise<unknown> = Promise.resolve();
 

@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap';
 import type { Database } from '../../postgres/database.js';
+import { TokenStore } from '../../api/tokens.js';
 import { onBothDatabases, seedAlert, startApi, type TokenKind } from '../helpers/api.js';
 
 /** Every route of the API, the scope it needs, and a request that passes validation. */
@@ -137,6 +138,27 @@ async function suite(t: Test, db: Database): Promise<void> {
     t.match(metrics, /siemad_api_request_duration_seconds_count\{route="\/api\/v1\/feedback"\} \d+/);
     const used = await db.query<{ last_used_at: Date | null }>('SELECT last_used_at FROM api_tokens WHERE name = $1', [api.names.admin]);
     t.ok(used.rows[0]!.last_used_at !== null, 'last_used_at recorded');
+  });
+
+  t.test('a token revoked while the API runs: refused at once on a server; on the embedded database within 5 s', async (t) => {
+    const store = new TokenStore(db);
+    const name = `short-lived-${Math.random().toString(36).slice(2, 8)}`;
+    const token = await store.create(name, ['read']);
+    t.equal((await api.call('GET', '/api/v1/alerts', { token })).status, 200, 'accepted');
+    await store.revoke(name);
+    const started = Date.now();
+    if (!db.exclusive) {
+      t.equal((await api.call('GET', '/api/v1/alerts', { token })).status, 401, 'a server is asked every time');
+      return;
+    }
+    // Only this process can revoke in the embedded database, and it trusts a checked token for 5 s.
+    let status = 200;
+    while (status === 200 && Date.now() - started < 8_000) {
+      status = (await api.call('GET', '/api/v1/alerts', { token })).status;
+      if (status === 200) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    t.equal(status, 401, 'refused once the check is due again');
+    t.ok(Date.now() - started <= 6_000, `within ${Date.now() - started} ms`);
   });
 }
 
