@@ -120,6 +120,11 @@ export class AnomalyScorer implements EventEnricher {
     return this.ensemble.version;
   }
 
+  /** The window store's connection: undefined for an in-process store, else whether it is usable now. */
+  get windowStoreConnected(): boolean | undefined {
+    return this.store.connected?.();
+  }
+
   /** Restores the saved site calibration and saves it periodically from then on. */
   async start(): Promise<void> {
     const store = this.options.calibrationStore;

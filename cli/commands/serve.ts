@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Logger } from 'pino';
 import { AllowList } from '../../collector/receivers/allow-list.js';
-import { IngestService, type IngestServiceConfig } from '../../pipeline/ingest-service.js';
+import { IngestService, type CollectorCheck, type IngestServiceConfig } from '../../pipeline/ingest-service.js';
 import { ERROR_CODES, SiemadError } from '../../core/errors.js';
 import {
   formatDuration,
@@ -428,8 +428,16 @@ function apiServices(
       scorer !== undefined
         ? { name: 'models', status: 'up', required: true, detail: { version: scorer.modelVersion, windowStore: options.windowStore } }
         : { name: 'models', status: 'off', required: false },
+      ...windowStoreCheck(scorer),
     ],
   };
+}
+
+/** Readiness of a window store on a server (Redis): scoring stops while it is away. */
+function windowStoreCheck(scorer: AnomalyScorer | undefined): CollectorCheck[] {
+  const connected = scorer?.windowStoreConnected;
+  if (connected === undefined) return [];
+  return [{ name: 'redis', status: connected ? 'up' : 'down', required: true }];
 }
 
 function collectorConfig(options: ServeOptions): IngestServiceConfig {

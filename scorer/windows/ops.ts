@@ -155,5 +155,7 @@ export interface WindowStore {
   probe?(batch: OpBatch): Promise<void> | void;
   /** Entities tracked (approximate for Redis: keys in its namespace are not counted here). */
   stats(): { entities: number };
+  /** False while a store on a server has lost its connection (readiness); in-process stores leave it out. */
+  connected?(): boolean;
   close(): Promise<void>;
 }

@@ -81,6 +81,11 @@ export class RedisWindowStore implements WindowStore {
     private readonly sha: string,
   ) {}
 
+  /** ioredis reconnects on its own; until it has, batches fail with SIEMAD_REDIS_UNAVAILABLE. */
+  connected(): boolean {
+    return this.client.status === 'ready';
+  }
+
   /**
    * Connects, checks the server and loads the script. Throws SiemadError CONFIG_INVALID for a URL
    * that is not redis:// or rediss://, REDIS_UNAVAILABLE when the server cannot be used.
