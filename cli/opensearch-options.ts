@@ -358,16 +358,12 @@ export function connectionOptions(flags: OpenSearchConnectionFlags): OpenSearchC
       );
     }
   }
-  const options: OpenSearchClientOptions = {
+  // The rows' targets name the client's options; the password comes from one of two settings.
+  const options = {
+    ...settingsOf(CONNECTION, flags),
     url: flags.opensearchUrl.trim(),
-    ...(flags.opensearchUsername !== undefined ? { username: flags.opensearchUsername } : {}),
     ...(password !== undefined ? { password } : {}),
-    ...(flags.opensearchCa !== undefined ? { caFile: flags.opensearchCa } : {}),
-    ...(flags.opensearchCert !== undefined ? { certFile: flags.opensearchCert } : {}),
-    ...(flags.opensearchKey !== undefined ? { keyFile: flags.opensearchKey } : {}),
-    skipHostnameVerification: flags.opensearchSkipHostnameVerification,
-    insecureSkipVerify: flags.opensearchInsecureSkipVerify,
-  };
+  } as OpenSearchClientOptions;
   try {
     // The client checks the URL and reads the PEM files: fail now, naming the flag, not after start-up.
     void createOpenSearchClient(options).close();
