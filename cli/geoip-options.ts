@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { GeoEnricher } from '../collector/geo/enricher.js';
-import { DEFAULT_GEOIP_CACHE_SIZE, EMBEDDED, GeoIp } from '../collector/geo/geoip.js';
+import { DEFAULT_GEOIP_CACHE_SIZE, EMBEDDED, GeoIp, type GeoIpOptions } from '../collector/geo/geoip.js';
 import { MmdbSource } from '../collector/geo/mmdb-source.js';
 import { parseBoolean, parsePositiveInt } from '../core/config-values.js';
 import { ERROR_CODES, SiemadError } from '../core/errors.js';
@@ -57,6 +57,16 @@ function openDatabase(file: string, setting: string): MmdbSource {
     const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message.split('\n')[0];
     throw new SiemadError(ERROR_CODES.CONFIG_INVALID, `${setting} ${file}: not a readable MaxMind DB (${reason})`, setting, { cause: err });
   }
+}
+
+/** The databases the flags name, for a thread that opens its own (undefined: GeoIP off). */
+export function geoIpOptionsOf(flags: GeoIpFlags): GeoIpOptions | undefined {
+  if (!flags.geoip) return undefined;
+  return {
+    ...(flags.geoipDb !== undefined ? { geoDb: flags.geoipDb } : {}),
+    ...(flags.geoipAsnDb !== undefined ? { asnDb: flags.geoipAsnDb } : {}),
+    cacheSize: flags.geoipCacheSize,
+  };
 }
 
 export function createGeoEnricher(flags: GeoIpFlags): GeoEnricher[] {

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { EcsEvent } from '../collector/ecs/event.js';
 import { ERROR_CODES, SiemadError } from '../core/errors.js';
 import { isAnomalous, type EventSink, type SinkHealth } from '../sinks/sink.js';
+import { encodeJson, type EncodedBatch } from '../sinks/encode.js';
 import { BUFFER_ERROR_CODES, BufferError, type DiskBuffer } from '../core/disk-buffer/index.js';
 import type { DeadLetter, DeadLetterQueue } from './indexer/dead-letter.js';
 import { encodeRecords, isUsableId, TARGET_ANOMALIES, TARGET_LOGS, type RecordInput } from './indexer/record.js';
@@ -52,10 +53,19 @@ export class OpenSearchSink implements EventSink {
     this.shutdownDeadline ??= Date.now() + SHUTDOWN_SPACE_WAIT_MS;
   }
 
-  async write(events: readonly EcsEvent[]): Promise<void> {
+  readonly encoding = 'json';
+
+  write(events: readonly EcsEvent[]): Promise<void> {
+    return this.writeEncoded(events, { json: encodeJson(events) });
+  }
+
+  /** `encoded.json[i]` is `events[i]` as JSON (events may be slim copies: only ids and anomaly flags are read). */
+  async writeEncoded(events: readonly EcsEvent[], encoded: EncodedBatch): Promise<void> {
+    const texts = encoded.json ?? encodeJson(events);
     const inputs: RecordInput[] = [];
-    for (const event of events) {
-      const json = JSON.stringify(event);
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i]!;
+      const json = texts[i]!;
       const id = event.event?.id;
       inputs.push({
         targets: isAnomalous(event) ? TARGET_LOGS | TARGET_ANOMALIES : TARGET_LOGS,

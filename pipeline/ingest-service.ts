@@ -18,6 +18,8 @@ import { Pipeline, type BatchOptions, type EventObserver, type MessageObserver }
 import { BoundedQueue } from '../collector/queue.js';
 import type { EcsEvent } from '../collector/ecs/event.js';
 import type { EventSink } from '../sinks/sink.js';
+import { CodecPool } from './codec/pool.js';
+import type { GeoIpOptions } from '../collector/geo/geoip.js';
 import { VERSION } from '../core/version.js';
 
 /** Everything `siemad serve` needs, already validated (see cli/commands/serve.ts for the flags). */
@@ -34,6 +36,10 @@ export interface IngestServiceConfig {
   queueCapacity: number;
   queueBytes: number;
   batchSize: number;
+  /** Pipeline threads (`--workers`): above 1, codec threads decode and encode beside the scoring thread. */
+  workers?: number;
+  /** The GeoIP databases the codec threads open (the same as the scoring thread's; undefined: off). */
+  geoIp?: GeoIpOptions;
   metricsHost: string;
   metricsPort: number | null;
   timeZone: string;
@@ -85,13 +91,20 @@ export class IngestService {
   ) {
     this.metrics = metrics ?? new PipelineMetrics();
     this.queue = new BoundedQueue<RawMessage>(config.queueCapacity, config.queueBytes);
+    const normalize = { timeZone: config.timeZone, observer: defaultObserver(VERSION) };
+    const codecs = CodecPool.forWorkers(
+      config.workers ?? 1,
+      { normalize, ...(config.geoIp !== undefined ? { geoIp: config.geoIp } : {}) },
+      logger,
+    );
     this.pipeline = new Pipeline({
-      normalize: { timeZone: config.timeZone, observer: defaultObserver(VERSION) },
+      normalize,
       enrichers,
       sink,
       metrics: this.metrics,
       logger,
       batchSize: config.batchSize,
+      ...(codecs !== undefined ? { codecs } : {}),
       ...(observers.messages !== undefined ? { messageObservers: observers.messages } : {}),
       ...(observers.events !== undefined ? { eventObservers: observers.events } : {}),
       ...(config.parseFailureRate !== undefined && config.parseFailureRate.rate > 0
@@ -111,6 +124,7 @@ export class IngestService {
       allowList: new AllowList(this.config.allow),
       maxMessageBytes: this.config.maxMessageBytes,
       senderRate: new SenderRateLimiter(this.config.senderRate ?? { rate: 0, burst: 0 }),
+      unwrittenChunks: this.pipeline.maxInFlight,
     };
     this.createReceivers(context);
     this.pipeline.start(this.queue);

@@ -228,6 +228,14 @@ export async function openEmbeddedPostgres(directory: string): Promise<Database>
   try {
     fs.mkdirSync(directory, { recursive: true });
     unlock = lockEmbeddedDirectory(directory);
+    if (!fs.existsSync(path.join(directory, 'PG_VERSION'))) {
+      // initdb peaks near 800 MB of WebAssembly memory that a thread keeps until it ends: create
+      // the cluster on a thread of its own, then serve from a fresh one (~300 MB).
+      thread = new PgliteThread();
+      await thread.request({ op: 'open', directory: path.resolve(directory) });
+      await thread.request({ op: 'close' });
+      await thread.terminate();
+    }
     thread = new PgliteThread();
     await thread.request({ op: 'open', directory: path.resolve(directory) });
     return new PgliteDatabase(`pglite:${directory}`, thread, unlock);

@@ -1,4 +1,5 @@
 import type { EcsEvent } from '../collector/ecs/event.js';
+import type { EncodedBatch, SinkEncoding } from './encode.js';
 
 /**
  * Where events go after the pipeline. `write` resolves when the sink has taken the batch (for a
@@ -9,6 +10,13 @@ import type { EcsEvent } from '../collector/ecs/event.js';
 export interface EventSink {
   readonly name: string;
   write(events: readonly EcsEvent[]): Promise<void>;
+  /**
+   * With codec threads (`--workers` above 1) the events come encoded as `encoding` says, beside
+   * the event objects (for what the sink reads itself: ids, anomaly flags). A sink without
+   * `encoding` gets every batch through `write`.
+   */
+  readonly encoding?: SinkEncoding;
+  writeEncoded?(events: readonly EcsEvent[], encoded: EncodedBatch): Promise<void>;
   /** Flushes what is buffered and releases files and connections. */
   close(): Promise<void>;
   /**

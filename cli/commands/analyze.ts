@@ -5,12 +5,15 @@ import { defaultObserver } from '../../collector/normalize.js';
 import { parseChoice, parsePositiveInt, parseSize, parseTimeZone } from '../../core/config-values.js';
 import { ERROR_CODES, SiemadError } from '../../core/errors.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from '../../core/logger.js';
+import { CodecPool } from '../../pipeline/codec/pool.js';
 import { Pipeline } from '../../pipeline/pipeline.js';
 import type { EventSink } from '../../sinks/sink.js';
 import { StreamNdjsonSink } from '../../sinks/ndjson/stream-sink.js';
 import { SummarySink } from '../../sinks/summary.js';
 import { VERSION } from '../../core/version.js';
 import { envOption } from '../option-table.js';
+import { geoIpOptionsOf } from '../geoip-options.js';
+import { workersOption } from '../workers-option.js';
 import { addScoringOptions, createScoring, type ScoringOptions } from '../scoring-options.js';
 
 interface AnalyzeOptions extends ScoringOptions {
@@ -18,6 +21,7 @@ interface AnalyzeOptions extends ScoringOptions {
   timeZone: string;
   maxMessageBytes: number;
   batchSize: number;
+  workers: number;
   logLevel: LogLevel;
 }
 
@@ -49,6 +53,7 @@ export function analyzeCommand(): Command {
       ),
     )
     .addOption(envOption('--batch-size <n>', 'SIEMAD_BATCH_SIZE', 'events per pipeline batch', parsePositiveInt, 512))
+    .addOption(workersOption())
     .addOption(
       envOption('--log-level <level>', 'SIEMAD_LOG_LEVEL', 'pino log level (logs go to standard error)', parseChoice(LOG_LEVELS), 'warn'),
     );
@@ -70,15 +75,19 @@ async function analyze(files: string[], options: AnalyzeOptions): Promise<void> 
   const format = options.format ?? (process.stdout.isTTY ? 'table' : 'ndjson');
   const sink: EventSink =
     format === 'ndjson' ? new StreamNdjsonSink(process.stdout) : new SummarySink((text) => process.stdout.write(text));
+  const normalize = { timeZone: options.timeZone, observer: defaultObserver(VERSION) };
+  const geoIp = geoIpOptionsOf(options);
+  const codecs = CodecPool.forWorkers(options.workers, { normalize, ...(geoIp !== undefined ? { geoIp } : {}) }, logger);
   const pipeline = new Pipeline({
-    normalize: { timeZone: options.timeZone, observer: defaultObserver(VERSION) },
+    normalize,
     enrichers: await createScoring(options),
     sink,
     logger,
     batchSize: options.batchSize,
+    ...(codecs !== undefined ? { codecs } : {}),
   });
   for await (const batch of readLineBatches(files, { maxMessageBytes: options.maxMessageBytes, batchSize: options.batchSize })) {
-    await pipeline.processBatch(batch);
+    await pipeline.submit(batch);
   }
   await pipeline.stop();
 }

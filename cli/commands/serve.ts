@@ -1,3 +1,5 @@
+import { geoIpOptionsOf } from '../geoip-options.js';
+import { WORKERS_ROW } from '../workers-option.js';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { Logger } from 'pino';
@@ -193,6 +195,7 @@ const SERVE = {
     parse: parsePositiveInt,
     default: 512,
   }),
+  workers: WORKERS_ROW,
   metricsHost: withDefault({
     flag: '--metrics-host <address>',
     env: 'SIEMAD_METRICS_HOST',
@@ -445,6 +448,7 @@ function collectorConfig(options: ServeOptions): IngestServiceConfig {
   if (tlsWanted && (options.tlsCert === undefined || options.tlsKey === undefined)) {
     throw new SiemadError(ERROR_CODES.CONFIG_INVALID, '--tls-cert and --tls-key go together', '--tls-key');
   }
+  const geoIp = geoIpOptionsOf(options);
   return {
     bind: options.bind,
     udpPort: portOrNull(options.udpPort),
@@ -469,6 +473,8 @@ function collectorConfig(options: ServeOptions): IngestServiceConfig {
     queueCapacity: options.queueCapacity,
     queueBytes: options.queueBytes,
     batchSize: options.batchSize,
+    workers: options.workers,
+    ...(geoIp !== undefined ? { geoIp } : {}),
     metricsHost: options.metricsHost,
     metricsPort: portOrNull(options.metricsPort),
     timeZone: options.timeZone,

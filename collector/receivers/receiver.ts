@@ -36,6 +36,12 @@ export interface ReceiverContext {
   maxMessageBytes: number;
   /** Per-sender message rate: UDP excess is dropped, a TCP/TLS sender over it is paused. */
   senderRate: SenderRateLimiter;
+  /**
+   * Chunks a stream connection may have read and not yet written to the sink before it is paused
+   * (default 1): as many as the pipeline works on at once, so one busy connection keeps every
+   * pipeline thread fed. A crash loses at most these and what the kernel holds for the socket.
+   */
+  unwrittenChunks?: number;
 }
 
 export interface Receiver {

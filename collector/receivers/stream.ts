@@ -71,6 +71,7 @@ export class StreamReceiver implements Receiver {
   private accept(socket: net.Socket): void {
     const { transport, maxConnections, idleTimeoutMs } = this.options;
     const { metrics, queue, allowList, maxMessageBytes, logger, senderRate } = this.context;
+    const unwrittenChunks = Math.max(1, this.context.unwrittenChunks ?? 1);
     const throttled = metrics.senderThrottled.labels(transport);
     if (!allowList.allows(socket.remoteAddress)) {
       metrics.connectionsRejected.labels(transport, 'not_allowed').inc();
@@ -97,6 +98,7 @@ export class StreamReceiver implements Receiver {
     let holds = 0;
     let heldByQueue = false;
     let lastPushed: RawMessage | undefined;
+    let unwritten = 0;
 
     const framer = new StreamFramer(
       (text, truncated, size) => {
@@ -130,6 +132,9 @@ export class StreamReceiver implements Receiver {
       if (idleTimeoutMs > 0) socket.setTimeout(idleTimeoutMs);
       socket.resume();
     };
+    const chunkWritten = (): void => {
+      if (unwritten-- === unwrittenChunks) release();
+    };
     const releaseQueue = (): void => {
       heldByQueue = false;
       release();
@@ -147,11 +152,11 @@ export class StreamReceiver implements Receiver {
         hold();
         setTimeout(release, overMs).unref();
       }
-      // What was read is written (to the sink's buffer) before more is read: a crash loses at most
-      // the chunk in hand and what the kernel holds for this socket.
+      // What was read is written (to the sink's buffer) before more than `unwrittenChunks` chunks
+      // are read: a crash loses at most those and what the kernel holds for this socket.
       if (lastPushed !== undefined) {
-        hold();
-        lastPushed.onWritten = release;
+        if (++unwritten === unwrittenChunks) hold();
+        lastPushed.onWritten = chunkWritten;
         lastPushed = undefined;
       }
       if (!heldByQueue && queue.isFull()) {

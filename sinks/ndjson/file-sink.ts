@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EcsEvent } from '../../collector/ecs/event.js';
-import { isAnomalous, type EventSink } from '../sink.js';
+import type { EventSink } from '../sink.js';
+import { asBuffer, encodeFor, type EncodedBatch } from '../encode.js';
 
 export interface NdjsonSinkOptions {
   /** Directory for `events.ndjson` and `anomalies.ndjson`. */
@@ -94,17 +95,16 @@ export class NdjsonSink implements EventSink {
     this.anomalies = new RotatingFile(path.join(options.directory, 'anomalies.ndjson'), options.rotateBytes, options.keepFiles);
   }
 
-  async write(events: readonly EcsEvent[]): Promise<void> {
-    let all = '';
-    let anomalous = '';
-    for (const event of events) {
-      const line = JSON.stringify(event) + '\n';
-      all += line;
-      if (isAnomalous(event)) anomalous += line;
-    }
-    // Encoded once: the size for rotation and the bytes written are the same buffer.
-    await this.events.write(Buffer.from(all));
-    if (anomalous !== '') await this.anomalies.write(Buffer.from(anomalous));
+  readonly encoding = 'ndjson';
+
+  write(events: readonly EcsEvent[]): Promise<void> {
+    return this.writeEncoded(events, encodeFor('ndjson', events));
+  }
+
+  // Encoded once: the size for rotation and the bytes written are the same buffer.
+  async writeEncoded(_events: readonly EcsEvent[], encoded: EncodedBatch): Promise<void> {
+    if (encoded.ndjson !== undefined) await this.events.write(asBuffer(encoded.ndjson));
+    if (encoded.anomalies !== undefined) await this.anomalies.write(asBuffer(encoded.anomalies));
   }
 
   async close(): Promise<void> {

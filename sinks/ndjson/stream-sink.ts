@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { EcsEvent } from '../../collector/ecs/event.js';
+import { encodeFor, type EncodedBatch } from '../encode.js';
 import type { EventSink } from '../sink.js';
 
 /** One JSON event per line on a stream (standard output for `siemad analyze --format ndjson`). */
@@ -9,10 +10,14 @@ export class StreamNdjsonSink implements EventSink {
 
   constructor(private readonly out: Writable) {}
 
-  async write(events: readonly EcsEvent[]): Promise<void> {
-    let text = '';
-    for (const event of events) text += JSON.stringify(event) + '\n';
-    if (!this.out.write(text)) await once(this.out, 'drain');
+  readonly encoding = 'ndjson';
+
+  write(events: readonly EcsEvent[]): Promise<void> {
+    return this.writeEncoded(events, encodeFor('ndjson', events));
+  }
+
+  async writeEncoded(_events: readonly EcsEvent[], encoded: EncodedBatch): Promise<void> {
+    if (encoded.ndjson !== undefined && !this.out.write(encoded.ndjson)) await once(this.out, 'drain');
   }
 
   async close(): Promise<void> {
