@@ -8,7 +8,8 @@
  * a batch of 1000+ operations cheap. Only distinct series in sketch mode call Redis per operation
  * (PFADD), because HyperLogLogs are not worth copying into Lua.
  *
- * Input (ARGV): [1] key prefix, [2] packed operations, [3] operation count. Each packed operation
+ * Input (ARGV): [1] key prefix, [2] packed operations, [3] operation count, [4] '1' for a probe
+ * (each operation answered from the stored state alone, nothing written; dry runs). Each packed operation
  * is big-endian `u8 slot, u32 second, i32 amount, u16 length + entity bytes, u16 length + member
  * bytes` (see encodeOp in redis-store.ts). Output: a flat array of integers, per operation as many
  * as `resultsPerOp` says.

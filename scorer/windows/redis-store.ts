@@ -132,7 +132,16 @@ export class RedisWindowStore implements WindowStore {
     }
   }
 
-  async execute(batch: OpBatch): Promise<void> {
+  execute(batch: OpBatch): Promise<void> {
+    return this.apply(batch, false);
+  }
+
+  /** What execute would answer for each operation alone, from the stored state; writes nothing (dry runs). */
+  probe(batch: OpBatch): Promise<void> {
+    return this.apply(batch, true);
+  }
+
+  private async apply(batch: OpBatch, probing: boolean): Promise<void> {
     batch.results.fill(0, 0, batch.size * RESULTS_PER_OP);
     let buffer = this.buffers.pop() ?? Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
     try {
@@ -148,7 +157,7 @@ export class RedisWindowStore implements WindowStore {
           }
           end++;
         }
-        if (sent > 0) readResults(batch, start, end, await this.run(buffer.subarray(0, length), sent));
+        if (sent > 0) readResults(batch, start, end, await this.run(buffer.subarray(0, length), sent, probing));
         start = end;
       }
     } finally {
@@ -169,9 +178,10 @@ export class RedisWindowStore implements WindowStore {
     }
   }
 
-  private async run(payload: Buffer, opCount: number): Promise<unknown> {
+  private async run(payload: Buffer, opCount: number, probing: boolean): Promise<unknown> {
+    const probe = probing ? '1' : '0';
     try {
-      return await this.client.evalsha(this.sha, 0, this.keyPrefix, payload, opCount);
+      return await this.client.evalsha(this.sha, 0, this.keyPrefix, payload, opCount, probe);
     } catch (error) {
       if (!messageOf(error).startsWith('NOSCRIPT')) throw storeError(error);
     }
@@ -179,7 +189,7 @@ export class RedisWindowStore implements WindowStore {
     // and caches it again under the same SHA. (Batches already in flight then retry in the order
     // their errors arrive, so one sent meanwhile may overtake them: rare, and each stays atomic.)
     try {
-      return await this.client.eval(windowScript(), 0, this.keyPrefix, payload, opCount);
+      return await this.client.eval(windowScript(), 0, this.keyPrefix, payload, opCount, probe);
     } catch (error) {
       throw storeError(error);
     }

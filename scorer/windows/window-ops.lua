@@ -12,6 +12,8 @@ local readOp = struct.unpack
 local prefix = ARGV[1]
 local packed = ARGV[2]
 local opCount = tonumber(ARGV[3]) or 0
+-- A probe (dry run) answers each operation from the stored state alone and writes nothing.
+local probing = ARGV[4] == '1'
 
 local keyPrefixes = {}
 local sketchPrefixes = {}
@@ -291,6 +293,19 @@ local function distinctSketch(st, slot, entity, member, second)
   end
 end
 
+-- A probe of a sketched set: the window's slices counted together, without adding the member
+-- (which moves the estimate by one at most, well inside the sketch's error).
+local function distinctProbe(st, slot, entity, second)
+  local lengths = st.spec[2]
+  for w = 1, #lengths do
+    local current = floor(second / lengths[w])
+    local sources = {}
+    for s = current - DISTINCT_SLICES + 1, current do sources[#sources + 1] = sketchKey(slot, w, s, entity) end
+    outLength = outLength + 1
+    out[outLength] = call('PFCOUNT', unpack(sources))
+  end
+end
+
 local function flushDistinct(key, st)
   if st.converted then
     call('DEL', key)
@@ -393,6 +408,8 @@ for _ = 1, opCount do
   slot, second, amount, entity, member, pos = readOp('>BI4i4Hc0Hc0', packed, pos)
   local spec = SLOTS[slot + 1]
   if spec ~= nil then
+    -- Probing, no operation sees another's change: each starts from what Redis holds.
+    if probing then states = {} end
     local code = spec[1]
     local keyPrefix = keyPrefixes[slot]
     if keyPrefix == nil then
@@ -401,7 +418,7 @@ for _ = 1, opCount do
     end
     local key = keyPrefix .. entity
     if code == SEEN then
-      seen(key, spec, second, amount ~= 0)
+      seen(key, spec, second, amount ~= 0 and not probing)
     else
       local st = states[key]
       if st == nil then
@@ -413,6 +430,9 @@ for _ = 1, opCount do
       end
       if code == COUNT then
         count(st, second, amount)
+      elseif code == DISTINCT and probing then
+        -- An exact set answers exactly, even past the size at which executing would sketch it.
+        if st.sketch then distinctProbe(st, slot, entity, second) else distinctExact(st, member, second) end
       elseif code == DISTINCT then
         st.written = true
         if not st.sketch and st.members[member] == nil and st.size >= EXACT_MEMBERS then
@@ -431,7 +451,7 @@ for _ = 1, opCount do
   end
 end
 
-for i = 1, #order do
+for i = 1, probing and 0 or #order do
   local key = order[i]
   local st = states[key]
   if st.written then

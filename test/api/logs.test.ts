@@ -1,4 +1,7 @@
+import { Redis } from 'ioredis';
 import t, { type Test } from 'tap';
+import { startRedis } from '../helpers/redis.js';
+import { requireService } from '../helpers/services.js';
 import { serveWithTokens, sprayLines, type ServedApi } from './ingest-helpers.js';
 
 const SCOPES = { ingester: 'ingest', reader: 'read', both: 'ingest,read', admin: 'admin' };
@@ -333,4 +336,35 @@ t.test('limits: batch lines and body size (413), request and line rates per toke
   t.match(unscored.json, { is_anomaly: false, risk_level: 'none', risk_score: 0 }, '--scoring false: decoded, not scored');
   const metrics = await fetch(`http://127.0.0.1:${api.serve.port('http')}/metrics`).then((r) => r.text());
   t.match(metrics, /siemad_api_rate_limited_total 2/);
+});
+
+t.test('dry_run with the Redis window store: scored against the shared state, which it leaves as it was', async (t) => {
+  const redis = await requireService(t, 'redis-server', () => startRedis());
+  if (redis === undefined) return;
+  t.teardown(() => redis.stop());
+  const api = await serveWithTokens({ ingester: 'ingest' }, ['--window-store', 'redis', '--redis-url', redis.url]);
+  t.teardown(() => api.serve.stop());
+  const call = (path: string, body: unknown) => api.call('POST', path, { token: api.tokens.ingester!, body });
+  t.equal((await call('/api/v1/logs/batch', { logs: sprayLines('203.0.113.41', 12), source: 'auth' })).status, 200);
+  const admin = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+  t.teardown(() => admin.disconnect());
+  const snapshot = async (): Promise<string[]> => {
+    const keys = (await admin.keys('*')).filter((key) => !key.endsWith('calibration')).sort();
+    return Promise.all(keys.map(async (key) => `${key} ${(await admin.dumpBuffer(key))?.toString('base64')}`));
+  };
+  const before = await snapshot();
+  const probe = {
+    log_line: 'sshd[4999]: Failed password for invalid user probe from 203.0.113.41 port 41000 ssh2',
+    source: 'auth',
+    dry_run: true,
+  };
+  const first = await call('/api/v1/logs/analyze', probe);
+  t.equal(first.status, 200, first.status === 200 ? 'answered (no more 501)' : first.text);
+  const second = await call('/api/v1/logs/analyze', probe);
+  t.equal(first.json.risk_score, second.json.risk_score, 'the same score twice');
+  t.match(first.json.reasons.join(' '), /13 different user names tried from 203\.0\.113\.41/, 'counts the stored lines and itself');
+  t.same(await snapshot(), before, 'the windows in Redis are byte for byte what they were');
+  const real = await call('/api/v1/logs/analyze', { ...probe, dry_run: false });
+  t.match(real.json.reasons.join(' '), /13 different user names/, 'the real submission scores as the dry run said');
+  t.notSame(await snapshot(), before, 'and it does change them');
 });
