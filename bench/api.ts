@@ -6,11 +6,11 @@
  * addresses; every one is scored and stored (no dry run). The token's rate limits are lifted
  * (--api-rate 0 --api-ingest-rate 0) so the pipeline is measured, not the limiter.
  *
- * Anomalies become alerts in PostgreSQL. The embedded database (PGlite, WebAssembly) runs on the
- * collector's own thread, so with it alert writing competes with scoring; give a PostgreSQL
- * server (--database-url) to measure the deployment README recommends for load.
+ * Anomalies become alerts in PostgreSQL. The embedded database (PGlite, WebAssembly) runs on a
+ * thread of its own; give a PostgreSQL server (--database-url) to measure the deployment README
+ * recommends for load.
  *
- *   npm run bench:api [-- --seconds 10] [--batch-connections 2] [--database-url postgres://...]
+ *   npm run bench:api [-- --seconds 10] [--batch-connections 2] [--database-url postgres://...] [--cpu-prof DIR]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,8 +33,9 @@ const options = new Command('bench:api')
   .option('--seconds <n>', 'duration of each measurement', Number, 10)
   .option('--batch-connections <n>', 'concurrent batch requests', Number, 2)
   .option('--database-url <url>', 'PostgreSQL server for alerts and tokens (default: the embedded PGlite)')
+  .option('--cpu-prof <dir>', 'write a CPU profile of siemad serve into this directory (node --cpu-prof)')
   .parse()
-  .opts<{ seconds: number; batchConnections: number; databaseUrl?: string }>();
+  .opts<{ seconds: number; batchConnections: number; databaseUrl?: string; cpuProf?: string }>();
 
 const SIEMAD = path.join(PACKAGE_ROOT, 'dist', 'cli', 'siemad.js');
 
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
   const child = spawn(
     process.execPath,
     [
+      ...(options.cpuProf !== undefined ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(options.cpuProf)] : []),
       SIEMAD,
       'serve',
       '--bind',

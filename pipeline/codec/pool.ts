@@ -34,6 +34,7 @@ class CodecThread {
       const waiter = this.waiting.get(reply.id);
       if (waiter === undefined) return;
       this.waiting.delete(reply.id);
+      if (this.waiting.size === 0) worker.unref();
       if ('failed' in reply) waiter.reject(new Error(`codec thread: ${reply.failed}`));
       else waiter.resolve(reply.encoded);
     });
@@ -47,6 +48,9 @@ class CodecThread {
     };
     worker.on('error', failed);
     worker.on('exit', (code) => failed(new Error(`codec thread exited (${code})`)));
+    // An idle codec thread must not keep the process alive (a start-up that fails exits at once).
+    // After the listeners: adding a 'message' listener refs the thread again.
+    worker.unref();
     return worker;
   }
 
@@ -57,6 +61,7 @@ class CodecThread {
   request(request: CodecRequest): Promise<EncodedBatch> {
     return new Promise((resolve, reject) => {
       this.waiting.set(request.id, { resolve, reject });
+      if (this.waiting.size === 1) this.worker.ref();
       this.worker.postMessage(request);
     });
   }
