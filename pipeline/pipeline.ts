@@ -48,6 +48,8 @@ export interface PipelineOptions {
 }
 
 const DRY_RUN: EnrichOptions = Object.freeze({ dryRun: true });
+/** Raw bytes of the batches in flight beyond the first (the queue's own bound is --queue-bytes). */
+const MAX_IN_FLIGHT_BYTES = 16 * 1024 * 1024;
 
 /**
  * Decode → enrich → sink. `processBatch` is shared by `siemad serve` (fed from the receive queue
@@ -180,12 +182,18 @@ export class Pipeline {
   private async run(queue: BoundedQueue<RawMessage>): Promise<void> {
     const { metrics, logger, batchSize } = this.options;
     const inFlight: Promise<void>[] = [];
+    const inFlightBytes: number[] = [];
+    let bytes = 0;
+    const settleOldest = async (): Promise<void> => {
+      await inFlight.shift();
+      bytes -= inFlightBytes.shift()!;
+    };
     for (;;) {
       if (queue.length === 0) {
         if (this.stopping) break;
         // Nothing waiting: let the batches in flight finish rather than sit waiting for more input.
         if (inFlight.length > 0) {
-          await inFlight.shift();
+          await settleOldest();
           continue;
         }
         await new Promise<void>((resolve) => {
@@ -197,6 +205,10 @@ export class Pipeline {
       }
       const batch: RawMessage[] = [];
       queue.drainInto(batch, batchSize);
+      let size = 0;
+      for (const raw of batch) size += raw.size;
+      bytes += size;
+      inFlightBytes.push(size);
       inFlight.push(
         this.processBatch(batch)
           .then(
@@ -212,7 +224,8 @@ export class Pipeline {
             for (const raw of batch) raw.onWritten?.();
           }),
       );
-      if (inFlight.length >= this.maxInFlight) await inFlight.shift();
+      // Bounded by count and by bytes (batches of long messages): what the queue lets go of stays bounded.
+      while (inFlight.length >= this.maxInFlight || (inFlight.length > 1 && bytes > MAX_IN_FLIGHT_BYTES)) await settleOldest();
       // Let receivers read between batches even when every stage resolves synchronously.
       await nextTurn();
     }
