@@ -27,8 +27,6 @@ class CodecThread {
   private spawn(): Worker {
     const worker = new Worker(new URL('./worker.js', import.meta.url), {
       workerData: this.data,
-      // Batches in flight outlive a small young generation: every scavenge would copy them again.
-      resourceLimits: { maxYoungGenerationSizeMb: 192 },
     });
     worker.on('message', (reply: CodecReply) => {
       const waiter = this.waiting.get(reply.id);
