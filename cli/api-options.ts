@@ -1,4 +1,4 @@
-import fs from 'node:fs';
+import { readTlsFile } from '../core/tls-file.js';
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { ApiServer } from '../api/server.js';
@@ -121,7 +121,7 @@ export async function startApi(
   }
   const tls =
     flags.apiTlsCert !== undefined
-      ? { cert: readPem(flags.apiTlsCert, '--api-tls-cert'), key: readPem(flags.apiTlsKey!, '--api-tls-key') }
+      ? { cert: readTlsFile(flags.apiTlsCert, '--api-tls-cert'), key: readTlsFile(flags.apiTlsKey!, '--api-tls-key') }
       : undefined;
   const options = {
     database,
@@ -139,18 +139,6 @@ export async function startApi(
       ERROR_CODES.TLS_INVALID,
       `--api-tls-cert/--api-tls-key: unusable certificate or key: ${(err as Error).message.split('\n')[0]}`,
       '--api-tls-cert',
-    );
-  }
-}
-
-function readPem(file: string, setting: string): Buffer {
-  try {
-    return fs.readFileSync(file);
-  } catch (err) {
-    throw new SiemadError(
-      ERROR_CODES.TLS_INVALID,
-      `${setting}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-      setting,
     );
   }
 }

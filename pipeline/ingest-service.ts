@@ -1,5 +1,5 @@
+import { readTlsFile } from '../core/tls-file.js';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import net from 'node:net';
 import tlsModule from 'node:tls';
 import type { Logger } from 'pino';
@@ -282,17 +282,5 @@ function checkCertificates(pem: Buffer, file: string, setting: string): void {
         setting,
       );
     }
-  }
-}
-
-function readTlsFile(file: string, setting: string): Buffer {
-  try {
-    return fs.readFileSync(file);
-  } catch (err) {
-    throw new SiemadError(
-      ERROR_CODES.TLS_INVALID,
-      `${setting}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-      setting,
-    );
   }
 }
