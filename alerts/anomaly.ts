@@ -40,7 +40,7 @@ export interface AlertAnomaly {
 /** Bounds on what one anomaly brings (the input is external when read from NDJSON). */
 const MAX_TEXT = 500;
 const MAX_ID = 128;
-const MAX_FEATURES = 1024;
+export const MAX_FEATURES = 1024;
 
 function text(value: unknown, max = MAX_TEXT): string | undefined {
   if (typeof value !== 'string' || value === '') return undefined;

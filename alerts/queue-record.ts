@@ -4,15 +4,13 @@
  * record; NaN survives too). Reading validates every field and also takes the decimal array that
  * earlier versions wrote (the file outlives the process that wrote it).
  */
-import { isAlertLevel, type AlertAnomaly } from './anomaly.js';
+import { isAlertLevel, MAX_FEATURES, type AlertAnomaly } from './anomaly.js';
 
 export function encodeAnomaly(anomaly: AlertAnomaly): Buffer {
   if (anomaly.features === undefined) return Buffer.from(JSON.stringify(anomaly));
   const row = Float32Array.from(anomaly.features);
   return Buffer.from(JSON.stringify({ ...anomaly, features: Buffer.from(row.buffer, row.byteOffset, row.byteLength).toString('base64') }));
 }
-
-const MAX_FEATURES = 1024;
 
 function featuresOf(value: unknown): number[] | undefined {
   if (typeof value === 'string') {

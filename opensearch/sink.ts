@@ -59,7 +59,7 @@ export class OpenSearchSink implements EventSink {
     return this.writeEncoded(events, { json: encodeJson(events) });
   }
 
-  /** `encoded.json[i]` is `events[i]` as JSON (events may be slim copies: only ids and anomaly flags are read). */
+  /** `encoded.json[i]` is `events[i]` as JSON (encoded on a codec thread, or by `write`). */
   async writeEncoded(events: readonly EcsEvent[], encoded: EncodedBatch): Promise<void> {
     const texts = encoded.json ?? encodeJson(events);
     const inputs: RecordInput[] = [];

@@ -36,7 +36,7 @@ export interface IngestServiceConfig {
   queueCapacity: number;
   queueBytes: number;
   batchSize: number;
-  /** Pipeline threads (`--workers`): above 1, codec threads decode and encode beside the scoring thread. */
+  /** Pipeline threads (`--workers`): above 1, codec threads encode events beside the scoring thread. */
   workers?: number;
   /** The GeoIP databases the codec threads open (the same as the scoring thread's; undefined: off). */
   geoIp?: GeoIpOptions;

@@ -43,7 +43,7 @@ export interface PipelineOptions {
   parseFailures?: { allow(sender: string, now: number): boolean };
   messageObservers?: MessageObserver[];
   eventObservers?: EventObserver[];
-  /** Codec threads that decode and encode (`--workers` above 1); none: everything on this thread. */
+  /** Codec threads that encode scored batches (`--workers` above 1); none: everything on this thread. */
   codecs?: CodecPool;
 }
 
@@ -181,12 +181,12 @@ export class Pipeline {
 
   private async run(queue: BoundedQueue<RawMessage>): Promise<void> {
     const { metrics, logger, batchSize } = this.options;
-    const inFlight: Promise<void>[] = [];
-    const inFlightBytes: number[] = [];
+    const inFlight: { done: Promise<void>; bytes: number }[] = [];
     let bytes = 0;
     const settleOldest = async (): Promise<void> => {
-      await inFlight.shift();
-      bytes -= inFlightBytes.shift()!;
+      const oldest = inFlight.shift()!;
+      await oldest.done;
+      bytes -= oldest.bytes;
     };
     for (;;) {
       if (queue.length === 0) {
@@ -208,28 +208,26 @@ export class Pipeline {
       let size = 0;
       for (const raw of batch) size += raw.size;
       bytes += size;
-      inFlightBytes.push(size);
-      inFlight.push(
-        this.processBatch(batch)
-          .then(
-            () => undefined,
-            (err: unknown) => {
-              // A sink that fails for good has its own retry/buffer; what reaches here is a bug: log, keep going.
-              metrics?.sinkErrors.labels(this.options.sink.name).inc();
-              logger.error({ err }, 'pipeline batch failed');
-            },
-          )
-          // Connections waiting for their last chunk to be written may read again.
-          .finally(() => {
-            for (const raw of batch) raw.onWritten?.();
-          }),
-      );
+      const done = this.processBatch(batch)
+        .then(
+          () => undefined,
+          (err: unknown) => {
+            // A sink that fails for good has its own retry/buffer; what reaches here is a bug: log, keep going.
+            metrics?.sinkErrors.labels(this.options.sink.name).inc();
+            logger.error({ err }, 'pipeline batch failed');
+          },
+        )
+        // Connections waiting for their last chunk to be written may read again.
+        .finally(() => {
+          for (const raw of batch) raw.onWritten?.();
+        });
+      inFlight.push({ done, bytes: size });
       // Bounded by count and by bytes (batches of long messages): what the queue lets go of stays bounded.
       while (inFlight.length >= this.maxInFlight || (inFlight.length > 1 && bytes > MAX_IN_FLIGHT_BYTES)) await settleOldest();
       // Let receivers read between batches even when every stage resolves synchronously.
       await nextTurn();
     }
-    await Promise.all(inFlight);
+    await Promise.all(inFlight.map((batch) => batch.done));
   }
 
   /** Processes what is queued, then closes enrichers and the sink. */

@@ -45,24 +45,28 @@ class LineWriter {
   }
 }
 
+function writeLines(lines: readonly string[], expectedBytes: number): Buffer {
+  const writer = new LineWriter(expectedBytes);
+  for (const line of lines) writer.add(line);
+  return writer.bytes;
+}
+
 /** Every event as NDJSON, and the anomalous ones again (undefined when there are none). */
 export function encodeNdjson(events: readonly EcsEvent[]): { ndjson: Buffer; anomalies: Buffer | undefined } {
   const lines: string[] = new Array(events.length);
+  const anomalyLines: string[] = [];
   let chars = 0;
   let anomalyChars = 0;
   for (let i = 0; i < events.length; i++) {
     const line = JSON.stringify(events[i]);
     lines[i] = line;
     chars += line.length + 1;
-    if (isAnomalous(events[i]!)) anomalyChars += line.length + 1;
+    if (isAnomalous(events[i]!)) {
+      anomalyLines.push(line);
+      anomalyChars += line.length + 1;
+    }
   }
-  const all = new LineWriter(chars);
-  const anomalous = anomalyChars > 0 ? new LineWriter(anomalyChars) : undefined;
-  for (let i = 0; i < lines.length; i++) {
-    all.add(lines[i]!);
-    if (anomalous !== undefined && isAnomalous(events[i]!)) anomalous.add(lines[i]!);
-  }
-  return { ndjson: all.bytes, anomalies: anomalous?.bytes };
+  return { ndjson: writeLines(lines, chars), anomalies: anomalyLines.length > 0 ? writeLines(anomalyLines, anomalyChars) : undefined };
 }
 
 /** Each event's JSON text, in order (the OpenSearch sink's records). */

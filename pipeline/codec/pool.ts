@@ -36,7 +36,7 @@ class CodecThread {
       if ('failed' in reply) waiter.reject(new Error(`codec thread: ${reply.failed}`));
       else waiter.resolve(reply.encoded);
     });
-    // A thread that dies takes its batches with it (they fail and are counted); a new one takes its place.
+    // A thread that dies fails its batches (the pipeline encodes them on the scoring thread); a new one takes its place.
     const failed = (err: Error): void => {
       for (const waiter of this.waiting.values()) waiter.reject(err);
       this.waiting.clear();

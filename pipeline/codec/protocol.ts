@@ -4,8 +4,9 @@
  * sends the batch's raw messages and what the scorer set on each event (enrichment.ts) to a codec
  * thread. Decoding and GeoIP are pure functions of the raw message and the databases, so the
  * codec thread decodes and locates the same events again, assigns the scored fields and encodes
- * them for the sink: the bytes written are the bytes the single-threaded pipeline writes. Raw texts and one JSON text of enrichments per
- * batch cost far less to pass between threads than clones of ~1.5 KB event objects.
+ * them for the sink: the bytes written are the bytes the single-threaded pipeline writes. Raw texts
+ * and one JSON text of enrichments per batch cost far less to pass between threads than clones of
+ * ~1.5 KB event objects.
  */
 import type { RawMessage, Transport } from '../../collector/raw-message.js';
 import type { GeoIpOptions } from '../../collector/geo/geoip.js';
