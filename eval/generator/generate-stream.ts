@@ -4,7 +4,6 @@
  * 36-person company (this file); site 2 a six-person agency built differently (site2/). The same
  * options always give the same lines.
  */
-import { ATTACK_KINDS } from '../labels.js';
 import { GenerationContext } from './context.js';
 import { InternetAddresses } from './internet.js';
 import { LogStream } from './log-stream.js';
@@ -16,10 +15,9 @@ import { generateAutomation } from './benign/automation.js';
 import { generateSshNoise } from './benign/ssh-noise.js';
 import { generateWebTraffic } from './benign/web-traffic.js';
 import { generateFirewallNoise } from './benign/firewall-noise.js';
-import { planEpisodes } from './attacks/schedule.js';
+import { weaveAttacks } from './attacks/weave.js';
 import { ATTACK_GENERATORS } from './attacks/index.js';
-import type { EpisodeSummary } from './attacks/episode.js';
-import { describeEpisodes, streamWindow, type GenerateOptions, type GeneratedStream } from './stream-result.js';
+import { streamWindow, type GenerateOptions, type GeneratedStream } from './stream-result.js';
 import { generateAgencyStream } from './site2/generate.js';
 
 export { DEFAULT_START_TIME, SITES, type Episode, type GenerateOptions, type GeneratedStream, type SiteNumber } from './stream-result.js';
@@ -42,22 +40,7 @@ function generateCompanyStream(options: GenerateOptions): GeneratedStream {
   generateWebTraffic(ctx, rng.fork('web'));
   generateFirewallNoise(ctx, rng.fork('firewall'));
 
-  const perKind = options.episodesPerKind ?? Math.max(2, Math.ceil(options.days / 2));
-  const plans = planEpisodes(rng.fork('schedule'), start, end, options.kinds ?? ATTACK_KINDS, perKind);
-  const summaries = new Map<string, EpisodeSummary>();
-  for (const plan of plans) summaries.set(plan.episode, ATTACK_GENERATORS[plan.kind](ctx, rng.fork(`attack/${plan.episode}`), plan));
-
-  const { lines, labels, times } = stream.build({ reduceRepeats: options.reduceRepeats ?? true });
-  return {
-    lines,
-    labels,
-    episodes: describeEpisodes(
-      plans.map((plan) => plan.episode),
-      labels,
-      times,
-      summaries,
-    ),
-  };
+  return weaveAttacks(ctx, rng, stream, options, { start, end }, ATTACK_GENERATORS);
 }
 
 export function generateStream(options: GenerateOptions): GeneratedStream {

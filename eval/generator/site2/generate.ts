@@ -3,15 +3,14 @@
  * site 1), with the same attack kinds woven in through its own servers and formats. Timestamps
  * are IST (`+05:30`), as its servers' rsyslog writes them. The same options give the same bytes.
  */
-import { ATTACK_KINDS } from '../../labels.js';
 import { GenerationContext } from '../context.js';
 import { InternetAddresses } from '../internet.js';
 import { LogStream } from '../log-stream.js';
 import { Random } from '../random.js';
 import { LocalClock, hours } from '../clock.js';
-import { planEpisodes, type SiteHours } from '../attacks/schedule.js';
-import type { EpisodeSummary } from '../attacks/episode.js';
-import { describeEpisodes, streamWindow, type GenerateOptions, type GeneratedStream } from '../stream-result.js';
+import type { SiteHours } from '../attacks/schedule.js';
+import { weaveAttacks } from '../attacks/weave.js';
+import { streamWindow, type GenerateOptions, type GeneratedStream } from '../stream-result.js';
 import { generateHostCron } from '../benign/cron.js';
 import { BROWSER_USER_AGENTS } from '../catalog/user-agents.js';
 import { SITE2_UTC_OFFSET_MINUTES, buildAgency, type Agency } from './organization.js';
@@ -68,20 +67,5 @@ export function generateAgencyStream(options: GenerateOptions): GeneratedStream 
   generateSite2Firewall(ctx, rng.fork('firewall'), online);
   generateSite2InternetNoise(ctx, rng.fork('internet-noise'));
 
-  const perKind = options.episodesPerKind ?? Math.max(2, Math.ceil(options.days / 2));
-  const plans = planEpisodes(rng.fork('schedule'), start, end, options.kinds ?? ATTACK_KINDS, perKind, STUDIO_HOURS);
-  const summaries = new Map<string, EpisodeSummary>();
-  for (const plan of plans) summaries.set(plan.episode, SITE2_ATTACK_GENERATORS[plan.kind](ctx, rng.fork(`attack/${plan.episode}`), plan));
-
-  const { lines, labels, times } = stream.build({ reduceRepeats: options.reduceRepeats ?? true });
-  return {
-    lines,
-    labels,
-    episodes: describeEpisodes(
-      plans.map((plan) => plan.episode),
-      labels,
-      times,
-      summaries,
-    ),
-  };
+  return weaveAttacks(ctx, rng, stream, options, { start, end }, SITE2_ATTACK_GENERATORS, STUDIO_HOURS);
 }
