@@ -8,6 +8,7 @@
  * them), and checks the targets; `--update-docs` writes the tables into the model card and README
  * (eval/doc-sections.ts) and the alert figures into README's Alerts section.
  */
+import { featureSpecJson } from '../scorer/features/definitions.js';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -96,7 +97,10 @@ async function siemadOutput(logFile: string, lines: number): Promise<DetectorVer
 }
 
 function seedBaselineFlags(logFile: string, directory: string, lines: number): boolean[] {
-  if (!fs.existsSync(options.trainingFeatures)) {
+  // A matrix built by an earlier version has other columns: rebuilt, not fed to the baseline.
+  const spec = options.trainingFeatures.replace(/\.csv$/, '.spec.json');
+  const current = fs.existsSync(spec) && fs.readFileSync(spec, 'utf8') === featureSpecJson();
+  if (!fs.existsSync(options.trainingFeatures) || !current) {
     log(`building the benign training matrix ${options.trainingFeatures}`);
     runOrFail(process.execPath, [path.join(PACKAGE_ROOT, 'dist', 'scripts', 'training-data.js'), '--out', options.trainingFeatures]);
   }
@@ -109,7 +113,7 @@ function seedBaselineFlags(logFile: string, directory: string, lines: number): b
     '--features',
     options.trainingFeatures,
     '--feature-spec',
-    options.trainingFeatures.replace(/\.csv$/, '.spec.json'),
+    spec,
     '--score',
     evalFeatures,
     '--out',

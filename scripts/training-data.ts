@@ -20,7 +20,7 @@ import { defaultObserver, normalize } from '../collector/normalize.js';
 import type { RawMessage } from '../collector/raw-message.js';
 import { generateStream } from '../eval/generator/generate-stream.js';
 import { VERSION } from '../core/version.js';
-import { FEATURE_COUNT, FEATURES } from '../scorer/features/definitions.js';
+import { FEATURE_COUNT, FEATURES, featureSpecJson } from '../scorer/features/definitions.js';
 import { FeatureExtractor } from '../scorer/features/extract.js';
 import { MemoryWindowStore } from '../scorer/windows/memory-store.js';
 import { CORPUS_DIR } from '../core/corpus.js';
@@ -152,6 +152,6 @@ if (options.feedback !== undefined) {
 }
 
 await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-fs.writeFileSync(`${base}.spec.json`, JSON.stringify(FEATURES, null, 2) + '\n');
+fs.writeFileSync(`${base}.spec.json`, featureSpecJson());
 fs.writeFileSync(`${base}.sources.txt`, sources.join('\n') + '\n');
 process.stderr.write(`training-data: wrote ${options.out}\n`);

@@ -5,7 +5,7 @@ import { readLineBatches } from '../../collector/line-source.js';
 import { defaultObserver, normalize } from '../../collector/normalize.js';
 import { parseDuration, parseTimeZone } from '../../core/config-values.js';
 import { VERSION } from '../../core/version.js';
-import { FEATURE_COUNT, FEATURES } from '../../scorer/features/definitions.js';
+import { FEATURE_COUNT, FEATURES, featureSpecJson } from '../../scorer/features/definitions.js';
 import { FeatureExtractor } from '../../scorer/features/extract.js';
 import { IMPOSSIBLE_TRAVEL_SPEED } from '../scoring-options.js';
 import { MemoryWindowStore } from '../../scorer/windows/memory-store.js';
@@ -52,7 +52,7 @@ export function featuresCommand(): Command {
 }
 
 async function exportFeatures(files: string[], options: FeaturesOptions): Promise<void> {
-  if (options.spec !== undefined) fs.writeFileSync(options.spec, JSON.stringify(FEATURES, null, 2) + '\n');
+  if (options.spec !== undefined) fs.writeFileSync(options.spec, featureSpecJson());
   const out = options.out === '-' ? process.stdout : fs.createWriteStream(options.out);
   const extractor = new FeatureExtractor(new MemoryWindowStore(), {
     outOfOrderToleranceMs: options.outOfOrderTolerance,

@@ -368,6 +368,11 @@ export type FeatureName = (typeof FEATURES)[number]['name'];
 
 export const FEATURE_COUNT = FEATURES.length;
 
+/** The feature spec file beside a feature CSV (its column order), as `siemad features --spec` and training-data write it. */
+export function featureSpecJson(): string {
+  return `${JSON.stringify(FEATURES, null, 2)}\n`;
+}
+
 /** Indexes of the features each family's model reads, in feature order. */
 export const FAMILY_FEATURES: { readonly [K in Family]: readonly number[] } = Object.fromEntries(
   FAMILIES.map((family) => [
