@@ -139,8 +139,8 @@ export class AlertWriter implements EventEnricher {
     for (const event of events) {
       const anomaly = event.anomaly;
       if (anomaly?.is_anomaly !== true || levelRank(anomaly.level) < this.minRank) continue;
-      const found = alertAnomalyOf(event, this.options.featuresOf?.(event));
-      if (found !== undefined) (records ??= []).push(encodeAnomaly(found));
+      const found = alertAnomalyOf(event);
+      if (found !== undefined) (records ??= []).push(encodeAnomaly(found, this.options.featuresOf?.(event)));
     }
     if (records === undefined || this.closing) return;
     const count = records.length;

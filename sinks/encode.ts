@@ -40,33 +40,41 @@ class LineWriter {
     this.buffer[this.length++] = 0x0a;
   }
 
+  get size(): number {
+    return this.length;
+  }
+
   get bytes(): Buffer {
     return this.buffer.subarray(0, this.length);
   }
 }
 
-function writeLines(lines: readonly string[], expectedBytes: number): Buffer {
-  const writer = new LineWriter(expectedBytes);
-  for (const line of lines) writer.add(line);
-  return writer.bytes;
-}
-
 /** Every event as NDJSON, and the anomalous ones again (undefined when there are none). */
 export function encodeNdjson(events: readonly EcsEvent[]): { ndjson: Buffer; anomalies: Buffer | undefined } {
   const lines: string[] = new Array(events.length);
-  const anomalyLines: string[] = [];
   let chars = 0;
-  let anomalyChars = 0;
   for (let i = 0; i < events.length; i++) {
     const line = JSON.stringify(events[i]);
     lines[i] = line;
     chars += line.length + 1;
+  }
+  const writer = new LineWriter(chars);
+  // The anomalies' lines are copied as bytes from the batch's: UTF-8 encoding them again cost more.
+  let ranges: number[] | undefined;
+  let anomalyBytes = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const start = writer.size;
+    writer.add(lines[i]!);
     if (isAnomalous(events[i]!)) {
-      anomalyLines.push(line);
-      anomalyChars += line.length + 1;
+      (ranges ??= []).push(start, writer.size);
+      anomalyBytes += writer.size - start;
     }
   }
-  return { ndjson: writeLines(lines, chars), anomalies: anomalyLines.length > 0 ? writeLines(anomalyLines, anomalyChars) : undefined };
+  const ndjson = writer.bytes;
+  if (ranges === undefined) return { ndjson, anomalies: undefined };
+  const anomalies = Buffer.allocUnsafeSlow(anomalyBytes);
+  for (let r = 0, at = 0; r < ranges.length; r += 2) at += ndjson.copy(anomalies, at, ranges[r], ranges[r + 1]);
+  return { ndjson, anomalies };
 }
 
 /** Each event's JSON text, in order (the OpenSearch sink's records). */

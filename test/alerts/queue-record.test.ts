@@ -16,7 +16,11 @@ const anomaly: AlertAnomaly = {
 
 t.test('a record gives back the anomaly, its float32 feature row included (NaN too)', async (t) => {
   const record = encodeAnomaly(anomaly);
-  t.match(record.toString(), /"features":"[A-Za-z0-9+/=]+"/, 'the row as base64, not 44 decimals');
+  t.equal(record[0], 2, 'the binary layout');
+  t.equal(
+    record.length,
+    16 + 6 * 4 + 7 * 2 + Buffer.byteLength(anomaly.eventId + anomaly.entity + anomaly.kind + anomaly.reason! + anomaly.host!),
+  );
   const decoded = decodeAnomaly(record)!;
   t.same({ ...decoded, features: undefined }, { ...anomaly, features: undefined });
   t.same(decoded.features!.slice(0, 3), [0, 1.5, Math.fround(0.1)]);
@@ -25,7 +29,26 @@ t.test('a record gives back the anomaly, its float32 feature row included (NaN t
   t.same(decodeAnomaly(encodeAnomaly({ ...anomaly, features: undefined }))?.features, undefined);
 });
 
-t.test('records of earlier versions (a decimal array) still read; broken ones are refused', async (t) => {
+t.test("the scorer's row given apart from the anomaly (a Float32Array) is the one written", async (t) => {
+  const decoded = decodeAnomaly(encodeAnomaly({ ...anomaly, features: undefined }, new Float32Array([0.25, 3])))!;
+  t.same(decoded.features, [0.25, 3]);
+  t.same({ ...decoded, features: undefined }, { ...anomaly, features: undefined });
+});
+
+t.test('a truncated or corrupted binary record is refused, never misread', async (t) => {
+  const record = encodeAnomaly(anomaly);
+  for (let cut = 0; cut < record.length; cut++) t.equal(decodeAnomaly(record.subarray(0, cut)), undefined, `cut at ${cut}`);
+  const badLevel = Buffer.from(record);
+  badLevel[13] = 9;
+  t.equal(decodeAnomaly(badLevel), undefined, 'no such level');
+  const tooManyFeatures = Buffer.from(record);
+  tooManyFeatures.writeUInt16LE(5000, 14);
+  t.equal(decodeAnomaly(tooManyFeatures), undefined, 'more features than allowed');
+});
+
+t.test('records of earlier versions (JSON: base64 or decimal rows) still read; broken ones are refused', async (t) => {
+  const base64 = Buffer.from(new Float32Array([0.5, 2]).buffer).toString('base64');
+  t.same(decodeAnomaly(Buffer.from(JSON.stringify({ ...anomaly, features: base64 })))!.features, [0.5, 2]);
   const earlier = Buffer.from(JSON.stringify({ ...anomaly, features: [0.5, null, 2] }));
   const decoded = decodeAnomaly(earlier)!;
   t.same(decoded.features!.slice(0, 1), [0.5]);
