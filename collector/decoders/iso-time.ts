@@ -22,10 +22,39 @@ function datePart(days: number): string {
   return `${String(year).padStart(4, '0')}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T`;
 }
 
+/**
+ * The last two results: an event asks for its own time and its receipt time, and consecutive
+ * events mostly share both (syslog times have whole seconds; a chunk is received at one instant).
+ * A shared string is also flattened once: a fresh concatenation is a rope that every JSON.stringify
+ * of an event had to flatten again.
+ */
+let lastMs = Number.NaN;
+let lastIso = '';
+let previousMs = Number.NaN;
+let previousIso = '';
+
 /** ISO 8601 UTC string of `epochMs`; '' when it is not a finite time in years 0000-9999. */
 export function isoString(epochMs: number): string {
   if (!Number.isFinite(epochMs)) return '';
   const ms = Math.floor(epochMs);
+  if (ms === lastMs) return lastIso;
+  if (ms === previousMs) {
+    previousMs = lastMs;
+    lastMs = ms;
+    const iso = previousIso;
+    previousIso = lastIso;
+    lastIso = iso;
+    return iso;
+  }
+  const iso = formatIso(ms);
+  previousMs = lastMs;
+  previousIso = lastIso;
+  lastMs = ms;
+  lastIso = iso;
+  return iso;
+}
+
+function formatIso(ms: number): string {
   const days = Math.floor(ms / MS_PER_DAY);
   if (days !== cachedDay) {
     cachedDatePart = datePart(days);

@@ -22,3 +22,15 @@ t.test('non-finite times and years past 9999 give an empty string', async (t) =>
 t.test('fractions of a millisecond are cut, as Date does', async (t) => {
   t.equal(isoString(1.9), '1970-01-01T00:00:00.001Z');
 });
+
+t.test('repeated and alternating times (an event time and a receipt time per event) come back right', async (t) => {
+  const a = Date.UTC(2026, 0, 5, 10, 0, 0);
+  const b = Date.UTC(2026, 11, 5, 3, 24, 0, 416);
+  const sequence = [a, b, a, b, b, a, a, b + 1, a, b, b + 1, 0, a];
+  t.strictSame(
+    sequence.map((ms) => isoString(ms)),
+    sequence.map((ms) => new Date(ms).toISOString()),
+  );
+  t.equal(isoString(-1), '1969-12-31T23:59:59.999Z', 'after cached values, an uncached one');
+  t.equal(isoString(Number.NaN), '', 'NaN never matches a cached time');
+});
