@@ -123,3 +123,34 @@ function decodeJson(bytes: Buffer): AlertAnomaly | undefined {
   if (features !== undefined) anomaly.features = features;
   return anomaly;
 }
+
+/**
+ * Records packed into one buffer and their lengths, to hand a batch to another thread as two
+ * transferred buffers (the disk queue's records are views into its read chunk).
+ */
+export function packRecords(records: readonly Uint8Array[]): { bytes: Uint8Array; lengths: Uint32Array } {
+  let total = 0;
+  for (const record of records) total += record.byteLength;
+  const bytes = new Uint8Array(total);
+  const lengths = new Uint32Array(records.length);
+  let at = 0;
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]!;
+    bytes.set(record, at);
+    lengths[i] = record.byteLength;
+    at += record.byteLength;
+  }
+  return { bytes, lengths };
+}
+
+/** The records of packRecords; none past the end of `bytes`. */
+export function unpackRecords(bytes: Uint8Array, lengths: Uint32Array): Uint8Array[] {
+  const records: Uint8Array[] = [];
+  let at = 0;
+  for (const length of lengths) {
+    if (at + length > bytes.byteLength) break;
+    records.push(bytes.subarray(at, at + length));
+    at += length;
+  }
+  return records;
+}

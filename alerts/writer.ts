@@ -16,10 +16,10 @@ import { BUFFER_ERROR_CODES, BufferError, DiskBuffer } from '../core/disk-buffer
 import type { AlertMetrics } from './metrics.js';
 import type { EnrichOptions, EventEnricher } from '../collector/enricher.js';
 import type { DatabaseService } from '../postgres/service.js';
-import { alertAnomalyOf, levelRank, type AlertAnomaly } from './anomaly.js';
+import { alertAnomalyOf, levelRank } from './anomaly.js';
 import { DEFAULT_GROUPING, type GroupingOptions } from './grouping.js';
-import { decodeAnomaly, encodeAnomaly } from './queue-record.js';
-import { applyAnomalies, DEFAULT_MAX_EVENTS_PER_ALERT, pruneAppliedEvents, type StoreOptions } from './store.js';
+import { encodeAnomaly } from './queue-record.js';
+import { applyAnomalyRecords, DEFAULT_MAX_EVENTS_PER_ALERT, pruneAppliedEvents, type StoreOptions } from './store.js';
 
 export interface AlertWriterOptions {
   /** Directory of the disk queue (one process owns it). */
@@ -47,6 +47,8 @@ const RETRY_BASE_MS = 500;
 /** Replays come within seconds; the record of applied anomalies is kept much longer. */
 const APPLIED_RETENTION_MS = 7 * 86_400_000;
 const PRUNE_INTERVAL_MS = 3_600_000;
+/** How long the writer waits after a batch that was not full (alerts come this much later at most). */
+const LINGER_MS = 200;
 
 const TRANSIENT_ERRNO = new Set([
   'ECONNREFUSED',
@@ -172,37 +174,36 @@ export class AlertWriter implements EventEnricher {
     while (!this.closing) {
       const batch = await this.buffer.read(this.batchSize, MAX_BATCH_BYTES);
       if (batch === null) return;
-      const anomalies: AlertAnomaly[] = [];
-      for (const record of batch.records) {
-        const anomaly = decodeAnomaly(record);
-        if (anomaly !== undefined) anomalies.push(anomaly);
-      }
-      this.applying = this.applyBatch(anomalies).then((done) => {
+      this.applying = this.applyBatch(batch.records).then((done) => {
         if (done) this.buffer.ack(batch);
       });
       await this.applying;
       this.applying = undefined;
+      // A batch that was not full: let more gather before the next transaction. Each costs a few
+      // statements per (entity, kind) whatever its size, and applied as fast as they come a
+      // flood's transactions shrank to a few anomalies and took the database thread's whole core.
+      if (batch.records.length < this.batchSize && !this.closing) await this.pause(LINGER_MS);
     }
   }
 
   /** Applies a batch, waiting out outages; false when closing first (it stays queued). */
-  private async applyBatch(anomalies: AlertAnomaly[]): Promise<boolean> {
-    const outcome = await this.applyWithRetry(anomalies);
+  private async applyBatch(records: readonly Uint8Array[]): Promise<boolean> {
+    const outcome = await this.applyWithRetry(records);
     if (outcome !== 'rejected') return outcome === 'applied';
-    if (anomalies.length === 1) {
+    if (records.length === 1) {
       this.options.metrics.dropped.labels('rejected').inc();
       return true;
     }
     // One bad anomaly must not cost the others: apply them one by one.
-    for (const anomaly of anomalies) {
-      const single = await this.applyWithRetry([anomaly]);
+    for (const record of records) {
+      const single = await this.applyWithRetry([record]);
       if (single === 'closing') return false;
       if (single === 'rejected') this.options.metrics.dropped.labels('rejected').inc();
     }
     return true;
   }
 
-  private async applyWithRetry(anomalies: AlertAnomaly[]): Promise<'applied' | 'rejected' | 'closing'> {
+  private async applyWithRetry(records: readonly Uint8Array[]): Promise<'applied' | 'rejected' | 'closing'> {
     const { metrics, logger } = this.options;
     let rejections = 0;
     for (;;) {
@@ -212,7 +213,7 @@ export class AlertWriter implements EventEnricher {
         continue;
       }
       try {
-        const report = await applyAnomalies(this.database.db, anomalies, this.store);
+        const report = await applyAnomalyRecords(this.database.db, records, this.store);
         metrics.opened.inc(report.opened);
         metrics.escalated.inc(report.escalated);
         metrics.updated.inc(report.updated);
@@ -226,7 +227,7 @@ export class AlertWriter implements EventEnricher {
         }
         rejections++;
         logger.error(
-          { err: (err as Error).message, anomalies: anomalies.length, attempt: rejections },
+          { err: (err as Error).message, anomalies: records.length, attempt: rejections },
           'alert writer: the database refused a batch of anomalies',
         );
         if (rejections >= MAX_REJECTIONS) return 'rejected';

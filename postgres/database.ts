@@ -5,6 +5,8 @@ import pg from 'pg';
 import { ERROR_CODES, SiemadError } from '../core/errors.js';
 import { lockEmbeddedDirectory } from './embedded-lock.js';
 import type { PgliteReply, PgliteRequest } from './pglite-thread.js';
+import { packRecords } from '../alerts/queue-record.js';
+import type { ApplyReport, StoreOptions } from '../alerts/store.js';
 
 /**
  * The one interface every PostgreSQL user of siemad talks to: a real server through a bounded
@@ -151,12 +153,12 @@ class PgliteThread {
     this.worker.on('exit', (code) => fail(new Error(`embedded PostgreSQL thread exited (${code}): connection closed`)));
   }
 
-  request<T>(request: DistributiveOmit<PgliteRequest, 'id'>): Promise<T> {
+  request<T>(request: DistributiveOmit<PgliteRequest, 'id'>, transfer?: ArrayBuffer[]): Promise<T> {
     if (this.exited !== undefined) return Promise.reject(this.exited);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.worker.postMessage({ ...request, id });
+      this.worker.postMessage({ ...request, id }, transfer);
     });
   }
 
@@ -212,6 +214,17 @@ class PgliteDatabase implements Database {
       await this.thread.request({ op: 'exec', sql: 'COMMIT' });
       return result;
     });
+  }
+
+  /** The alert writer's batches, applied on the database's thread (AnomalyRecordApplier). */
+  applyAnomalyRecords(records: readonly Uint8Array[], options: StoreOptions): Promise<ApplyReport> {
+    const { bytes, lengths } = packRecords(records);
+    return this.serial(() =>
+      this.thread.request<ApplyReport>({ op: 'applyAnomalies', bytes, lengths, options }, [
+        bytes.buffer as ArrayBuffer,
+        lengths.buffer as ArrayBuffer,
+      ]),
+    );
   }
 
   close(): Promise<void> {

@@ -4,17 +4,22 @@
  * alerts took more than half of `siemad serve`'s CPU (bench:e2e profile). Here the main thread
  * only posts statements and awaits answers; the work runs on another core.
  *
- * Protocol: the parent posts `{ id, op, sql?, params? }` (op: open, query, exec, close) and gets
- * `{ id, result }` or `{ id, error }` back. The parent sends one request at a time (PgliteDatabase
- * serialises its callers), so a transaction is BEGIN ... COMMIT/ROLLBACK sent as statements.
+ * Protocol: the parent posts `{ id, op, ... }` (op: open, query, exec, close, applyAnomalies) and
+ * gets `{ id, result }` or `{ id, error }` back. The parent sends one request at a time
+ * (PgliteDatabase serialises its callers), so a transaction is BEGIN ... COMMIT/ROLLBACK sent as
+ * statements. `applyAnomalies` runs the alert store here on a batch of the alert writer's queue
+ * records, in one transaction: one message per batch instead of one per statement.
  */
 import { parentPort } from 'node:worker_threads';
+import type { StoreOptions } from '../alerts/store.js';
+import type { Database, Queryable } from './database.js';
 
 export type PgliteRequest =
   | { id: number; op: 'open'; directory: string }
   | { id: number; op: 'query'; sql: string; params: readonly unknown[] }
   | { id: number; op: 'exec'; sql: string }
-  | { id: number; op: 'close' };
+  | { id: number; op: 'close' }
+  | { id: number; op: 'applyAnomalies'; bytes: Uint8Array; lengths: Uint32Array; options: StoreOptions };
 
 export type PgliteReply =
   | { id: number; result: unknown }
@@ -38,10 +43,8 @@ async function handle(request: PgliteRequest): Promise<unknown> {
       db = (await PGlite.create(request.directory, { postgresqlconf: [`shared_buffers=${SHARED_BUFFERS}`] })) as unknown as Pglite;
       return undefined;
     }
-    case 'query': {
-      const result = await db!.query(request.sql, request.params as unknown[]);
-      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
-    }
+    case 'query':
+      return local(db!).query(request.sql, request.params);
     case 'exec':
       await db!.exec(request.sql);
       return undefined;
@@ -49,7 +52,45 @@ async function handle(request: PgliteRequest): Promise<unknown> {
       await db?.close();
       db = undefined;
       return undefined;
+    case 'applyAnomalies': {
+      const [{ applyAnomalyRecords }, { unpackRecords }] = await Promise.all([
+        import('../alerts/store.js'),
+        import('../alerts/queue-record.js'),
+      ]);
+      return applyAnomalyRecords(local(db!), unpackRecords(request.bytes, request.lengths), request.options);
+    }
   }
+}
+
+/** This thread's PGlite as the Database the alert store takes. */
+function local(pglite: Pglite): Database {
+  const queryable: Queryable = {
+    async query<Row>(sql: string, params: readonly unknown[] = []) {
+      const result = await pglite.query(sql, params as unknown[]);
+      return { rows: result.rows as Row[], rowCount: result.affectedRows ?? result.rows.length };
+    },
+    async exec(sql: string) {
+      await pglite.exec(sql);
+    },
+  };
+  return {
+    ...queryable,
+    name: 'pglite',
+    exclusive: true,
+    async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+      await pglite.exec('BEGIN');
+      let result: T;
+      try {
+        result = await work(queryable);
+      } catch (err) {
+        await pglite.exec('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+      await pglite.exec('COMMIT');
+      return result;
+    },
+    close: async () => undefined,
+  };
 }
 
 /** What the parent needs of an error: its message and PostgreSQL's fields (SQLSTATE code). */

@@ -88,6 +88,16 @@ async function suite(t: Test, db: Database): Promise<void> {
   t.equal(await counter(metrics.alerts.opened), 1);
   t.equal(await counter(metrics.alerts.escalated), 2);
   t.equal(await counter(metrics.alerts.updated), 1);
+
+  // PostgreSQL refuses a NUL in text: that batch fails, then its anomalies go one by one.
+  const refused = anomalousEvent('r-1', 10, 'high', 'source.ip=192.0.2.77');
+  refused.anomaly!.reasons = ['a reason with a \u0000 in it'];
+  const accepted = [anomalousEvent('r-0', 10, 'high', 'source.ip=192.0.2.77'), anomalousEvent('r-2', 11, 'high', 'source.ip=192.0.2.77')];
+  writer.enrich([accepted[0]!, refused, accepted[1]!]);
+  await drained(writer);
+  const after = await db.query<{ anomaly_count: number }>("SELECT anomaly_count FROM alerts WHERE entity = 'source.ip=192.0.2.77'");
+  t.same(after.rows, [{ anomaly_count: 2 }], 'the anomalies around a refused one are applied');
+  t.equal(await counter(metrics.alerts.dropped, 'rejected'), 1, 'the refused one is dropped and counted');
 }
 
 t.test('on the embedded PostgreSQL (PGlite)', async (t) => {
