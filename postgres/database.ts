@@ -5,8 +5,6 @@ import pg from 'pg';
 import { ERROR_CODES, SiemadError } from '../core/errors.js';
 import { lockEmbeddedDirectory } from './embedded-lock.js';
 import type { PgliteReply, PgliteRequest } from './pglite-thread.js';
-import { packRecords } from '../alerts/queue-record.js';
-import type { ApplyReport, StoreOptions } from '../alerts/store.js';
 
 /**
  * The one interface every PostgreSQL user of siemad talks to: a real server through a bounded
@@ -27,6 +25,19 @@ export interface Database extends Queryable {
   /** Runs `work` in one transaction on one connection; rolls back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/**
+ * A database that runs a function of this program where the database lives (the embedded PGlite's
+ * thread): a batch of statements costs the caller one message instead of one per statement.
+ * `module` (a URL, from the caller's own code) exports `name(db: Database, argument)`.
+ */
+export interface RunsHere {
+  runHere<T>(module: string, name: string, argument: unknown, transfer?: ArrayBuffer[]): Promise<T>;
+}
+
+export function runsHere(db: object): db is RunsHere {
+  return typeof (db as Partial<RunsHere>).runHere === 'function';
 }
 
 export interface PostgresOptions {
@@ -169,7 +180,7 @@ class PgliteThread {
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-class PgliteDatabase implements Database {
+class PgliteDatabase implements Database, RunsHere {
   readonly exclusive = true;
   /** PGlite runs one query at a time; callers queue here, in order (a transaction holds the line). */
   private tail: Promise<unknown> = Promise.resolve();
@@ -216,15 +227,8 @@ class PgliteDatabase implements Database {
     });
   }
 
-  /** The alert writer's batches, applied on the database's thread (AnomalyRecordApplier). */
-  applyAnomalyRecords(records: readonly Uint8Array[], options: StoreOptions): Promise<ApplyReport> {
-    const { bytes, lengths } = packRecords(records);
-    return this.serial(() =>
-      this.thread.request<ApplyReport>({ op: 'applyAnomalies', bytes, lengths, options }, [
-        bytes.buffer as ArrayBuffer,
-        lengths.buffer as ArrayBuffer,
-      ]),
-    );
+  runHere<T>(module: string, name: string, argument: unknown, transfer?: ArrayBuffer[]): Promise<T> {
+    return this.serial(() => this.thread.request<T>({ op: 'call', module, name, argument }, transfer));
   }
 
   close(): Promise<void> {

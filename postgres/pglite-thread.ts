@@ -4,14 +4,13 @@
  * alerts took more than half of `siemad serve`'s CPU (bench:e2e profile). Here the main thread
  * only posts statements and awaits answers; the work runs on another core.
  *
- * Protocol: the parent posts `{ id, op, ... }` (op: open, query, exec, close, applyAnomalies) and
- * gets `{ id, result }` or `{ id, error }` back. The parent sends one request at a time
+ * Protocol: the parent posts `{ id, op, ... }` (op: open, query, exec, close, call) and gets
+ * `{ id, result }` or `{ id, error }` back. The parent sends one request at a time
  * (PgliteDatabase serialises its callers), so a transaction is BEGIN ... COMMIT/ROLLBACK sent as
- * statements. `applyAnomalies` runs the alert store here on a batch of the alert writer's queue
- * records, in one transaction: one message per batch instead of one per statement.
+ * statements. `call` runs a function of the program here against this thread's database (the
+ * alert store's batches: one message instead of one per statement).
  */
 import { parentPort } from 'node:worker_threads';
-import type { StoreOptions } from '../alerts/store.js';
 import type { Database, Queryable } from './database.js';
 
 export type PgliteRequest =
@@ -19,7 +18,7 @@ export type PgliteRequest =
   | { id: number; op: 'query'; sql: string; params: readonly unknown[] }
   | { id: number; op: 'exec'; sql: string }
   | { id: number; op: 'close' }
-  | { id: number; op: 'applyAnomalies'; bytes: Uint8Array; lengths: Uint32Array; options: StoreOptions };
+  | { id: number; op: 'call'; module: string; name: string; argument: unknown };
 
 export type PgliteReply =
   | { id: number; result: unknown }
@@ -52,12 +51,10 @@ async function handle(request: PgliteRequest): Promise<unknown> {
       await db?.close();
       db = undefined;
       return undefined;
-    case 'applyAnomalies': {
-      const [{ applyAnomalyRecords }, { unpackRecords }] = await Promise.all([
-        import('../alerts/store.js'),
-        import('../alerts/queue-record.js'),
-      ]);
-      return applyAnomalyRecords(local(db!), unpackRecords(request.bytes, request.lengths), request.options);
+    case 'call': {
+      const procedure = ((await import(request.module)) as Record<string, unknown>)[request.name];
+      if (typeof procedure !== 'function') throw new Error(`${request.module} exports no function ${request.name}`);
+      return (procedure as (db: Database, argument: unknown) => Promise<unknown>)(local(db!), request.argument);
     }
   }
 }
