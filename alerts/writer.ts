@@ -38,12 +38,14 @@ export interface AlertWriterOptions {
   batchSize?: number;
   /** How long `close` lets the loop empty the queue while the database answers. */
   drainMs?: number;
+  /** First wait before retrying a batch the database refused (doubled each time). */
+  retryBaseMs?: number;
 }
 
 const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 /** Attempts at a batch the database refuses (not an outage) before it is applied one by one, then dropped. */
 const MAX_REJECTIONS = 4;
-const RETRY_BASE_MS = 500;
+const DEFAULT_RETRY_BASE_MS = 500;
 /** Replays come within seconds; the record of applied anomalies is kept much longer. */
 const APPLIED_RETENTION_MS = 7 * 86_400_000;
 const PRUNE_INTERVAL_MS = 3_600_000;
@@ -232,7 +234,7 @@ export class AlertWriter implements EventEnricher {
         );
         if (rejections >= MAX_REJECTIONS) return 'rejected';
         if (this.closing) return 'closing';
-        await this.pause(RETRY_BASE_MS * 2 ** rejections);
+        await this.pause((this.options.retryBaseMs ?? DEFAULT_RETRY_BASE_MS) * 2 ** rejections);
       }
     }
   }

@@ -39,6 +39,7 @@ async function openWriter(t: Test, service: DatabaseService, options: { director
       metrics: metrics.alerts,
       logger,
       drainMs: 2_000,
+      retryBaseMs: 20,
     },
     service,
   );
