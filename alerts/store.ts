@@ -84,12 +84,16 @@ export async function applyAnomalyRecords(db: Database, records: readonly Uint8A
       lengths.buffer as ArrayBuffer,
     ]);
   }
+  return applyAnomalies(db, decodeRecords(records), options);
+}
+
+function decodeRecords(records: readonly Uint8Array[]): AlertAnomaly[] {
   const anomalies: AlertAnomaly[] = [];
   for (const record of records) {
     const anomaly = decodeAnomaly(record);
     if (anomaly !== undefined) anomalies.push(anomaly);
   }
-  return applyAnomalies(db, anomalies, options);
+  return anomalies;
 }
 
 /** applyAnomalyRecords where the database lives (RunsHere), on records packed by packRecords. */
@@ -97,7 +101,7 @@ export function applyPackedRecords(
   db: Database,
   argument: { bytes: Uint8Array; lengths: Uint32Array; options: StoreOptions },
 ): Promise<ApplyReport> {
-  return applyAnomalyRecords(db, unpackRecords(argument.bytes, argument.lengths), argument.options);
+  return applyAnomalies(db, decodeRecords(unpackRecords(argument.bytes, argument.lengths)), argument.options);
 }
 
 export async function applyAnomalies(db: Database, anomalies: readonly AlertAnomaly[], options: StoreOptions): Promise<ApplyReport> {
@@ -124,7 +128,7 @@ export async function applyAnomalies(db: Database, anomalies: readonly AlertAnom
     );
     const fresh = await freshAnomalies(tx, groups, report);
     if (fresh.length === 0) return;
-    const candidates = await candidateAlertsOfKeys(tx, fresh, options.windowMs);
+    const candidates = await candidateAlerts(tx, fresh, options.windowMs, ALERTS_PER_KEY);
     const applied: Applied = { eventIds: [], alertIds: [], updates: [] };
     for (let i = 0; i < fresh.length; i++) await applyKey(tx, fresh[i]!, candidates[i]!, options, report, applied);
     await updateAlerts(tx, applied.updates);
@@ -169,8 +173,16 @@ const ALERT_COLUMNS = `id::text AS id, level, score::float8 AS score, anomaly_co
             (extract(epoch FROM first_seen) * 1000)::float8 AS first_seen, (extract(epoch FROM last_seen) * 1000)::float8 AS last_seen,
             top_reasons, top_reason_scores::float8[] AS reason_scores, recommended_action, hosts`;
 
-/** For each key (in order), its open or acknowledged alerts reaching into its anomalies' span, latest first, locked. */
-async function candidateAlertsOfKeys(tx: Queryable, groups: AlertAnomaly[][], windowMs: number): Promise<KeyedAlert<string>[][]> {
+/**
+ * For each key's anomalies (in order), the key's open or acknowledged alerts whose span, widened
+ * by the window, reaches theirs: at most `limit`, latest first, locked.
+ */
+async function candidateAlerts(
+  tx: Queryable,
+  groups: readonly AlertAnomaly[][],
+  windowMs: number,
+  limit: number,
+): Promise<KeyedAlert<string>[][]> {
   const from: string[] = [];
   const to: string[] = [];
   for (const group of groups) {
@@ -194,7 +206,7 @@ async function candidateAlertsOfKeys(tx: Queryable, groups: AlertAnomaly[][], wi
          LIMIT $5
            FOR UPDATE) c
       ORDER BY k.n, c.last_seen DESC`,
-    [groups.map((group) => group[0]!.entity), groups.map((group) => group[0]!.kind), from, to, ALERTS_PER_KEY],
+    [groups.map((group) => group[0]!.entity), groups.map((group) => group[0]!.kind), from, to, limit],
   );
   const candidates: KeyedAlert<string>[][] = groups.map(() => []);
   for (const row of rows) {
@@ -212,14 +224,13 @@ async function applyKey(
   report: ApplyReport,
   applied: Applied,
 ): Promise<void> {
-  const { entity, kind } = fresh[0] as AlertAnomaly;
   // More alerts may overlap a batch that spans a long time (a replay mixing old and new): an
   // anomaly none of the latest fits looks for its own.
   const mayHaveMore = alerts.length === ALERTS_PER_KEY;
   const touched = new Map<KeyedAlert<string>, Touched>();
   for (const anomaly of fresh) {
     if (mayHaveMore && !alerts.some((candidate) => withinWindow(candidate.state, anomaly.time, options.windowMs))) {
-      const [older] = await candidateAlerts(tx, entity, kind, anomaly.time - options.windowMs, anomaly.time + options.windowMs, 1);
+      const older = (await candidateAlerts(tx, [[anomaly]], options.windowMs, 1))[0]?.[0];
       if (older !== undefined && !alerts.some((candidate) => candidate.id === older.id)) alerts.push(older);
     }
     const { alert, change, previous } = placeAnomaly(alerts, anomaly, options);
@@ -240,27 +251,6 @@ async function applyKey(
       applied.alertIds.push(entry.alert.id!);
     }
   }
-}
-
-/** The key's open or acknowledged alerts whose span reaches into [from, to], latest first, locked. */
-async function candidateAlerts(
-  tx: Queryable,
-  entity: string,
-  kind: string,
-  from: number,
-  to: number,
-  limit: number,
-): Promise<KeyedAlert<string>[]> {
-  const { rows } = await tx.query<AlertRow>(
-    `SELECT ${ALERT_COLUMNS}
-       FROM alerts
-      WHERE entity = $1 AND kind = $2 AND status IN ('open', 'acknowledged') AND last_seen >= $3 AND first_seen <= $4
-      ORDER BY last_seen DESC
-      LIMIT $5
-        FOR UPDATE`,
-    [entity, kind, iso(from), iso(to), limit],
-  );
-  return rows.map((row) => ({ id: row.id, state: stateOf(entity, kind, row) }));
 }
 
 function count(report: ApplyReport, change: AlertChange): void {

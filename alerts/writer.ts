@@ -182,8 +182,8 @@ export class AlertWriter implements EventEnricher {
       await this.applying;
       this.applying = undefined;
       // A batch that was not full: let more gather before the next transaction. Each costs a few
-      // statements per (entity, kind) whatever its size, and applied as fast as they come a
-      // flood's transactions shrank to a few anomalies and took the database thread's whole core.
+      // statements whatever its size (and one per alert it changes), and applied as fast as they
+      // came a flood's transactions shrank to a few anomalies and took the database thread's core.
       if (batch.records.length < this.batchSize && !this.closing) await this.pause(LINGER_MS);
     }
   }

@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { ERROR_CODES, SiemadError } from '../core/errors.js';
 import { lockEmbeddedDirectory } from './embedded-lock.js';
+import { inTransaction } from './transaction.js';
 import type { PgliteReply, PgliteRequest } from './pglite-thread.js';
 
 /**
@@ -210,21 +211,10 @@ class PgliteDatabase implements Database, RunsHere {
   }
 
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.serial(async () => {
-      await this.thread.request({ op: 'exec', sql: 'BEGIN' });
-      let result: T;
-      try {
-        result = await work({
-          query: <Row>(sql: string, params: readonly unknown[] = []) => this.run<Row>(sql, params),
-          exec: (sql: string) => this.thread.request({ op: 'exec', sql }),
-        });
-      } catch (err) {
-        await this.thread.request({ op: 'exec', sql: 'ROLLBACK' }).catch(() => undefined);
-        throw err;
-      }
-      await this.thread.request({ op: 'exec', sql: 'COMMIT' });
-      return result;
-    });
+    const exec = (sql: string): Promise<void> => this.thread.request({ op: 'exec', sql });
+    return this.serial(() =>
+      inTransaction(exec, () => work({ query: <Row>(sql: string, params: readonly unknown[] = []) => this.run<Row>(sql, params), exec })),
+    );
   }
 
   runHere<T>(module: string, name: string, argument: unknown, transfer?: ArrayBuffer[]): Promise<T> {

@@ -12,6 +12,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { Database, Queryable } from './database.js';
+import { inTransaction } from './transaction.js';
 
 export type PgliteRequest =
   | { id: number; op: 'open'; directory: string }
@@ -31,6 +32,8 @@ interface Pglite {
 }
 
 let db: Pglite | undefined;
+/** `db` as the Database a `call`ed function takes. */
+let local: Database | undefined;
 const SHARED_BUFFERS = '16MB';
 
 async function handle(request: PgliteRequest): Promise<unknown> {
@@ -40,27 +43,29 @@ async function handle(request: PgliteRequest): Promise<unknown> {
       // PostgreSQL's 128 MB of shared buffers would be WebAssembly memory held for good; alerts,
       // feedback and tokens are small tables (an idle collector went from 950 to ~300 MB RSS).
       db = (await PGlite.create(request.directory, { postgresqlconf: [`shared_buffers=${SHARED_BUFFERS}`] })) as unknown as Pglite;
+      local = localDatabase(db);
       return undefined;
     }
     case 'query':
-      return local(db!).query(request.sql, request.params);
+      return local!.query(request.sql, request.params);
     case 'exec':
       await db!.exec(request.sql);
       return undefined;
     case 'close':
       await db?.close();
       db = undefined;
+      local = undefined;
       return undefined;
     case 'call': {
       const procedure = ((await import(request.module)) as Record<string, unknown>)[request.name];
       if (typeof procedure !== 'function') throw new Error(`${request.module} exports no function ${request.name}`);
-      return (procedure as (db: Database, argument: unknown) => Promise<unknown>)(local(db!), request.argument);
+      return (procedure as (db: Database, argument: unknown) => Promise<unknown>)(local!, request.argument);
     }
   }
 }
 
-/** This thread's PGlite as the Database the alert store takes. */
-function local(pglite: Pglite): Database {
+/** This thread's PGlite as a Database (what a `call`ed function takes). */
+function localDatabase(pglite: Pglite): Database {
   const queryable: Queryable = {
     async query<Row>(sql: string, params: readonly unknown[] = []) {
       const result = await pglite.query(sql, params as unknown[]);
@@ -74,18 +79,7 @@ function local(pglite: Pglite): Database {
     ...queryable,
     name: 'pglite',
     exclusive: true,
-    async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-      await pglite.exec('BEGIN');
-      let result: T;
-      try {
-        result = await work(queryable);
-      } catch (err) {
-        await pglite.exec('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
-      await pglite.exec('COMMIT');
-      return result;
-    },
+    transaction: (work) => inTransaction(queryable.exec, () => work(queryable)),
     close: async () => undefined,
   };
 }
