@@ -66,9 +66,6 @@ interface Touched {
   applied: string[];
 }
 
-/** alert_events rows per INSERT statement (7 parameters each). */
-const EVENT_ROWS_PER_INSERT = 100;
-
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /**
@@ -129,9 +126,10 @@ export async function applyAnomalies(db: Database, anomalies: readonly AlertAnom
     const fresh = await freshAnomalies(tx, groups, report);
     if (fresh.length === 0) return;
     const candidates = await candidateAlerts(tx, fresh, options.windowMs, ALERTS_PER_KEY);
-    const applied: Applied = { eventIds: [], alertIds: [], updates: [] };
+    const applied: Applied = { eventIds: [], alertIds: [], updates: [], events: [] };
     for (let i = 0; i < fresh.length; i++) await applyKey(tx, fresh[i]!, candidates[i]!, options, report, applied);
     await updateAlerts(tx, applied.updates);
+    await insertAlertEvents(tx, applied.events);
     await tx.query(
       'INSERT INTO alert_applied_events (event_id, alert_id) SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING',
       [applied.eventIds, applied.alertIds],
@@ -145,6 +143,8 @@ interface Applied {
   eventIds: string[];
   alertIds: string[];
   updates: AlertUpdate[];
+  /** alert_events rows: an alert's first anomalies, with the alert's id. */
+  events: { alertId: string; anomaly: AlertAnomaly }[];
 }
 
 /** Each key's anomalies not applied before (nor twice in the batch); keys left with none are dropped. */
@@ -246,6 +246,7 @@ async function applyKey(
   }
   for (const entry of touched.values()) {
     await writeAlert(tx, entry, applied.updates);
+    for (const anomaly of entry.events) applied.events.push({ alertId: entry.alert.id!, anomaly });
     for (const eventId of entry.applied) {
       applied.eventIds.push(eventId);
       applied.alertIds.push(entry.alert.id!);
@@ -303,7 +304,7 @@ async function updateAlerts(tx: Queryable, updates: readonly AlertUpdate[]): Pro
   );
 }
 
-/** Inserts a new alert (its id set on it), or queues an existing one's update; then its history and first anomalies. */
+/** Inserts a new alert (its id set on it), or queues an existing one's update, then writes its history. */
 async function writeAlert(tx: Queryable, entry: Touched, updates: AlertUpdate[]): Promise<void> {
   const { state } = entry.alert;
   if (entry.alert.id === undefined) {
@@ -349,27 +350,35 @@ async function writeAlert(tx: Queryable, entry: Touched, updates: AlertUpdate[])
       change.to,
     ]);
   }
-  for (let start = 0; start < entry.events.length; start += EVENT_ROWS_PER_INSERT) {
-    const rows = entry.events.slice(start, start + EVENT_ROWS_PER_INSERT);
-    const params: unknown[] = [id];
-    const tuples = rows.map((event) => {
-      const at = params.length;
-      params.push(
-        event.eventId,
-        iso(event.time),
-        event.level,
-        event.score,
-        event.reason ?? null,
-        event.modelVersion ?? null,
-        event.features ?? null,
-      );
-      return `($1::bigint, $${at + 1}, $${at + 2}::timestamptz, $${at + 3}, $${at + 4}::real, $${at + 5}, $${at + 6}, $${at + 7}::real[])`;
-    });
-    await tx.query(
-      `INSERT INTO alert_events (alert_id, event_id, "timestamp", level, score, reason, model_version, features) VALUES ${tuples.join(', ')} ON CONFLICT DO NOTHING`,
-      params,
-    );
-  }
+}
+
+/** The batch's alert_events rows in one statement: PGlite spends ~0.4 ms on each statement, a few µs on a row. */
+async function insertAlertEvents(tx: Queryable, rows: Applied['events']): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `INSERT INTO alert_events (alert_id, event_id, "timestamp", level, score, reason, model_version, features)
+     SELECT e.alert_id, e.event_id, e.at, e.level, e.score, e.reason, e.model_version, e.features::real[]
+       FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::text[], $5::real[], $6::text[], $7::text[], $8::text[])
+         AS e(alert_id, event_id, at, level, score, reason, model_version, features)
+     ON CONFLICT DO NOTHING`,
+    [
+      rows.map((row) => row.alertId),
+      rows.map((row) => row.anomaly.eventId),
+      rows.map((row) => iso(row.anomaly.time)),
+      rows.map((row) => row.anomaly.level),
+      rows.map((row) => row.anomaly.score),
+      rows.map((row) => row.anomaly.reason ?? null),
+      rows.map((row) => row.anomaly.modelVersion ?? null),
+      rows.map((row) => (row.anomaly.features === undefined ? null : arrayLiteral(row.anomaly.features))),
+    ],
+  );
+}
+
+/** A PostgreSQL array literal of numbers ('{1.5,NaN,-Infinity}'), which real[] reads back exactly (float32 values). */
+function arrayLiteral(values: ArrayLike<number>): string {
+  let text = '{';
+  for (let i = 0; i < values.length; i++) text += (i === 0 ? '' : ',') + String(values[i]);
+  return `${text}}`;
 }
 
 /** Deletes the record of anomalies applied more than `olderThanMs` ago; returns how many. */

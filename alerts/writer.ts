@@ -253,9 +253,14 @@ export class AlertWriter implements EventEnricher {
 
   private prune(): void {
     if (!this.database.ready || this.closing) return;
-    pruneAppliedEvents(this.database.db, APPLIED_RETENTION_MS).catch((err: unknown) =>
-      this.options.logger.debug({ err: (err as Error).message }, 'alert writer: pruning applied anomalies failed'),
-    );
+    const { db } = this.database;
+    pruneAppliedEvents(db, APPLIED_RETENTION_MS)
+      // The embedded database has no autovacuum: every update of an alert leaves a dead row and
+      // index entry behind (a flood updates each of its alerts several times a second).
+      .then(() => (db.exclusive ? db.query('VACUUM alerts, alert_applied_events') : undefined))
+      .catch((err: unknown) =>
+        this.options.logger.debug({ err: (err as Error).message }, 'alert writer: pruning applied anomalies failed'),
+      );
   }
 
   /**

@@ -140,7 +140,9 @@ async function suite(t: Test, fresh: () => Promise<Database>): Promise<void> {
     const db = await fresh();
     await applyAnomalies(
       db,
-      Array.from({ length: 5 }, (_, i) => anomaly({ minute: i, features: [i, 0.5, Math.fround(0.1)] })),
+      Array.from({ length: 5 }, (_, i) =>
+        anomaly({ minute: i, features: [i, 0.5, Math.fround(0.1), -1e-7, Number.NaN, Number.POSITIVE_INFINITY] }),
+      ),
       OPTIONS,
     );
     const [alert] = await alerts(db);
@@ -152,7 +154,8 @@ async function suite(t: Test, fresh: () => Promise<Database>): Promise<void> {
     t.equal(events.rows.length, OPTIONS.maxEventsPerAlert);
     t.same(
       events.rows.map((row) => row.features.map(Math.fround)),
-      [0, 1, 2].map((i) => [i, 0.5, Math.fround(0.1)]),
+      [0, 1, 2].map((i) => [i, 0.5, Math.fround(0.1), Math.fround(-1e-7), Number.NaN, Number.POSITIVE_INFINITY]),
+      'float32 values exactly, NaN and infinities too',
     );
     t.match(events.rows[0], { level: 'high', model_version: 'test-model', reason: /failed login attempts/ });
     t.equal(await count(db, 'alert_applied_events WHERE alert_id = $1::bigint', [alert!.id]), 5, 'every anomaly is traceable to its alert');
