@@ -123,6 +123,8 @@ export class AlertWriter implements EventEnricher {
       this.wake?.();
       this.prune();
     });
+    // At start (the database may be ready already, without a transition to announce it), then hourly.
+    this.prune();
     this.pruneTimer = setInterval(() => this.prune(), PRUNE_INTERVAL_MS).unref();
     this.loop = this.run().catch((err: unknown) => {
       // The queue's files failed under it: what is on disk stays for the next start.

@@ -105,6 +105,17 @@ t.test('on the embedded PostgreSQL (PGlite)', async (t) => {
   const pglite = await startPglite();
   t.teardown(() => pglite.destroy());
   await suite(t, pglite.db);
+  await waitFor(
+    'the writer to vacuum the embedded database (no autovacuum there)',
+    async () => {
+      const { rows } = await pglite.db.query<{ vacuumed: number }>(
+        "SELECT count(*)::integer AS vacuumed FROM pg_stat_user_tables WHERE relname IN ('alerts', 'alert_applied_events') AND last_vacuum IS NOT NULL",
+      );
+      return rows[0]!.vacuumed === 2;
+    },
+    { timeoutMs: 10_000, intervalMs: 100 },
+  );
+  t.pass('alerts and alert_applied_events vacuumed');
 });
 
 t.test('on a PostgreSQL server', async (t) => {
