@@ -260,9 +260,7 @@ export class AlertWriter implements EventEnricher {
       // The embedded database has no autovacuum: every update of an alert leaves a dead row and
       // index entry behind (a flood updates each of its alerts several times a second).
       .then(() => (db.exclusive ? db.query('VACUUM alerts, alert_applied_events') : undefined))
-      .catch((err: unknown) =>
-        this.options.logger.debug({ err: (err as Error).message }, 'alert writer: pruning applied anomalies failed'),
-      );
+      .catch((err: unknown) => this.options.logger.debug({ err: (err as Error).message }, 'alert writer: pruning or vacuuming failed'));
   }
 
   /**
