@@ -1,13 +1,18 @@
 /**
  * Alerts in PostgreSQL (schema: postgres/migrations/0001_alerts_feedback.sql and 0002): applies a
  * batch of anomalies in one transaction. Per (entity, kind), under a transaction advisory lock
- * (on the hashes of entity and kind) taken in key order (collectors sharing the database neither race nor deadlock), the anomalies
- * already applied are skipped (alert_applied_events: a replayed queue counts nothing twice), the
+ * (on the hashes of entity and kind) taken in key order (collectors sharing the database neither race nor deadlock), the
  * key's open or acknowledged alerts near the anomalies' times are read (FOR UPDATE), the anomalies
  * placed among them exactly as grouping.ts places them in memory, and the alerts written with
  * their first anomalies (alert_events, bounded per alert) and their 'opened' / 'escalated'
  * history rows. Resolved and false-positive alerts are closed: a new anomaly opens a new alert.
  * Every statement is parameterised.
+ *
+ * Exactly once: the writer's queue delivers at least once (a crash between the commit and the
+ * queue's acknowledgement delivers a batch again). The transaction also stores how far into its
+ * queue it got (alert_queue_positions: one row per collector's queue); records at or before that
+ * position are skipped. One row per queue instead of one per anomaly: under a flood the per-anomaly
+ * record and lookup took 43% of the embedded database's time, and its table grew with every anomaly.
  */
 import { runsHere, type Database, type Queryable } from '../postgres/database.js';
 import type { AlertAnomaly, AlertLevel } from './anomaly.js';
@@ -33,6 +38,15 @@ export const DEFAULT_MAX_EVENTS_PER_ALERT = 200;
 
 /** Who the history rows name as the actor of 'opened' and 'escalated'. */
 export const WRITER_ACTOR = 'siemad';
+
+/** Where a batch's records sit in the writer's queue (core/disk-buffer's BufferBatch). */
+export interface QueuePosition {
+  /** The queue's identity (a queue directory made anew starts its segments over). */
+  queueId: string;
+  segment: number;
+  /** The byte offset just past each record in the segment, in record order. */
+  ends: readonly number[];
+}
 
 export interface ApplyReport {
   opened: number;
@@ -63,7 +77,6 @@ interface Touched {
   /** Its 'opened' and 'escalated' history, in order (levels before and after). */
   changes: { change: 'opened' | 'escalated'; from: AlertLevel | undefined; to: AlertLevel }[];
   events: AlertAnomaly[];
-  applied: string[];
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -73,100 +86,125 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  * skipped. The embedded PGlite applies them on its own thread: the caller sends one message per
  * batch instead of one per statement (under an attack flood that was 7% of serve's scoring thread).
  */
-export async function applyAnomalyRecords(db: Database, records: readonly Uint8Array[], options: StoreOptions): Promise<ApplyReport> {
+export async function applyAnomalyRecords(
+  db: Database,
+  records: readonly Uint8Array[],
+  options: StoreOptions,
+  position?: QueuePosition,
+): Promise<ApplyReport> {
   if (runsHere(db)) {
     const { bytes, lengths } = packRecords(records);
-    return db.runHere<ApplyReport>(import.meta.url, applyPackedRecords.name, { bytes, lengths, options }, [
+    return db.runHere<ApplyReport>(import.meta.url, applyPackedRecords.name, { bytes, lengths, options, position }, [
       bytes.buffer as ArrayBuffer,
       lengths.buffer as ArrayBuffer,
     ]);
   }
-  return applyAnomalies(db, decodeRecords(records), options);
-}
-
-function decodeRecords(records: readonly Uint8Array[]): AlertAnomaly[] {
-  const anomalies: AlertAnomaly[] = [];
-  for (const record of records) {
-    const anomaly = decodeAnomaly(record);
-    if (anomaly !== undefined) anomalies.push(anomaly);
-  }
-  return anomalies;
+  return applyDecoded(db, records, options, position);
 }
 
 /** applyAnomalyRecords where the database lives (RunsHere), on records packed by packRecords. */
 export function applyPackedRecords(
   db: Database,
-  argument: { bytes: Uint8Array; lengths: Uint32Array; options: StoreOptions },
+  argument: { bytes: Uint8Array; lengths: Uint32Array; options: StoreOptions; position?: QueuePosition },
 ): Promise<ApplyReport> {
-  return applyAnomalies(db, decodeRecords(unpackRecords(argument.bytes, argument.lengths)), argument.options);
+  return applyDecoded(db, unpackRecords(argument.bytes, argument.lengths), argument.options, argument.position);
 }
 
-export async function applyAnomalies(db: Database, anomalies: readonly AlertAnomaly[], options: StoreOptions): Promise<ApplyReport> {
+function applyDecoded(db: Database, records: readonly Uint8Array[], options: StoreOptions, position?: QueuePosition): Promise<ApplyReport> {
+  const anomalies: AlertAnomaly[] = [];
+  const ends: number[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const anomaly = decodeAnomaly(records[i]!);
+    if (anomaly === undefined) continue;
+    anomalies.push(anomaly);
+    if (position !== undefined) ends.push(position.ends[i]!);
+  }
+  return applyAnomalies(db, anomalies, options, position === undefined ? undefined : { ...position, ends });
+}
+
+/**
+ * Applies anomalies in one transaction. With `position` (one end per anomaly), those at or before
+ * the position stored for the queue are skipped as duplicates, and the batch's last one is stored.
+ */
+export async function applyAnomalies(
+  db: Database,
+  anomalies: readonly AlertAnomaly[],
+  options: StoreOptions,
+  position?: QueuePosition,
+): Promise<ApplyReport> {
   const report: ApplyReport = { opened: 0, escalated: 0, updated: 0, duplicates: 0, belowLevel: 0 };
+  if (position !== undefined && position.ends.length !== anomalies.length) throw new Error('one queue position per anomaly');
+  if (anomalies.length === 0) return report;
+  await db.transaction(async (tx) => {
+    const from = position === undefined ? 0 : await firstNotApplied(tx, position);
+    report.duplicates += from;
+    const groups = groupByKey(anomalies, from, options, report);
+    if (groups.length > 0) {
+      // Statements cover the whole batch where they can: a statement costs far more than a row
+      // (with the embedded PGlite, per-key statements took three quarters of a flood's apply time).
+      await tx.query(
+        'SELECT pg_advisory_xact_lock(hashtext(entity), hashtext(kind)) FROM unnest($1::text[], $2::text[]) AS k(entity, kind)',
+        [groups.map((group) => group[0]!.entity), groups.map((group) => group[0]!.kind)],
+      );
+      const candidates = await candidateAlerts(tx, groups, options.windowMs, ALERTS_PER_KEY);
+      const applied: Applied = { updates: [], events: [] };
+      for (let i = 0; i < groups.length; i++) await applyKey(tx, groups[i]!, candidates[i]!, options, report, applied);
+      await updateAlerts(tx, applied.updates);
+      await insertAlertEvents(tx, applied.events);
+    }
+    if (position !== undefined && from < anomalies.length) {
+      await tx.query(
+        `INSERT INTO alert_queue_positions (queue_id, segment, "offset") VALUES ($1, $2, $3)
+         ON CONFLICT (queue_id) DO UPDATE SET segment = EXCLUDED.segment, "offset" = EXCLUDED."offset", updated_at = now()`,
+        [position.queueId, position.segment, position.ends[position.ends.length - 1]],
+      );
+    }
+  });
+  return report;
+}
+
+/** How many of the batch's records (a prefix: positions only grow) the queue's stored position covers. */
+async function firstNotApplied(tx: Queryable, position: QueuePosition): Promise<number> {
+  const { rows } = await tx.query<{ segment: number; offset: number }>(
+    'SELECT segment::float8 AS segment, "offset"::float8 AS "offset" FROM alert_queue_positions WHERE queue_id = $1 FOR UPDATE',
+    [position.queueId],
+  );
+  const stored = rows[0];
+  if (stored === undefined || position.segment > stored.segment) return 0;
+  if (position.segment < stored.segment) return position.ends.length;
+  let from = 0;
+  while (from < position.ends.length && position.ends[from]! <= stored.offset) from++;
+  return from;
+}
+
+/** The anomalies from `from` on, at or above the level and each once, grouped by key in key order. */
+function groupByKey(anomalies: readonly AlertAnomaly[], from: number, options: StoreOptions, report: ApplyReport): AlertAnomaly[][] {
   const byKey = new Map<string, AlertAnomaly[]>();
-  for (const anomaly of anomalies) {
+  const seen = new Set<string>();
+  for (let i = from; i < anomalies.length; i++) {
+    const anomaly = anomalies[i]!;
     if (!qualifies(anomaly, options)) {
       report.belowLevel++;
       continue;
     }
+    if (seen.has(anomaly.eventId)) {
+      report.duplicates++;
+      continue;
+    }
+    seen.add(anomaly.eventId);
     const key = alertKey(anomaly);
     const list = byKey.get(key);
     if (list === undefined) byKey.set(key, [anomaly]);
     else list.push(anomaly);
   }
-  if (byKey.size === 0) return report;
-  const groups = [...byKey.keys()].sort().map((key) => byKey.get(key) as AlertAnomaly[]);
-  await db.transaction(async (tx) => {
-    // Statements cover the whole batch where they can: a statement costs far more than a row
-    // (with the embedded PGlite, per-key statements took three quarters of a flood's apply time).
-    await tx.query(
-      'SELECT pg_advisory_xact_lock(hashtext(entity), hashtext(kind)) FROM unnest($1::text[], $2::text[]) AS k(entity, kind)',
-      [groups.map((group) => group[0]!.entity), groups.map((group) => group[0]!.kind)],
-    );
-    const fresh = await freshAnomalies(tx, groups, report);
-    if (fresh.length === 0) return;
-    const candidates = await candidateAlerts(tx, fresh, options.windowMs, ALERTS_PER_KEY);
-    const applied: Applied = { eventIds: [], alertIds: [], updates: [], events: [] };
-    for (let i = 0; i < fresh.length; i++) await applyKey(tx, fresh[i]!, candidates[i]!, options, report, applied);
-    await updateAlerts(tx, applied.updates);
-    await insertAlertEvents(tx, applied.events);
-    await tx.query(
-      'INSERT INTO alert_applied_events (event_id, alert_id) SELECT * FROM unnest($1::text[], $2::bigint[]) ON CONFLICT DO NOTHING',
-      [applied.eventIds, applied.alertIds],
-    );
-  });
-  return report;
+  return [...byKey.keys()].sort().map((key) => byKey.get(key) as AlertAnomaly[]);
 }
 
 /** What a batch writes once for all its keys. */
 interface Applied {
-  eventIds: string[];
-  alertIds: string[];
   updates: AlertUpdate[];
   /** alert_events rows: an alert's first anomalies, with the alert's id. */
   events: { alertId: string; anomaly: AlertAnomaly }[];
-}
-
-/** Each key's anomalies not applied before (nor twice in the batch); keys left with none are dropped. */
-async function freshAnomalies(tx: Queryable, groups: AlertAnomaly[][], report: ApplyReport): Promise<AlertAnomaly[][]> {
-  const known = await tx.query<{ event_id: string }>('SELECT event_id FROM alert_applied_events WHERE event_id = ANY($1::text[])', [
-    groups.flatMap((group) => group.map((a) => a.eventId)),
-  ]);
-  const seen = new Set(known.rows.map((row) => row.event_id));
-  const fresh: AlertAnomaly[][] = [];
-  for (const group of groups) {
-    const kept: AlertAnomaly[] = [];
-    for (const anomaly of group) {
-      if (seen.has(anomaly.eventId)) {
-        report.duplicates++;
-        continue;
-      }
-      seen.add(anomaly.eventId);
-      kept.push(anomaly);
-    }
-    if (kept.length > 0) fresh.push(kept);
-  }
-  return fresh;
 }
 
 const ALERT_COLUMNS = `id::text AS id, level, score::float8 AS score, anomaly_count AS count,
@@ -236,10 +274,9 @@ async function applyKey(
     const { alert, change, previous } = placeAnomaly(alerts, anomaly, options);
     let entry = touched.get(alert);
     if (entry === undefined) {
-      entry = { alert, changes: [], events: [], applied: [] };
+      entry = { alert, changes: [], events: [] };
       touched.set(alert, entry);
     }
-    entry.applied.push(anomaly.eventId);
     if (alert.state.count <= options.maxEventsPerAlert) entry.events.push(anomaly);
     count(report, change);
     if (change !== 'updated') entry.changes.push({ change, from: previous, to: anomaly.level });
@@ -247,10 +284,6 @@ async function applyKey(
   for (const entry of touched.values()) {
     await writeAlert(tx, entry, applied.updates);
     for (const anomaly of entry.events) applied.events.push({ alertId: entry.alert.id!, anomaly });
-    for (const eventId of entry.applied) {
-      applied.eventIds.push(eventId);
-      applied.alertIds.push(entry.alert.id!);
-    }
   }
 }
 
@@ -379,12 +412,4 @@ function arrayLiteral(values: ArrayLike<number>): string {
   let text = '{';
   for (let i = 0; i < values.length; i++) text += (i === 0 ? '' : ',') + String(values[i]);
   return `${text}}`;
-}
-
-/** Deletes the record of anomalies applied more than `olderThanMs` ago; returns how many. */
-export async function pruneAppliedEvents(db: Database, olderThanMs: number): Promise<number> {
-  const result = await db.query("DELETE FROM alert_applied_events WHERE applied_at < now() - $1::bigint * interval '1 millisecond'", [
-    Math.round(olderThanMs),
-  ]);
-  return result.rowCount;
 }

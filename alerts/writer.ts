@@ -6,20 +6,24 @@
  * the queue in order and applies each batch to PostgreSQL in one transaction (store.ts), then
  * acknowledges it. While the database is down (DatabaseService not ready) the loop waits and the
  * queue holds the anomalies; they are applied in order when it answers again. A batch is applied
- * at least once (a crash between commit and acknowledgement replays it): the store skips
- * anomalies it has applied, so none counts twice.
+ * at least once (a crash between commit and acknowledgement replays it): each transaction stores
+ * the queue position it reached (the queue is named by the random id in its directory's
+ * `queue-id`), and the store skips records at or before it, so none counts twice.
  */
+import { randomUUID } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { EcsEvent } from '../collector/ecs/event.js';
-import { BUFFER_ERROR_CODES, BufferError, DiskBuffer } from '../core/disk-buffer/index.js';
+import { BUFFER_ERROR_CODES, BufferError, DiskBuffer, type BufferBatch } from '../core/disk-buffer/index.js';
 import type { AlertMetrics } from './metrics.js';
 import type { EnrichOptions, EventEnricher } from '../collector/enricher.js';
 import type { DatabaseService } from '../postgres/service.js';
 import { alertAnomalyOf, levelRank } from './anomaly.js';
 import { DEFAULT_GROUPING, type GroupingOptions } from './grouping.js';
 import { encodeAnomaly } from './queue-record.js';
-import { applyAnomalyRecords, DEFAULT_MAX_EVENTS_PER_ALERT, pruneAppliedEvents, type StoreOptions } from './store.js';
+import { applyAnomalyRecords, DEFAULT_MAX_EVENTS_PER_ALERT, type QueuePosition, type StoreOptions } from './store.js';
 
 export interface AlertWriterOptions {
   /** Directory of the disk queue (one process owns it). */
@@ -46,9 +50,7 @@ const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 /** Attempts at a batch the database refuses (not an outage) before it is applied one by one, then dropped. */
 const MAX_REJECTIONS = 4;
 const DEFAULT_RETRY_BASE_MS = 500;
-/** Replays come within seconds; the record of applied anomalies is kept much longer. */
-const APPLIED_RETENTION_MS = 7 * 86_400_000;
-const PRUNE_INTERVAL_MS = 3_600_000;
+const VACUUM_INTERVAL_MS = 3_600_000;
 /** How long the writer waits after a batch that was not full (alerts come this much later at most). */
 const LINGER_MS = 200;
 
@@ -90,7 +92,7 @@ export class AlertWriter implements EventEnricher {
   private closed: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private readonly stopWatching: () => void;
-  private readonly pruneTimer: NodeJS.Timeout;
+  private readonly vacuumTimer: NodeJS.Timeout;
   private dropWarned = 0;
 
   /** Opens (and recovers) the disk queue and starts applying it. */
@@ -102,13 +104,21 @@ export class AlertWriter implements EventEnricher {
       name: 'alerts',
       ...(options.registry !== undefined ? { registry: options.registry } : {}),
     });
-    return new AlertWriter(options, database, buffer);
+    let queueId: string;
+    try {
+      queueId = await readQueueId(options.directory);
+    } catch (err) {
+      await buffer.close();
+      throw err;
+    }
+    return new AlertWriter(options, database, buffer, queueId);
   }
 
   private constructor(
     private readonly options: AlertWriterOptions,
     private readonly database: DatabaseService,
     private readonly buffer: DiskBuffer,
+    private readonly queueId: string,
   ) {
     const grouping = options.grouping ?? DEFAULT_GROUPING;
     this.store = { ...grouping, maxEventsPerAlert: options.maxEventsPerAlert ?? DEFAULT_MAX_EVENTS_PER_ALERT };
@@ -121,11 +131,11 @@ export class AlertWriter implements EventEnricher {
       options.logger.info({ anomalies: buffer.recovery.events }, 'alert queue: anomalies of an earlier run still to apply');
     this.stopWatching = database.onReady(() => {
       this.wake?.();
-      this.prune();
+      this.vacuum();
     });
     // At start (the database may be ready already, without a transition to announce it), then hourly.
-    this.prune();
-    this.pruneTimer = setInterval(() => this.prune(), PRUNE_INTERVAL_MS).unref();
+    this.vacuum();
+    this.vacuumTimer = setInterval(() => this.vacuum(), VACUUM_INTERVAL_MS).unref();
     this.loop = this.run().catch((err: unknown) => {
       // The queue's files failed under it: what is on disk stays for the next start.
       options.logger.error({ err: (err as Error).message }, 'alert writer stopped: the alert queue could not be read');
@@ -178,7 +188,7 @@ export class AlertWriter implements EventEnricher {
     while (!this.closing) {
       const batch = await this.buffer.read(this.batchSize, MAX_BATCH_BYTES);
       if (batch === null) return;
-      this.applying = this.applyBatch(batch.records).then((done) => {
+      this.applying = this.applyBatch(batch).then((done) => {
         if (done) this.buffer.ack(batch);
       });
       await this.applying;
@@ -191,23 +201,24 @@ export class AlertWriter implements EventEnricher {
   }
 
   /** Applies a batch, waiting out outages; false when closing first (it stays queued). */
-  private async applyBatch(records: readonly Uint8Array[]): Promise<boolean> {
-    const outcome = await this.applyWithRetry(records);
+  private async applyBatch(batch: BufferBatch): Promise<boolean> {
+    const { records, segmentId, recordEnds } = batch;
+    const outcome = await this.applyWithRetry(records, { queueId: this.queueId, segment: segmentId, ends: recordEnds });
     if (outcome !== 'rejected') return outcome === 'applied';
     if (records.length === 1) {
       this.options.metrics.dropped.labels('rejected').inc();
       return true;
     }
     // One bad anomaly must not cost the others: apply them one by one.
-    for (const record of records) {
-      const single = await this.applyWithRetry([record]);
+    for (let i = 0; i < records.length; i++) {
+      const single = await this.applyWithRetry([records[i]!], { queueId: this.queueId, segment: segmentId, ends: [recordEnds[i]!] });
       if (single === 'closing') return false;
       if (single === 'rejected') this.options.metrics.dropped.labels('rejected').inc();
     }
     return true;
   }
 
-  private async applyWithRetry(records: readonly Uint8Array[]): Promise<'applied' | 'rejected' | 'closing'> {
+  private async applyWithRetry(records: readonly Uint8Array[], position: QueuePosition): Promise<'applied' | 'rejected' | 'closing'> {
     const { metrics, logger } = this.options;
     let rejections = 0;
     for (;;) {
@@ -217,7 +228,7 @@ export class AlertWriter implements EventEnricher {
         continue;
       }
       try {
-        const report = await applyAnomalyRecords(this.database.db, records, this.store);
+        const report = await applyAnomalyRecords(this.database.db, records, this.store, position);
         metrics.opened.inc(report.opened);
         metrics.escalated.inc(report.escalated);
         metrics.updated.inc(report.updated);
@@ -253,14 +264,15 @@ export class AlertWriter implements EventEnricher {
     });
   }
 
-  private prune(): void {
-    if (!this.database.ready || this.closing) return;
-    const { db } = this.database;
-    pruneAppliedEvents(db, APPLIED_RETENTION_MS)
-      // The embedded database has no autovacuum: every update of an alert leaves a dead row and
-      // index entry behind (a flood updates each of its alerts several times a second).
-      .then(() => (db.exclusive ? db.query('VACUUM alerts, alert_applied_events') : undefined))
-      .catch((err: unknown) => this.options.logger.debug({ err: (err as Error).message }, 'alert writer: pruning or vacuuming failed'));
+  /**
+   * The embedded database has no autovacuum: every update of an alert (or of the queue's position)
+   * leaves a dead row and index entry behind, several a second under a flood.
+   */
+  private vacuum(): void {
+    if (!this.database.ready || this.closing || !this.database.db.exclusive) return;
+    this.database.db
+      .query('VACUUM alerts, alert_queue_positions')
+      .catch((err: unknown) => this.options.logger.debug({ err: (err as Error).message }, 'alert writer: vacuuming failed'));
   }
 
   /**
@@ -279,7 +291,7 @@ export class AlertWriter implements EventEnricher {
       await new Promise((resolve) => setTimeout(resolve, 25));
     this.closing = true;
     this.wake?.();
-    clearInterval(this.pruneTimer);
+    clearInterval(this.vacuumTimer);
     this.stopWatching();
     await this.applying;
     await this.buffer.close();
@@ -287,4 +299,20 @@ export class AlertWriter implements EventEnricher {
     const left = this.buffer.stats().events;
     if (left > 0) this.options.logger.info({ anomalies: left }, 'alert queue: anomalies kept on disk for the next start');
   }
+}
+
+/** The queue's identity, made with its directory: a directory made anew starts its positions over. */
+async function readQueueId(directory: string): Promise<string> {
+  const file = path.join(directory, 'queue-id');
+  try {
+    const id = (await readFile(file, 'utf8')).trim();
+    if (/^[0-9a-f-]{36}$/.test(id)) return id;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  // Missing or unreadable: a new identity only ever makes the store apply records again, never skip them.
+  const id = randomUUID();
+  await writeFile(`${file}.tmp`, `${id}\n`);
+  await rename(`${file}.tmp`, file);
+  return id;
 }

@@ -6,6 +6,13 @@ export interface BufferBatch {
   readonly records: readonly Buffer[];
   /** Sum of the payload lengths. */
   readonly bytes: number;
+  /**
+   * Where each record sits: its segment (ids only grow within a buffer directory) and the byte
+   * offset just past it there. A consumer that stores the last position it applied in the same
+   * transaction as the work skips what a replay after a crash delivers again.
+   */
+  readonly segmentId: number;
+  readonly recordEnds: readonly number[];
 }
 
 /** A batch covers the byte range [start, end) of one segment file. */
@@ -19,5 +26,10 @@ export class Batch implements BufferBatch {
     readonly end: number,
     readonly records: readonly Buffer[],
     readonly bytes: number,
+    readonly recordEnds: readonly number[],
   ) {}
+
+  get segmentId(): number {
+    return this.segment.id;
+  }
 }

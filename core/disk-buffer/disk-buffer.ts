@@ -565,6 +565,7 @@ export class DiskBuffer extends EventEmitter<DiskBufferEvents> {
 
   private async collect(segment: Segment, cursor: FrameCursor, maxRecords: number, maxBytes: number): Promise<Batch | null> {
     const records: Buffer[] = [];
+    const ends: number[] = [];
     const start = cursor.position;
     const walker = this.skipWalker;
     let bytes = 0;
@@ -581,6 +582,7 @@ export class DiskBuffer extends EventEmitter<DiskBufferEvents> {
           break;
         }
         records.push(payload);
+        ends.push(cursor.position);
         bytes += payload.length;
       } else if (status === NEED_DATA) {
         if (!(await this.fill(segment, cursor))) break;
@@ -595,7 +597,7 @@ export class DiskBuffer extends EventEmitter<DiskBufferEvents> {
     }
     if (records.length === 0) return null;
     segment.delivered += records.length;
-    return new Batch(this, segment, start, cursor.position, records, bytes);
+    return new Batch(this, segment, start, cursor.position, records, bytes, ends);
   }
 
   /**

@@ -88,7 +88,7 @@ async function checkAlerts(t: Test, db: Database, anomalies: readonly AlertAnoma
   t.ok(want.length > 0, `${want.length} alerts expected`);
   t.same(got, want, 'the alerts the anomalies make: no update lost, none doubled');
   const qualifying = anomalies.filter((a) => a.level === 'high' || a.level === 'critical').length;
-  const applied = await db.query<{ n: number }>('SELECT count(*)::integer AS n FROM alert_applied_events');
+  const applied = await db.query<{ n: number }>('SELECT sum(anomaly_count)::integer AS n FROM alerts');
   t.equal(applied.rows[0]!.n, qualifying, 'every anomaly at or above the level applied once');
   const opened = await db.query<{ n: number }>("SELECT count(*)::integer AS n FROM alert_history WHERE change = 'opened'");
   t.equal(opened.rows[0]!.n, want.length, "one 'opened' history row per alert");

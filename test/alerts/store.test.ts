@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
 import type { AlertAnomaly } from '../../alerts/anomaly.js';
 import { AlertGrouper } from '../../alerts/grouping.js';
-import { applyAnomalies, pruneAppliedEvents, type StoreOptions } from '../../alerts/store.js';
+import { applyAnomalies, type QueuePosition, type StoreOptions } from '../../alerts/store.js';
 import { connectPostgres, type Database } from '../../postgres/database.js';
 import { migrate } from '../../postgres/migrate.js';
 import { startPglite, startPostgres } from '../helpers/postgres.js';
@@ -117,23 +117,46 @@ async function suite(t: Test, fresh: () => Promise<Database>): Promise<void> {
     ]);
     // The second key's anomaly has a time no timestamp can hold: its statement fails after the first key's alert was written.
     const broken = [anomaly({ minute: 500, entity: 'source.ip=192.0.2.77' }), anomaly({ entity: 'source.ip=192.0.2.78', time: 9e15 })];
-    await t.rejects(applyAnomalies(db, broken, OPTIONS));
+    await t.rejects(applyAnomalies(db, broken, OPTIONS, { queueId: 'q', segment: 1, ends: [100, 200] }));
     t.equal(await count(db, 'alerts'), 1, 'no alert of the failed batch');
     t.equal(await count(db, 'alert_history'), 2, 'no history of the failed batch');
-    t.equal(await count(db, 'alert_applied_events'), 3, 'none of its anomalies recorded as applied');
+    t.equal(await count(db, 'alert_queue_positions'), 0, 'nor its queue position');
   });
 
-  t.test('a replayed anomaly is never counted twice, even beyond the events kept', async (t) => {
+  t.test('a batch delivered again after a crash is skipped by queue position, even beyond the events kept', async (t) => {
     const db = await fresh();
     const batch = Array.from({ length: 6 }, (_, i) => anomaly({ minute: i }));
-    await applyAnomalies(db, batch.slice(0, 4), OPTIONS);
-    const replay = await applyAnomalies(db, batch, OPTIONS);
+    const at = (segment: number, ends: number[]): QueuePosition => ({ queueId: 'queue-a', segment, ends });
+    await applyAnomalies(db, batch.slice(0, 4), OPTIONS, at(3, [10, 20, 30, 40]));
+    // The queue delivers the first batch again with more records behind it.
+    const replay = await applyAnomalies(db, batch, OPTIONS, at(3, [10, 20, 30, 40, 50, 60]));
     t.same(replay, { opened: 0, escalated: 0, updated: 2, duplicates: 4, belowLevel: 0 });
-    const again = await applyAnomalies(db, [...batch, batch[5]!], OPTIONS);
-    t.equal(again.duplicates, 7, 'a whole replay, and the same anomaly twice in one batch');
+    const again = await applyAnomalies(db, batch, OPTIONS, at(3, [10, 20, 30, 40, 50, 60]));
+    t.equal(again.duplicates, 6, 'a whole batch again');
+    t.equal((await applyAnomalies(db, batch.slice(0, 2), OPTIONS, at(2, [500, 900]))).duplicates, 2, 'an earlier segment');
     const [alert] = await alerts(db);
     t.equal(alert!.anomaly_count, 6);
     t.equal(await count(db, 'alert_history'), 1, 'opened once');
+    const later = [anomaly({ minute: 7 }), anomaly({ minute: 8 })];
+    t.equal((await applyAnomalies(db, later, OPTIONS, at(4, [10, 20]))).duplicates, 0, 'a later segment starts low again');
+    const other = await applyAnomalies(db, [anomaly({ minute: 9 })], OPTIONS, { queueId: 'queue-b', segment: 1, ends: [10] });
+    t.equal(other.duplicates, 0, "another collector's queue has its own position");
+    t.equal((await alerts(db))[0]!.anomaly_count, 9);
+    const once = anomaly({ minute: 10 });
+    const twice = await applyAnomalies(db, [once, once], OPTIONS);
+    t.equal(twice.duplicates, 1, 'the same anomaly twice in one batch counts once');
+    t.equal((await alerts(db))[0]!.anomaly_count, 10);
+    t.same(
+      (
+        await db.query(
+          'SELECT queue_id, segment::integer AS segment, "offset"::integer AS "offset" FROM alert_queue_positions ORDER BY queue_id',
+        )
+      ).rows,
+      [
+        { queue_id: 'queue-a', segment: 4, offset: 20 },
+        { queue_id: 'queue-b', segment: 1, offset: 10 },
+      ],
+    );
   });
 
   t.test('keeps the first anomalies of an alert with their feature rows, and counts the rest', async (t) => {
@@ -158,7 +181,6 @@ async function suite(t: Test, fresh: () => Promise<Database>): Promise<void> {
       'float32 values exactly, NaN and infinities too',
     );
     t.match(events.rows[0], { level: 'high', model_version: 'test-model', reason: /failed login attempts/ });
-    t.equal(await count(db, 'alert_applied_events WHERE alert_id = $1::bigint', [alert!.id]), 5, 'every anomaly is traceable to its alert');
   });
 
   t.test('a resolved alert is closed: the next anomaly opens a new one; an acknowledged one goes on', async (t) => {
@@ -188,16 +210,6 @@ async function suite(t: Test, fresh: () => Promise<Database>): Promise<void> {
       (await alerts(db)).map((row) => row.anomaly_count),
       [2, 1, 1, 1, 1, 2],
     );
-  });
-
-  t.test('forgets applied anomalies older than the retention', async (t) => {
-    const db = await fresh();
-    await applyAnomalies(db, [anomaly({ minute: 0 }), anomaly({ minute: 1 })], OPTIONS);
-    await db.query(
-      "UPDATE alert_applied_events SET applied_at = now() - interval '8 days' WHERE event_id = (SELECT min(event_id) FROM alert_applied_events)",
-    );
-    t.equal(await pruneAppliedEvents(db, 7 * 86_400_000), 1);
-    t.equal(await count(db, 'alert_applied_events'), 1);
   });
 }
 

@@ -3,7 +3,7 @@
  * PostgreSQL server): the level filter, feature rows, order of application, the outage (the
  * server stopped and started again), a full queue, and a restart with anomalies left on disk.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
@@ -109,13 +109,52 @@ t.test('on the embedded PostgreSQL (PGlite)', async (t) => {
     'the writer to vacuum the embedded database (no autovacuum there)',
     async () => {
       const { rows } = await pglite.db.query<{ vacuumed: number }>(
-        "SELECT count(*)::integer AS vacuumed FROM pg_stat_user_tables WHERE relname IN ('alerts', 'alert_applied_events') AND last_vacuum IS NOT NULL",
+        "SELECT count(*)::integer AS vacuumed FROM pg_stat_user_tables WHERE relname IN ('alerts', 'alert_queue_positions') AND last_vacuum IS NOT NULL",
       );
       return rows[0]!.vacuumed === 2;
     },
     { timeoutMs: 10_000, intervalMs: 100 },
   );
-  t.pass('alerts and alert_applied_events vacuumed');
+  t.pass('alerts and alert_queue_positions vacuumed');
+});
+
+t.test('a queue delivered again (a crash before its acknowledgements were saved) counts nothing twice', async (t) => {
+  const pglite = await startPglite();
+  t.teardown(() => pglite.destroy());
+  const down = new DatabaseService(pglite.db, logger, 200); // not started: not ready, the queue keeps everything
+  const directory = await mkdtemp(join(tmpdir(), 'siemad-alert-queue-'));
+  t.teardown(() => rm(directory, { recursive: true, force: true }));
+  const first = await openWriter(t, down, { directory });
+  const sent = 1_200;
+  for (let i = 0; i < sent; i += 100)
+    first.writer.enrich(
+      Array.from({ length: 100 }, (_, j) => anomalousEvent(`c-${i + j}`, (i + j) / 50, 'high', `source.ip=192.0.2.${(i + j) % 7}`)),
+    );
+  await first.writer.close();
+  t.equal(first.writer.queued, sent, 'everything waits in the queue');
+  // What a crash leaves behind: the same segments and queue id, none of the acknowledgements.
+  const replayed = `${directory}-replayed`;
+  const renewed = `${directory}-renewed`;
+  await cp(directory, replayed, { recursive: true });
+  await cp(directory, renewed, { recursive: true });
+  await rm(join(renewed, 'queue-id'));
+  t.teardown(() => Promise.all([rm(replayed, { recursive: true, force: true }), rm(renewed, { recursive: true, force: true })]));
+
+  const service = new DatabaseService(pglite.db, logger, 200);
+  await service.start();
+  const total = async (): Promise<number> =>
+    (await pglite.db.query<{ n: number }>('SELECT coalesce(sum(anomaly_count), 0)::integer AS n FROM alerts')).rows[0]!.n;
+  const applied = await openWriter(t, service, { directory });
+  await drained(applied.writer);
+  t.equal(await total(), sent, 'applied once');
+  const again = await openWriter(t, service, { directory: replayed });
+  await drained(again.writer);
+  t.equal(await counter(again.metrics.alerts.duplicates), sent, 'delivered again, all skipped as duplicates');
+  t.equal(await total(), sent, 'still counted once');
+  // A queue directory made anew (another id) is another queue: its records count.
+  const other = await openWriter(t, service, { directory: renewed });
+  await drained(other.writer);
+  t.equal(await total(), 2 * sent, 'a new queue id applies its records');
 });
 
 t.test('on a PostgreSQL server', async (t) => {

@@ -37,6 +37,45 @@ t.test('bounds each batch by record count and payload bytes', async (t) => {
   t.same([...seqs(byCount!), ...seqs(byBytes!), ...seqs(oversized!)], range(0, 11));
 });
 
+t.test('gives each record a position that only grows, and the same one when it is delivered again', async (t) => {
+  const directory = t.testdir();
+  const first = await openBuffer(t, directory);
+  for (let from = 0; from < 400; from += 50) await first.append(records(from, 50, 100));
+  const positions = new Map<number, [number, number]>();
+  let previous: [number, number] = [0, 0];
+  let ordered = true;
+  for (let read = 0; read < 400; ) {
+    const batch = (await first.read(37, 1 << 20))!;
+    t.equal(batch.recordEnds.length, batch.records.length, 'one position per record');
+    seqs(batch).forEach((seq, i) => {
+      const position: [number, number] = [batch.segmentId, batch.recordEnds[i]!];
+      if (position[0] < previous[0] || (position[0] === previous[0] && position[1] <= previous[1])) ordered = false;
+      previous = position;
+      positions.set(seq, position);
+    });
+    read += batch.records.length;
+    // The first half is acknowledged; the second comes again after the restart.
+    if (read <= 200) first.ack(batch);
+  }
+  t.ok(ordered, 'positions grow in delivery order, across segments');
+  t.ok(new Set([...positions.values()].map(([segment]) => segment)).size > 1, 'the records span several segments');
+  await first.close();
+  const second = await openBuffer(t, directory);
+  let same = true;
+  let again = 0;
+  while (second.stats().events > 0) {
+    const batch = (await second.read(50, 1 << 20))!;
+    seqs(batch).forEach((seq, i) => {
+      const [segment, end] = positions.get(seq)!;
+      if (segment !== batch.segmentId || end !== batch.recordEnds[i]) same = false;
+    });
+    again += batch.records.length;
+    second.ack(batch);
+  }
+  t.ok(again > 0 && again <= 200, `${again} unacknowledged records delivered again`);
+  t.ok(same, 'each at the position it had before');
+});
+
 t.test('a read waits for the next append, and returns null when the buffer closes', async (t) => {
   const buffer = await DiskBuffer.open({ directory: t.testdir(), maxTotalBytes: 1 << 20 });
   const pending = buffer.read(10, 1 << 20);
@@ -73,7 +112,7 @@ t.test('rejects invalid input without writing anything and without throwing', as
   await t.rejects(buffer.read(10, Number.NaN), { code: BUFFER_ERROR_CODES.INVALID_ARGUMENT });
   t.equal(buffer.stats().events, 0);
   t.equal(buffer.stats().appendedEvents, 0);
-  t.equal(buffer.ack({ records: [], bytes: 0 }), false, 'a batch not from the buffer is ignored');
+  t.equal(buffer.ack({ records: [], bytes: 0, segmentId: 1, recordEnds: [] }), false, 'a batch not from the buffer is ignored');
 });
 
 t.test('rejects out-of-range options with SIEMAD_BUFFER_OPTIONS_INVALID', async (t) => {
