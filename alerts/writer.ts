@@ -50,7 +50,7 @@ const MAX_BATCH_BYTES = 4 * 1024 * 1024;
 /** Attempts at a batch the database refuses (not an outage) before it is applied one by one, then dropped. */
 const MAX_REJECTIONS = 4;
 const DEFAULT_RETRY_BASE_MS = 500;
-const VACUUM_INTERVAL_MS = 3_600_000;
+const UPKEEP_INTERVAL_MS = 3_600_000;
 /** How long the writer waits after a batch that was not full (alerts come this much later at most). */
 const LINGER_MS = 200;
 
@@ -92,7 +92,7 @@ export class AlertWriter implements EventEnricher {
   private closed: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private readonly stopWatching: () => void;
-  private readonly vacuumTimer: NodeJS.Timeout;
+  private readonly upkeepTimer: NodeJS.Timeout;
   private dropWarned = 0;
 
   /** Opens (and recovers) the disk queue and starts applying it. */
@@ -106,7 +106,7 @@ export class AlertWriter implements EventEnricher {
     });
     let queueId: string;
     try {
-      queueId = await readQueueId(options.directory);
+      queueId = await readQueueId(options.directory, buffer.recovery.segments === 0);
     } catch (err) {
       await buffer.close();
       throw err;
@@ -131,11 +131,11 @@ export class AlertWriter implements EventEnricher {
       options.logger.info({ anomalies: buffer.recovery.events }, 'alert queue: anomalies of an earlier run still to apply');
     this.stopWatching = database.onReady(() => {
       this.wake?.();
-      this.vacuum();
+      this.upkeep();
     });
     // At start (the database may be ready already, without a transition to announce it), then hourly.
-    this.vacuum();
-    this.vacuumTimer = setInterval(() => this.vacuum(), VACUUM_INTERVAL_MS).unref();
+    this.upkeep();
+    this.upkeepTimer = setInterval(() => this.upkeep(), UPKEEP_INTERVAL_MS).unref();
     this.loop = this.run().catch((err: unknown) => {
       // The queue's files failed under it: what is on disk stays for the next start.
       options.logger.error({ err: (err as Error).message }, 'alert writer stopped: the alert queue could not be read');
@@ -265,14 +265,17 @@ export class AlertWriter implements EventEnricher {
   }
 
   /**
-   * The embedded database has no autovacuum: every update of an alert (or of the queue's position)
+   * Hourly upkeep. A queue that opens empty takes a new id (readQueueId), leaving its old position
+   * row behind: rows untouched for 30 days go (a queue that old has nothing left to deliver again).
+   * The embedded database has no autovacuum: every update of an alert (or of a queue's position)
    * leaves a dead row and index entry behind, several a second under a flood.
    */
-  private vacuum(): void {
-    if (!this.database.ready || this.closing || !this.database.db.exclusive) return;
-    this.database.db
-      .query('VACUUM alerts, alert_queue_positions')
-      .catch((err: unknown) => this.options.logger.debug({ err: (err as Error).message }, 'alert writer: vacuuming failed'));
+  private upkeep(): void {
+    if (!this.database.ready || this.closing) return;
+    const { db } = this.database;
+    db.query("DELETE FROM alert_queue_positions WHERE updated_at < now() - interval '30 days'")
+      .then(() => (db.exclusive ? db.query('VACUUM alerts, alert_queue_positions') : undefined))
+      .catch((err: unknown) => this.options.logger.debug({ err: (err as Error).message }, 'alert writer: upkeep failed'));
   }
 
   /**
@@ -291,7 +294,7 @@ export class AlertWriter implements EventEnricher {
       await new Promise((resolve) => setTimeout(resolve, 25));
     this.closing = true;
     this.wake?.();
-    clearInterval(this.vacuumTimer);
+    clearInterval(this.upkeepTimer);
     this.stopWatching();
     await this.applying;
     await this.buffer.close();
@@ -301,14 +304,20 @@ export class AlertWriter implements EventEnricher {
   }
 }
 
-/** The queue's identity, made with its directory: a directory made anew starts its positions over. */
-async function readQueueId(directory: string): Promise<string> {
+/**
+ * The queue's identity, which the store keys positions by. Segment numbers only grow while the
+ * queue holds segments; a queue that opens empty may start them over (nothing names the old ones),
+ * so it takes a new identity then — safe, as it has nothing to deliver again.
+ */
+async function readQueueId(directory: string, empty: boolean): Promise<string> {
   const file = path.join(directory, 'queue-id');
-  try {
-    const id = (await readFile(file, 'utf8')).trim();
-    if (/^[0-9a-f-]{36}$/.test(id)) return id;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  if (!empty) {
+    try {
+      const id = (await readFile(file, 'utf8')).trim();
+      if (/^[0-9a-f-]{36}$/.test(id)) return id;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
   }
   // Missing or unreadable: a new identity only ever makes the store apply records again, never skip them.
   const id = randomUUID();

@@ -157,6 +157,42 @@ t.test('a queue delivered again (a crash before its acknowledgements were saved)
   t.equal(await total(), 2 * sent, 'a new queue id applies its records');
 });
 
+t.test('restarts of a drained queue (whose segment numbers start over) lose nothing', async (t) => {
+  const pglite = await startPglite();
+  t.teardown(() => pglite.destroy());
+  const service = new DatabaseService(pglite.db, logger, 200);
+  await service.start();
+  const directory = await mkdtemp(join(tmpdir(), 'siemad-alert-queue-'));
+  t.teardown(() => rm(directory, { recursive: true, force: true }));
+  const total = async (): Promise<number> =>
+    (await pglite.db.query<{ n: number }>('SELECT coalesce(sum(anomaly_count), 0)::integer AS n FROM alerts')).rows[0]!.n;
+  let sent = 0;
+  for (let round = 0; round < 3; round++) {
+    const rig = await openWriter(t, service, { directory });
+    rig.writer.enrich(
+      Array.from({ length: 50 }, (_, j) => anomalousEvent(`r${round}-${j}`, round * 60 + j, 'high', `source.ip=192.0.2.${j % 5}`)),
+    );
+    sent += 50;
+    await drained(rig.writer);
+    await rig.writer.close();
+    // An idle start and stop in between: the drained queue's last segment is deleted, and with it
+    // the only trace of how far its numbering went.
+    const idle = await openWriter(t, service, { directory });
+    await idle.writer.close();
+  }
+  t.equal(await total(), sent, 'every anomaly of every round applied');
+  await pglite.db.query(
+    `INSERT INTO alert_queue_positions (queue_id, segment, "offset", updated_at) VALUES ('stale', 1, 1, now() - interval '31 days')`,
+  );
+  await openWriter(t, service, { directory });
+  await waitFor(
+    'the position row untouched for 31 days to go',
+    async () => (await pglite.db.query("SELECT 1 FROM alert_queue_positions WHERE queue_id = 'stale'")).rows.length === 0,
+    { timeoutMs: 10_000, intervalMs: 100 },
+  );
+  t.pass('stale queue positions are deleted');
+});
+
 t.test('on a PostgreSQL server', async (t) => {
   const server = await requireService(t, 'postgresql', () => startPostgres());
   if (server === undefined) return;
