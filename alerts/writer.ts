@@ -305,9 +305,9 @@ export class AlertWriter implements EventEnricher {
 }
 
 /**
- * The queue's identity, which the store keys positions by. Segment numbers only grow while the
- * queue holds segments; a queue that opens empty may start them over (nothing names the old ones),
- * so it takes a new identity then — safe, as it has nothing to deliver again.
+ * The queue's identity, which the store keys positions by. Segment ids only grow while the queue's
+ * checkpoint survives; one that is lost with no segment left starts them over. A queue that opens
+ * empty therefore takes a new identity — safe, as it has nothing to deliver again.
  */
 async function readQueueId(directory: string, empty: boolean): Promise<string> {
   const file = path.join(directory, 'queue-id');

@@ -7,9 +7,10 @@ export interface BufferBatch {
   /** Sum of the payload lengths. */
   readonly bytes: number;
   /**
-   * Where each record sits: its segment (ids only grow within a buffer directory) and the byte
-   * offset just past it there. A consumer that stores the last position it applied in the same
-   * transaction as the work skips what a replay after a crash delivers again.
+   * Where each record sits: its segment (ids only grow within a buffer directory while its
+   * checkpoint survives) and the byte offset just past it there. A consumer that stores the last
+   * position it applied in the same transaction as the work skips what a replay after a crash
+   * delivers again.
    */
   readonly segmentId: number;
   readonly recordEnds: readonly number[];

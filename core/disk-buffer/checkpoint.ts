@@ -5,7 +5,8 @@ import { RangeSet } from './range-set.js';
 
 /**
  * The acknowledgement checkpoint: for each live segment, the byte ranges already done
- * (acknowledged or corrupt). One small JSON file, replaced atomically (write a temporary file,
+ * (acknowledged or corrupt), and the id the next segment takes (a drained buffer has no segment
+ * left to name how far its ids went, and a consumer may key positions by them). One small JSON file, replaced atomically (write a temporary file,
  * rename over): a crash leaves either the old or the new checkpoint, never a mix. Losing it only
  * means records acknowledged since are delivered again.
  */
@@ -16,6 +17,8 @@ const MAX_CHECKPOINT_BYTES = 16 * 1024 * 1024;
 
 export interface CheckpointRead {
   readonly done: Map<number, RangeSet>;
+  /** The id the next segment takes; 0 when the checkpoint does not say. */
+  readonly nextSegmentId: number;
   readonly warning: BufferWarning | null;
 }
 
@@ -31,7 +34,7 @@ export async function readCheckpoint(directory: string): Promise<CheckpointRead>
       await file.close();
     }
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { done: new Map(), warning: null };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { done: new Map(), nextSegmentId: 0, warning: null };
     return invalid(errorMessage(err));
   }
   let parsed: unknown;
@@ -41,8 +44,9 @@ export async function readCheckpoint(directory: string): Promise<CheckpointRead>
     return invalid(errorMessage(err));
   }
   if (typeof parsed !== 'object' || parsed === null) return invalid('not a JSON object');
-  const { version, segments } = parsed as { version?: unknown; segments?: unknown };
+  const { version, segments, next = 0 } = parsed as { version?: unknown; segments?: unknown; next?: unknown };
   if (version !== CHECKPOINT_VERSION || !Array.isArray(segments)) return invalid('unknown version or layout');
+  if (!Number.isSafeInteger(next) || (next as number) < 0) return invalid('malformed next segment id');
   const done = new Map<number, RangeSet>();
   for (const entry of segments) {
     const id: unknown = Array.isArray(entry) ? entry[0] : undefined;
@@ -50,18 +54,19 @@ export async function readCheckpoint(directory: string): Promise<CheckpointRead>
     if (!Number.isSafeInteger(id) || (id as number) < 0 || ranges === null) return invalid('malformed segment entry');
     done.set(id as number, ranges);
   }
-  return { done, warning: null };
+  return { done, nextSegmentId: next as number, warning: null };
 }
 
 /** Replaces the checkpoint; with `sync`, the new file is on disk before it takes the old one's name. */
 export async function writeCheckpoint(
   directory: string,
   segments: Iterable<readonly [id: number, done: RangeSet]>,
+  nextSegmentId: number,
   sync: boolean,
 ): Promise<void> {
   const entries: [number, number[]][] = [];
   for (const [id, done] of segments) if (done.rangeCount > 0) entries.push([id, done.toFlat()]);
-  const text = JSON.stringify({ version: CHECKPOINT_VERSION, segments: entries });
+  const text = JSON.stringify({ version: CHECKPOINT_VERSION, next: nextSegmentId, segments: entries });
   const finalPath = join(directory, CHECKPOINT_FILE);
   const temporaryPath = `${finalPath}.tmp`;
   const file = await open(temporaryPath, 'w');
@@ -88,6 +93,7 @@ export async function syncDirectory(directory: string): Promise<void> {
 function invalid(reason: string): CheckpointRead {
   return {
     done: new Map(),
+    nextSegmentId: 0,
     warning: {
       code: BUFFER_WARNING_CODES.CHECKPOINT_INVALID,
       message: `checkpoint ${CHECKPOINT_FILE} is unusable (${reason}); every buffered record will be delivered again`,

@@ -689,7 +689,7 @@ export class DiskBuffer extends EventEmitter<DiskBufferEvents> {
     for (const segment of this.unlinking) entries.push([segment.id, segment.done]);
     try {
       // The ranges are serialized before writeCheckpoint first awaits, so they match `ackedEvents`.
-      await writeCheckpoint(this.options.directory, entries, this.options.fsync !== 'never');
+      await writeCheckpoint(this.options.directory, entries, this.nextSegmentId, this.options.fsync !== 'never');
     } catch (err) {
       this.checkpointDirty = true;
       this.warn({

@@ -59,11 +59,12 @@ export async function recoverDirectory(directory: string): Promise<Recovery> {
   }
   ids.sort((a, b) => a - b);
 
-  // Ids are never reused, not even those only the checkpoint still names: a new segment must not
-  // inherit acknowledged ranges of a deleted one.
+  // Ids are never reused, not even those only the checkpoint still names (or, for a drained
+  // buffer, only its next id): a new segment must not inherit acknowledged ranges of a deleted one.
   let highestId = 0;
   for (const id of ids) highestId = Math.max(highestId, id);
   for (const id of checkpoint.done.keys()) highestId = Math.max(highestId, id);
+  highestId = Math.max(highestId, checkpoint.nextSegmentId - 1);
 
   const segments: Segment[] = [];
   let events = 0;

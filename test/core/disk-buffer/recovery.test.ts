@@ -130,7 +130,13 @@ t.test('an unreadable checkpoint means everything is delivered again, with a war
   await before.append(records(0, 15));
   await drain(before, 10);
   await before.close();
-  for (const garbage of ['{"version":1,"segments":[[1,[3]]]}', 'null', '\u0000\u0001garbage', '{"version":7}']) {
+  for (const garbage of [
+    '{"version":1,"segments":[[1,[3]]]}',
+    'null',
+    '\u0000\u0001garbage',
+    '{"version":7}',
+    '{"version":1,"next":-1,"segments":[]}',
+  ]) {
     await writeFile(join(directory, 'checkpoint.json'), garbage);
     const buffer = await DiskBuffer.open({ directory, ...OPTIONS });
     t.same(codes(buffer.recovery.warnings), [BUFFER_WARNING_CODES.CHECKPOINT_INVALID], JSON.stringify(garbage));
@@ -146,6 +152,27 @@ t.test('new segments never reuse an id the checkpoint still names', async (t) =>
   await buffer.append(records(0, 5));
   t.ok((await readdir(directory)).includes(segmentFileName(42)));
   t.same(await drain(buffer, 5), range(0, 5));
+});
+
+t.test('a drained buffer started and stopped idle keeps counting segment ids', async (t) => {
+  const directory = t.testdir();
+  const first = await DiskBuffer.open({ directory, ...OPTIONS });
+  await first.append(records(0, 5));
+  const before = (await first.read(10, 1 << 20))!;
+  first.ack(before);
+  await first.close();
+  // The idle start deletes the drained segment; then nothing but the checkpoint knows its id.
+  await (await DiskBuffer.open({ directory, ...OPTIONS })).close();
+  t.same(
+    (await readdir(directory)).filter((name) => name.endsWith('.seg')),
+    [],
+    'no segment file left',
+  );
+  const later = await openBuffer(t, directory, OPTIONS);
+  await later.append(records(5, 1));
+  const after = (await later.read(10, 1 << 20))!;
+  t.ok(after.segmentId > before.segmentId, `segment ${after.segmentId} after ${before.segmentId}`);
+  later.ack(after);
 });
 
 t.test("the age of recovered records counts from their segment's creation", async (t) => {
