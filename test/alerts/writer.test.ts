@@ -175,8 +175,8 @@ t.test('restarts of a drained queue (whose segment numbers start over) lose noth
     sent += 50;
     await drained(rig.writer);
     await rig.writer.close();
-    // An idle start and stop in between: the drained queue's last segment is deleted, and with it
-    // the only trace of how far its numbering went.
+    // An idle start and stop in between: the drained queue's last segment is deleted, leaving only
+    // its checkpoint to say how far its numbering went.
     const idle = await openWriter(t, service, { directory });
     await idle.writer.close();
   }
