@@ -10,7 +10,7 @@
  * thread of its own; give a PostgreSQL server (--database-url) to measure the deployment README
  * recommends for load.
  *
- *   npm run bench:api [-- --seconds 10] [--batch-connections 2] [--database-url postgres://...] [--cpu-prof DIR]
+ *   npm run bench:api [-- --seconds 10] [--batch-connections 2] [--workers N] [--database-url postgres://...] [--cpu-prof DIR]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,10 +32,11 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 const options = new Command('bench:api')
   .option('--seconds <n>', 'duration of each measurement', Number, 10)
   .option('--batch-connections <n>', 'concurrent batch requests', Number, 2)
+  .option('--workers <n>', 'siemad serve --workers', Number, 1)
   .option('--database-url <url>', 'PostgreSQL server for alerts and tokens (default: the embedded PGlite)')
   .option('--cpu-prof <dir>', 'write a CPU profile of siemad serve into this directory (node --cpu-prof)')
   .parse()
-  .opts<{ seconds: number; batchConnections: number; databaseUrl?: string; cpuProf?: string }>();
+  .opts<{ seconds: number; batchConnections: number; workers: number; databaseUrl?: string; cpuProf?: string }>();
 
 const SIEMAD = path.join(PACKAGE_ROOT, 'dist', 'cli', 'siemad.js');
 
@@ -85,6 +86,8 @@ async function main(): Promise<void> {
       '0',
       '--api-ingest-rate',
       '0',
+      '--workers',
+      String(options.workers),
       '--data-dir',
       dataDir,
       ...database,
@@ -134,7 +137,7 @@ async function main(): Promise<void> {
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
     process.stdout.write(
       [
-        `machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; database: ${options.databaseUrl !== undefined ? 'PostgreSQL server' : 'embedded PGlite'}`,
+        `machine: ${cpu}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; --workers ${options.workers}; database: ${options.databaseUrl !== undefined ? 'PostgreSQL server' : 'embedded PGlite'}`,
         `analyze (1 connection, ${options.seconds} s): p50 ${single.latency.p50} ms, p99 ${single.latency.p99} ms, ${Math.round(single.requests.average)} requests/s, non-2xx ${single.non2xx}, errors ${single.errors}`,
         `batch of 1000 (${options.batchConnections} connections, ${options.seconds} s): ${Math.round(batch.requests.average * 1000)} lines/s, p50 ${batch.latency.p50} ms, p99 ${batch.latency.p99} ms per batch, non-2xx ${batch.non2xx}, errors ${batch.errors}`,
         '',
