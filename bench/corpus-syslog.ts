@@ -31,3 +31,13 @@ export function asSyslog(lines: readonly string[], format: 'rfc3164' | 'rfc5424'
     return `<86>${stamp} ${host} ${m.procId !== undefined ? `${app}[${m.procId}]` : app}: ${body}`;
   });
 }
+
+/** The corpus files of `bench:e2e`'s stream (and of `bench:encode`, which times its events). */
+export const E2E_STREAM_FILES = ['loghub/OpenSSH_2k.log', 'loghub/Linux_2k.log'];
+/** That stream's reference time: the year of RFC 3164 dates, the time of lines without a header. */
+export const E2E_STREAM_NOW = Date.UTC(2026, 10, 22, 12);
+
+/** One pass of that stream: its corpus lines as RFC 3164 with PRI (repeat it for more). */
+export function e2eStreamLines(directory?: string): string[] {
+  return asSyslog(corpusLines(E2E_STREAM_FILES, directory), 'rfc3164', E2E_STREAM_NOW);
+}

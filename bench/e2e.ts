@@ -18,7 +18,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { CORPUS_DIR } from '../core/corpus.js';
 import { PACKAGE_ROOT } from '../core/package-root.js';
-import { asSyslog, corpusLines } from './corpus-syslog.js';
+import { E2E_STREAM_FILES, e2eStreamLines } from './corpus-syslog.js';
 
 const options = new Command('bench:e2e')
   .option('--lines <n>', 'messages in the stream', Number, 300_000)
@@ -31,8 +31,6 @@ const options = new Command('bench:e2e')
   .parse()
   .opts<{ lines: number; scoring: string; workers: string; rounds: number; corpus: string; keep?: boolean; cpuProf?: string }>();
 
-const FILES = ['loghub/OpenSSH_2k.log', 'loghub/Linux_2k.log'];
-const NOW = Date.UTC(2026, 10, 22, 12);
 const SIEMAD = path.join(PACKAGE_ROOT, 'dist', 'cli', 'siemad.js');
 const START_TIMEOUT_MS = 60_000;
 const FINISH_TIMEOUT_MS = 600_000;
@@ -45,7 +43,7 @@ interface Measurement {
 
 /** The stream: the corpus lines repeated up to `count`, LF-terminated, as one buffer. */
 function stream(count: number): Buffer {
-  const lines = asSyslog(corpusLines(FILES, options.corpus), 'rfc3164', NOW);
+  const lines = e2eStreamLines(options.corpus);
   const out: string[] = new Array(count);
   for (let i = 0; i < count; i++) out[i] = lines[i % lines.length]!;
   return Buffer.from(out.join('\n') + '\n');
@@ -264,7 +262,7 @@ const data = stream(count);
 const scorings = options.scoring.split(',').map((s) => s.trim() === 'on');
 const workerList = options.workers === '' ? [undefined] : options.workers.split(',').map((w) => w.trim());
 process.stdout.write(
-  `bench:e2e — ${count.toLocaleString('en-US')} messages (${FILES.join(' + ')}, RFC 3164 with PRI, LF framing, ${(data.length / 1024 / 1024).toFixed(1)} MiB) over one TCP connection\n` +
+  `bench:e2e — ${count.toLocaleString('en-US')} messages (${E2E_STREAM_FILES.join(' + ')}, RFC 3164 with PRI, LF framing, ${(data.length / 1024 / 1024).toFixed(1)} MiB) over one TCP connection\n` +
     `machine: ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), Node ${process.version}\n\n`,
 );
 for (let round = 0; round < options.rounds; round++) {

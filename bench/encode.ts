@@ -19,7 +19,7 @@ import { ModelEnsemble } from '../scorer/model/ensemble.js';
 import { AnomalyScorer } from '../scorer/scorer.js';
 import { MemoryWindowStore } from '../scorer/windows/memory-store.js';
 import { encodeNdjson } from '../sinks/encode.js';
-import { asSyslog, corpusLines } from './corpus-syslog.js';
+import { E2E_STREAM_NOW, e2eStreamLines } from './corpus-syslog.js';
 
 const options = new Command('bench:encode')
   .option('--lines <n>', 'messages decoded, scored and encoded', Number, 20_000)
@@ -28,12 +28,10 @@ const options = new Command('bench:encode')
   .parse()
   .opts<{ lines: number; rounds: number; corpus: string }>();
 
-const FILES = ['loghub/OpenSSH_2k.log', 'loghub/Linux_2k.log'];
-const NOW = Date.UTC(2026, 10, 22, 12);
 const BATCH = 256;
 
 async function scoredEvents(): Promise<EcsEvent[]> {
-  const lines = asSyslog(corpusLines(FILES, options.corpus), 'rfc3164', NOW);
+  const lines = e2eStreamLines(options.corpus);
   const context = { timeZone: 'UTC', observer: defaultObserver('bench') };
   const geo = new GeoEnricher(GeoIp.open({ cacheSize: DEFAULT_GEOIP_CACHE_SIZE }));
   const scorer = new AnomalyScorer(await ModelEnsemble.load(`${PACKAGE_ROOT}/models/current`), new MemoryWindowStore(), {
@@ -52,7 +50,7 @@ async function scoredEvents(): Promise<EcsEvent[]> {
         transport: 'tcp',
         peerAddress: '127.0.0.1',
         peerPort: 514,
-        receivedAt: NOW,
+        receivedAt: E2E_STREAM_NOW,
         connectionId: 1,
         seq,
         truncated: false,

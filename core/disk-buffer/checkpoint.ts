@@ -6,9 +6,10 @@ import { RangeSet } from './range-set.js';
 /**
  * The acknowledgement checkpoint: for each live segment, the byte ranges already done
  * (acknowledged or corrupt), and the id the next segment takes (a drained buffer has no segment
- * left to name how far its ids went, and a consumer may key positions by them). One small JSON file, replaced atomically (write a temporary file,
- * rename over): a crash leaves either the old or the new checkpoint, never a mix. Losing it only
- * means records acknowledged since are delivered again.
+ * left to name how far its ids went, and a consumer may key positions by them). One small JSON
+ * file, replaced atomically (write a temporary file, rename over): a crash leaves either the old
+ * or the new checkpoint, never a mix. Losing it only means records acknowledged since are
+ * delivered again.
  */
 export const CHECKPOINT_FILE = 'checkpoint.json';
 const CHECKPOINT_VERSION = 1;
